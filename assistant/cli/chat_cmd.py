@@ -1,0 +1,141 @@
+"""``fireside chat``: stream a reply to stdout, or print one JSON object with ``--json``.
+
+The first Ctrl-C stops generation cleanly (the partial reply is kept, marked stopped); a
+second one interrupts at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from contextlib import contextmanager
+
+from assistant.app import build_app
+from assistant.cli.common import fail, print_json
+from assistant.cli.options import (
+    add_model_options,
+    add_sampling_options,
+    load_options_from,
+    sampling_from,
+)
+from assistant.events import ContextTrimmed, TextDelta, TurnDone, TurnError, TurnStarted
+from models.errors import ModelError
+from models.generation import CancelToken
+
+
+def register(sub) -> None:
+    p = sub.add_parser("chat", help="chat with a local model")
+    p.add_argument("prompt", nargs="?", help="the message; '-' reads stdin; omit for a "
+                   "conversation in the terminal")
+    p.add_argument("--system", "-s", help="system prompt")
+    p.add_argument("--conversation", "-c", type=int, metavar="ID", help="continue this "
+                   "conversation")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    add_model_options(p)
+    add_sampling_options(p)
+    p.set_defaults(func=run)
+
+
+@contextmanager
+def _ctrl_c_cancels(cancel: CancelToken):
+    def handler(signum, frame):
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
+    path = app.models.resolve_path(args.model)
+    load = load_options_from(args, app.models.load_options(path))
+    app.models.get(path, load)  # load first: a bad model writes nothing to history
+    params = sampling_from(args, app.settings.model_settings(path).sampling)
+    cancel = CancelToken()
+    done = None
+    with _ctrl_c_cancels(cancel):
+        for event in app.engine.send(
+            prompt, conversation_id=conversation_id, model_path=path, params=params,
+            system=args.system, cancel=cancel,
+        ):
+            if isinstance(event, TextDelta) and not args.json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+            elif isinstance(event, ContextTrimmed) and not args.json:
+                print(f"[{event.dropped_messages} oldest messages left out to fit the "
+                      f"{event.n_ctx}-token context]", file=sys.stderr)
+            elif isinstance(event, TurnStarted):
+                conversation_id = event.conversation_id
+            elif isinstance(event, TurnError):
+                return fail(event.message), conversation_id
+            elif isinstance(event, TurnDone):
+                done = event
+    if args.json:
+        print_json({
+            "text": done.text,
+            "model": done.model,
+            "usage": {
+                "prompt_tokens": done.usage.prompt_tokens,
+                "completion_tokens": done.usage.completion_tokens,
+                "prompt_eval_tokens": done.usage.prompt_eval_tokens,
+                "cached_tokens": done.usage.cached_tokens,
+            },
+            "timings": {
+                "load_s": round(done.timings.load_s, 4),
+                "ttft_s": round(done.timings.ttft_s, 4),
+                "generate_s": round(done.timings.generate_s, 4),
+                "tokens_per_s": done.timings.tokens_per_s,
+            },
+            "finish_reason": done.finish_reason,
+            "dropped_messages": done.dropped_messages,
+            "conversation_id": done.conversation_id,
+            "message_id": done.message_id,
+        })
+    else:
+        sys.stdout.write("\n")
+        if done.finish_reason == "cancelled":
+            print("[stopped]", file=sys.stderr)
+    return (130 if done.finish_reason == "cancelled" else 0), conversation_id
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        app = build_app()
+    except Exception as exc:  # a damaged history database, an unwritable data folder
+        return fail(str(exc))
+    try:
+        path = app.models.resolve_path(args.model)
+        if app.models.is_bundled(path) and not args.json:
+            print("[using the bundled SmolLM2 135M demo model; for better answers pass "
+                  "--model PATH to a larger GGUF]", file=sys.stderr)
+        if args.prompt is not None:
+            prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+            code, _ = _one_turn(app, args, prompt, args.conversation)
+            return code
+        return _interactive(app, args)
+    except ModelError as exc:
+        return fail(str(exc))
+    finally:
+        app.close()
+
+
+def _interactive(app, args) -> int:
+    conversation_id = args.conversation
+    while True:
+        try:
+            prompt = input("> " if sys.stdin.isatty() else "")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not prompt.strip():
+            continue
+        if prompt.strip() in ("/exit", "/quit"):
+            return 0
+        code, conversation_id = _one_turn(app, args, prompt, conversation_id)
+        if code not in (0, 130):
+            return code

@@ -1,0 +1,103 @@
+"""The typed events a chat turn streams; the CLI, the window and the API consume the same.
+
+A turn yields ``TurnStarted``, then ``TextDelta``s (and, with tools or documents,
+``ToolCall``/``ToolResult``/``Citations``), and ends with exactly one ``TurnDone`` or
+``TurnError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TurnStarted:
+    conversation_id: int
+    user_message_id: int | None
+    parent_id: int | None
+
+
+@dataclass
+class TextDelta:
+    text: str
+
+
+@dataclass
+class ContextTrimmed:
+    """Oldest turns were left out of the prompt so the conversation fits the context."""
+
+    dropped_messages: int
+    prompt_tokens: int
+    n_ctx: int
+
+
+@dataclass
+class ToolCall:
+    call_id: str
+    name: str
+    arguments: dict
+
+
+@dataclass
+class ToolResult:
+    call_id: str
+    name: str
+    output: str
+    is_error: bool = False
+    duration_s: float = 0.0
+
+
+@dataclass
+class Citation:
+    document: str
+    page: int | None
+    text: str
+    score: float = 0.0
+    line_start: int | None = None
+    line_end: int | None = None
+    heading: str | None = None
+
+
+@dataclass
+class Citations:
+    items: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prompt_eval_tokens: int = 0
+    cached_tokens: int = 0
+
+
+@dataclass
+class Timings:
+    load_s: float = 0.0
+    ttft_s: float = 0.0
+    generate_s: float = 0.0
+    tokens_per_s: float = 0.0
+
+
+@dataclass
+class TurnDone:
+    conversation_id: int
+    message_id: int
+    text: str
+    model: str
+    finish_reason: str  # "stop", "length", "cancelled"
+    usage: Usage
+    timings: Timings
+    dropped_messages: int = 0
+
+
+@dataclass
+class TurnError:
+    message: str
+    conversation_id: int | None = None
+
+
+Event = (
+    TurnStarted | TextDelta | ContextTrimmed | ToolCall | ToolResult | Citations | TurnDone
+    | TurnError
+)

@@ -1,0 +1,196 @@
+"""Read what a GGUF file is without loading its weights.
+
+The picker, the command line and the loader all need the same facts (architecture, size,
+quantization, context length, chat template, a memory estimate) before committing RAM to a
+model, and they need a clear reason when the file is not a usable GGUF at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from models.errors import CorruptGGUFError, ModelError, NotGGUFError
+
+GGUF_MAGIC = b"GGUF"
+# Overhead of llama.cpp's compute buffers and runtime, on top of weights and KV cache.
+_RUNTIME_OVERHEAD_BYTES = 150 * 1024 * 1024
+
+
+@dataclass
+class GGUFInfo:
+    """Facts about a GGUF model file, plus an estimate of the memory it needs to run."""
+
+    path: str
+    file_size: int
+    architecture: str
+    name: str | None
+    parameter_count: int
+    quantization: str
+    context_length: int | None
+    n_layers: int | None
+    embedding_length: int | None
+    n_head: int | None
+    n_head_kv: int | None
+    head_dim: int | None
+    sliding_window: int | None
+    chat_template: str | None
+    bos_token: str | None = None
+    eos_token: str | None = None
+    metadata: dict = field(default_factory=dict, repr=False)
+
+    def kv_cache_bytes(self, n_ctx: int) -> int:
+        """Bytes of an f16 K+V cache holding ``n_ctx`` tokens."""
+        if not (self.n_layers and self.n_head_kv and self.head_dim):
+            return 0
+        return 2 * self.n_layers * n_ctx * self.n_head_kv * self.head_dim * 2
+
+    def memory_estimate(self, n_ctx: int | None = None) -> int:
+        """Bytes needed to run the model with ``n_ctx`` context (weights + KV + buffers)."""
+        ctx = n_ctx or min(self.context_length or 4096, 4096)
+        return self.file_size + self.kv_cache_bytes(ctx) + _RUNTIME_OVERHEAD_BYTES
+
+    @property
+    def parameters_label(self) -> str:
+        n = self.parameter_count
+        if n >= 1e9:
+            return f"{n / 1e9:.1f}B"
+        return f"{n / 1e6:.0f}M"
+
+    def to_dict(self, n_ctx: int | None = None) -> dict:
+        data = asdict(self)
+        data.pop("metadata")
+        data["parameters"] = self.parameters_label
+        data["memory_estimate_bytes"] = self.memory_estimate(n_ctx)
+        data["has_chat_template"] = self.chat_template is not None
+        data.pop("chat_template")
+        return data
+
+
+def _field_value(reader, key: str):
+    field_ = reader.fields.get(key)
+    if field_ is None:
+        return None
+    try:
+        value = field_.contents()
+    except Exception:  # older gguf releases: decode by hand
+        import numpy as np
+
+        parts = [field_.parts[i] for i in field_.data]
+        if len(parts) == 1 and parts[0].dtype == np.uint8:
+            return bytes(parts[0]).decode("utf-8", errors="replace")
+        value = [p.tolist()[0] if len(p) == 1 else p.tolist() for p in parts]
+        return value[0] if len(value) == 1 else value
+    return value
+
+
+def _scalar(value) -> int | None:
+    """Some keys are per-layer arrays (e.g. head_count_kv); take the largest entry."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return int(max(value)) if value else None
+    return int(value)
+
+
+def _check_file(path: Path) -> int:
+    if not path.exists():
+        raise ModelError(path, "file not found")
+    if path.is_dir():
+        raise ModelError(path, "is a folder, not a GGUF file")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ModelError(path, f"cannot be read ({exc.strerror or exc})") from None
+    size = path.stat().st_size
+    if magic != GGUF_MAGIC:
+        raise NotGGUFError(path, "not a GGUF model file (wrong magic bytes)")
+    return size
+
+
+def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
+    """Read a GGUF's header and tensor table; raise a ``ModelError`` subclass if unusable."""
+    p = Path(path).expanduser()
+    size = _check_file(p)
+    try:
+        from gguf import GGUFReader
+
+        reader = GGUFReader(str(p), "r")
+    except (ValueError, IndexError, OSError, KeyError, UnicodeDecodeError) as exc:
+        raise CorruptGGUFError(p, f"truncated or damaged GGUF header ({exc})") from None
+
+    tensors = list(reader.tensors)
+    if not tensors:
+        raise CorruptGGUFError(p, "GGUF file holds no tensors")
+    data_end = max(int(t.data_offset) + int(t.n_bytes) for t in tensors)
+    if data_end > size:
+        raise CorruptGGUFError(
+            p, f"truncated: the tensor data needs {data_end:,} bytes but the file has {size:,}"
+        )
+
+    arch = _field_value(reader, "general.architecture") or "unknown"
+    n_embd = _scalar(_field_value(reader, f"{arch}.embedding_length"))
+    n_head = _scalar(_field_value(reader, f"{arch}.attention.head_count"))
+    n_head_kv = _scalar(_field_value(reader, f"{arch}.attention.head_count_kv")) or n_head
+    head_dim = _scalar(_field_value(reader, f"{arch}.attention.key_length"))
+    if head_dim is None and n_embd and n_head:
+        head_dim = n_embd // n_head
+
+    tokens = _field_value(reader, "tokenizer.ggml.tokens")
+
+    def _token(key: str) -> str | None:
+        idx = _field_value(reader, key)
+        if idx is None or not isinstance(tokens, list) or not 0 <= int(idx) < len(tokens):
+            return None
+        return tokens[int(idx)]
+
+    metadata = {}
+    for key in reader.fields:
+        if key.startswith("tokenizer.ggml.") and key not in (
+            "tokenizer.ggml.model",
+            "tokenizer.ggml.bos_token_id",
+            "tokenizer.ggml.eos_token_id",
+        ):
+            continue
+        value = _field_value(reader, key)
+        if isinstance(value, (str, int, float, bool)):
+            metadata[key] = value
+
+    return GGUFInfo(
+        path=str(p),
+        file_size=size,
+        architecture=arch,
+        name=_field_value(reader, "general.name"),
+        parameter_count=int(sum(int(t.n_elements) for t in tensors)),
+        quantization=_quantization(reader, tensors),
+        context_length=_scalar(_field_value(reader, f"{arch}.context_length")),
+        n_layers=_scalar(_field_value(reader, f"{arch}.block_count")),
+        embedding_length=n_embd,
+        n_head=n_head,
+        n_head_kv=n_head_kv,
+        head_dim=head_dim,
+        sliding_window=_scalar(_field_value(reader, f"{arch}.attention.sliding_window")),
+        chat_template=_field_value(reader, "tokenizer.chat_template"),
+        bos_token=_token("tokenizer.ggml.bos_token_id"),
+        eos_token=_token("tokenizer.ggml.eos_token_id"),
+        metadata=metadata,
+    )
+
+
+def _quantization(reader, tensors) -> str:
+    """Name the file type (``general.file_type``), else the most common tensor type."""
+    import gguf
+
+    file_type = _field_value(reader, "general.file_type")
+    if file_type is not None:
+        try:
+            return gguf.LlamaFileType(int(file_type)).name.removeprefix("MOSTLY_")
+        except ValueError:
+            pass
+    counts: dict[str, int] = {}
+    for t in tensors:
+        name = t.tensor_type.name
+        counts[name] = counts.get(name, 0) + int(t.n_bytes)
+    return max(counts, key=counts.get)
