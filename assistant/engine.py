@@ -33,6 +33,7 @@ from models.llama_backend import LlamaBackend
 from models.sampling import SamplingParams
 
 CHECKPOINT_EVERY_S = 2.0
+AFTER_CURRENT = -1  # parent_id default: continue after the conversation's current leaf
 _STATUS_BY_FINISH = {"stop": "complete", "length": "complete", "cancelled": "stopped"}
 
 
@@ -58,16 +59,20 @@ class ChatEngine:
         system: str | None = None,
         context: str | None = None,
         cancel: CancelToken | None = None,
-        parent_id: int | None = None,
+        parent_id: int | None = AFTER_CURRENT,
     ) -> Iterator[Event]:
-        """Add a user message (after the current leaf, or ``parent_id``) and stream a reply."""
+        """Add a user message and stream a reply.
+
+        The message follows the current leaf, or ``parent_id`` (``None``: a new first
+        message, as when the first message is edited).
+        """
         try:
             backend = self.models.get(model_path)
             conv = self._conversation(conversation_id, text, backend, system)
         except (ModelError, KeyError) as exc:
             yield TurnError(str(exc).strip("'\""), conversation_id)
             return
-        if parent_id is None:
+        if parent_id == AFTER_CURRENT:
             parent_id = conv.current_leaf_id
         user = self.history.add_message(conv.id, "user", text, parent_id)
         yield TurnStarted(conv.id, user.id, parent_id)
@@ -139,7 +144,9 @@ class ChatEngine:
     def build_messages(
         self, conv: Conversation, leaf: Message, context: str | None = None
     ) -> list[dict]:
-        system = conv.system_prompt if conv.system_prompt is not None else self.settings.system_prompt
+        system = (
+            conv.system_prompt if conv.system_prompt is not None else self.settings.system_prompt
+        )
         if context:
             system = f"{system}\n\n{context}" if system else context
         messages = [{"role": "system", "content": system}] if system else []
@@ -165,15 +172,21 @@ class ChatEngine:
                 self.build_messages(conv, user, context), backend.count_tokens, budget
             )
         except ModelError as exc:
-            self.history.add_message(conv.id, "assistant", "", user.id, status="error",
-                                     model=str(backend.path))
+            self.history.add_message(
+                conv.id, "assistant", "", user.id, status="error", model=str(backend.path)
+            )
             yield TurnError(str(exc), conv.id)
             return
         if dropped:
             yield ContextTrimmed(dropped, prompt_tokens, backend.n_ctx)
 
         reply = self.history.add_message(
-            conv.id, "assistant", "", user.id, status="streaming", model=str(backend.path),
+            conv.id,
+            "assistant",
+            "",
+            user.id,
+            status="streaming",
+            model=str(backend.path),
             settings=asdict(params),
         )
         parts: list[str] = []
@@ -201,7 +214,9 @@ class ChatEngine:
         assert stats is not None
         timings = Timings(load_s, stats.ttft_s, stats.generate_s, round(stats.tokens_per_s, 2))
         usage = Usage(
-            stats.prompt_tokens, stats.completion_tokens, stats.prompt_eval_tokens,
+            stats.prompt_tokens,
+            stats.completion_tokens,
+            stats.prompt_eval_tokens,
             stats.cached_tokens,
         )
         self.history.update_message(
@@ -210,9 +225,13 @@ class ChatEngine:
             status=_STATUS_BY_FINISH.get(stats.finish_reason, "complete"),
             prompt_tokens=stats.prompt_tokens,
             completion_tokens=stats.completion_tokens,
-            timings={**asdict(timings), "finish_reason": stats.finish_reason,
-                     "prompt_eval_tokens": stats.prompt_eval_tokens,
-                     "cached_tokens": stats.cached_tokens, "dropped_messages": dropped},
+            timings={
+                **asdict(timings),
+                "finish_reason": stats.finish_reason,
+                "prompt_eval_tokens": stats.prompt_eval_tokens,
+                "cached_tokens": stats.cached_tokens,
+                "dropped_messages": dropped,
+            },
         )
         yield TurnDone(
             conversation_id=conv.id,

@@ -98,6 +98,12 @@ class TurnError:
 
 
 Event = (
-    TurnStarted | TextDelta | ContextTrimmed | ToolCall | ToolResult | Citations | TurnDone
+    TurnStarted
+    | TextDelta
+    | ContextTrimmed
+    | ToolCall
+    | ToolResult
+    | Citations
+    | TurnDone
     | TurnError
 )

@@ -103,16 +103,20 @@ class HistoryStore:
     ) -> Conversation:
         now = _now()
         with self.db.conn:
-            cid = self.db["conversations"].insert(
-                {
-                    "title": title,
-                    "created_at": now,
-                    "updated_at": now,
-                    "model": model,
-                    "system_prompt": system_prompt,
-                    "current_leaf_id": None,
-                }
-            ).last_pk
+            cid = (
+                self.db["conversations"]
+                .insert(
+                    {
+                        "title": title,
+                        "created_at": now,
+                        "updated_at": now,
+                        "model": model,
+                        "system_prompt": system_prompt,
+                        "current_leaf_id": None,
+                    }
+                )
+                .last_pk
+            )
         return self.get_conversation(cid)
 
     def get_conversation(self, conversation_id: int) -> Conversation:
@@ -169,18 +173,22 @@ class HistoryStore:
     ) -> Message:
         now = _now()
         with self.db.conn:
-            mid = self.db["messages"].insert(
-                {
-                    "conversation_id": conversation_id,
-                    "parent_id": parent_id,
-                    "role": role,
-                    "content": content,
-                    "status": status,
-                    "model": model,
-                    "settings": json.dumps(settings or {}),
-                    "created_at": now,
-                }
-            ).last_pk
+            mid = (
+                self.db["messages"]
+                .insert(
+                    {
+                        "conversation_id": conversation_id,
+                        "parent_id": parent_id,
+                        "role": role,
+                        "content": content,
+                        "status": status,
+                        "model": model,
+                        "settings": json.dumps(settings or {}),
+                        "created_at": now,
+                    }
+                )
+                .last_pk
+            )
             changes = {"updated_at": now}
             if make_current:
                 changes["current_leaf_id"] = mid
@@ -202,7 +210,11 @@ class HistoryStore:
 
     def thread(self, conversation_id: int, leaf_id: int | None = None) -> list[Message]:
         """The visible messages: root to the current leaf (or ``leaf_id``)."""
-        leaf = leaf_id if leaf_id is not None else self.get_conversation(conversation_id).current_leaf_id
+        leaf = (
+            leaf_id
+            if leaf_id is not None
+            else self.get_conversation(conversation_id).current_leaf_id
+        )
         if leaf is None:
             return []
         rows = self.db.query(
@@ -218,10 +230,13 @@ class HistoryStore:
         """All versions of a message (regenerations, edits), oldest first."""
         msg = self.get_message(message_id)
         if msg.parent_id is None:
-            where, args = "parent_id IS NULL AND conversation_id = ? AND role = ?", [
-                msg.conversation_id,
-                msg.role,
-            ]
+            where, args = (
+                "parent_id IS NULL AND conversation_id = ? AND role = ?",
+                [
+                    msg.conversation_id,
+                    msg.role,
+                ],
+            )
         else:
             where, args = "parent_id = ? AND role = ?", [msg.parent_id, msg.role]
         return [
@@ -265,6 +280,5 @@ class HistoryStore:
             [fts_query, limit],
         )
         return [
-            SearchHit(r["conversation_id"], r["title"], r["id"], r["role"], r["snip"])
-            for r in rows
+            SearchHit(r["conversation_id"], r["title"], r["id"], r["role"], r["snip"]) for r in rows
         ]

@@ -70,8 +70,6 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
             continue
         with db.conn:
             migrate(db)
-            db["_migrations"].insert(
-                {"name": name, "applied_at": datetime.now(UTC).isoformat()}
-            )
+            db["_migrations"].insert({"name": name, "applied_at": datetime.now(UTC).isoformat()})
         applied.append(name)
     return applied

@@ -60,8 +60,15 @@ class ModelManager:
         )
 
     def get(self, path: str | None = None, options: LoadOptions | None = None) -> LlamaBackend:
-        """The loaded backend for ``path``; loads (or reloads) it if needed."""
+        """The loaded backend for ``path``; loads (or reloads) it if needed.
+
+        Without ``options``, an already loaded backend for the same file is reused as is,
+        whatever options it was loaded with.
+        """
         resolved = self.resolve_path(path)
+        current = self._backend
+        if options is None and current is not None and str(current.path) == resolved:
+            return current
         opts = options or self.load_options(resolved)
         key = (resolved, opts.n_ctx, opts.n_threads, str(opts.n_gpu_layers), opts.chat_template)
         with self._lock:

@@ -89,16 +89,29 @@ class ChatTemplate:
     eos_token: str = ""
     stops: list[str] = field(default_factory=list)
 
+    def _compiled(self):
+        compiled = self.__dict__.get("_template")
+        if compiled is None:
+            env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+
+            def raise_exception(message: str) -> None:
+                raise TemplateError(message)
+
+            env.globals["raise_exception"] = raise_exception
+            env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+            try:
+                compiled = env.from_string(self.text)
+            except TemplateError as exc:
+                raise ChatTemplateError(
+                    None, f"chat template ({self.source}) does not parse: {exc}"
+                ) from None
+            self.__dict__["_template"] = compiled
+        return compiled
+
     def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
-        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
-
-        def raise_exception(message: str) -> None:
-            raise TemplateError(message)
-
-        env.globals["raise_exception"] = raise_exception
-        env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+        template = self._compiled()
         try:
-            return env.from_string(self.text).render(
+            return template.render(
                 messages=messages,
                 add_generation_prompt=add_generation_prompt,
                 bos_token=self.bos_token,
@@ -133,7 +146,10 @@ def choose_template(
     if override:
         if override in BUILTIN_TEMPLATES:
             return ChatTemplate(
-                f"override:{override}", BUILTIN_TEMPLATES[override], bos, eos,
+                f"override:{override}",
+                BUILTIN_TEMPLATES[override],
+                bos,
+                eos,
                 list(TEMPLATE_STOPS[override]),
             )
         if "{%" in override or "{{" in override:
@@ -157,6 +173,9 @@ def choose_template(
             f" (choose one with --chat-template: {known})",
         )
     return ChatTemplate(
-        f"architecture:{family}", BUILTIN_TEMPLATES[family], bos, eos,
+        f"architecture:{family}",
+        BUILTIN_TEMPLATES[family],
+        bos,
+        eos,
         list(TEMPLATE_STOPS[family]),
     )

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from models.errors import CorruptGGUFError, ModelError, NotGGUFError
+from models.gguf_header import HeaderError, TensorEntry, read_header
 
 GGUF_MAGIC = b"GGUF"
 # Overhead of llama.cpp's compute buffers and runtime, on top of weights and KV cache.
@@ -68,23 +69,6 @@ class GGUFInfo:
         return data
 
 
-def _field_value(reader, key: str):
-    field_ = reader.fields.get(key)
-    if field_ is None:
-        return None
-    try:
-        value = field_.contents()
-    except Exception:  # older gguf releases: decode by hand
-        import numpy as np
-
-        parts = [field_.parts[i] for i in field_.data]
-        if len(parts) == 1 and parts[0].dtype == np.uint8:
-            return bytes(parts[0]).decode("utf-8", errors="replace")
-        value = [p.tolist()[0] if len(p) == 1 else p.tolist() for p in parts]
-        return value[0] if len(value) == 1 else value
-    return value
-
-
 def _scalar(value) -> int | None:
     """Some keys are per-layer arrays (e.g. head_count_kv); take the largest entry."""
     if value is None:
@@ -92,6 +76,16 @@ def _scalar(value) -> int | None:
     if isinstance(value, list):
         return int(max(value)) if value else None
     return int(value)
+
+
+def _tensor_bytes(type_id: int, n_elements: int) -> int:
+    from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
+
+    try:
+        block, size = GGML_QUANT_SIZES[GGMLQuantizationType(type_id)]
+    except (ValueError, KeyError):
+        raise CorruptGGUFError(None, f"unknown tensor type {type_id}") from None
+    return n_elements // block * size
 
 
 def _check_file(path: Path) -> int:
@@ -115,82 +109,76 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     p = Path(path).expanduser()
     size = _check_file(p)
     try:
-        from gguf import GGUFReader
-
-        reader = GGUFReader(str(p), "r")
-    except (ValueError, IndexError, OSError, KeyError, UnicodeDecodeError) as exc:
+        header = read_header(p)
+    except (HeaderError, OSError, ValueError) as exc:
         raise CorruptGGUFError(p, f"truncated or damaged GGUF header ({exc})") from None
-
-    tensors = list(reader.tensors)
-    if not tensors:
+    meta = header.metadata
+    if not header.tensors:
         raise CorruptGGUFError(p, "GGUF file holds no tensors")
-    data_end = max(int(t.data_offset) + int(t.n_bytes) for t in tensors)
+    try:
+        data_end = header.data_start + max(
+            t.offset + _tensor_bytes(t.type_id, t.n_elements) for t in header.tensors
+        )
+    except CorruptGGUFError as exc:
+        raise CorruptGGUFError(p, exc.cause) from None
     if data_end > size:
         raise CorruptGGUFError(
             p, f"truncated: the tensor data needs {data_end:,} bytes but the file has {size:,}"
         )
 
-    arch = _field_value(reader, "general.architecture") or "unknown"
-    n_embd = _scalar(_field_value(reader, f"{arch}.embedding_length"))
-    n_head = _scalar(_field_value(reader, f"{arch}.attention.head_count"))
-    n_head_kv = _scalar(_field_value(reader, f"{arch}.attention.head_count_kv")) or n_head
-    head_dim = _scalar(_field_value(reader, f"{arch}.attention.key_length"))
+    arch = meta.get("general.architecture") or "unknown"
+    n_embd = _scalar(meta.get(f"{arch}.embedding_length"))
+    n_head = _scalar(meta.get(f"{arch}.attention.head_count"))
+    n_head_kv = _scalar(meta.get(f"{arch}.attention.head_count_kv")) or n_head
+    head_dim = _scalar(meta.get(f"{arch}.attention.key_length"))
     if head_dim is None and n_embd and n_head:
         head_dim = n_embd // n_head
-
-    tokens = _field_value(reader, "tokenizer.ggml.tokens")
+    tokens = meta.get("tokenizer.ggml.tokens")
 
     def _token(key: str) -> str | None:
-        idx = _field_value(reader, key)
+        idx = meta.get(key)
         if idx is None or not isinstance(tokens, list) or not 0 <= int(idx) < len(tokens):
             return None
         return tokens[int(idx)]
 
-    metadata = {}
-    for key in reader.fields:
-        if key.startswith("tokenizer.ggml.") and key not in (
-            "tokenizer.ggml.model",
-            "tokenizer.ggml.bos_token_id",
-            "tokenizer.ggml.eos_token_id",
-        ):
-            continue
-        value = _field_value(reader, key)
-        if isinstance(value, (str, int, float, bool)):
-            metadata[key] = value
+    metadata = {k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}
 
     return GGUFInfo(
         path=str(p),
         file_size=size,
         architecture=arch,
-        name=_field_value(reader, "general.name"),
-        parameter_count=int(sum(int(t.n_elements) for t in tensors)),
-        quantization=_quantization(reader, tensors),
-        context_length=_scalar(_field_value(reader, f"{arch}.context_length")),
-        n_layers=_scalar(_field_value(reader, f"{arch}.block_count")),
+        name=meta.get("general.name"),
+        parameter_count=sum(t.n_elements for t in header.tensors),
+        quantization=_quantization(meta, header.tensors),
+        context_length=_scalar(meta.get(f"{arch}.context_length")),
+        n_layers=_scalar(meta.get(f"{arch}.block_count")),
         embedding_length=n_embd,
         n_head=n_head,
         n_head_kv=n_head_kv,
         head_dim=head_dim,
-        sliding_window=_scalar(_field_value(reader, f"{arch}.attention.sliding_window")),
-        chat_template=_field_value(reader, "tokenizer.chat_template"),
+        sliding_window=_scalar(meta.get(f"{arch}.attention.sliding_window")),
+        chat_template=meta.get("tokenizer.chat_template"),
         bos_token=_token("tokenizer.ggml.bos_token_id"),
         eos_token=_token("tokenizer.ggml.eos_token_id"),
         metadata=metadata,
     )
 
 
-def _quantization(reader, tensors) -> str:
+def _quantization(meta: dict, tensors: list[TensorEntry]) -> str:
     """Name the file type (``general.file_type``), else the most common tensor type."""
-    import gguf
+    from gguf.constants import GGMLQuantizationType, LlamaFileType
 
-    file_type = _field_value(reader, "general.file_type")
+    file_type = meta.get("general.file_type")
     if file_type is not None:
         try:
-            return gguf.LlamaFileType(int(file_type)).name.removeprefix("MOSTLY_")
+            return LlamaFileType(int(file_type)).name.removeprefix("MOSTLY_")
         except ValueError:
             pass
     counts: dict[str, int] = {}
     for t in tensors:
-        name = t.tensor_type.name
-        counts[name] = counts.get(name, 0) + int(t.n_bytes)
+        try:
+            name = GGMLQuantizationType(t.type_id).name
+        except ValueError:
+            name = f"type{t.type_id}"
+        counts[name] = counts.get(name, 0) + t.n_elements
     return max(counts, key=counts.get)

@@ -117,6 +117,7 @@ class LlamaBackend:
         )
         self.n_ctx = self.options.n_ctx or min(self.info.context_length or DEFAULT_CTX, DEFAULT_CTX)
         self._llm = None
+        self._last_prompt: tuple[str, list[int]] | None = None
         self.report: LoadReport | None = None
 
     # -- loading ---------------------------------------------------------------------------
@@ -139,6 +140,10 @@ class LlamaBackend:
             self.check_memory()
         from llama_cpp import Llama
 
+        from models import llama_log
+
+        llama_log.install()
+        llama_log.clear()
         threads = self.options.n_threads or default_threads()
         gpu_layers = resolve_gpu_layers(self.options.n_gpu_layers, self.info.n_layers)
         t0 = time.perf_counter()
@@ -153,9 +158,8 @@ class LlamaBackend:
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
-            raise ModelError(
-                self.path, f"llama.cpp could not load the model ({str(exc).strip()})"
-            ) from None
+            cause = llama_log.last_error() or str(exc).strip()
+            raise ModelError(self.path, f"llama.cpp could not load the model ({cause})") from None
         self.report = LoadReport(
             path=str(self.path),
             n_ctx=self.n_ctx,
@@ -192,7 +196,16 @@ class LlamaBackend:
         return tokens
 
     def count_tokens(self, messages: list[dict]) -> int:
-        return len(self.tokenize_prompt(self.render(messages)))
+        return len(self.prompt_tokens(messages))
+
+    def prompt_tokens(self, messages: list[dict]) -> list[int]:
+        """The exact tokens ``stream`` would evaluate for ``messages`` (memoised once)."""
+        key = repr(messages)
+        if self._last_prompt is not None and self._last_prompt[0] == key:
+            return self._last_prompt[1]
+        tokens = self.tokenize_prompt(self.render(messages))
+        self._last_prompt = (key, tokens)
+        return tokens
 
     @property
     def cached_tokens(self) -> int:
@@ -229,7 +242,7 @@ class LlamaBackend:
     def _stream_locked(self, messages, params: SamplingParams, cancel, grammar=None):
         t0 = time.perf_counter()
         llm = self.llama
-        tokens = self.tokenize_prompt(self.render(messages))
+        tokens = self.prompt_tokens(messages)
         if len(tokens) >= self.n_ctx:
             raise ContextOverflowError(
                 self.path, f"prompt is {len(tokens)} tokens; the context holds {self.n_ctx}"

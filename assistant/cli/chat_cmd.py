@@ -26,11 +26,15 @@ from models.generation import CancelToken
 
 def register(sub) -> None:
     p = sub.add_parser("chat", help="chat with a local model")
-    p.add_argument("prompt", nargs="?", help="the message; '-' reads stdin; omit for a "
-                   "conversation in the terminal")
+    p.add_argument(
+        "prompt",
+        nargs="?",
+        help="the message; '-' reads stdin; omit for a conversation in the terminal",
+    )
     p.add_argument("--system", "-s", help="system prompt")
-    p.add_argument("--conversation", "-c", type=int, metavar="ID", help="continue this "
-                   "conversation")
+    p.add_argument(
+        "--conversation", "-c", type=int, metavar="ID", help="continue this conversation"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     add_model_options(p)
     add_sampling_options(p)
@@ -55,20 +59,34 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
     path = app.models.resolve_path(args.model)
     load = load_options_from(args, app.models.load_options(path))
     app.models.get(path, load)  # load first: a bad model writes nothing to history
+    if app.models.is_bundled(path) and not args.json and conversation_id is None:
+        print(
+            "[using the bundled SmolLM2 135M demo model; for better answers pass "
+            "--model PATH to a larger GGUF]",
+            file=sys.stderr,
+            flush=True,
+        )
     params = sampling_from(args, app.settings.model_settings(path).sampling)
     cancel = CancelToken()
     done = None
     with _ctrl_c_cancels(cancel):
         for event in app.engine.send(
-            prompt, conversation_id=conversation_id, model_path=path, params=params,
-            system=args.system, cancel=cancel,
+            prompt,
+            conversation_id=conversation_id,
+            model_path=path,
+            params=params,
+            system=args.system,
+            cancel=cancel,
         ):
             if isinstance(event, TextDelta) and not args.json:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
             elif isinstance(event, ContextTrimmed) and not args.json:
-                print(f"[{event.dropped_messages} oldest messages left out to fit the "
-                      f"{event.n_ctx}-token context]", file=sys.stderr)
+                print(
+                    f"[{event.dropped_messages} oldest messages left out to fit the "
+                    f"{event.n_ctx}-token context]",
+                    file=sys.stderr,
+                )
             elif isinstance(event, TurnStarted):
                 conversation_id = event.conversation_id
             elif isinstance(event, TurnError):
@@ -76,26 +94,28 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             elif isinstance(event, TurnDone):
                 done = event
     if args.json:
-        print_json({
-            "text": done.text,
-            "model": done.model,
-            "usage": {
-                "prompt_tokens": done.usage.prompt_tokens,
-                "completion_tokens": done.usage.completion_tokens,
-                "prompt_eval_tokens": done.usage.prompt_eval_tokens,
-                "cached_tokens": done.usage.cached_tokens,
-            },
-            "timings": {
-                "load_s": round(done.timings.load_s, 4),
-                "ttft_s": round(done.timings.ttft_s, 4),
-                "generate_s": round(done.timings.generate_s, 4),
-                "tokens_per_s": done.timings.tokens_per_s,
-            },
-            "finish_reason": done.finish_reason,
-            "dropped_messages": done.dropped_messages,
-            "conversation_id": done.conversation_id,
-            "message_id": done.message_id,
-        })
+        print_json(
+            {
+                "text": done.text,
+                "model": done.model,
+                "usage": {
+                    "prompt_tokens": done.usage.prompt_tokens,
+                    "completion_tokens": done.usage.completion_tokens,
+                    "prompt_eval_tokens": done.usage.prompt_eval_tokens,
+                    "cached_tokens": done.usage.cached_tokens,
+                },
+                "timings": {
+                    "load_s": round(done.timings.load_s, 4),
+                    "ttft_s": round(done.timings.ttft_s, 4),
+                    "generate_s": round(done.timings.generate_s, 4),
+                    "tokens_per_s": done.timings.tokens_per_s,
+                },
+                "finish_reason": done.finish_reason,
+                "dropped_messages": done.dropped_messages,
+                "conversation_id": done.conversation_id,
+                "message_id": done.message_id,
+            }
+        )
     else:
         sys.stdout.write("\n")
         if done.finish_reason == "cancelled":
@@ -109,10 +129,6 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a damaged history database, an unwritable data folder
         return fail(str(exc))
     try:
-        path = app.models.resolve_path(args.model)
-        if app.models.is_bundled(path) and not args.json:
-            print("[using the bundled SmolLM2 135M demo model; for better answers pass "
-                  "--model PATH to a larger GGUF]", file=sys.stderr)
         if args.prompt is not None:
             prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
             code, _ = _one_turn(app, args, prompt, args.conversation)

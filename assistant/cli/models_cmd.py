@@ -53,12 +53,18 @@ def _inspect(args: argparse.Namespace) -> int:
         ("parameters", f"{info.parameters_label} ({info.parameter_count:,})"),
         ("quantization", info.quantization),
         ("context length", f"{info.context_length or '-'} tokens (trained)"),
-        ("chat template", "in the file" if info.chat_template else "none (chosen by "
-         "architecture)"),
-        ("memory needed", f"about {_gib(data['memory_estimate_bytes'])} "
-         f"(available {_gib(data['available_memory_bytes'])})"),
-        ("GPU offload", "supported by this build" if data["gpu_offload_supported"] else
-         "not in this build (CPU only)"),
+        ("chat template", "in the file" if info.chat_template else "none (chosen by architecture)"),
+        (
+            "memory needed",
+            f"about {_gib(data['memory_estimate_bytes'])} "
+            f"(available {_gib(data['available_memory_bytes'])})",
+        ),
+        (
+            "GPU offload",
+            "supported by this build"
+            if data["gpu_offload_supported"]
+            else "not in this build (CPU only)",
+        ),
     ]
     for k, v in rows:
         print(f"{k:>15}: {v}")
@@ -71,12 +77,19 @@ def _list(args: argparse.Namespace) -> int:
         bundled = default_model()
         items = []
         if bundled:
-            items.append({"path": str(bundled.path), "label": bundled.label, "bundled": True,
-                          "note": bundled.note})
+            items.append(
+                {
+                    "path": str(bundled.path),
+                    "label": bundled.label,
+                    "bundled": True,
+                    "note": bundled.note,
+                }
+            )
         for p in app.settings.recent_models:
             if not bundled or Path(p) != bundled.path:
-                items.append({"path": p, "label": Path(p).name, "bundled": False,
-                              "exists": Path(p).exists()})
+                items.append(
+                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists()}
+                )
         current = app.settings.model_path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current

