@@ -12,6 +12,7 @@ from assistant.engine import ChatEngine
 from assistant.history import HistoryStore
 from assistant.model_manager import ModelManager
 from assistant.settings import Paths, Settings
+from plugins.manager import PluginManager
 
 
 @dataclass
@@ -21,6 +22,7 @@ class App:
     history: HistoryStore
     models: ModelManager
     engine: ChatEngine
+    plugins: PluginManager
 
     def save_settings(self) -> None:
         self.settings.save(self.paths)
@@ -35,5 +37,7 @@ def build_app(paths: Paths | None = None) -> App:
     settings = Settings.load(paths)
     history = HistoryStore(paths.history_db)
     models = ModelManager(settings)
-    engine = ChatEngine(history, models, settings)
-    return App(paths, settings, history, models, engine)
+    plugins = PluginManager(disabled=settings.disabled_plugins)
+    plugins.load_entry_points()
+    engine = ChatEngine(history, models, settings, plugins)
+    return App(paths, settings, history, models, engine, plugins)

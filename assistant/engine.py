@@ -19,6 +19,8 @@ from assistant.events import (
     Event,
     TextDelta,
     Timings,
+    ToolCall,
+    ToolResult,
     TurnDone,
     TurnError,
     TurnStarted,
@@ -27,6 +29,10 @@ from assistant.events import (
 from assistant.history import HistoryStore
 from assistant.model_manager import ModelManager
 from assistant.settings import Settings
+from assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
+from assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from assistant.tool_protocol import detect_tool_format
+from assistant.turn_tools import TurnTools
 from models.errors import ModelError
 from models.generation import CancelToken, GenerationStats, TextChunk
 from models.llama_backend import LlamaBackend
@@ -43,10 +49,28 @@ def _title_from(text: str) -> str:
 
 
 class ChatEngine:
-    def __init__(self, history: HistoryStore, models: ModelManager, settings: Settings) -> None:
+    def __init__(
+        self,
+        history: HistoryStore,
+        models: ModelManager,
+        settings: Settings,
+        plugins=None,
+    ) -> None:
         self.history = history
         self.models = models
         self.settings = settings
+        self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
+
+    def turn_tools(self, approve=None, enabled: bool | None = None) -> TurnTools | None:
+        """The tools a turn may use, from the enabled plugins and the user's settings."""
+        if self.plugins is None:
+            return None
+        return TurnTools(
+            registry=self.plugins.tool_registry(),
+            approve=approve,
+            always_allowed=list(self.settings.always_allowed_tools),
+            enabled=self.settings.tools_enabled if enabled is None else enabled,
+        )
 
     # -- public entry points -----------------------------------------------------------------
     def send(
@@ -60,6 +84,7 @@ class ChatEngine:
         context: str | None = None,
         cancel: CancelToken | None = None,
         parent_id: int | None = AFTER_CURRENT,
+        tools: TurnTools | None = None,
     ) -> Iterator[Event]:
         """Add a user message and stream a reply.
 
@@ -67,16 +92,17 @@ class ChatEngine:
         message, as when the first message is edited).
         """
         try:
+            slash = self._parse_slash(text, tools)
             backend = self.models.get(model_path)
             conv = self._conversation(conversation_id, text, backend, system)
-        except (ModelError, KeyError) as exc:
+        except (ModelError, KeyError, SlashCommandError) as exc:
             yield TurnError(str(exc).strip("'\""), conversation_id)
             return
         if parent_id == AFTER_CURRENT:
             parent_id = conv.current_leaf_id
         user = self.history.add_message(conv.id, "user", text, parent_id)
         yield TurnStarted(conv.id, user.id, parent_id)
-        yield from self._reply(conv, user, backend, params, context, cancel)
+        yield from self._reply(conv, user, backend, params, context, cancel, tools, slash)
 
     def regenerate(
         self,
@@ -86,6 +112,7 @@ class ChatEngine:
         params: SamplingParams | None = None,
         context: str | None = None,
         cancel: CancelToken | None = None,
+        tools: TurnTools | None = None,
     ) -> Iterator[Event]:
         """A new version of an assistant reply; the old one stays as a sibling."""
         try:
@@ -93,11 +120,12 @@ class ChatEngine:
             user = self.history.get_message(old.parent_id) if old.role == "assistant" else old
             backend = self.models.get(model_path)
             conv = self.history.get_conversation(user.conversation_id)
-        except (ModelError, KeyError) as exc:
+            slash = self._parse_slash(user.content, tools)
+        except (ModelError, KeyError, SlashCommandError) as exc:
             yield TurnError(str(exc).strip("'\""))
             return
         yield TurnStarted(conv.id, user.id, user.parent_id)
-        yield from self._reply(conv, user, backend, params, context, cancel)
+        yield from self._reply(conv, user, backend, params, context, cancel, tools, slash)
 
     def edit(
         self,
@@ -108,6 +136,7 @@ class ChatEngine:
         params: SamplingParams | None = None,
         context: str | None = None,
         cancel: CancelToken | None = None,
+        tools: TurnTools | None = None,
     ) -> Iterator[Event]:
         """Resend an edited user message as a sibling of the original, keeping the original."""
         try:
@@ -123,9 +152,15 @@ class ChatEngine:
             context=context,
             cancel=cancel,
             parent_id=old.parent_id,
+            tools=tools,
         )
 
     # -- internals ---------------------------------------------------------------------------
+    def _parse_slash(self, text: str, tools: TurnTools | None):
+        if tools is None or not text.startswith("/"):
+            return None
+        return parse_slash_command(text, tools.registry)
+
     def _conversation(
         self, conversation_id: int | None, text: str, backend: LlamaBackend, system: str | None
     ) -> Conversation:
@@ -163,8 +198,18 @@ class ChatEngine:
         params: SamplingParams | None,
         context: str | None,
         cancel: CancelToken | None,
+        tools: TurnTools | None = None,
+        slash=None,
     ) -> Iterator[Event]:
         params = params or self.settings.model_settings(str(backend.path)).sampling
+        calls: list[dict] = []
+        if slash is not None:
+            # The user typed the call: that is the approval. The model gets the result as data.
+            done = run_slash_command(slash, tools.registry)
+            yield from done.events()
+            calls.append(_call_record(done.events()))
+            context = f"{context}\n\n{done.context}" if context else done.context
+        context = self._plugin_context(conv, user, context)
         load_s = backend.report.load_s if backend.report else 0.0
         try:
             budget = backend.n_ctx - min(params.max_tokens, backend.n_ctx // 2)
@@ -192,16 +237,43 @@ class ChatEngine:
         parts: list[str] = []
         last_save = time.monotonic()
         stats: GenerationStats | None = None
+        completion_tokens = 0
+        use_tools = (
+            tools is not None
+            and slash is None
+            and tools.offered_to(
+                detect_tool_format(backend.template.text) != "prompt",
+                backend.info.parameter_count,
+            )
+        )
         try:
-            for item in backend.stream(messages, params, cancel):
-                if isinstance(item, TextChunk):
+            for item in self._generate(
+                backend,
+                messages,
+                params,
+                cancel,
+                tools,
+                use_tools,
+                document_context=context is not None,
+            ):
+                if isinstance(item, (TextChunk, TextDelta)):
                     parts.append(item.text)
                     yield TextDelta(item.text)
                     if time.monotonic() - last_save > CHECKPOINT_EVERY_S:
                         self.history.update_message(reply.id, content="".join(parts))
                         last_save = time.monotonic()
+                elif isinstance(item, (ToolCall, ToolResult)):
+                    yield item
+                elif isinstance(item, ToolLoopResult):
+                    stats = item.stats
+                    completion_tokens = sum(s.completion_tokens for s in item.steps)
+                    calls += [c.to_dict() for c in item.calls]
+                    if item.finish_reason == "cancelled" and stats is not None:
+                        stats.finish_reason = "cancelled"
+                    self.history.update_message(reply.id, tool_calls=calls)
                 elif isinstance(item, GenerationStats):
                     stats = item
+                    completion_tokens = item.completion_tokens
         except ModelError as exc:
             self.history.update_message(reply.id, content="".join(parts), status="error")
             yield TurnError(str(exc), conv.id)
@@ -211,11 +283,12 @@ class ChatEngine:
             self.history.update_message(reply.id, content="".join(parts), status="stopped")
             raise
         text = "".join(parts)
-        assert stats is not None
+        if stats is None:  # cancelled before the model produced anything
+            stats = GenerationStats("cancelled", prompt_tokens, 0, 0, 0, 0.0, 0.0)
         timings = Timings(load_s, stats.ttft_s, stats.generate_s, round(stats.tokens_per_s, 2))
         usage = Usage(
             stats.prompt_tokens,
-            stats.completion_tokens,
+            completion_tokens,
             stats.prompt_eval_tokens,
             stats.cached_tokens,
         )
@@ -224,7 +297,8 @@ class ChatEngine:
             content=text,
             status=_STATUS_BY_FINISH.get(stats.finish_reason, "complete"),
             prompt_tokens=stats.prompt_tokens,
-            completion_tokens=stats.completion_tokens,
+            completion_tokens=completion_tokens,
+            tool_calls=calls,
             timings={
                 **asdict(timings),
                 "finish_reason": stats.finish_reason,
@@ -233,6 +307,8 @@ class ChatEngine:
                 "dropped_messages": dropped,
             },
         )
+        if self.plugins is not None and stats.finish_reason != "cancelled":
+            self.plugins.after_reply(text, conv.id)
         yield TurnDone(
             conversation_id=conv.id,
             message_id=reply.id,
@@ -243,3 +319,43 @@ class ChatEngine:
             timings=timings,
             dropped_messages=dropped,
         )
+
+    def _generate(self, backend, messages, params, cancel, tools, use_tools, document_context):
+        if not use_tools:
+            yield from backend.stream(messages, params, cancel)
+            return
+        # Text from documents is data, not the user: it never widens what runs unasked.
+        allowed = () if document_context else tools.always_allowed
+        yield from run_tool_loop(
+            backend_generate(backend, params, cancel),
+            messages,
+            tools.registry,
+            approve=tools.approve,
+            max_calls=tools.max_calls,
+            cancel=cancel,
+            tool_format=detect_tool_format(backend.template.text),
+            always_allowed=allowed,
+        )
+
+    def _plugin_context(self, conv: Conversation, user: Message, context: str | None):
+        """Extra context from plugins' ``before_prompt`` hooks (e.g. today's date)."""
+        if self.plugins is None:
+            return context
+        extra = self.plugins.before_prompt(self.build_messages(conv, user))
+        if not extra:
+            return context
+        joined = "\n\n".join(extra)
+        return f"{context}\n\n{joined}" if context else joined
+
+
+def _call_record(events: list) -> dict:
+    call, result = events
+    return {
+        "call_id": call.call_id,
+        "name": call.name,
+        "arguments": call.arguments,
+        "output": result.output,
+        "is_error": result.is_error,
+        "duration_s": result.duration_s,
+        "source": "user",
+    }

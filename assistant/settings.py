@@ -92,6 +92,7 @@ class Settings:
     theme: str = "system"  # "light", "dark", "system"
     per_model: dict[str, dict] = field(default_factory=dict)
     disabled_plugins: list[str] = field(default_factory=list)
+    tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ second one interrupts at once.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from contextlib import contextmanager
@@ -19,7 +20,15 @@ from assistant.cli.options import (
     load_options_from,
     sampling_from,
 )
-from assistant.events import ContextTrimmed, TextDelta, TurnDone, TurnError, TurnStarted
+from assistant.events import (
+    ContextTrimmed,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnDone,
+    TurnError,
+    TurnStarted,
+)
 from models.errors import ModelError
 from models.generation import CancelToken
 
@@ -36,6 +45,24 @@ def register(sub) -> None:
         "--conversation", "-c", type=int, metavar="ID", help="continue this conversation"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.add_argument(
+        "--no-tools",
+        dest="tools",
+        action="store_false",
+        default=None,
+        help="don't offer tools to the model (/calc and /weather typed by you still work)",
+    )
+    p.add_argument(
+        "--tools",
+        dest="tools",
+        action="store_true",
+        default=None,
+        help="offer tools even to a small model (default: to models of 1B+ parameters or "
+        "with a tool-call chat template)",
+    )
+    p.add_argument(
+        "--allow-tools", action="store_true", help="let network and file tools run without asking"
+    )
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run)
@@ -55,6 +82,23 @@ def _ctrl_c_cancels(cancel: CancelToken):
         signal.signal(signal.SIGINT, previous)
 
 
+def _approver(args):
+    """Ask on the terminal before a network or file tool runs; never ask a pipe."""
+    if args.allow_tools:
+        return lambda tool, arguments: True
+    if not sys.stdin.isatty():
+        return None
+
+    def ask(tool, arguments) -> bool:
+        answer = input(
+            f"\nAllow {tool.name}({json.dumps(arguments)})? "
+            f"It uses the {'network' if tool.network else 'file system'}. [y/N] "
+        )
+        return answer.strip().lower() in ("y", "yes")
+
+    return ask
+
+
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
     path = app.models.resolve_path(args.model)
     load = load_options_from(args, app.models.load_options(path))
@@ -69,6 +113,8 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
     params = sampling_from(args, app.settings.model_settings(path).sampling)
     cancel = CancelToken()
     done = None
+    calls: list[dict] = []
+    tools = app.engine.turn_tools(approve=_approver(args), enabled=args.tools)
     with _ctrl_c_cancels(cancel):
         for event in app.engine.send(
             prompt,
@@ -77,6 +123,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             params=params,
             system=args.system,
             cancel=cancel,
+            tools=tools,
         ):
             if isinstance(event, TextDelta) and not args.json:
                 sys.stdout.write(event.text)
@@ -87,6 +134,27 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                     f"{event.n_ctx}-token context]",
                     file=sys.stderr,
                 )
+            elif isinstance(event, ToolCall):
+                calls.append(
+                    {"call_id": event.call_id, "name": event.name, "arguments": event.arguments}
+                )
+                if not args.json:
+                    print(
+                        f"[tool] {event.name}({json.dumps(event.arguments)})",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            elif isinstance(event, ToolResult):
+                for call in calls:
+                    if call["call_id"] == event.call_id:
+                        call.update(
+                            output=event.output,
+                            is_error=event.is_error,
+                            duration_s=round(event.duration_s, 4),
+                        )
+                if not args.json:
+                    label = "error" if event.is_error else "result"
+                    print(f"[tool {label}] {event.output}", file=sys.stderr, flush=True)
             elif isinstance(event, TurnStarted):
                 conversation_id = event.conversation_id
             elif isinstance(event, TurnError):
@@ -111,7 +179,9 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                     "tokens_per_s": done.timings.tokens_per_s,
                 },
                 "finish_reason": done.finish_reason,
+                "device": app.models.current.report.device_label,
                 "dropped_messages": done.dropped_messages,
+                "tool_calls": calls,
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
             }

@@ -3,7 +3,15 @@
 import pytest
 
 from assistant.app import build_app
-from assistant.events import ContextTrimmed, TextDelta, TurnDone, TurnError, TurnStarted
+from assistant.events import (
+    ContextTrimmed,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnDone,
+    TurnError,
+    TurnStarted,
+)
 from models.generation import CancelToken
 from models.llama_backend import LoadOptions
 from models.sampling import SamplingParams
@@ -126,3 +134,47 @@ def test_bad_model_yields_error_and_writes_nothing(app, not_gguf):
     assert len(events) == 1 and isinstance(events[0], TurnError)
     assert "not a GGUF" in events[0].message
     assert app.history.list_conversations() == []
+
+
+def test_slash_command_runs_the_tool_and_the_model_answers_with_it(app):
+    tools = app.engine.turn_tools()
+    events, done = collect(app.engine.send("/calc 17*23", params=GREEDY, tools=tools))
+    calls = [e for e in events if isinstance(e, ToolCall)]
+    results = [e for e in events if isinstance(e, ToolResult)]
+    assert [(c.name, c.arguments) for c in calls] == [("calculator", {"expression": "17*23"})]
+    assert results[0].output == "391" and not results[0].is_error
+    stored = app.history.get_message(done.message_id)
+    assert stored.tool_calls[0]["name"] == "calculator"
+    assert stored.tool_calls[0]["output"] == "391"
+    assert stored.tool_calls[0]["source"] == "user"
+    # the model saw the result as data in its prompt
+    conv = app.history.get_conversation(done.conversation_id)
+    user = app.history.thread(conv.id)[0]
+    assert user.content == "/calc 17*23"
+
+
+def test_model_proposed_network_call_waits_for_approval(app, monkeypatch):
+    """With tools offered, a weather call runs only if the user says yes."""
+    import assistant.engine as engine_module
+    from models.generation import GenerationStats, TextChunk
+
+    asked = []
+
+    def scripted_stream(self, messages, params=None, cancel=None, grammar=None):
+        if messages[-1]["content"] == "Weather in Oslo?":
+            yield TextChunk('{"tool": "weather", "arguments": {"place": "Oslo"}}')
+        else:
+            yield TextChunk("Done.")
+        yield GenerationStats("stop", 10, 10, 0, 3, 0.01, 0.02)
+
+    monkeypatch.setattr(engine_module.LlamaBackend, "stream", scripted_stream)
+    tools = app.engine.turn_tools(
+        approve=lambda tool, args: asked.append((tool.name, args)) or False, enabled=True
+    )
+    events, done = collect(app.engine.send("Weather in Oslo?", tools=tools))
+    assert asked == [("weather", {"place": "Oslo"})]
+    result = next(e for e in events if isinstance(e, ToolResult))
+    assert result.is_error and result.output.startswith("the user declined")
+    stored = app.history.get_message(done.message_id)
+    assert stored.tool_calls[0]["name"] == "weather" and stored.tool_calls[0]["is_error"]
+    assert done.text == "Done."
