@@ -65,7 +65,7 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model from a local folder; never touches the network."""
 
     # Cosine similarity below which a passage is treated as unrelated to the question.
-    relevance_threshold = 0.25
+    relevance_threshold = 0.2
 
     def __init__(self, name: str = DEFAULT_EMBEDDING_MODEL, device: str = "cpu") -> None:
         self.name = _ALIASES.get(name, name)

@@ -1,0 +1,89 @@
+"""Keyword search with SQLite FTS5 and BM25, from a question typed in plain words.
+
+A question is not FTS5 syntax ("what's 4-PBA?" would be a syntax error), so it is cut into
+words, each quoted and OR-ed: any matching word can retrieve a chunk, and BM25 ranks chunks
+with more and rarer words first. Very common English words are dropped first; they carry
+almost no BM25 weight but make the OR match nearly every row, which costs time.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_STOPWORD_TEXT = """
+a an and are as at be been but by can could did do does for from had has have how i if
+in into is it its of on or our so such than that the their them then there these they
+this to was we were what when where which who whom why will with would you your about
+all also any me my no not only other some more most very just should may might must
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for a plain-language query, or None if it has no words."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    kept = [w for w in words if w not in STOPWORDS] or words
+    unique = list(dict.fromkeys(kept))
+    if not unique:
+        return None
+    return " OR ".join(f'"{w}"' for w in unique)
+
+
+def bm25_search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    collection_ids: Sequence[int],
+    documents: Sequence[int] | None = None,
+    k: int = 100,
+    heading_weight: float = 2.0,
+) -> list[tuple[int, float]]:
+    """(chunk id, bm25 score) best first; scores are positive, higher is better.
+
+    ``heading_weight`` weighs words in the heading path (titles, section names) against the
+    body; measured on SciFact, titles count about twice as much as abstract words.
+    """
+    match = fts_query(query)
+    if match is None or not collection_ids:
+        return []
+    sql = (
+        f"SELECT c.id, -bm25(chunks_fts, 1.0, {float(heading_weight)}) AS score "
+        "FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+        "JOIN documents d ON d.id = c.document_id "
+        f"WHERE chunks_fts MATCH ? AND d.status = 'complete' "
+        f"AND d.collection_id IN ({','.join('?' * len(collection_ids))})"
+    )
+    args: list = [match, *collection_ids]
+    if documents:
+        sql += f" AND d.id IN ({','.join('?' * len(documents))})"
+        args += list(documents)
+    sql += " ORDER BY score DESC LIMIT ?"
+    args.append(k)
+    try:
+        return [(row[0], row[1]) for row in conn.execute(sql, args)]
+    except sqlite3.OperationalError:
+        return []  # a query FTS5 still rejects: treat as no keyword hits
+
+
+def bm25_scores(
+    conn: sqlite3.Connection, query: str, chunk_ids: Sequence[int], heading_weight: float = 1.0
+) -> dict[int, float]:
+    """BM25 of specific chunks (those the vector search found), for fusing full scores.
+
+    A chunk that matches no query word is absent (its keyword score is 0).
+    """
+    match = fts_query(query)
+    if match is None or not chunk_ids:
+        return {}
+    sql = (
+        f"SELECT rowid, -bm25(chunks_fts, 1.0, {float(heading_weight)}) FROM chunks_fts "
+        f"WHERE chunks_fts MATCH ? AND rowid IN ({','.join('?' * len(chunk_ids))})"
+    )
+    try:
+        return {row[0]: row[1] for row in conn.execute(sql, [match, *chunk_ids])}
+    except sqlite3.OperationalError:
+        return {}

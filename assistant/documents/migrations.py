@@ -1,0 +1,142 @@
+"""Named, ordered schema migrations for the documents database.
+
+Each migration runs once, in a transaction, and is recorded by name in ``_migrations``; a
+new release appends to ``MIGRATIONS`` and never edits one that has shipped.
+
+Why the schema looks like this:
+- ``documents`` may hold two rows for one path while a changed file is re-indexed: the old
+  complete one stays searchable until the new one is complete (a partial unique index allows
+  at most one complete row per path).
+- ``vectors`` is keyed by (chunk, model), so a collection can be re-embedded with another
+  model in the background while searches keep using the old vectors.
+- ``chunks_fts`` is an external-content FTS5 index kept in step by triggers, so a chunk row
+  and its full-text entry are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            model TEXT NOT NULL,
+            pending_model TEXT,
+            generation INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER,
+            mtime_ns INTEGER,
+            sha256 TEXT,
+            kind TEXT,
+            title TEXT,
+            status TEXT NOT NULL,
+            error TEXT,
+            error_kind TEXT,
+            warnings TEXT,
+            chunker TEXT,
+            n_chunks INTEGER NOT NULL DEFAULT 0,
+            chunks_done INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL,
+            indexed_at TEXT
+        );
+        CREATE INDEX documents_path ON documents(collection_id, path);
+        CREATE UNIQUE INDEX documents_one_complete ON documents(collection_id, path)
+            WHERE status = 'complete';
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            heading TEXT,
+            page INTEGER,
+            line_start INTEGER,
+            line_end INTEGER,
+            overlap INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (document_id, ordinal)
+        );
+        CREATE TABLE vectors (
+            chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (chunk_id, model)
+        );
+        CREATE INDEX vectors_model ON vectors(model);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, heading, content='chunks', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+        END;
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+                VALUES ('delete', old.id, old.text, old.heading);
+        END;
+        CREATE TRIGGER chunks_au AFTER UPDATE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, heading)
+                VALUES ('delete', old.id, old.text, old.heading);
+            INSERT INTO chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+        END;
+        CREATE TABLE watched_folders (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            UNIQUE (collection_id, path)
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_initial", _m001_initial),
+]
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet recorded; returns the names applied now."""
+    conn = db.conn
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    applied = []
+    for name, migrate in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")  # another process may be migrating: wait, re-check
+        try:
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
+                conn.execute("COMMIT")
+                continue
+            migrate(db)
+            db["_migrations"].insert(
+                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

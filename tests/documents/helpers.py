@@ -1,0 +1,42 @@
+"""Helpers shared by the document tests (importable, unlike conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from assistant.documents.jobs import IndexJob
+from assistant.documents.store import DocumentStore
+from models.embedder import HashEmbedder
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
+HASH = "hash-384"
+
+
+class CountingEmbedder:
+    """Wraps an embedder and counts what it was asked to encode."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.relevance_threshold = inner.relevance_threshold
+        self.texts = 0
+        self.fail_after: int | None = None
+
+    def encode(self, texts, batch_size: int = 32) -> np.ndarray:
+        if self.fail_after is not None and self.texts + len(texts) > self.fail_after:
+            raise RuntimeError("embedder failed on purpose")
+        self.texts += len(texts)
+        return self.inner.encode(texts, batch_size)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.inner.encode_query(text)
+
+
+def index(store: DocumentStore, paths, *, collection: str = "docs", embedder=None, **kw):
+    """Index ``paths`` synchronously; returns the JobResult."""
+    embedder = embedder or HashEmbedder(384)
+    col = store.collection(collection, model=embedder.name)
+    return IndexJob(store, col, paths, embedder=embedder, **kw).run()
