@@ -1,0 +1,140 @@
+"""Where the user types: Enter sends, Shift+Enter breaks the line, Up edits the last message.
+
+The same box edits an earlier message: ``begin_edit`` fills it and shows an "Editing" bar;
+Enter then resends as a new version (the original is kept) and Esc cancels. The Send button
+turns into Stop while a reply streams.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+MAX_LINES = 8
+
+
+class InputBox(QPlainTextEdit):
+    submitted = Signal()
+    up_in_empty = Signal()
+    escape_pressed = Signal()
+    page_key = Signal(QKeyEvent)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("InputBox")
+        self.setPlaceholderText("Message the assistant — Enter to send, Shift+Enter for a new line")
+        self.setTabChangesFocus(True)
+        self.document().contentsChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if mods & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit()
+            return
+        if key == Qt.Key.Key_Up and not self.toPlainText():
+            self.up_in_empty.emit()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.page_key.emit(event)
+            return
+        super().keyPressEvent(event)
+
+    def _fit_height(self) -> None:
+        """Grow with the text up to ``MAX_LINES`` lines, then scroll."""
+        line = QFontMetrics(self.font()).lineSpacing()
+        lines = max(1, min(MAX_LINES, int(self.document().size().height())))
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+        self.setFixedHeight(lines * line + margins + 2 * int(self.document().documentMargin())
+                            + 6)
+
+
+class Composer(QWidget):
+    """The input box, the Send/Stop button and the editing bar."""
+
+    send_requested = Signal(str)
+    edit_submitted = Signal(int, str)  # message id, new text
+    stop_requested = Signal()
+    edit_last_requested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Composer")
+        self.box = InputBox()
+        self.button = QPushButton("Send")
+        self.button.setObjectName("SendButton")
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.edit_bar = QLabel()
+        self.edit_bar.setObjectName("EditBar")
+        self.edit_bar.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.box, 1)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 12)
+        layout.addWidget(self.edit_bar)
+        layout.addLayout(row)
+        self.busy = False
+        self.editing_id: int | None = None
+        self.box.submitted.connect(self.submit)
+        self.box.up_in_empty.connect(self.edit_last_requested)
+        self.box.escape_pressed.connect(self._on_escape)
+        self.button.clicked.connect(self._on_button)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.button.setText("Stop" if busy else "Send")
+        self.button.setToolTip("Stop the reply (Esc)" if busy else "Send (Enter)")
+
+    def begin_edit(self, message_id: int, text: str) -> None:
+        self.editing_id = message_id
+        self.edit_bar.setText("Editing your message — Enter resends it as a new version "
+                              "(the original is kept), Esc cancels")
+        self.edit_bar.show()
+        self.box.setPlainText(text)
+        self.box.moveCursor(self.box.textCursor().MoveOperation.End)
+        self.box.setFocus()
+
+    def cancel_edit(self) -> None:
+        if self.editing_id is not None:
+            self.editing_id = None
+            self.edit_bar.hide()
+            self.box.clear()
+
+    def submit(self) -> None:
+        text = self.box.toPlainText().strip()
+        if not text or self.busy:
+            return
+        self.box.clear()
+        if self.editing_id is not None:
+            message_id, self.editing_id = self.editing_id, None
+            self.edit_bar.hide()
+            self.edit_submitted.emit(message_id, text)
+        else:
+            self.send_requested.emit(text)
+
+    def _on_button(self) -> None:
+        if self.busy:
+            self.stop_requested.emit()
+        else:
+            self.submit()
+
+    def _on_escape(self) -> None:
+        if self.busy:
+            self.stop_requested.emit()
+        else:
+            self.cancel_edit()

@@ -1,0 +1,49 @@
+"""The status bar: which model, where it runs, how fast the last reply was, context used.
+
+These are the numbers a local-model user checks constantly (is it on the GPU? am I near
+the context limit?), so they are always visible and updated after every reply.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.model_label = QLabel("No model")
+        self.device_label = QLabel("")
+        self.speed_label = QLabel("")
+        self.context_label = QLabel("")
+        self.model_label.setObjectName("StatusModel")
+        self.speed_label.setToolTip("Generation speed of the last reply")
+        self.context_label.setToolTip("Tokens in the context after the last reply / context size")
+        for label in (self.model_label, self.device_label, self.speed_label, self.context_label):
+            self.addPermanentWidget(label)
+        self.n_ctx: int | None = None
+
+    def set_loading(self, label: str) -> None:
+        self.model_label.setText(f"Loading {label}…")
+        self.device_label.setText("")
+
+    def set_model(self, label: str, device: str, n_ctx: int) -> None:
+        self.model_label.setText(label)
+        self.device_label.setText(device)
+        self.n_ctx = n_ctx
+        self.set_context(None)
+
+    def set_failed(self, label: str) -> None:
+        self.model_label.setText(f"{label} (not loaded)")
+        self.device_label.setText("")
+
+    def set_speed(self, tokens_per_s: float | None) -> None:
+        self.speed_label.setText(f"{tokens_per_s:.1f} tok/s" if tokens_per_s else "")
+
+    def set_context(self, used: int | None) -> None:
+        if self.n_ctx is None:
+            self.context_label.setText("")
+            return
+        shown = f"{used:,}" if used is not None else "–"
+        self.context_label.setText(f"context {shown} / {self.n_ctx:,}")

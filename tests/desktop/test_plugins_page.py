@@ -1,0 +1,75 @@
+"""The plugins page lists the real built-ins, toggles them for good, and shows failures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from assistant.app import build_app
+from assistant.settings import Settings
+from desktop.plugins_page import ERROR_COLOR, PluginsPage
+
+
+def make_page(qtbot, app):
+    saved = []
+
+    def save():
+        app.save_settings()
+        saved.append(list(app.settings.disabled_plugins))
+
+    page = PluginsPage(app.plugins, app.settings, save)
+    qtbot.addWidget(page)
+    return page, saved
+
+
+def test_builtins_are_listed_with_their_tools(qtbot, fireside_home):
+    app = build_app()
+    try:
+        page, _ = make_page(qtbot, app)
+        assert page.item("calculator").checkState(0) == Qt.CheckState.Checked
+        assert any(line.startswith("calculator") for line in page.lines("calculator"))
+        weather = page.lines("weather")
+        assert len(weather) == 1 and weather[0].startswith("weather [network] — ")
+    finally:
+        app.close()
+
+
+def test_unticking_weather_disables_it_and_saves(qtbot, fireside_home):
+    app = build_app()
+    try:
+        page, saved = make_page(qtbot, app)
+        page.item("weather").setCheckState(0, Qt.CheckState.Unchecked)
+        qtbot.waitUntil(lambda: saved == [["weather"]])
+        assert "weather" not in {t.name for t in app.plugins.tools()}
+        assert page.item("weather").checkState(0) == Qt.CheckState.Unchecked
+        assert page.lines("weather") == []
+        assert Settings.load(app.paths).disabled_plugins == ["weather"]
+
+        page.set_enabled("weather", True)
+        assert "weather" in {t.name for t in app.plugins.tools()}
+        assert saved[-1] == [] and app.settings.disabled_plugins == []
+    finally:
+        app.close()
+
+
+def test_a_plugin_that_failed_to_load_shows_its_error(qtbot, fireside_home):
+    app = build_app()
+    try:
+        # a real load failure: a hook with no spec is rejected by the manager
+        from plugins.hookspecs import hookimpl
+
+        class Misspelt:
+            @hookimpl
+            def register_toolz(self, register):
+                pass
+
+        app.plugins.add_plugin("misspelt", Misspelt())
+        app.plugins.failures.append(("broken", "ImportError: boom"))
+        page, _ = make_page(qtbot, app)
+        assert page.lines("broken") == ["Failed to load: ImportError: boom"]
+        lines = page.lines("misspelt")
+        assert lines and "unknown hook 'register_toolz'" in lines[0]
+        error = page.item("misspelt").child(0)
+        assert error.foreground(0).color() == ERROR_COLOR
+        assert {"calculator", "weather"} <= {p.name for p in app.plugins.plugins()}
+    finally:
+        app.close()

@@ -1,0 +1,132 @@
+"""Conversation list (search, rename, delete) and settings that survive a restart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from assistant.app import build_app
+from desktop.settings_dialog import SettingsDialog
+from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
+
+
+def _seed(history):
+    ids = {}
+    for title, text in [("Pasta recipes", "How long to boil spaghetti?"),
+                        ("Trip to Lisbon", "Where to eat pastel de nata"),
+                        ("Python help", "How do I reverse a list?")]:
+        conv = history.create_conversation(title)
+        history.add_message(conv.id, "user", text)
+        ids[title] = conv.id
+    return ids
+
+
+def test_search_filters_the_sidebar_as_you_type(qtbot, scripted, make_window):
+    _seed(scripted.history)
+    window = make_window(scripted)
+    sidebar = window.sidebar
+    assert sidebar.model.titles() == ["Python help", "Trip to Lisbon", "Pasta recipes"]
+    qtbot.keyClicks(sidebar.search, "lisb")
+    qtbot.waitUntil(lambda: sidebar.model.titles() == ["Trip to Lisbon"])
+    sidebar.search.clear()
+    qtbot.keyClicks(sidebar.search, "spaghetti")  # message text matches too
+    qtbot.waitUntil(lambda: sidebar.model.titles() == ["Pasta recipes"])
+    sidebar.search.clear()
+    qtbot.waitUntil(lambda: len(sidebar.model.titles()) == 3)
+
+
+def test_open_rename_and_delete_conversations(qtbot, scripted, make_window):
+    ids = _seed(scripted.history)
+    window = make_window(scripted)
+    sidebar = window.sidebar
+    row = sidebar.model.row_of(ids["Trip to Lisbon"])
+    qtbot.mouseClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=sidebar.list.visualRect(sidebar.model.index(row)).center())
+    assert window.panel.conversation_id == ids["Trip to Lisbon"]
+    assert [i.text for i in window.panel.model.items()] == ["Where to eat pastel de nata"]
+    assert window.windowTitle().startswith("Trip to Lisbon")
+
+    assert sidebar.model.setData(sidebar.model.index(row), "Lisbon, May")
+    assert scripted.history.get_conversation(ids["Trip to Lisbon"]).title == "Lisbon, May"
+
+    assert sidebar.delete(ids["Trip to Lisbon"], confirm=False)
+    assert "Lisbon, May" not in sidebar.model.titles()
+    assert window.panel.conversation_id is None  # the open chat was deleted
+
+
+def test_a_new_chat_appears_first_in_the_sidebar(qtbot, scripted, make_window):
+    _seed(scripted.history)
+    window = make_window(scripted)
+    type_and_send(qtbot, window, "A brand new question")
+    wait_idle(qtbot, window)
+    assert window.sidebar.model.titles()[0] == "A brand new question"
+    assert window.sidebar.list.currentIndex().row() == 0
+
+
+def _edit_settings(dialog: SettingsDialog) -> None:
+    dialog.system_prompt.setPlainText("You answer like a pirate.")
+    dialog.temperature.setValue(0.3)
+    dialog.top_p.setValue(0.8)
+    dialog.top_k.setValue(20)
+    dialog.max_tokens.setValue(300)
+    dialog.n_ctx.setValue(2048)
+    dialog.threads.setValue(1)
+    dialog.gpu_auto.setChecked(False)
+    dialog.gpu_layers.setValue(0)
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.accept()
+
+
+def _when_dialog_opens(action) -> None:
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, SettingsDialog):
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+
+
+def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_window,
+                                                          smollm_path):
+    window = make_window(scripted)
+    wait_loaded(qtbot, window)
+    _when_dialog_opens(_edit_settings)
+    window.open_settings()  # Ctrl+, ; modal until the dialog is accepted
+    assert window.colors.name == "dark"
+    qtbot.waitUntil(lambda: not window.models.loader.busy)  # reloaded for the new context
+    window.close()
+
+    again = build_app()  # a fresh start reads settings.json
+    try:
+        assert again.settings.system_prompt == "You answer like a pirate."
+        assert again.settings.theme == "dark" and again.settings.n_threads == 1
+        ms = again.settings.model_settings(str(smollm_path))
+        assert (ms.n_ctx, ms.n_gpu_layers) == (2048, 0)
+        assert (ms.sampling.temperature, ms.sampling.top_p, ms.sampling.top_k,
+                ms.sampling.max_tokens) == (0.3, 0.8, 20, 300)
+        second = make_window(again, start=False)
+        assert second.colors.name == "dark"
+        seen = {}
+
+        def read(dialog: SettingsDialog) -> None:
+            seen.update(temperature=dialog.temperature.value(), n_ctx=dialog.n_ctx.value(),
+                        theme=dialog.theme.currentData(),
+                        prompt=dialog.system_prompt.toPlainText())
+            dialog.reject()
+
+        _when_dialog_opens(read)
+        second.open_settings()
+        assert seen == {"temperature": 0.3, "n_ctx": 2048, "theme": "dark",
+                        "prompt": "You answer like a pirate."}
+    finally:
+        again.close()
+
+
+def test_settings_shortcut_opens_the_dialog(qtbot, scripted, make_window):
+    window = make_window(scripted, start=False)
+    opened = []
+    _when_dialog_opens(lambda dialog: (opened.append(True), dialog.reject()))
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert opened

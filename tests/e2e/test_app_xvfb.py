@@ -1,0 +1,142 @@
+"""The real ``fireside`` program on a virtual X display, driven by real key presses.
+
+Starts ``Xvfb``, launches the installed console script with no arguments (the window), types
+a message with ``xdotool``, waits until the reply is stored in the history database under
+FIRESIDE_HOME, takes a screenshot of the screen and quits with Ctrl+Q.
+
+Needs Debian's ``xvfb xdotool imagemagick`` and the libraries of Qt's xcb platform plugin
+(``libxcb-cursor0`` and friends); skips with the reason when they are missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import ModelSettings, Paths, Settings
+from models.bundled import default_model
+from models.sampling import SamplingParams
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+TOOLS = ("Xvfb", "xdotool", "import", "identify")
+
+
+def _run(args: list[str], env: dict, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def display():
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb xdotool imagemagick)")
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x820x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        pytest.skip("Xvfb did not start")
+    try:
+        yield f":{number}"
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
+def _fireside_command() -> list[str]:
+    """The installed ``fireside`` script when it is current, else the same entry point."""
+    script = Path(sys.executable).with_name("fireside")
+    if script.exists() and "desktop.launcher" in script.read_text(errors="replace"):
+        return [str(script)]
+    return [sys.executable, "-m", "desktop.launcher"]
+
+
+def _prepare_home(home: Path) -> Paths:
+    """Short greedy replies from the bundled model, so the test is quick and stable."""
+    os.environ["FIRESIDE_HOME"] = str(home)
+    paths = Paths.from_env().ensure()
+    settings = Settings(n_threads=1, theme="light")
+    settings.set_model_settings(str(default_model().path), ModelSettings(
+        n_ctx=1024, sampling=SamplingParams(temperature=0.0, max_tokens=24, seed=1)))
+    settings.save(paths)
+    return paths
+
+
+def _stored_reply(db: Path) -> tuple[str, str] | None:
+    if not db.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            row = conn.execute("SELECT content, status FROM messages WHERE role = 'assistant' "
+                               "AND status != 'streaming' ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return row
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_type_a_message_into_the_real_window_and_get_a_stored_reply(display, tmp_path):
+    paths = _prepare_home(tmp_path / "home")
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+           "FIRESIDE_HOME": str(tmp_path / "home")}
+    probe = _run([sys.executable, "-c", "from PySide6.QtWidgets import QApplication; "
+                  "QApplication([])"], env)
+    if probe.returncode != 0:
+        pytest.skip("Qt cannot open the X display (xcb plugin libraries missing?): "
+                    + probe.stderr.strip().splitlines()[-1])
+
+    log = (tmp_path / "fireside.log").open("w")
+    app = subprocess.Popen(_fireside_command(), env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        found = _run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
+                     env, timeout=60)
+        window = found.stdout.split()[0]
+        _run(["xdotool", "windowfocus", "--sync", window], env)
+        time.sleep(0.5)
+        _run(["xdotool", "type", "--delay", "25", "Hello from the keyboard"], env)
+        _run(["xdotool", "key", "Return"], env)
+
+        reply = _wait_for(lambda: _stored_reply(paths.history_db), 120, "the stored reply")
+        content, status = reply
+        assert status == "complete" and content.strip()
+        with sqlite3.connect(f"file:{paths.history_db}?mode=ro", uri=True) as conn:
+            user = conn.execute("SELECT content FROM messages WHERE role = 'user'").fetchone()
+        assert user == ("Hello from the keyboard",)
+
+        time.sleep(1.0)  # let the finished reply paint
+        shot = tmp_path / "window.png"
+        _run(["import", "-window", "root", str(shot)], env)
+        assert shot.stat().st_size > 10_000
+        colours = int(_run(["identify", "-format", "%k", str(shot)], env).stdout or 0)
+        assert colours > 50, "the screenshot is nearly blank"
+        title = _run(["xdotool", "getwindowname", window], env).stdout.strip()
+        assert title.startswith("Hello from the keyboard")
+
+        _run(["xdotool", "key", "--window", window, "ctrl+q"], env)
+        assert app.wait(30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait(10)
+        log.close()
