@@ -14,13 +14,14 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from assistant.app import App
-from assistant.events import TurnDone, TurnStarted
+from assistant.events import ToolCall, ToolResult, TurnDone, TurnStarted
 from desktop.chat_controller import ChatController, TurnFactory
 from desktop.input_box import Composer
 from desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from desktop.message_docs import DocumentCache
 from desktop.notice import Notice
 from desktop.theme import ChatColors, document_css
+from desktop.tool_call_text import format_tool_call
 from desktop.transcript_delegate import MessageDelegate
 from desktop.transcript_model import TranscriptModel
 from desktop.transcript_view import TranscriptView
@@ -37,6 +38,9 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         self.app = app
         self.model_path: str | None = None
+        self.approve = None  # asks the user before a network/file tool runs (the window sets it)
+        self.collection: str | None = None  # answer from this document collection, if set
+        self._calls: dict[str, ToolCall] = {}
         self.controller = ChatController(self)
         self.model = TranscriptModel(app.history, self)
         self.docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -62,6 +66,7 @@ class ChatPanel(QWidget):
         c.text_ready.connect(self._on_text)
         c.finished.connect(self._on_done)
         c.failed.connect(self._on_failed)
+        c.event.connect(self._on_event)
         c.busy_changed.connect(self.composer.set_busy)
         self.composer.send_requested.connect(self.send)
         self.composer.edit_submitted.connect(self.resend_edited)
@@ -121,8 +126,14 @@ class ChatPanel(QWidget):
             return False
         cid, path, engine = self.conversation_id, self.model_path, self.app.engine
         self.model.add_pending_user(text)
+        if self.collection:
+            app, collection = self.app, self.collection
+            return self._start(lambda cancel: ask_documents(app, text, collection, cid, path,
+                                                            cancel))
+        tools = self.tools()
         return self._start(lambda cancel: engine.send(text, conversation_id=cid,
-                                                      model_path=path, cancel=cancel))
+                                                      model_path=path, cancel=cancel,
+                                                      tools=tools))
 
     def regenerate(self, row: int) -> bool:
         if self.controller.busy:
@@ -136,8 +147,9 @@ class ChatPanel(QWidget):
         keep = row + 1 if item.role == "user" else row
         self.model.truncate(keep)
         path, engine = self.model_path, self.app.engine
+        tools = self.tools()
         return self._start(lambda cancel: engine.regenerate(message_id, model_path=path,
-                                                            cancel=cancel))
+                                                            cancel=cancel, tools=tools))
 
     def edit_last(self) -> None:
         row = self.model.last_user_row()
@@ -154,8 +166,24 @@ class ChatPanel(QWidget):
         self.model.truncate(rows[0])
         self.model.add_pending_user(text)
         path, engine = self.model_path, self.app.engine
+        tools = self.tools()
         return self._start(lambda cancel: engine.edit(message_id, text, model_path=path,
-                                                      cancel=cancel))
+                                                      cancel=cancel, tools=tools))
+
+    def tools(self):
+        """The tools this turn may use, asking the user through ``approve``."""
+        return self.app.engine.turn_tools(approve=self.approve)
+
+    def _on_event(self, event) -> None:
+        """Tool calls appear inline in the live reply as they happen."""
+        if isinstance(event, ToolCall):
+            self._calls[event.call_id] = event
+        elif isinstance(event, ToolResult) and self._showing_turn():
+            call = self._calls.pop(event.call_id, None)
+            args = call.arguments if call is not None else {}
+            line = format_tool_call(event.name, args, event.output, event.is_error,
+                                    event.duration_s)
+            self.model.append_live(line + "\n\n")
 
     def stop(self) -> None:
         self.controller.stop()
@@ -225,5 +253,18 @@ class ChatPanel(QWidget):
             if number < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[number])
                 self.status_message.emit("Code copied")
-        elif href.startswith(("http://", "https://")):
+        elif href.startswith(("http://", "https://", "file://")):
             QDesktopServices.openUrl(QUrl(href))
+
+
+def ask_documents(app, text, collection, conversation_id, model_path, cancel):
+    """Worker side: answer from a document collection (its store opened on this thread)."""
+    from assistant.documents.answering import ask
+    from assistant.documents.service import open_store
+
+    store = open_store(app.paths)
+    try:
+        yield from ask(app.engine, store, text, collections=[collection],
+                       conversation_id=conversation_id, model_path=model_path, cancel=cancel)
+    finally:
+        store.close()

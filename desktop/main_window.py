@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
@@ -23,14 +25,17 @@ from PySide6.QtWidgets import (
 from assistant.app import App
 from assistant.events import TurnDone
 from desktop.chat_panel import ChatPanel
+from desktop.documents_dock import DocumentsDock
 from desktop.documents_drop import DocumentDrop
 from desktop.markdown_render import warm_up
 from desktop.model_picker import ModelPicker
 from desktop.model_switcher import ModelSwitcher
+from desktop.plugins_page import PluginsPage
 from desktop.settings_dialog import SettingsDialog
 from desktop.sidebar import Sidebar
 from desktop.status_bar import StatusBar
 from desktop.theme import apply_theme, resolve_theme
+from desktop.tool_approval import ApprovalBroker
 from desktop.workers import Worker
 from models.hardware import gpu_offload_supported
 
@@ -53,6 +58,11 @@ class MainWindow(QMainWindow):
         self.models = ModelSwitcher(app, self.picker, self.status,
                                     lambda: self.panel.controller.busy, self)
         self.documents = DocumentDrop(app.paths.documents_db, self)
+        self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
+        self.panel.approve = self.approvals.approve
+        self.docs_dock = DocumentsDock(app, self.panel, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
+        self.docs_dock.hide()
         self.settings_button = QToolButton(text="⚙  Settings", autoRaise=True,
                                            toolTip="Settings (Ctrl+,)")
 
@@ -97,6 +107,9 @@ class MainWindow(QMainWindow):
         self._action(chat, "Settings…", self.open_settings, "Ctrl+,",
                      QKeySequence.StandardKey.Preferences)
         self._action(chat, "Quit", self.close, "Ctrl+Q")
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "Documents…", self.toggle_documents, "Ctrl+D")
+        self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
         model = bar.addMenu("&Model")
         self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
         help_menu = bar.addMenu("&Help")
@@ -119,6 +132,7 @@ class MainWindow(QMainWindow):
         self.models.busy_changed.connect(self._on_loading)
         self.documents.message.connect(
             lambda text, kind: p.info_notice.show_message(text, kind))
+        self.documents.message.connect(lambda *_: self.docs_dock.refresh())
         self.settings_button.clicked.connect(self.open_settings)
         hints = QGuiApplication.styleHints()
         if hints is not None:
@@ -233,9 +247,21 @@ class MainWindow(QMainWindow):
             self.documents.add(others)
 
     # -- closing ----------------------------------------------------------------------------
+    def toggle_documents(self) -> None:
+        self.docs_dock.setVisible(not self.docs_dock.isVisible())
+
+    def open_plugins(self) -> None:
+        dialog = QDialog(self, windowTitle="Plugins and tools")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
+        dialog.resize(560, 420)
+        dialog.exec()
+
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""
+        self.approvals.shutdown()  # a worker waiting for an answer must not block the close
         self.panel.controller.wait(10000)
+        self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
         super().closeEvent(event)

@@ -13,12 +13,6 @@ import html
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
-
 COPY_CODE_SCHEME = "copy-code:"
 
 
@@ -31,6 +25,9 @@ class Rendered:
 
 
 def _lexer(lang: str):
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(lang, stripnl=False) if lang else TextLexer()
     except ClassNotFound:
@@ -38,19 +35,34 @@ def _lexer(lang: str):
 
 
 class MarkdownRenderer:
-    """Renders and remembers: scrolling paints the same messages again and again."""
+    """Renders and remembers: scrolling paints the same messages again and again.
+
+    The parser is built on first use: markdown-it and Pygments are imported then (or
+    earlier by ``warm_up`` on a worker thread), not while the window is starting.
+    """
 
     def __init__(self, max_entries: int = 2048) -> None:
-        self._md = MarkdownIt("commonmark", {"html": False, "breaks": True})
-        self._md.enable(["table", "strikethrough"])
-        def fence(_renderer, tokens, idx, _options, env) -> str:  # markdown-it binds this
-            return self._fence(tokens[idx], env)
-
-        self._md.add_render_rule("fence", fence)
-        self._md.add_render_rule("code_block", fence)
-        self._formatter = HtmlFormatter(nowrap=True)
+        self._md = None
+        self._formatter = None
         self._cache: OrderedDict[str, Rendered] = OrderedDict()
         self._max = max_entries
+
+    def _parser(self):
+        if self._md is None:
+            from markdown_it import MarkdownIt
+            from pygments.formatters import HtmlFormatter
+
+            md = MarkdownIt("commonmark", {"html": False, "breaks": True})
+            md.enable(["table", "strikethrough"])
+
+            def fence(_renderer, tokens, idx, _options, env) -> str:  # markdown-it binds it
+                return self._fence(tokens[idx], env)
+
+            md.add_render_rule("fence", fence)
+            md.add_render_rule("code_block", fence)
+            self._formatter = HtmlFormatter(nowrap=True)
+            self._md = md
+        return self._md
 
     def render(self, text: str) -> Rendered:
         hit = self._cache.get(text)
@@ -58,7 +70,7 @@ class MarkdownRenderer:
             self._cache.move_to_end(text)
             return hit
         env: dict = {"code_blocks": []}
-        body = self._md.render(text, env)
+        body = self._parser().render(text, env)
         body = body.replace("<table>", '<table class="md" border="1" cellspacing="0" '
                             'cellpadding="5">')
         result = Rendered(body, tuple(env["code_blocks"]))
@@ -73,6 +85,8 @@ class MarkdownRenderer:
         blocks: list[str] = env["code_blocks"]
         number = len(blocks)
         blocks.append(code)
+        from pygments import highlight
+
         body = highlight(code, _lexer(lang), self._formatter).rstrip("\n")
         label = html.escape(lang) if lang else "code"
         return (

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from assistant.conversation import Message
 from assistant.history import HistoryStore
+from desktop.message_extras import display_text
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 WINDOW = 200  # messages shown at first; more join in steps of this size
@@ -51,7 +52,7 @@ class TranscriptItem:
         tps = (msg.timings or {}).get("tokens_per_s")
         failed = msg.status == "error" and not msg.content
         return cls(role=msg.role, message_id=msg.id, status=msg.status, model=msg.model,
-                   parts=[msg.content], tokens_per_s=tps, key=msg.id,
+                   parts=[display_text(msg)], tokens_per_s=tps, key=msg.id,
                    error="This reply failed; Retry asks again." if failed else None)
 
 

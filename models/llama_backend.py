@@ -152,6 +152,9 @@ class LlamaBackend:
                 model_path=str(self.path),
                 n_ctx=self.n_ctx,
                 n_threads=threads,
+                # llama-cpp-python's default is every logical CPU, which makes prompt
+                # processing crawl when the machine is busy; follow the decode threads.
+                n_threads_batch=threads,
                 n_gpu_layers=gpu_layers,
                 use_mmap=True,
                 swa_full=bool(self.info.sliding_window),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from assistant.app import App, build_app
 from assistant.model_manager import ModelManager
@@ -27,6 +28,9 @@ class ScriptedBackend:
         self.fail_after = fail_after
         self.n_ctx = 2048
         self.report = LoadReport(path, 2048, 1, 0, "cpu", "gguf", 0.01)
+        # a small model without a trained tool syntax: tools are not offered to it
+        self.template = SimpleNamespace(text="")
+        self.info = SimpleNamespace(parameter_count=135_000_000)
 
     def close(self) -> None:
         pass

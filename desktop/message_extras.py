@@ -1,0 +1,72 @@
+"""What a stored reply shows besides its text: the tools it called and the sources it cites.
+
+Both come from the message record (``tool_calls``, ``citations``), so a reopened chat shows
+exactly what the live turn showed. Citation links are ``file://`` URLs with the page (PDF)
+or line as a fragment, which the transcript opens with the system's viewer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from assistant.conversation import Message
+from desktop.tool_call_text import format_tool_call
+
+SNIPPET_CHARS = 140
+
+
+def tool_calls_markdown(calls: list[dict]) -> str:
+    lines = [
+        format_tool_call(
+            c.get("name", "?"),
+            c.get("arguments") or {},
+            str(c.get("output", "")),
+            bool(c.get("is_error")),
+            float(c.get("duration_s") or 0.0),
+        )
+        for c in calls
+    ]
+    return "\n\n".join(lines)
+
+
+def citation_link(citation: dict) -> str:
+    path = Path(citation.get("document", ""))
+    url = "file://" + quote(str(path.resolve() if path.is_absolute() else path))
+    if citation.get("page"):
+        return f"{url}#page={citation['page']}"
+    if citation.get("line_start"):
+        return f"{url}#line={citation['line_start']}"
+    return url
+
+
+def citation_label(citation: dict) -> str:
+    name = Path(citation.get("document", "")).name or "document"
+    if citation.get("page"):
+        return f"{name}, page {citation['page']}"
+    if citation.get("line_start"):
+        return f"{name}, line {citation['line_start']}"
+    return name
+
+
+def citations_markdown(citations: list[dict]) -> str:
+    if not citations:
+        return ""
+    rows = []
+    for i, c in enumerate(citations, 1):
+        snippet = " ".join(str(c.get("text", "")).split())
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[: SNIPPET_CHARS - 1] + "…"
+        rows.append(f"{i}. [{citation_label(c)}]({citation_link(c)}) — “{snippet}”")
+    return "**Sources**\n\n" + "\n".join(rows)
+
+
+def display_text(message: Message) -> str:
+    """The Markdown a stored message is shown as."""
+    parts = []
+    if message.role == "assistant" and message.tool_calls:
+        parts.append(tool_calls_markdown(message.tool_calls))
+    parts.append(message.content)
+    if message.role == "assistant" and message.citations:
+        parts.append(citations_markdown(message.citations))
+    return "\n\n".join(p for p in parts if p)

@@ -1,0 +1,71 @@
+"""Tools and documents in the real window: approval, inline calls, answers with sources."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
+
+
+def test_weather_call_waits_for_the_users_approval(qtbot, scripted, make_window):
+    scripted.settings.tools_enabled = True  # offer tools even to the small scripted model
+    scripted.models.tokens = ['{"tool": "weather", ', '"arguments": {"place": "Oslo"}}']
+    window = make_window(scripted)
+    wait_loaded(qtbot, window)
+    shown = []
+    window.approvals.dialog_shown.connect(shown.append)
+    type_and_send(qtbot, window, "Weather in Oslo?")
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    dialog = shown[0]
+    text = dialog.text()
+    assert "weather" in text and "Oslo" in text and "network" in text
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    cid = window.panel.conversation_id
+    reply = scripted.history.thread(cid)[-1]
+    assert reply.tool_calls and reply.tool_calls[0]["name"] == "weather"
+    assert reply.tool_calls[0]["is_error"]
+    assert reply.tool_calls[0]["output"].startswith("the user declined")
+    # the call is shown in the transcript with its result
+    item_text = window.panel.model.item(window.panel.model.rowCount() - 1).text
+    assert "weather" in item_text and "declined" in item_text
+
+
+@pytest.mark.slow
+def test_slash_command_result_is_shown_inline_with_the_real_model(qtbot, core, make_window):
+    window = make_window(core)
+    wait_loaded(qtbot, window)
+    type_and_send(qtbot, window, "/calc 17*23")
+    wait_idle(qtbot, window)
+    item_text = window.panel.model.item(window.panel.model.rowCount() - 1).text
+    assert "calculator" in item_text and "391" in item_text
+    stored = core.history.thread(window.panel.conversation_id)[-1]
+    assert stored.tool_calls[0]["output"] == "391"
+
+
+@pytest.mark.slow
+def test_answer_from_a_collection_cites_its_source(qtbot, core, make_window, tmp_path):
+    from pathlib import Path
+
+    source = Path(__file__).parents[1] / "data" / "documents" / "csv" / "debian.csv"
+    window = make_window(core)
+    wait_loaded(qtbot, window)
+    window.toggle_documents()
+    qtbot.waitUntil(lambda: window.docs_dock.panel is not None, timeout=10_000)
+    panel = window.docs_dock.panel
+    assert panel.add_paths([source])
+    qtbot.waitUntil(lambda: not panel.busy, timeout=180_000)
+    assert any(status.startswith("indexed") for _name, status in panel.rows())
+    window.docs_dock.use_in_chat.setChecked(True)
+    assert window.panel.collection == panel.selected_collection()
+    first_line = source.read_text(encoding="utf-8").splitlines()[1]
+    word = next(w for w in first_line.replace(",", " ").split() if len(w) > 4)
+    type_and_send(qtbot, window, f"What does the table say about {word}?")
+    wait_idle(qtbot, window)
+    stored = core.history.thread(window.panel.conversation_id)[-1]
+    assert stored.role == "assistant"
+    assert stored.citations and stored.citations[0]["document"].endswith("debian.csv")
+    item_text = window.panel.model.item(window.panel.model.rowCount() - 1).text
+    assert "Sources" in item_text and "debian.csv" in item_text
+    window.docs_dock.shutdown()
