@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -107,6 +108,8 @@ def scripted_core(tokens: list[str], rate: float | None = None):
         def __init__(self, path: str) -> None:
             self.path = path
             self.report = LoadReport(path, 8192, 1, 0, "cpu", "gguf", 0.0)
+            self.template = SimpleNamespace(text="")  # what the engine asks of a backend
+            self.info = SimpleNamespace(parameter_count=135_000_000)
 
         def close(self) -> None:
             pass

@@ -45,6 +45,8 @@ def stream_once(window, text: str) -> dict:
     panel.composer.submit()
     wait_until(lambda: not panel.controller.busy)
     recorder.stop()
+    if panel.error_notice.isVisible():
+        raise RuntimeError(f"the reply failed: {panel.error_notice.text()}")
     stats = recorder.summary()
     stats["chars"] = len(panel.model.item(panel.model.rowCount() - 1).text)
     return stats

@@ -24,9 +24,12 @@ PROMPT = "Write a long, detailed essay about the history of lighthouses."
 def plain_turn(core, path: str) -> tuple[float, float]:
     from assistant.events import TurnDone
 
+    extra = {}
+    if hasattr(core.engine, "turn_tools"):  # as the command line does (and the window)
+        extra["tools"] = core.engine.turn_tools()
     t0 = time.perf_counter()
     done = None
-    for event in core.engine.send(PROMPT, model_path=path):
+    for event in core.engine.send(PROMPT, model_path=path, **extra):
         if isinstance(event, TurnDone):
             done = event
     wall = time.perf_counter() - t0

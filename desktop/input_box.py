@@ -7,7 +7,7 @@ turns into Stop while a reply streams.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -58,9 +58,15 @@ class InputBox(QPlainTextEdit):
         """Grow with the text up to ``MAX_LINES`` lines, then scroll."""
         line = QFontMetrics(self.font()).lineSpacing()
         lines = max(1, min(MAX_LINES, int(self.document().size().height())))
-        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
-        self.setFixedHeight(lines * line + margins + 2 * int(self.document().documentMargin())
-                            + 6)
+        chrome = max(0, self.height() - self.viewport().height())  # frame, padding, border
+        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome
+                            + 2)
+
+    def event(self, event) -> bool:
+        # the stylesheet's padding is known only once polished: size again then
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.Show):
+            QTimer.singleShot(0, self, self._fit_height)  # dropped if the box is gone
+        return super().event(event)
 
 
 class Composer(QWidget):

@@ -70,7 +70,7 @@ class MarkdownRenderer:
             self._cache.move_to_end(text)
             return hit
         env: dict = {"code_blocks": []}
-        body = self._parser().render(text, env)
+        body = self._parser().render(text, env).strip()  # a trailing newline reads as a space
         body = body.replace("<table>", '<table class="md" border="1" cellspacing="0" '
                             'cellpadding="5">')
         result = Rendered(body, tuple(env["code_blocks"]))
@@ -91,10 +91,10 @@ class MarkdownRenderer:
         label = html.escape(lang) if lang else "code"
         return (
             '<table class="code" width="100%" border="1" cellspacing="0" cellpadding="6">'
-            f'<tr><td class="codehead" width="85%"><small>{label}</small></td>'
-            f'<td class="codehead" align="right"><small><a href="{COPY_CODE_SCHEME}{number}">'
-            "Copy</a></small></td></tr>"
-            f'<tr><td colspan="2"><pre>{body}</pre></td></tr></table>\n'
+            '<tr><td class="codehead"><table width="100%" border="0" cellspacing="0" '
+            f'cellpadding="0"><tr><td><small>{label}</small></td><td align="right"><small>'
+            f'<a href="{COPY_CODE_SCHEME}{number}">Copy</a></small></td></tr></table></td></tr>'
+            f'<tr><td><pre>{body}</pre></td></tr></table>\n'
         )
 
 

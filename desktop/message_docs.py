@@ -33,6 +33,7 @@ class DocumentCache:
         self._metrics = QFontMetricsF(font)
         self._live: QTextDocument | None = None
         self._live_key: int | None = None
+        self._live_height: int | None = None
 
     # -- configuration ----------------------------------------------------------------------
     def set_css(self, css: str) -> None:
@@ -50,6 +51,7 @@ class DocumentCache:
             doc.setTextWidth(width)
         if self._live is not None:
             self._live.setTextWidth(width)
+            self._live_height = None
         return True
 
     def clear(self) -> None:
@@ -93,6 +95,7 @@ class DocumentCache:
             self._live = self._new_document()
             self._live.setPlainText(item.text)
             self._live_key = item.key
+            self._live_height = None
         return self._live
 
     def append_live(self, item: TranscriptItem, text: str) -> float:
@@ -108,10 +111,16 @@ class DocumentCache:
         cursor.movePosition(QTextCursor.MoveOperation.End)
         top = self._live.documentLayout().blockBoundingRect(cursor.block()).top()
         cursor.insertText(text)
+        self._live_height = None
         return top
 
     def live_height(self) -> int:
-        return math.ceil(self._live.size().height()) if self._live is not None else 0
+        """Height of the live document, computed once per change (it is asked per frame)."""
+        if self._live is None:
+            return 0
+        if self._live_height is None:
+            self._live_height = math.ceil(self._live.size().height())
+        return self._live_height
 
     # -- heights ----------------------------------------------------------------------------
     def known_height(self, item: TranscriptItem) -> int | None:

@@ -3,7 +3,8 @@
 A row is: a header ("You" / "Assistant · model"), the body document, and a footer of small
 text actions (Copy, Regenerate, Edit, ``‹ 2/3 ›``) plus facts (stopped, tokens/s). Painting
 and hit-testing share ``_footer_layout`` so what is drawn is exactly what is clickable, and
-no per-row widgets exist: thousands of messages cost only what is on screen.
+no per-row widgets exist: thousands of messages cost only what is on screen. The one
+exception is text selection: a double-click opens a selectable copy of one message.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.message_docs import DocumentCache
+from desktop.message_selection import SelectableMessage
 from desktop.theme import ChatColors
 from desktop.transcript_model import ItemRole, TranscriptItem
 
@@ -162,8 +164,7 @@ class MessageDelegate(QStyledItemDelegate):
         c = self.colors
         bubble, header, body, footer = self._rects(option.rect, item)
         # While a reply streams only its last lines are repainted: skip what is not exposed.
-        exposed = painter.clipBoundingRect().toAlignedRect() if painter.hasClipping() \
-            else option.rect
+        exposed = self._exposed(painter, option).toAlignedRect()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if item.role == "user":
             painter.setPen(Qt.PenStyle.NoPen)
@@ -180,6 +181,14 @@ class MessageDelegate(QStyledItemDelegate):
             hovered = self.hover == (index.row(), key) and key is not None
             painter.setPen(QColor(c.accent if hovered else c.muted))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+
+    @staticmethod
+    def _exposed(painter: QPainter, option: QStyleOptionViewItem) -> QRectF:
+        """The part of the viewport being repainted (the view records its paint event)."""
+        if painter.hasClipping():
+            return painter.clipBoundingRect()
+        exposed = getattr(option.widget, "exposed_rect", None)
+        return QRectF(exposed if exposed is not None else option.rect)
 
     def _paint_header(self, painter: QPainter, item: TranscriptItem, header: QRect) -> None:
         painter.setFont(self.bold)
@@ -211,13 +220,15 @@ class MessageDelegate(QStyledItemDelegate):
                 self.sizeHintChanged.emit(option.index)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette.setColor(QPalette.ColorRole.Text, QColor(self.colors.text))
-        visible = QRectF(option.widget.rect() if option.widget else option.rect)
-        ctx.clip = visible.translated(-QPointF(body.topLeft())).intersected(
+        # Lay out glyphs only where the view is repainting (the last lines while streaming).
+        exposed = self._exposed(painter, option)
+        ctx.clip = exposed.translated(-QPointF(body.topLeft())).intersected(
             QRectF(0, 0, body.width(), doc.size().height()))
+        if ctx.clip.isEmpty():
+            return
         painter.save()
         try:
             painter.translate(body.topLeft())
-            painter.setClipRect(ctx.clip)
             doc.documentLayout().draw(painter, ctx)
         finally:
             painter.restore()
@@ -239,6 +250,27 @@ class MessageDelegate(QStyledItemDelegate):
             if href:
                 return Hit("link", href)
         return None
+
+    # -- selecting text: a double-click opens a selectable copy over the body ---------------
+    def createEditor(self, parent, option, index):
+        item: TranscriptItem = index.data(ItemRole)
+        if item is None or item.live or not (item.text or item.error):
+            return None
+        editor = SelectableMessage(parent, self.docs, item)
+        row = index.row()
+        editor.link_activated.connect(lambda href: self.link_activated.emit(href, row))
+        return editor
+
+    def setEditorData(self, editor, index) -> None:
+        pass  # the copy was made when the editor was created; nothing to load
+
+    def setModelData(self, editor, model, index) -> None:
+        pass  # read-only: nothing is ever written back
+
+    def updateEditorGeometry(self, editor, option, index) -> None:
+        item: TranscriptItem = index.data(ItemRole)
+        if item is not None:
+            editor.setGeometry(self.body_rect(option.rect, item))
 
     def editorEvent(self, event, model, option, index) -> bool:
         if (event.type() == QEvent.Type.MouseButtonRelease

@@ -11,7 +11,6 @@ lazily, for rows that are actually painted.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -22,7 +21,6 @@ from desktop.message_extras import display_text
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 WINDOW = 200  # messages shown at first; more join in steps of this size
-_pending_keys = itertools.count(-1, -1)
 
 
 @dataclass
@@ -39,7 +37,7 @@ class TranscriptItem:
     parts: list[str] = field(default_factory=list)
     revision: int = 0
     versions: tuple[int, int] | None = None  # (1-based index, count), filled lazily
-    key: int = field(default_factory=lambda: next(_pending_keys))
+    key: int = 0  # the message id; negative for rows not stored yet
 
     @property
     def text(self) -> str:
@@ -70,6 +68,7 @@ class TranscriptModel(QAbstractListModel):
         self._history = history
         self._items: list[TranscriptItem] = []
         self._earlier: list[TranscriptItem] = []  # older rows not in the list yet
+        self._last_key = 0
         self.conversation_id: int | None = None
 
     # -- Qt model API -----------------------------------------------------------------------
@@ -130,6 +129,10 @@ class TranscriptModel(QAbstractListModel):
         return ids[pos] if 0 <= pos < len(ids) else None
 
     # -- changing ---------------------------------------------------------------------------
+    def _new_key(self) -> int:
+        self._last_key -= 1
+        return self._last_key
+
     def load(self, conversation_id: int | None, messages: list[Message]) -> None:
         items = [TranscriptItem.from_message(m) for m in visible(messages)]
         split = max(0, len(items) - WINDOW)
@@ -175,10 +178,12 @@ class TranscriptModel(QAbstractListModel):
 
     def add_pending_user(self, text: str) -> int:
         """Show the user's words at once; the id arrives with ``TurnStarted``."""
-        return self.append_items([TranscriptItem(role="user", parts=[text])])
+        return self.append_items([TranscriptItem(role="user", parts=[text],
+                                                 key=self._new_key())])
 
     def begin_live(self, text: str = "", model: str | None = None) -> int:
         return self.append_items([TranscriptItem(role="assistant", live=True, status="streaming",
+                                                 key=self._new_key(),
                                                  parts=[text] if text else [], model=model)])
 
     def set_user_id(self, message_id: int | None) -> None:

@@ -34,6 +34,7 @@ class TranscriptView(QListView):
         super().__init__(parent)
         self._model, self._delegate, self._docs = model, delegate, docs
         self.stick_to_bottom = True
+        self.exposed_rect: QRect | None = None
         self.empty_text = ("Ask anything. Replies are written on this computer by a local "
                            "model; nothing leaves it.")
         self._scan = -1
@@ -94,9 +95,9 @@ class TranscriptView(QListView):
         if after != before:
             self.scheduleDelayedItemsLayout()
             return
-        rect = self.visualRect(self._model.index(row))
-        top = self._delegate.body_rect(rect, item).top() + unchanged_above
-        self.viewport().update(QRect(rect.left(), top, rect.width(), rect.bottom() - top + 1))
+        body = self._delegate.body_rect(self.visualRect(self._model.index(row)), item)
+        top = body.top() + unchanged_above  # only the lines that changed, not the footer
+        self.viewport().update(QRect(body.left(), top, body.width(), body.bottom() - top + 1))
 
     # -- layout -----------------------------------------------------------------------------
     def doItemsLayout(self) -> None:
@@ -150,6 +151,7 @@ class TranscriptView(QListView):
         return self._measure_timer.isActive()
 
     def paintEvent(self, event) -> None:
+        self.exposed_rect = event.rect()  # the delegate paints only what lies in it
         super().paintEvent(event)
         if self._model.rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
@@ -175,6 +177,14 @@ class TranscriptView(QListView):
             self._delegate.hover = hover
             self.viewport().update()
         super().mouseMoveEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        """Double-clicking a message's text opens a selectable copy of it over the row."""
+        index, hit = self._hit(event.position().toPoint())
+        if index.isValid() and hit is None:
+            self.edit(index)
+            return
+        super().mouseDoubleClickEvent(event)
 
     def leaveEvent(self, event) -> None:
         if self._delegate.hover is not None:

@@ -80,6 +80,7 @@ def make_window(qtbot):
         window.close()
         assert not window.panel.controller.busy
         assert not window.models.loader.busy
+        assert not window.documents.busy
 
 
 @pytest.fixture

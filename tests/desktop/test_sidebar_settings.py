@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +20,7 @@ def _seed(history):
         conv = history.create_conversation(title)
         history.add_message(conv.id, "user", text)
         ids[title] = conv.id
+        time.sleep(0.01)  # distinct updated_at (millisecond timestamps) for a stable order
     return ids
 
 

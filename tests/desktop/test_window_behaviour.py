@@ -206,3 +206,27 @@ def test_new_chat_and_search_shortcuts(qtbot, scripted, make_window):
     assert window.panel.conversation_id is None and window.panel.model.rowCount() == 0
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.sidebar.search.hasFocus()
+
+
+def test_double_click_makes_a_message_selectable_and_copyable(qtbot, scripted, make_window):
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.message_selection import SelectableMessage
+
+    scripted.models.tokens = ["Select ", "**some** ", "of this text."]
+    window = make_window(scripted)
+    type_and_send(qtbot, window, "Say something")
+    wait_idle(qtbot, window)
+    view, model = window.panel.view, window.panel.model
+    qtbot.wait(60)
+    body = window.panel.delegate.body_rect(view.visualRect(model.index(1)), model.item(1))
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.center())
+    qtbot.waitUntil(lambda: bool(view.viewport().findChildren(SelectableMessage)))
+    editor = view.viewport().findChildren(SelectableMessage)[0]
+    assert editor.toPlainText() == "Select some of this text."
+    assert editor.geometry() == body  # exactly over the painted text
+    editor.selectAll()
+    editor.copy()
+    assert QGuiApplication.clipboard().text() == "Select some of this text."
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.viewport().findChildren(SelectableMessage))
