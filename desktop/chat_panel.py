@@ -19,6 +19,7 @@ from desktop.chat_controller import ChatController, TurnFactory
 from desktop.input_box import Composer
 from desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from desktop.message_docs import DocumentCache
+from desktop.message_extras import TOGGLE_TOOLS_LINK, display_text
 from desktop.notice import Notice
 from desktop.theme import ChatColors, document_css
 from desktop.tool_call_text import format_tool_call
@@ -41,6 +42,7 @@ class ChatPanel(QWidget):
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
         self.collection: str | None = None  # answer from this document collection, if set
         self._calls: dict[str, ToolCall] = {}
+        self._expanded_tools: set[int] = set()
         self.controller = ChatController(self)
         self.model = TranscriptModel(app.history, self)
         self.docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -170,6 +172,18 @@ class ChatPanel(QWidget):
         return self._start(lambda cancel: engine.edit(message_id, text, model_path=path,
                                                       cancel=cancel, tools=tools))
 
+    def toggle_tool_details(self, row: int) -> None:
+        """Collapse or expand the tool calls shown above a stored reply."""
+        item = self.model.item(row)
+        if item.message_id is None:
+            return
+        message = self.app.history.get_message(item.message_id)
+        expanded = item.message_id not in self._expanded_tools
+        self._expanded_tools.symmetric_difference_update({item.message_id})
+        item.parts[:] = [display_text(message, expanded)]
+        item.revision += 1
+        self.model.refresh_row(row)
+
     def tools(self):
         """The tools this turn may use, asking the user through ``approve``."""
         return self.app.engine.turn_tools(approve=self.approve)
@@ -253,6 +267,8 @@ class ChatPanel(QWidget):
             if number < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[number])
                 self.status_message.emit("Code copied")
+        elif href == TOGGLE_TOOLS_LINK:
+            self.toggle_tool_details(row)
         elif href.startswith(("http://", "https://", "file://")):
             QDesktopServices.openUrl(QUrl(href))
 

@@ -14,19 +14,34 @@ from assistant.conversation import Message
 from desktop.tool_call_text import format_tool_call
 
 SNIPPET_CHARS = 140
+SUMMARY_OUTPUT_CHARS = 60
+TOGGLE_TOOLS_LINK = "fireside-tools:toggle"
 
 
-def tool_calls_markdown(calls: list[dict]) -> str:
-    lines = [
-        format_tool_call(
-            c.get("name", "?"),
-            c.get("arguments") or {},
-            str(c.get("output", "")),
-            bool(c.get("is_error")),
-            float(c.get("duration_s") or 0.0),
+def _summary_output(output: str) -> str:
+    """The first line of a result, short enough for a one-line summary."""
+    first = output.strip().splitlines()[0] if output.strip() else ""
+    if len(first) > SUMMARY_OUTPUT_CHARS or "\n" in output.strip():
+        first = first[: SUMMARY_OUTPUT_CHARS - 1].rstrip() + "…"
+    return first
+
+
+def tool_calls_markdown(calls: list[dict], expanded: bool = False) -> str:
+    """Collapsed: one short line per call and a "details" link; expanded: full results."""
+    lines = []
+    for c in calls:
+        output = str(c.get("output", ""))
+        lines.append(
+            format_tool_call(
+                c.get("name", "?"),
+                c.get("arguments") or {},
+                output if expanded else _summary_output(output),
+                bool(c.get("is_error")),
+                float(c.get("duration_s") or 0.0),
+            )
         )
-        for c in calls
-    ]
+    label = "hide tool details" if expanded else "show tool details"
+    lines.append(f"[{label}]({TOGGLE_TOOLS_LINK})")
     return "\n\n".join(lines)
 
 
@@ -61,11 +76,11 @@ def citations_markdown(citations: list[dict]) -> str:
     return "**Sources**\n\n" + "\n".join(rows)
 
 
-def display_text(message: Message) -> str:
-    """The Markdown a stored message is shown as."""
+def display_text(message: Message, expanded: bool = False) -> str:
+    """The Markdown a stored message is shown as; tool calls collapsed unless ``expanded``."""
     parts = []
     if message.role == "assistant" and message.tool_calls:
-        parts.append(tool_calls_markdown(message.tool_calls))
+        parts.append(tool_calls_markdown(message.tool_calls, expanded))
     parts.append(message.content)
     if message.role == "assistant" and message.citations:
         parts.append(citations_markdown(message.citations))

@@ -237,6 +237,10 @@ class TranscriptModel(QAbstractListModel):
         self.truncate(user_row)
         return item.text
 
+    def refresh_row(self, row: int) -> None:
+        """The row's text changed in place (e.g. tool details expanded): redraw it."""
+        self._changed(row)
+
     def _changed(self, row: int) -> None:
         index = self.index(row)
         self.dataChanged.emit(index, index)

@@ -69,3 +69,35 @@ def test_answer_from_a_collection_cites_its_source(qtbot, core, make_window, tmp
     item_text = window.panel.model.item(window.panel.model.rowCount() - 1).text
     assert "Sources" in item_text and "debian.csv" in item_text
     window.docs_dock.shutdown()
+
+
+def test_tool_calls_are_collapsed_and_expand_on_click(qtbot, scripted, make_window):
+    long_output = "line one of a long result\n" + "more detail " * 40
+    window = make_window(scripted)
+    wait_loaded(qtbot, window)
+    type_and_send(qtbot, window, "Hello")
+    wait_idle(qtbot, window)
+    cid = window.panel.conversation_id
+    reply = scripted.history.thread(cid)[-1]
+    scripted.history.update_message(
+        reply.id,
+        tool_calls=[
+            {
+                "name": "lookup",
+                "arguments": {"q": "x"},
+                "output": long_output,
+                "is_error": False,
+                "duration_s": 0.2,
+            }
+        ],
+    )
+    window.panel.open_conversation(cid)
+    row = window.panel.model.rowCount() - 1
+    collapsed = window.panel.model.item(row).text
+    assert "lookup" in collapsed and "show tool details" in collapsed
+    assert "more detail more detail" not in collapsed
+    window.panel.on_link("fireside-tools:toggle", row)
+    expanded = window.panel.model.item(row).text
+    assert "more detail more detail" in expanded and "hide tool details" in expanded
+    window.panel.on_link("fireside-tools:toggle", row)
+    assert window.panel.model.item(row).text == collapsed
