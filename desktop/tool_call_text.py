@@ -1,6 +1,6 @@
 """Tool calls as compact Markdown for the transcript.
 
-One line per call when it fits (``🔧 **calculator**(`17*23`) → `391` · 0.01 s``), a fenced
+One line per call when it fits (``⚙ **calculator**(`17*23`) → `391` · 0.01 s``), a fenced
 block when the output has several lines. Outputs are cut so a chatty tool cannot flood the
 conversation; the full text still went to the model.
 """
@@ -17,7 +17,7 @@ from assistant.events import ToolCall, ToolResult
 MAX_INLINE_CHARS = 120
 MAX_ARGUMENT_CHARS = 80
 MAX_BLOCK_CHARS = 1500
-TOOL_ICON = "🔧"
+TOOL_ICON = "⚙"  # in DejaVu Sans; emoji fonts are often missing on Linux
 ERROR_ICON = "⚠"
 
 

@@ -115,16 +115,16 @@ class _Refuse(QDialog):
 def test_tool_call_text():
     assert (
         format_tool_call("calculator", {"expression": "17*23"}, "391", False, 0.0123)
-        == "🔧 **calculator**(`17*23`) → `391` · 0.01 s"
+        == "⚙ **calculator**(`17*23`) → `391` · 0.01 s"
     )
     error = format_tool_call("weather", {"place": "Oslo"}, "no network", True, 2.5)
     assert error == "⚠ **weather**(`Oslo`) → error: `no network` · 2.50 s"
     long = format_tool_call("weather", {"place": "Oslo", "days": 3}, "x\n" * 2000, False, 12)
-    assert long.startswith("🔧 **weather**(`place=Oslo, days=3`) → output · 12 s\n```text\n")
+    assert long.startswith("⚙ **weather**(`place=Oslo, days=3`) → output · 12 s\n```text\n")
     assert "(cut; 3999 characters in all)" in long and long.endswith("\n```")
     assert "``a`b``" in format_tool_call("x", {"a": "a`b"}, "", False, 0)
     event = format_tool_event(
         ToolCall("1", "calculator", {"expression": "2+2"}),
         ToolResult("1", "calculator", "4", False, 0.5),
     )
-    assert event == "🔧 **calculator**(`2+2`) → `4` · 0.50 s"
+    assert event == "⚙ **calculator**(`2+2`) → `4` · 0.50 s"
