@@ -133,12 +133,12 @@ class HistoryStore:
             rows = self.db.query(
                 "SELECT DISTINCT c.* FROM conversations c LEFT JOIN messages m "
                 "ON m.conversation_id = c.id WHERE c.title LIKE :q OR m.content LIKE :q "
-                "ORDER BY c.updated_at DESC LIMIT :limit",
+                "ORDER BY c.updated_at DESC, c.id DESC LIMIT :limit",
                 {"q": like, "limit": limit},
             )
         else:
             rows = self.db.query(
-                "SELECT * FROM conversations ORDER BY updated_at DESC LIMIT :limit",
+                "SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT :limit",
                 {"limit": limit},
             )
         return [_row_to_conversation(r) for r in rows]
