@@ -29,7 +29,7 @@ class HistoryError(Exception):
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 _JSON_FIELDS = ("settings", "timings", "tool_calls", "citations")
