@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import sqlite_utils
 
 from assistant.conversation import Conversation, Message, SearchHit
 from assistant.migrations import apply_migrations
+from assistant.per_thread_db import PerThreadDatabase
 
 
 class HistoryError(Exception):
@@ -52,7 +52,7 @@ class HistoryStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
+        self._dbs = PerThreadDatabase(self._open)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self.db  # open + check + migrate on the creating thread
         self._recover_interrupted(db)
@@ -60,11 +60,7 @@ class HistoryStore:
     # -- connection --------------------------------------------------------------------------
     @property
     def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._open()
-            self._local.db = db
-        return db
+        return self._dbs.get()
 
     def _open(self) -> sqlite_utils.Database:
         existed = self.path.exists() and self.path.stat().st_size > 0
@@ -87,10 +83,7 @@ class HistoryStore:
         return db
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.conn.close()
-            self._local.db = None
+        self._dbs.close()
 
     def _recover_interrupted(self, db: sqlite_utils.Database) -> None:
         """Replies that were streaming when the process died are kept, marked interrupted."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import sqlite_utils
 
 from assistant.documents.migrations import apply_migrations
 from assistant.documents.types import Chunk
+from assistant.per_thread_db import PerThreadDatabase
 from models.embedder import canonical_model_name
 
 
@@ -90,17 +90,13 @@ class DocumentStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.key = str(self.path.resolve())  # identifies the file in process-wide caches
-        self._local = threading.local()
+        self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
 
     # -- connection --------------------------------------------------------------------------
     @property
     def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._open()
-            self._local.db = db
-        return db
+        return self._dbs.get()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -125,10 +121,7 @@ class DocumentStore:
 
     def close(self) -> None:
         """Close this thread's connection (other threads close theirs on exit)."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.conn.close()
-            self._local.db = None
+        self._dbs.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,32 @@
+"""One SQLite connection per thread, opened on first use.
+
+SQLite connections must not be shared between threads mid-transaction; the history and the
+document store both hand each thread its own, through this one helper.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+class PerThreadDatabase:
+    def __init__(self, open_db: Callable[[], sqlite_utils.Database]) -> None:
+        self._open = open_db
+        self._local = threading.local()
+
+    def get(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._open()
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        """Close the calling thread's connection (other threads close their own)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
