@@ -41,6 +41,7 @@ class Conversation:
     model: str | None = None
     system_prompt: str | None = None
     current_leaf_id: int | None = None
+    collections: list[str] = field(default_factory=list)  # documents it answers from
 
     def to_dict(self) -> dict:
         return asdict(self)

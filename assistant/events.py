@@ -92,6 +92,13 @@ class TurnDone:
 
 
 @dataclass
+class TurnNotice:
+    """Something the user should know about this turn that is not part of the reply."""
+
+    text: str
+
+
+@dataclass
 class TurnError:
     message: str
     conversation_id: int | None = None
@@ -104,6 +111,7 @@ Event = (
     | ToolCall
     | ToolResult
     | Citations
+    | TurnNotice
     | TurnDone
     | TurnError
 )

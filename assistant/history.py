@@ -44,7 +44,9 @@ def _row_to_message(row: dict) -> Message:
 
 
 def _row_to_conversation(row: dict) -> Conversation:
-    return Conversation(**{k: row[k] for k in Conversation.__dataclass_fields__})
+    data = {k: row[k] for k in Conversation.__dataclass_fields__}
+    data["collections"] = json.loads(data["collections"]) if data["collections"] else []
+    return Conversation(**data)
 
 
 class HistoryStore:
@@ -150,6 +152,13 @@ class HistoryStore:
     def set_system_prompt(self, conversation_id: int, system_prompt: str | None) -> None:
         with self.db.conn:
             self.db["conversations"].update(conversation_id, {"system_prompt": system_prompt})
+
+    def set_collections(self, conversation_id: int, names: list[str]) -> None:
+        """The document collections this chat answers from (empty: a plain chat)."""
+        self.get_conversation(conversation_id)
+        value = json.dumps(list(dict.fromkeys(names))) if names else None
+        with self.db.conn:
+            self.db["conversations"].update(conversation_id, {"collections": value})
 
     # -- messages ----------------------------------------------------------------------------
     def add_message(

@@ -53,9 +53,15 @@ def _m002_tool_calls_and_citations(db: sqlite_utils.Database) -> None:
     db["messages"].add_column("citations", str)
 
 
+def _m003_conversation_collections(db: sqlite_utils.Database) -> None:
+    # JSON list of document collection names the chat answers from; NULL: plain chat
+    db["conversations"].add_column("collections", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
+    ("003_conversation_collections", _m003_conversation_collections),
 ]
 
 

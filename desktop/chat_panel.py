@@ -14,12 +14,18 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from assistant.app import App
-from assistant.events import ToolCall, ToolResult, TurnDone, TurnStarted
+from assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
 from desktop.chat_controller import ChatController, TurnFactory
+from desktop.collection_picker import CollectionPicker
 from desktop.input_box import Composer
 from desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from desktop.message_docs import DocumentCache
-from desktop.message_extras import TOGGLE_TOOLS_LINK, display_text
+from desktop.message_extras import (
+    SOURCE_SCHEME,
+    TOGGLE_TOOLS_LINK,
+    citation_for_link,
+    display_text,
+)
 from desktop.notice import Notice
 from desktop.theme import ChatColors, document_css
 from desktop.tool_call_text import format_tool_call
@@ -34,13 +40,14 @@ class ChatPanel(QWidget):
     history_changed = Signal()
     context_used = Signal(object)  # tokens in context, or None
     status_message = Signal(str)
+    collections_changed = Signal(list)  # the current chat's document collections
 
     def __init__(self, app: App, colors: ChatColors, parent=None) -> None:
         super().__init__(parent)
         self.app = app
         self.model_path: str | None = None
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
-        self.collection: str | None = None  # answer from this document collection, if set
+        self.collections: list[str] = []  # this chat answers from these document collections
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
         self.controller = ChatController(self)
@@ -51,6 +58,8 @@ class ChatPanel(QWidget):
         self.info_notice = Notice(self)
         self.error_notice = Notice(self)
         self.composer = Composer(self)
+        self.picker = CollectionPicker(lambda: collection_names(app), self)
+        self.composer.add_accessory(self.picker)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -69,6 +78,7 @@ class ChatPanel(QWidget):
         c.finished.connect(self._on_done)
         c.failed.connect(self._on_failed)
         c.event.connect(self._on_event)
+        self.picker.changed.connect(self.set_collections)
         c.busy_changed.connect(self.composer.set_busy)
         self.composer.send_requested.connect(self.send)
         self.composer.edit_submitted.connect(self.resend_edited)
@@ -101,6 +111,10 @@ class ChatPanel(QWidget):
                 messages[-1].status == "streaming":
             messages = messages[:-1]
         self.model.load(conversation_id, messages)
+        self._show_collections(
+            self.app.history.get_conversation(conversation_id).collections
+            if conversation_id else []
+        )
         if self._showing_turn_for(conversation_id):
             self.model.begin_live("".join(self.controller.text_so_far), self.model_path)
         self.view.scroll_to_end()
@@ -116,6 +130,22 @@ class ChatPanel(QWidget):
     def new_chat(self) -> None:
         self.open_conversation(None)
 
+    # -- documents --------------------------------------------------------------------------
+    def set_collections(self, names: list[str]) -> None:
+        """The user's choice for this chat; a chat not yet saved keeps it until it is."""
+        self._show_collections(names)
+        if self.conversation_id is not None:
+            self.app.history.set_collections(self.conversation_id, self.collections)
+        self.status_message.emit(
+            f"This chat answers from {', '.join(self.collections)}, with sources"
+            if self.collections else "This chat no longer answers from documents"
+        )
+
+    def _show_collections(self, names: list[str]) -> None:
+        self.collections = list(dict.fromkeys(names))
+        self.picker.set_selected(self.collections)
+        self.collections_changed.emit(list(self.collections))
+
     # -- turns ------------------------------------------------------------------------------
     def _start(self, factory: TurnFactory) -> bool:
         self.error_notice.hide()
@@ -128,9 +158,9 @@ class ChatPanel(QWidget):
             return False
         cid, path, engine = self.conversation_id, self.model_path, self.app.engine
         self.model.add_pending_user(text)
-        if self.collection:
-            app, collection = self.app, self.collection
-            return self._start(lambda cancel: ask_documents(app, text, collection, cid, path,
+        if self.collections:
+            app, names = self.app, list(self.collections)
+            return self._start(lambda cancel: chat_documents(app, text, names, cid, path,
                                                             cancel))
         tools = self.tools()
         return self._start(lambda cancel: engine.send(text, conversation_id=cid,
@@ -149,6 +179,10 @@ class ChatPanel(QWidget):
         keep = row + 1 if item.role == "user" else row
         self.model.truncate(keep)
         path, engine = self.model_path, self.app.engine
+        if self.collections:  # the new version is answered from the documents too
+            app, names, cid = self.app, list(self.collections), self.conversation_id
+            return self._start(lambda cancel: chat_documents(
+                app, "", names, cid, path, cancel, regenerate=message_id))
         tools = self.tools()
         return self._start(lambda cancel: engine.regenerate(message_id, model_path=path,
                                                             cancel=cancel, tools=tools))
@@ -168,6 +202,10 @@ class ChatPanel(QWidget):
         self.model.truncate(rows[0])
         self.model.add_pending_user(text)
         path, engine = self.model_path, self.app.engine
+        if self.collections:
+            app, names, cid = self.app, list(self.collections), self.conversation_id
+            return self._start(lambda cancel: chat_documents(
+                app, text, names, cid, path, cancel, edit_of=message_id))
         tools = self.tools()
         return self._start(lambda cancel: engine.edit(message_id, text, model_path=path,
                                                       cancel=cancel, tools=tools))
@@ -190,7 +228,9 @@ class ChatPanel(QWidget):
 
     def _on_event(self, event) -> None:
         """Tool calls appear inline in the live reply as they happen."""
-        if isinstance(event, ToolCall):
+        if isinstance(event, TurnNotice) and self._showing_turn():
+            self.info_notice.show_message(event.text)
+        elif isinstance(event, ToolCall):
             self._calls[event.call_id] = event
         elif isinstance(event, ToolResult) and self._showing_turn():
             call = self._calls.pop(event.call_id, None)
@@ -269,18 +309,50 @@ class ChatPanel(QWidget):
                 self.status_message.emit("Code copied")
         elif href == TOGGLE_TOOLS_LINK:
             self.toggle_tool_details(row)
-        elif href.startswith(("http://", "https://", "file://")):
+        elif href.startswith(SOURCE_SCHEME):
+            item = self.model.item(row)
+            if item.message_id is None:
+                return
+            message = self.app.history.get_message(item.message_id)
+            citation = citation_for_link(href, message.citations)
+            if citation is not None:
+                from desktop.source_viewer import open_citation  # loaded on first use
+
+                open_citation(self, citation)
+        elif href.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(href))
 
 
-def ask_documents(app, text, collection, conversation_id, model_path, cancel):
-    """Worker side: answer from a document collection (its store opened on this thread)."""
-    from assistant.documents.answering import ask
+def collection_names(app) -> list[str]:
+    """Worker side: the names of the document collections, for the picker."""
     from assistant.documents.service import open_store
 
     store = open_store(app.paths)
     try:
-        yield from ask(app.engine, store, text, collections=[collection],
-                       conversation_id=conversation_id, model_path=model_path, cancel=cancel)
+        return [c.name for c in store.collections(counts=False)]
+    finally:
+        store.close()
+
+
+def chat_documents(app, text, collections, conversation_id, model_path, cancel,
+                   regenerate=None, edit_of=None):
+    """Worker side: answer from document collections (their store opened on this thread).
+
+    ``regenerate``: a message whose reply gets a new version; ``edit_of``: a user message
+    that ``text`` replaces (as a sibling, the original is kept).
+    """
+    from assistant.documents.chat_scope import answer_in_chat
+    from assistant.documents.service import open_store
+
+    turn = {}
+    if regenerate is not None:
+        turn["regenerate"] = regenerate
+    if edit_of is not None:
+        turn["parent_id"] = app.history.get_message(edit_of).parent_id
+    store = open_store(app.paths)
+    try:
+        yield from answer_in_chat(app.engine, store, app.history, text, collections,
+                                  conversation_id=conversation_id, model_path=model_path,
+                                  cancel=cancel, **turn)
     finally:
         store.close()

@@ -38,8 +38,8 @@ class IndexingFailed(Exception):
     """Indexing stopped; the message says why in one line."""
 
 
-def _index(db_path: Path, paths: list[Path], report, running: list) -> str:
-    """Worker thread: run one indexing job; returns the summary sentence."""
+def _index(db_path: Path, paths: list[Path], report, running: list) -> tuple[str, str, int]:
+    """Worker thread: run one indexing job; returns (summary sentence, collection, indexed)."""
     from assistant.documents import jobs, store
 
     name = getattr(jobs, "DEFAULT_COLLECTION", FALLBACK_COLLECTION)
@@ -59,13 +59,14 @@ def _index(db_path: Path, paths: list[Path], report, running: list) -> str:
                f"'{name}' document collection.")
     if problems:
         summary += " Not indexed: " + "; ".join(problems[:3])
-    return summary
+    return summary, name, len(result.indexed)
 
 
 class DocumentDrop(QObject):
     """Hands dropped paths to the indexer; every outcome is a ``message`` for the window."""
 
     message = Signal(str, str)  # text, kind ("info" or "error")
+    indexed = Signal(str, object)  # collection name, the chat the files were dropped on
     busy_changed = Signal(bool)
     _progress = Signal(str)
 
@@ -74,14 +75,18 @@ class DocumentDrop(QObject):
         self.documents_db = documents_db
         self._worker: Worker | None = None
         self._running: list = []
+        self._chat_id: int | None = None
         self._progress.connect(self._on_progress)
 
     @property
     def busy(self) -> bool:
         return self._worker is not None
 
-    def add(self, paths: list[Path]) -> bool:
-        """Start indexing ``paths``; False (with a message) when it cannot."""
+    def add(self, paths: list[Path], chat_id: int | None = None) -> bool:
+        """Start indexing ``paths``; False (with a message) when it cannot.
+
+        ``chat_id``: the conversation they were dropped on, handed back with ``indexed``.
+        """
         if not paths:
             return False
         if not indexing_available():
@@ -93,6 +98,7 @@ class DocumentDrop(QObject):
                               "info")
             return False
         self._running = []
+        self._chat_id = chat_id
         worker = Worker(_index, self.documents_db, paths, self._report, self._running)
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
@@ -118,8 +124,11 @@ class DocumentDrop(QObject):
     def _on_progress(self, text: str) -> None:
         self.message.emit(text, "info")
 
-    def _on_returned(self, summary: str) -> None:
+    def _on_returned(self, result: tuple[str, str, int]) -> None:
+        summary, name, count = result
         self.message.emit(summary, "info")
+        if count:
+            self.indexed.emit(name, self._chat_id)
 
     def _on_errored(self, exc: BaseException) -> None:
         self.message.emit(f"Indexing failed: {exc}", "error")

@@ -87,7 +87,7 @@ class Composer(QWidget):
         self.edit_bar = QLabel()
         self.edit_bar.setObjectName("EditBar")
         self.edit_bar.hide()
-        row = QHBoxLayout()
+        self.row = row = QHBoxLayout()
         row.addWidget(self.box, 1)
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
@@ -100,6 +100,10 @@ class Composer(QWidget):
         self.box.up_in_empty.connect(self.edit_last_requested)
         self.box.escape_pressed.connect(self._on_escape)
         self.button.clicked.connect(self._on_button)
+
+    def add_accessory(self, widget: QWidget) -> None:
+        """A control beside the box, at its bottom left (e.g. the documents picker)."""
+        self.row.insertWidget(0, widget, 0, Qt.AlignmentFlag.AlignBottom)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

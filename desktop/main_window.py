@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.documents.message.connect(
             lambda text, kind: p.info_notice.show_message(text, kind))
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
+        self.documents.indexed.connect(self._use_dropped)
         self.settings_button.clicked.connect(self.open_settings)
         hints = QGuiApplication.styleHints()
         if hints is not None:
@@ -244,7 +245,20 @@ class MainWindow(QMainWindow):
             self.models.request(str(models[-1]))
         others = [p for p in paths if p not in models]
         if others:
-            self.documents.add(others)
+            self.documents.add(others, self.panel.conversation_id)
+
+    def _use_dropped(self, collection: str, chat_id: int | None) -> None:
+        """Files dropped on a chat are for that chat: it answers from them from now on."""
+        if chat_id == self.panel.conversation_id:
+            if collection not in self.panel.collections:
+                self.panel.set_collections([*self.panel.collections, collection])
+        elif chat_id is not None:
+            try:
+                names = self.app.history.get_conversation(chat_id).collections
+            except KeyError:  # deleted meanwhile
+                return
+            if collection not in names:
+                self.app.history.set_collections(chat_id, [*names, collection])
 
     # -- closing ----------------------------------------------------------------------------
     def toggle_documents(self) -> None:

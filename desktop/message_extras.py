@@ -1,14 +1,15 @@
 """What a stored reply shows besides its text: the tools it called and the sources it cites.
 
 Both come from the message record (``tool_calls``, ``citations``), so a reopened chat shows
-exactly what the live turn showed. Citation links are ``file://`` URLs with the page (PDF)
-or line as a fragment, which the transcript opens with the system's viewer.
+exactly what the live turn showed. A citation links to ``fireside-source:<n>``, the index
+of the citation in its message: the transcript opens it in the built-in source viewer at the
+cited page or lines. (A ``file://`` URL would not do: Markdown rendering drops such links, and
+the viewer needs the cited text, not just the place, to highlight it.)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from assistant.conversation import Message
 from desktop.tool_call_text import format_tool_call
@@ -16,6 +17,7 @@ from desktop.tool_call_text import format_tool_call
 SNIPPET_CHARS = 140
 SUMMARY_OUTPUT_CHARS = 60
 TOGGLE_TOOLS_LINK = "fireside-tools:toggle"
+SOURCE_SCHEME = "fireside-source:"
 
 
 def _summary_output(output: str) -> str:
@@ -45,14 +47,20 @@ def tool_calls_markdown(calls: list[dict], expanded: bool = False) -> str:
     return "\n\n".join(lines)
 
 
-def citation_link(citation: dict) -> str:
-    path = Path(citation.get("document", ""))
-    url = "file://" + quote(str(path.resolve() if path.is_absolute() else path))
-    if citation.get("page"):
-        return f"{url}#page={citation['page']}"
-    if citation.get("line_start"):
-        return f"{url}#line={citation['line_start']}"
-    return url
+def citation_link(index: int) -> str:
+    """The link for the message's citation ``index`` (0-based)."""
+    return f"{SOURCE_SCHEME}{index}"
+
+
+def citation_for_link(href: str, citations: list[dict] | None) -> dict | None:
+    """The citation a ``citation_link`` points at, or None if it is not one of them."""
+    if not href.startswith(SOURCE_SCHEME):
+        return None
+    try:
+        index = int(href[len(SOURCE_SCHEME) :])
+    except ValueError:
+        return None
+    return citations[index] if citations and 0 <= index < len(citations) else None
 
 
 def citation_label(citation: dict) -> str:
@@ -68,11 +76,11 @@ def citations_markdown(citations: list[dict]) -> str:
     if not citations:
         return ""
     rows = []
-    for i, c in enumerate(citations, 1):
+    for i, c in enumerate(citations):
         snippet = " ".join(str(c.get("text", "")).split())
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[: SNIPPET_CHARS - 1] + "…"
-        rows.append(f"{i}. [{citation_label(c)}]({citation_link(c)}) — “{snippet}”")
+        rows.append(f"{i + 1}. [{citation_label(c)}]({citation_link(i)}) — “{snippet}”")
     return "**Sources**\n\n" + "\n".join(rows)
 
 

@@ -10,10 +10,11 @@ import argparse
 import json
 import signal
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import asdict
 
 from assistant.app import build_app
-from assistant.cli.common import fail, print_json
+from assistant.cli.common import fail, print_json, print_sources
 from assistant.cli.options import (
     add_model_options,
     add_sampling_options,
@@ -21,12 +22,14 @@ from assistant.cli.options import (
     sampling_from,
 )
 from assistant.events import (
+    Citations,
     ContextTrimmed,
     TextDelta,
     ToolCall,
     ToolResult,
     TurnDone,
     TurnError,
+    TurnNotice,
     TurnStarted,
 )
 from models.errors import ModelError
@@ -59,6 +62,19 @@ def register(sub) -> None:
         default=None,
         help="offer tools even to a small model (default: to models of 1B+ parameters or "
         "with a tool-call chat template)",
+    )
+    p.add_argument(
+        "--collection",
+        "-C",
+        action="append",
+        metavar="NAME",
+        help="answer from this document collection, with sources (repeat for several); "
+        "the conversation remembers its collections",
+    )
+    p.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="plain chat: stop answering this conversation from its document collections",
     )
     p.add_argument(
         "--allow-tools", action="store_true", help="let network and file tools run without asking"
@@ -114,9 +130,28 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
     cancel = CancelToken()
     done = None
     calls: list[dict] = []
-    tools = app.engine.turn_tools(approve=_approver(args), enabled=args.tools)
-    with _ctrl_c_cancels(cancel):
-        for event in app.engine.send(
+    citations = []
+    stack = ExitStack()
+    collections = _collections(app, args, conversation_id)
+    if collections:
+        from assistant.documents.chat_scope import answer_in_chat
+        from assistant.documents.service import open_store
+
+        store = stack.enter_context(closing(open_store(app.paths)))
+        events = answer_in_chat(
+            app.engine,
+            store,
+            app.history,
+            prompt,
+            collections,
+            conversation_id=conversation_id,
+            model_path=path,
+            params=params,
+            cancel=cancel,
+        )
+    else:
+        tools = app.engine.turn_tools(approve=_approver(args), enabled=args.tools)
+        events = app.engine.send(
             prompt,
             conversation_id=conversation_id,
             model_path=path,
@@ -124,7 +159,9 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             system=args.system,
             cancel=cancel,
             tools=tools,
-        ):
+        )
+    with stack, _ctrl_c_cancels(cancel):
+        for event in events:
             if isinstance(event, TextDelta) and not args.json:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
@@ -155,6 +192,10 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 if not args.json:
                     label = "error" if event.is_error else "result"
                     print(f"[tool {label}] {event.output}", file=sys.stderr, flush=True)
+            elif isinstance(event, Citations):
+                citations = event.items
+            elif isinstance(event, TurnNotice):
+                print(f"[{event.text}]", file=sys.stderr, flush=True)
             elif isinstance(event, TurnStarted):
                 conversation_id = event.conversation_id
             elif isinstance(event, TurnError):
@@ -182,15 +223,30 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 "device": app.models.current.report.device_label,
                 "dropped_messages": done.dropped_messages,
                 "tool_calls": calls,
+                "citations": [{"n": n, **asdict(c)} for n, c in enumerate(citations, 1)],
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
             }
         )
     else:
         sys.stdout.write("\n")
+        print_sources(citations)
         if done.finish_reason == "cancelled":
             print("[stopped]", file=sys.stderr)
     return (130 if done.finish_reason == "cancelled" else 0), conversation_id
+
+
+def _collections(app, args, conversation_id: int | None) -> list[str]:
+    """The turn's collections: given now (and remembered), else the conversation's own."""
+    if args.no_documents:
+        if conversation_id is not None:
+            app.history.set_collections(conversation_id, [])
+        return []
+    if args.collection:
+        return args.collection
+    if conversation_id is None:
+        return []
+    return app.history.get_conversation(conversation_id).collections
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,3 +25,12 @@ def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def print_sources(citations: list) -> None:
+    """The numbered sources under an answer from documents, on stderr."""
+    from assistant.documents.prompting import source_label
+
+    for n, c in enumerate(citations, 1):
+        label = source_label(c.document, c.page, c.line_start, c.line_end)
+        print(f"[{n}] {label}", file=sys.stderr)

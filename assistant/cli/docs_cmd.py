@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.cli.common import fail, print_json
+from assistant.cli.common import fail, print_json, print_sources
 from assistant.documents.service import DEFAULT_COLLECTION, loader_registry, open_store
 
 
@@ -438,9 +438,5 @@ def run_ask(args) -> int:
         )
         return 0
     print()
-    from assistant.documents.prompting import source_label
-
-    for c in cites:
-        label = source_label(c["document"], c["page"], c["line_start"], c["line_end"])
-        print(f"[{c['n']}] {label}", file=sys.stderr)
+    print_sources(citations)
     return 0

@@ -12,6 +12,10 @@ module decides what the model gets to read. Two paths:
 
 Citations are sent right after ``TurnStarted`` (so the window can show sources while the
 answer streams) and saved with the reply; ``citations[i]`` is source ``[i + 1]``.
+
+Regenerating or editing a question in a chat that answers from documents goes through here
+too (``regenerate=``, ``parent_id=``), so the new version is answered from the documents,
+with sources, like the first.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from assistant.documents.whole import (
     split_parts,
     wants_whole_document,
 )
+from assistant.engine import AFTER_CURRENT
 from assistant.events import (
     Citation,
     Citations,
@@ -99,6 +104,8 @@ def ask(
     cancel: CancelToken | None = None,
     options: AskOptions | None = None,
     embedders: dict[str, Embedder] | None = None,
+    regenerate: int | None = None,
+    parent_id: int | None = AFTER_CURRENT,
 ) -> Iterator[Event]:
     """Stream the answer to ``question`` from the documents as chat events.
 
@@ -107,6 +114,11 @@ def ask(
     """
     opts = options or AskOptions()
     try:
+        if regenerate is not None:  # the question is the one that reply answered
+            redo = engine.history.get_message(regenerate)
+            if redo.role == "assistant":
+                redo = engine.history.get_message(redo.parent_id)
+            question, conversation_id = redo.content, redo.conversation_id
         cols = resolve_collections(store, collections)
         backend = engine.models.get(model_path)
     except (KeyError, ModelError) as exc:
@@ -151,17 +163,25 @@ def ask(
         sources = sources[0] if sources else []
         context = build_context(sources) if sources else None
     if not context:
-        yield from _no_answer(engine, question, conversation_id, [c.name for c in cols])
+        names = [c.name for c in cols]
+        yield from _no_answer(engine, question, conversation_id, names, regenerate, parent_id)
         return
     citations = to_citations(sources)
-    for event in engine.send(
-        question,
-        conversation_id=conversation_id,
-        model_path=model_path,
-        params=params,
-        context=context,
-        cancel=cancel,
-    ):
+    if regenerate is not None:
+        turn = engine.regenerate(
+            regenerate, model_path=model_path, params=params, context=context, cancel=cancel
+        )
+    else:
+        turn = engine.send(
+            question,
+            conversation_id=conversation_id,
+            model_path=model_path,
+            params=params,
+            context=context,
+            cancel=cancel,
+            parent_id=parent_id,
+        )
+    for event in turn:
         if isinstance(event, TurnDone):
             engine.history.update_message(
                 event.message_id, citations=[asdict(c) for c in citations]
@@ -236,7 +256,12 @@ def _map_parts(
 
 
 def _no_answer(
-    engine, question: str, conversation_id: int | None, names: list[str]
+    engine,
+    question: str,
+    conversation_id: int | None,
+    names: list[str],
+    regenerate: int | None = None,
+    parent_id: int | None = AFTER_CURRENT,
 ) -> Iterator[Event]:
     """Record the question and the fixed reply in history, as a turn the model never saw."""
     history = engine.history
@@ -246,8 +271,14 @@ def _no_answer(
         conv = history.create_conversation(title, system_prompt=engine.settings.system_prompt)
     else:
         conv = history.get_conversation(conversation_id)
-    parent = conv.current_leaf_id
-    user = history.add_message(conv.id, "user", question, parent)
+    if regenerate is not None:  # a new version of the reply, under the same question
+        user = history.get_message(regenerate)
+        if user.role == "assistant":
+            user = history.get_message(user.parent_id)
+        parent = user.parent_id
+    else:
+        parent = conv.current_leaf_id if parent_id == AFTER_CURRENT else parent_id
+        user = history.add_message(conv.id, "user", question, parent)
     yield TurnStarted(conv.id, user.id, parent)
     yield Citations([])
     reply = history.add_message(conv.id, "assistant", text, user.id, model="documents")

@@ -42,8 +42,36 @@ def test_round_trip_survives_reopen(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY name")]
-    assert names == ["001_initial", "002_tool_calls_and_citations"]
+    assert names == [
+        "001_initial",
+        "002_tool_calls_and_citations",
+        "003_conversation_collections",
+    ]
     s2.close()
+
+
+def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
+    """A database written by a release without per-chat collections keeps its chats."""
+    import sqlite_utils
+
+    from assistant.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, migrate in MIGRATIONS[:2]:
+        migrate(db)
+        db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00"})
+    db["conversations"].insert({"title": "Old chat", "created_at": "x", "updated_at": "x"})
+    db.conn.close()
+    store = HistoryStore(path)
+    [old] = store.list_conversations()
+    assert (old.title, old.collections) == ("Old chat", [])
+    store.set_collections(old.id, ["papers", "wiki", "papers"])
+    assert store.get_conversation(old.id).collections == ["papers", "wiki"]
+    store.set_collections(old.id, [])
+    assert store.get_conversation(old.id).collections == []
+    store.close()
 
 
 def test_regenerate_and_edit_keep_earlier_versions(store):

@@ -58,7 +58,7 @@ def test_answer_from_a_collection_cites_its_source(qtbot, core, make_window, tmp
     qtbot.waitUntil(lambda: not panel.busy, timeout=180_000)
     assert any(status.startswith("indexed") for _name, status in panel.rows())
     window.docs_dock.use_in_chat.setChecked(True)
-    assert window.panel.collection == panel.selected_collection()
+    assert window.panel.collections == [panel.selected_collection()]
     first_line = source.read_text(encoding="utf-8").splitlines()[1]
     word = next(w for w in first_line.replace(",", " ").split() if len(w) > 4)
     type_and_send(qtbot, window, f"What does the table say about {word}?")

@@ -120,6 +120,8 @@ def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_w
     qtbot.waitUntil(lambda: not window.documents.busy, timeout=30_000)
     assert messages[-1][0] == "info", messages
     assert "Indexed 2 of 2 file(s)" in messages[-1][1]
+    # the files were dropped on this (new) chat: it answers from them from now on
+    assert window.panel.collections == [documents_drop.FALLBACK_COLLECTION]
 
 
 def test_the_dark_theme_repaints_the_transcript(qtbot, scripted, make_window):
