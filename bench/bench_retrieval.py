@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.documents.chunking import ChunkingOptions  # noqa: E402
-from assistant.documents.fts import bm25_scores, bm25_search  # noqa: E402
+from assistant.documents.fts import bm25_scores, bm25_search, query_idf  # noqa: E402
 from assistant.documents.fusion import convex, reciprocal_rank  # noqa: E402
 from assistant.documents.indexer import IndexOptions  # noqa: E402
 from assistant.documents.jobs import IndexJob  # noqa: E402
@@ -208,15 +208,18 @@ def main() -> None:
             for b, d in zip(bm25_by_weight[hw], dense, strict=True)
         ]
 
-    def cc(hw: float, alpha: float) -> list[list[int]]:
+    idf = [query_idf(store.conn, q["text"]) for q in queries]
+
+    def cc(hw: float, alpha: float, share: float = 0.0) -> list[list[int]]:
         out = []
-        for q, b, d, qv in zip(queries, bm25_by_weight[hw], dense, qvecs, strict=True):
+        for q, b, d, qv, qi in zip(queries, bm25_by_weight[hw], dense, qvecs, idf, strict=True):
             keyword = dict(b[:100])
             cos = dict(list(d.items())[:100])
             cos.update(_similarities(matrix, qv, list(keyword)))
             missing = [c for c in cos if c not in keyword]
             full = {**keyword, **bm25_scores(store.conn, q["text"], missing, hw)}
-            out.append(ranked(convex(full, cos, alpha, max(keyword.values(), default=0.0))))
+            scale = (1 - share) * max(keyword.values(), default=0.0) + share * qi
+            out.append(ranked(convex(full, cos, alpha, scale)))
         return out
 
     print("\n-- single retrievers")
@@ -241,6 +244,11 @@ def main() -> None:
         for alpha in (0.6, 0.7, 0.8):
             label = f"convex w={alpha:g}, heading weight {hw:g}"
             best = max(best, (evaluate(label, cc(hw, alpha))[0], label))
+    print("\n-- query handling: keyword scale = (1-s) * best hit + s * the query's IDF sum")
+    for alpha in (0.65, 0.7, 0.75):
+        for share in (0.25, 0.5, 0.75, 1.0):
+            label = f"convex w={alpha:g}, IDF share {share:g}"
+            best = max(best, (evaluate(label, cc(1.0, alpha, share))[0], label))
     print(f"\nbest fusion: {best[1]} -> nDCG@10 {best[0]:.4f}")
 
     print("\n-- the shipped search() with its default SearchOptions")

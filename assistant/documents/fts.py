@@ -8,6 +8,7 @@ almost no BM25 weight but make the OR match nearly every row, which costs time.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -23,14 +24,40 @@ all also any me my no not only other some more most very just should may might m
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression for a plain-language query, or None if it has no words."""
+def query_words(text: str) -> list[str]:
+    """The words a query searches for: lower-cased, stopwords dropped, each once."""
     words = [w.lower() for w in _WORD.findall(text)]
     kept = [w for w in words if w not in STOPWORDS] or words
-    unique = list(dict.fromkeys(kept))
+    return list(dict.fromkeys(kept))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for a plain-language query, or None if it has no words."""
+    unique = query_words(text)
     if not unique:
         return None
     return " OR ".join(f'"{w}"' for w in unique)
+
+
+def query_idf(conn: sqlite3.Connection, query: str) -> float:
+    """The sum of the query words' IDF, computed as FTS5's ``bm25()`` computes it.
+
+    This is about the BM25 score of a chunk of average length that contains each query word
+    once: what a full keyword match is worth for this query. Scaling keyword scores by it
+    (and not only by the best hit) keeps a weak best hit from looking like a perfect match.
+    """
+    total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    idf = 0.0
+    for word in query_words(query):
+        try:
+            hits = conn.execute(
+                "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", [f'"{word}"']
+            ).fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+        if hits:
+            idf += max(1e-6, math.log((total - hits + 0.5) / (hits + 0.5)))
+    return idf
 
 
 def bm25_search(

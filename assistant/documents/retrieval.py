@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.documents.fts import bm25_scores, bm25_search
+from assistant.documents.fts import bm25_scores, bm25_search, query_idf
 from assistant.documents.fusion import convex, reciprocal_rank
 from assistant.documents.store import Collection, DocumentStore
 from assistant.documents.types import Hit
@@ -33,6 +33,8 @@ class SearchOptions:
     bm25_weight: float = 1.0  # rrf only
     rrf_k: float = 20.0
     heading_weight: float = 1.0  # BM25 weight of heading words relative to body words
+    # convex: keyword scores are divided by (1 - s) * best hit + s * the query's IDF sum
+    idf_share: float = 0.5
     candidates: int = 100  # how deep each list goes before fusion
 
 
@@ -119,7 +121,11 @@ def search(
         missing = [cid for cid in vector_ids if cid not in keyword]
         extra = bm25_scores(store.conn, query, missing, opts.heading_weight)
         candidates = {**keyword, **extra}
-    fused = _fuse(opts, keyword, candidates, vector_ids, sims)
+    scale = max(keyword.values(), default=0.0)  # convex: what a full keyword match is worth
+    if opts.mode == "hybrid" and opts.fusion == "convex" and opts.idf_share and keyword:
+        share = opts.idf_share
+        scale = (1 - share) * scale + share * query_idf(store.conn, query)
+    fused = _fuse(opts, keyword, candidates, vector_ids, sims, scale)
     top = sorted(fused.items(), key=lambda item: -item[1])[:k]
     rows = store.chunk_rows([cid for cid, _ in top])
     keyword_rank = {cid: r for r, cid in enumerate(keyword, 1)}
@@ -160,8 +166,10 @@ def _fuse(
     keyword_all: dict[int, float],
     vector_ids: list[int],
     sims: dict[int, float],
+    scale: float,
 ) -> dict[int, float]:
-    """``keyword``: the keyword list; ``keyword_all``: it plus the BM25 of vector hits."""
+    """``keyword``: the keyword list; ``keyword_all``: it plus the BM25 of vector hits;
+    ``scale``: the keyword score that counts as 1 in the convex combination."""
     if opts.mode == "bm25":
         return convex(keyword, {}, 0.0)
     if opts.mode == "vector":
@@ -171,5 +179,4 @@ def _fuse(
             [(opts.bm25_weight, list(keyword)), (opts.vector_weight, vector_ids)], opts.rrf_k
         )
     cosine = {cid: sims.get(cid, 0.0) for cid in (*keyword, *vector_ids)}
-    top = max(keyword.values(), default=0.0)  # normalise by the keyword list's best
-    return convex(keyword_all, cosine, opts.vector_weight, top)
+    return convex(keyword_all, cosine, opts.vector_weight, scale)

@@ -152,3 +152,34 @@ def test_cli_list_and_remove(tmp_path, data, capsys):
     assert [d["path"].rsplit("/", 1)[-1] for d in docs] == ["pypdf-README.md"]
     assert main(["docs", "remove", "-C", "deb", "--all"]) == 0
     assert main(["docs", "search", "x", "-C", "deb"]) == 2
+
+
+def test_query_idf_matches_fts5_bm25_for_a_one_word_chunk(indexed):
+    """The keyword scale: a rare word is worth more than a common one, as in FTS5's bm25."""
+    import math
+
+    from assistant.documents.fts import bm25_search, query_idf
+
+    conn = indexed.conn
+    total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    rare = conn.execute(
+        "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '\"bookworm\"'"
+    ).fetchone()[0]
+    assert 0 < rare < total
+    expected = math.log((total - rare + 0.5) / (rare + 0.5))
+    assert query_idf(conn, "Bookworm?") == pytest.approx(expected)
+    assert query_idf(conn, "the Bookworm") == pytest.approx(expected)  # stopwords left out
+    assert query_idf(conn, "zzzunknownword") == 0.0
+    assert query_idf(conn, "Bookworm cannister") > query_idf(conn, "Bookworm")
+    # a full match is worth about the IDF sum: the best hit scores within a small factor
+    cols = [c.id for c in indexed.collections(counts=False)]
+    best = bm25_search(conn, "Bookworm", collection_ids=cols, k=1)[0][1]
+    assert 0.2 * expected < best < 5 * expected
+
+
+def test_idf_share_changes_only_the_keyword_scale(indexed):
+    plain = search(indexed, "Bookworm release", embedders=EMB,
+                   options=SearchOptions(idf_share=0.0))
+    blended = search(indexed, "Bookworm release", embedders=EMB)
+    assert {h.chunk_id for h in plain} & {h.chunk_id for h in blended}
+    assert [h.score for h in plain] != [h.score for h in blended]
