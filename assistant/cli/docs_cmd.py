@@ -1,4 +1,4 @@
-"""``fireside docs ...`` (add, list, remove, reindex, search, watch) and ``fireside ask``.
+"""``fireside docs ...``: add, list, remove, reindex and watch (search: ``docs_search_cmd``).
 
 Indexing prints progress on stderr and the per-file problems at the end; it exits 0 when at
 least one file is indexed (or already was), so one encrypted PDF in a folder does not fail
@@ -7,13 +7,12 @@ a script. Interrupting ``docs add`` keeps what was done; running it again resume
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from assistant.cli.common import fail, print_json, print_sources
+from assistant.cli import docs_search_cmd
+from assistant.cli.common import fail, print_json
 from assistant.documents.service import DEFAULT_COLLECTION, loader_registry, open_store
 
 
@@ -56,14 +55,7 @@ def register(sub) -> None:
     )
     p.set_defaults(func=run_reindex)
 
-    p = dsub.add_parser("search", help="search a collection (keywords + meaning)")
-    p.add_argument("query", nargs="?")
-    p.add_argument("--queries", metavar="FILE.jsonl", help='batch: one {"_id","text"} a line')
-    p.add_argument("--collection", "-C", metavar="NAME", help="default: all collections")
-    p.add_argument("-k", type=int, default=10, help="number of hits (default 10)")
-    p.add_argument("--mode", choices=["hybrid", "bm25", "vector"], default="hybrid")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_search)
+    docs_search_cmd.register(dsub)
 
     p = dsub.add_parser("watch", help="watch folders and re-index them on change (Ctrl-C stops)")
     p.add_argument("paths", nargs="*", metavar="FOLDER", help="folders to add to the watch list")
@@ -72,24 +64,6 @@ def register(sub) -> None:
     p.add_argument("--once", action="store_true", help="scan twice and exit (for scripts)")
     p.add_argument("--embedding-model", metavar="NAME", help="embedding model for a new collection")
     p.set_defaults(func=run_watch)
-
-    from assistant.cli.options import add_model_options, add_sampling_options
-
-    p = sub.add_parser("ask", help="answer a question from your documents, with citations")
-    p.add_argument("question")
-    p.add_argument("--collection", "-C", metavar="NAME", help="default: all collections")
-    p.add_argument("--conversation", "-c", type=int, metavar="ID")
-    p.add_argument("-k", type=int, default=6, help="excerpts given to the model (default 6)")
-    p.add_argument(
-        "--whole",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="read whole documents (summaries); default: decided from the question",
-    )
-    p.add_argument("--json", action="store_true")
-    add_model_options(p)
-    add_sampling_options(p)
-    p.set_defaults(func=run_ask)
 
 
 def _collection(p) -> None:
@@ -288,72 +262,6 @@ def run_remove(args) -> int:
     return 0 if removed else 1
 
 
-# -- search ---------------------------------------------------------------------------------
-def _hit_json(h) -> dict:
-    return {
-        "document": h.document,
-        "page": h.page,
-        "text": h.text,
-        "score": h.score,
-        "similarity": h.similarity,
-        "heading": h.heading,
-        "line_start": h.line_start,
-        "line_end": h.line_end,
-        "collection": h.collection,
-        "chunk_id": h.chunk_id,
-        "document_id": h.document_id,
-    }
-
-
-def run_search(args) -> int:
-    from assistant.documents.retrieval import SearchOptions, resolve_collections, search
-    from models.embedder import EmbedderError, get_embedder
-
-    store = open_store()
-    opts = SearchOptions(mode=args.mode)
-    try:
-        cols = resolve_collections(store, args.collection)
-    except KeyError as exc:
-        return fail(str(exc).strip("'\""))
-    if bool(args.query) == bool(args.queries):
-        return fail("give either a query or --queries FILE.jsonl")
-    try:
-        if args.query:
-            hits = search(store, args.query, collections=args.collection, k=args.k, options=opts)
-            if args.json:
-                print_json({"query": args.query, "hits": [_hit_json(h) for h in hits]})
-            else:
-                for i, h in enumerate(hits, 1):
-                    where = f", page {h.page}" if h.page else ""
-                    print(f"{i}. {h.document}{where} (score {h.score:.4f})")
-                    print("   " + " ".join(h.text.split())[:300])
-            return 0
-        try:
-            lines = Path(args.queries).read_text(encoding="utf-8").splitlines()
-            queries = [json.loads(line) for line in lines if line.strip()]
-            texts = [str(q["text"]) for q in queries]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            return fail(f"cannot read queries from {args.queries}: {exc}")
-        vectors: dict[str, object] = {}
-        if opts.mode != "bm25":
-            for model in {c.model for c in cols}:
-                vectors[model] = get_embedder(model).encode(texts)
-        for i, q in enumerate(queries):
-            qv = {m: v[i] for m, v in vectors.items()}
-            hits = search(
-                store,
-                texts[i],
-                collections=args.collection,
-                k=args.k,
-                options=opts,
-                query_vectors=qv,
-            )
-            print_json({"_id": q.get("_id"), "hits": [_hit_json(h) for h in hits]})
-        return 0
-    except EmbedderError as exc:
-        return fail(str(exc))
-
-
 # -- watch ----------------------------------------------------------------------------------
 def run_watch(args) -> int:
     from assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
@@ -383,60 +291,4 @@ def run_watch(args) -> int:
                 time.sleep(args.interval)
     except KeyboardInterrupt:
         return 0
-    return 0
-
-
-# -- ask ------------------------------------------------------------------------------------
-def run_ask(args) -> int:
-    from assistant.app import build_app
-    from assistant.cli.options import load_options_from, sampling_from
-    from assistant.documents.answering import AskOptions, ask
-    from assistant.events import Citations, TextDelta, TurnDone, TurnError
-    from models.errors import ModelError
-
-    app = build_app()
-    store = open_store(app.paths)
-    try:
-        path = app.models.resolve_path(args.model)
-        app.models.get(path, load_options_from(args, app.models.load_options(path)))
-    except ModelError as exc:
-        return fail(str(exc))
-    params = sampling_from(args, app.settings.model_settings(path).sampling)
-    citations, done = [], None
-    opts = AskOptions(k=args.k, whole_document=args.whole)
-    try:
-        for event in ask(
-            app.engine,
-            store,
-            args.question,
-            collections=args.collection,
-            conversation_id=args.conversation,
-            model_path=path,
-            params=params,
-            options=opts,
-        ):
-            if isinstance(event, TextDelta) and not args.json:
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-            elif isinstance(event, Citations):
-                citations = event.items
-            elif isinstance(event, TurnError):
-                return fail(event.message)
-            elif isinstance(event, TurnDone):
-                done = event
-    finally:
-        app.close()
-    cites = [{"n": i, **c.__dict__} for i, c in enumerate(citations, 1)]
-    if args.json:
-        print_json(
-            {
-                "text": done.text if done else "",
-                "citations": cites,
-                "conversation_id": done.conversation_id if done else None,
-                "message_id": done.message_id if done else None,
-            }
-        )
-        return 0
-    print()
-    print_sources(citations)
     return 0

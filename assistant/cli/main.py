@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = [
     "assistant.cli.models_cmd",
     "assistant.cli.tools_cmd",
     "assistant.cli.docs_cmd",
+    "assistant.cli.ask_cmd",
 ]
 
 
