@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                             "1280x820x24", "-nolisten", "tcp"], pass_fds=(write_fd,),
+                             "1280x820x24", "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
@@ -46,6 +46,8 @@ def one_launch(display: str) -> float:
                                    env=env, capture_output=True, text=True)
             if found.stdout.strip():
                 return time.perf_counter() - t0
+            if app.poll() is not None:
+                raise RuntimeError(f"fireside exited with code {app.returncode} before showing")
             time.sleep(0.01)
         raise TimeoutError("the window did not appear in 30 s")
     finally:

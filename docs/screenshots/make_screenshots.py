@@ -57,7 +57,7 @@ def shoot(theme: str, out: Path) -> None:
 
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                             "1280x840x24", "-nolisten", "tcp"], pass_fds=(write_fd,))
+                             "1280x840x24", "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,))
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
