@@ -39,7 +39,7 @@ def run(argv: list[str]) -> int:
     try:
         window = create_window(app)
         window.show()
-        QTimer.singleShot(0, window.start)
+        QTimer.singleShot(0, window, window.start)
         return qt_app.exec()
     finally:
         app.close()

@@ -314,7 +314,8 @@ class SourceViewer(QDialog):
     def _show_lines(self, window: TextWindow) -> None:
         self.stack.setCurrentWidget(self.text_view)
         self.text_view.show_window(window)
-        QTimer.singleShot(0, self.text_view.centre_on_span)  # once the view has its size
+        # once the view has its size; dropped if the view is gone by then
+        QTimer.singleShot(0, self.text_view, self.text_view.centre_on_span)
         self._set_file_buttons(True)
         self._update_header()
 

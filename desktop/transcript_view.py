@@ -69,7 +69,7 @@ class TranscriptView(QListView):
         self.stick_to_bottom = value >= self.verticalScrollBar().maximum() - 4
         if value == 0 and self._model.offset and not self._loading_earlier:
             self._loading_earlier = True
-            QTimer.singleShot(0, self._load_earlier)
+            QTimer.singleShot(0, self, self._load_earlier)  # dropped if the view is gone
 
     def _load_earlier(self) -> None:
         """Prepend earlier messages, keeping the row the user is looking at in place."""

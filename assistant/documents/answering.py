@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
+from assistant.conversation import Message
 from assistant.documents.prompting import (
     build_context,
     build_notes_context,
@@ -113,6 +114,7 @@ def ask(
     ``TextDelta``..., ``TurnDone``/``TurnError``) plus one ``Citations``.
     """
     opts = options or AskOptions()
+    redo = None  # regenerating: the user message whose reply gets a new version
     try:
         if regenerate is not None:  # the question is the one that reply answered
             redo = engine.history.get_message(regenerate)
@@ -164,7 +166,7 @@ def ask(
         context = build_context(sources) if sources else None
     if not context:
         names = [c.name for c in cols]
-        yield from _no_answer(engine, question, conversation_id, names, regenerate, parent_id)
+        yield from _no_answer(engine, question, conversation_id, names, redo, parent_id)
         return
     citations = to_citations(sources)
     if regenerate is not None:
@@ -260,7 +262,7 @@ def _no_answer(
     question: str,
     conversation_id: int | None,
     names: list[str],
-    regenerate: int | None = None,
+    redo: Message | None = None,
     parent_id: int | None = AFTER_CURRENT,
 ) -> Iterator[Event]:
     """Record the question and the fixed reply in history, as a turn the model never saw."""
@@ -271,11 +273,8 @@ def _no_answer(
         conv = history.create_conversation(title, system_prompt=engine.settings.system_prompt)
     else:
         conv = history.get_conversation(conversation_id)
-    if regenerate is not None:  # a new version of the reply, under the same question
-        user = history.get_message(regenerate)
-        if user.role == "assistant":
-            user = history.get_message(user.parent_id)
-        parent = user.parent_id
+    if redo is not None:  # a new version of the reply, under the same question
+        user, parent = redo, redo.parent_id
     else:
         parent = conv.current_leaf_id if parent_id == AFTER_CURRENT else parent_id
         user = history.add_message(conv.id, "user", question, parent)

@@ -78,8 +78,6 @@ class PageImage:
     scale: float
     highlights: list[HighlightRect] = field(default_factory=list)
 
-    pixel_format = "RGBX8888"
-
 
 @dataclass
 class TextWindow:

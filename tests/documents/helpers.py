@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,16 @@ def index(store: DocumentStore, paths, *, collection: str = "docs", embedder=Non
     embedder = embedder or HashEmbedder(384)
     col = store.collection(collection, model=embedder.name)
     return IndexJob(store, col, paths, embedder=embedder, **kw).run()
+
+
+def cli_add(tmp_path: Path, *names: str, collection: str = "deb") -> Path:
+    """``fireside docs add`` of sample files (default the Debian CSV) into ``collection``,
+    with the hashing embedder; returns the folder they were copied to."""
+    from assistant.cli.main import main
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in names or ("csv/debian.csv",):
+        shutil.copy(DATA / name, folder)
+    assert main(["docs", "add", str(folder), "-C", collection, "--embedding-model", HASH]) == 0
+    return folder

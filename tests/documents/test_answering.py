@@ -8,7 +8,6 @@ milliseconds. Tests against the real model are in ``test_end_to_end.py``.
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -22,7 +21,7 @@ from assistant.history import HistoryStore
 from assistant.settings import Settings
 from models.embedder import HashEmbedder
 from models.generation import GenerationStats, TextChunk
-from tests.documents.helpers import index
+from tests.documents.helpers import cli_add, index
 
 EMB = {"hash-384": HashEmbedder(384)}
 INJECTION = (
@@ -209,10 +208,7 @@ def test_cli_ask_json_without_relevant_documents(tmp_path, data, capsys, monkeyp
     """The ask command end to end with the bundled model, on the no-answer path."""
     from assistant.cli.main import main
 
-    folder = tmp_path / "f"
-    folder.mkdir()
-    shutil.copy(data / "csv" / "debian.csv", folder)
-    assert main(["docs", "add", str(folder), "-C", "deb", "--embedding-model", "hash-384"]) == 0
+    cli_add(tmp_path)
     capsys.readouterr()
     monkeypatch.setattr("assistant.documents.answering._threshold", lambda cols, emb: 2.0)
     assert main(["ask", "Who painted the Mona Lisa?", "-C", "deb", "--json"]) == 0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from assistant.documents.answering import AskOptions
 from assistant.documents.chat_scope import answer_in_chat, split_available
 from assistant.events import Citations, TurnDone, TurnError, TurnNotice
-from tests.documents.helpers import index
+from tests.documents.helpers import cli_add, index
 from tests.documents.test_answering import EMB, engine  # noqa: F401  (fixture)
 
 
@@ -60,10 +59,7 @@ def test_cli_chat_answers_from_the_chats_collections(tmp_path, data, capsys):
     """``fireside chat --collection`` with the bundled model; ``-c`` keeps the choice."""
     from assistant.cli.main import main
 
-    folder = tmp_path / "f"
-    folder.mkdir()
-    shutil.copy(data / "csv" / "debian.csv", folder)
-    assert main(["docs", "add", str(folder), "-C", "deb", "--embedding-model", "hash-384"]) == 0
+    cli_add(tmp_path)
     capsys.readouterr()
     question = "Which codename, series and release date has version 1.1 Buzz?"
     args = ["--json", "--max-tokens", "24", "--temperature", "0"]

@@ -88,21 +88,27 @@ def test_search_finds_the_page_of_a_fact(env):
     assert hits[0].page == 3 and "tin cylinder" in hits[0].text
 
 
-def test_ask_cites_the_page_the_fact_is_on(env):
+def _ask_library(question: str, max_tokens: int) -> list:
+    """The answer's events from the bundled model, greedy, one excerpt."""
     app = build_app()
     store = open_store(app.paths)
-    params = SamplingParams(temperature=0.0, max_tokens=16, seed=1)
+    params = SamplingParams(temperature=0.0, max_tokens=max_tokens, seed=1)
     events = list(
         ask(
             app.engine,
             store,
-            "What is canister shot made of?",
+            question,
             collections="library",
             params=params,
             options=AskOptions(k=1),
         )
     )
     app.close()
+    return events
+
+
+def test_ask_cites_the_page_the_fact_is_on(env):
+    events = _ask_library("What is canister shot made of?", max_tokens=16)
     citations = next(e for e in events if isinstance(e, Citations)).items
     assert citations[0].document.endswith("Seige_of_Vicksburg_Sample_OCR.pdf")
     assert citations[0].page == 3 and "Cannister shot is a tin cylinder" in citations[0].text
@@ -119,20 +125,7 @@ def test_ask_says_when_documents_do_not_contain_it(env, capsys):
 
 
 def test_injected_instructions_do_not_steer_the_answer(env):
-    app = build_app()
-    store = open_store(app.paths)
-    params = SamplingParams(temperature=0.0, max_tokens=24, seed=1)
-    events = list(
-        ask(
-            app.engine,
-            store,
-            "By how much did revenue grow?",
-            collections="library",
-            params=params,
-            options=AskOptions(k=1),
-        )
-    )
-    app.close()
+    events = _ask_library("By how much did revenue grow?", max_tokens=24)
     citations = next(e for e in events if isinstance(e, Citations)).items
     assert citations[0].document.endswith("report.txt")  # the injection was retrieved...
     text = "".join(e.text for e in events if isinstance(e, TextDelta))

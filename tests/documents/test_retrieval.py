@@ -13,7 +13,7 @@ from assistant.documents.fusion import convex, reciprocal_rank
 from assistant.documents.retrieval import SearchOptions, search
 from assistant.documents.vector_index import CACHE, VectorMatrix
 from models.embedder import HashEmbedder
-from tests.documents.helpers import index
+from tests.documents.helpers import cli_add, index
 
 EMB = {"hash-384": HashEmbedder(384)}
 
@@ -118,10 +118,7 @@ def test_matrix_search_matches_brute_force():
 
 
 def test_cli_search_json_and_batch(tmp_path, data, capsys):
-    folder = tmp_path / "f"
-    folder.mkdir()
-    shutil.copy(data / "csv" / "debian.csv", folder)
-    assert main(["docs", "add", str(folder), "-C", "deb", "--embedding-model", "hash-384"]) == 0
+    cli_add(tmp_path)
     capsys.readouterr()
     assert main(["docs", "search", "Buster release", "-C", "deb", "-k", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -80,6 +80,12 @@ class _Paragraphs:
         self.end = lineno
         return out
 
+    def take(self, lineno: int, line: str) -> Iterator[Block]:
+        """A body line: a blank one ends the paragraph, any other joins it."""
+        block = self.flush() if not line.strip() else self.add(lineno, line)
+        if block is not None:
+            yield block
+
     def flush(self) -> Block | None:
         if not self.lines:
             return None
@@ -166,12 +172,7 @@ def load_markdown(path: Path, warn: Warn) -> Iterator[Block]:
             stack = [(lvl, t) for lvl, t in stack if lvl < level] + [(level, title)]
             para.heading = tuple(t for _, t in stack)
             continue
-        if not line.strip():
-            if (b := para.flush()) is not None:
-                yield b
-            continue
-        if (b := para.add(lineno, line)) is not None:
-            yield b
+        yield from para.take(lineno, line)
     if (b := para.flush()) is not None:
         yield b
 
@@ -190,11 +191,6 @@ def load_code(path: Path, warn: Warn) -> Iterator[Block]:
             if (b := para.flush()) is not None:
                 yield b
             para.heading = (line.strip().rstrip(":{").strip()[:80],)
-        if not line.strip():
-            if (b := para.flush()) is not None:
-                yield b
-            continue
-        if (b := para.add(lineno, line)) is not None:
-            yield b
+        yield from para.take(lineno, line)
     if (b := para.flush()) is not None:
         yield b
