@@ -24,8 +24,8 @@ SYSTEM = "You are a helpful assistant."
 
 
 def engine_run(app, path, n):
-    from assistant.events import TurnDone
-    from models.sampling import SamplingParams
+    from fireside.assistant.events import TurnDone
+    from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(
         temperature=0, max_tokens=n, repeat_penalty=1.0, top_k=40, top_p=0.95, min_p=0.05, seed=1
@@ -81,8 +81,8 @@ def bare_generate(llm, tokens, n):
 
 
 def conversation_ttft(app, path, turns=10):
-    from assistant.events import TurnDone
-    from models.sampling import SamplingParams
+    from fireside.assistant.events import TurnDone
+    from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(temperature=0, max_tokens=48, seed=1)
     questions = [
@@ -124,8 +124,8 @@ def main() -> int:
     args = ap.parse_args()
     os.environ["FIRESIDE_HOME"] = tempfile.mkdtemp(prefix="fireside-bench-")
 
-    from assistant.app import build_app
-    from models.llama_backend import LoadOptions
+    from fireside.assistant.app import build_app
+    from fireside.models.llama_backend import LoadOptions
 
     app = build_app()
     path = app.models.resolve_path(args.model)

@@ -27,12 +27,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.documents.chunking import chunk_blocks  # noqa: E402
-from assistant.documents.indexer import IndexOptions  # noqa: E402
-from assistant.documents.jobs import IndexJob  # noqa: E402
-from assistant.documents.loaders import LoaderRegistry  # noqa: E402
-from assistant.documents.store import DocumentStore  # noqa: E402
-from models.embedder import get_embedder  # noqa: E402
+from fireside.assistant.documents.chunking import chunk_blocks  # noqa: E402
+from fireside.assistant.documents.indexer import IndexOptions  # noqa: E402
+from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
+from fireside.assistant.documents.loaders import LoaderRegistry  # noqa: E402
+from fireside.assistant.documents.store import DocumentStore  # noqa: E402
+from fireside.models.embedder import get_embedder  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "documents"
 FILES = [
@@ -87,9 +87,9 @@ import json, resource, sys, time
 import numpy as np
 from pathlib import Path
 import psutil
-from assistant.documents.indexer import IndexOptions
-from assistant.documents.jobs import IndexJob
-from assistant.documents.store import DocumentStore
+from fireside.assistant.documents.indexer import IndexOptions
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.store import DocumentStore
 
 class RandomEmbedder:
     name, dim, relevance_threshold = "random-384", 384, 0.0

@@ -26,15 +26,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.documents.chunking import ChunkingOptions  # noqa: E402
-from assistant.documents.fts import bm25_scores, bm25_search, query_idf  # noqa: E402
-from assistant.documents.fusion import convex, reciprocal_rank  # noqa: E402
-from assistant.documents.indexer import IndexOptions  # noqa: E402
-from assistant.documents.jobs import IndexJob  # noqa: E402
-from assistant.documents.retrieval import SearchOptions, _similarities, search  # noqa: E402
-from assistant.documents.store import DocumentStore  # noqa: E402
-from assistant.documents.vector_index import CACHE  # noqa: E402
-from models.embedder import get_embedder  # noqa: E402
+from fireside.assistant.documents.chunking import ChunkingOptions  # noqa: E402
+from fireside.assistant.documents.fts import bm25_scores, bm25_search, query_idf  # noqa: E402
+from fireside.assistant.documents.fusion import convex, reciprocal_rank  # noqa: E402
+from fireside.assistant.documents.indexer import IndexOptions  # noqa: E402
+from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
+from fireside.assistant.documents.retrieval import SearchOptions, _similarities, search  # noqa: E402
+from fireside.assistant.documents.store import DocumentStore  # noqa: E402
+from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
+from fireside.models.embedder import get_embedder  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 

@@ -22,10 +22,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.documents.retrieval import SearchOptions, search  # noqa: E402
-from assistant.documents.store import DocumentStore, now  # noqa: E402
-from assistant.documents.types import Chunk  # noqa: E402
-from assistant.documents.vector_index import CACHE  # noqa: E402
+from fireside.assistant.documents.retrieval import SearchOptions, search  # noqa: E402
+from fireside.assistant.documents.store import DocumentStore, now  # noqa: E402
+from fireside.assistant.documents.types import Chunk  # noqa: E402
+from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DIM = 384
@@ -149,7 +149,7 @@ def main() -> None:
     describe("hybrid search (FTS5 BM25 + vectors, fused)", timed(hybrid, min(args.queries, 100)))
 
     try:
-        from models.embedder import get_embedder
+        from fireside.models.embedder import get_embedder
 
         emb = get_embedder()
         emb.encode_query("warm up")

@@ -83,7 +83,7 @@ def wait_until(predicate, timeout_s: float = 300.0) -> None:
 
 
 def make_window(app_core, start: bool = True):
-    from desktop.main import create_window
+    from fireside.desktop.main import create_window
 
     qt_app()
     window = create_window(app_core)
@@ -98,9 +98,9 @@ def make_window(app_core, start: bool = True):
 def scripted_core(tokens: list[str], rate: float | None = None):
     """The real ``App`` with a model that streams ``tokens`` at ``rate`` tokens/s (or as
     fast as Python can, when ``rate`` is None)."""
-    from assistant.app import build_app
-    from models.generation import GenerationStats, TextChunk
-    from models.llama_backend import LoadReport
+    from fireside.assistant.app import build_app
+    from fireside.models.generation import GenerationStats, TextChunk
+    from fireside.models.llama_backend import LoadReport
 
     class FullSpeed:
         n_ctx = 8192

@@ -80,9 +80,9 @@ def main() -> None:
     print(f"load average: {load_average()}")
 
     if not args.skip_real:
-        from assistant.app import build_app
-        from assistant.settings import ModelSettings
-        from models.sampling import SamplingParams
+        from fireside.assistant.app import build_app
+        from fireside.assistant.settings import ModelSettings
+        from fireside.models.sampling import SamplingParams
 
         core = build_app()
         path = core.models.resolve_path(None)

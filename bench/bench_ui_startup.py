@@ -38,7 +38,7 @@ def one_launch(display: str) -> float:
     home = tempfile.mkdtemp(prefix="fireside-startup-")
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "FIRESIDE_HOME": home}
     t0 = time.perf_counter()
-    app = subprocess.Popen([sys.executable, "-m", "desktop.launcher"], cwd=ROOT, env=env,
+    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.perf_counter() - t0 < 30:

@@ -22,7 +22,7 @@ PROMPT = "Write a long, detailed essay about the history of lighthouses."
 
 
 def plain_turn(core, path: str) -> tuple[float, float]:
-    from assistant.events import TurnDone
+    from fireside.assistant.events import TurnDone
 
     extra = {}
     if hasattr(core.engine, "turn_tools"):  # as the command line does (and the window)
@@ -69,9 +69,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average: {load_average()}")
 
-    from assistant.app import build_app
-    from assistant.settings import ModelSettings
-    from models.sampling import SamplingParams
+    from fireside.assistant.app import build_app
+    from fireside.assistant.settings import ModelSettings
+    from fireside.models.sampling import SamplingParams
 
     qt_app()
     core = build_app()

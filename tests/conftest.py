@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models.bundled import default_model, gemma3_270m
+from fireside.models.bundled import default_model, gemma3_270m
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def gemma_path(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def smollm_backend(smollm_path):
-    from models.llama_backend import LlamaBackend, LoadOptions
+    from fireside.models.llama_backend import LlamaBackend, LoadOptions
 
     backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=2048))
     backend.load()

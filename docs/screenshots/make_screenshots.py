@@ -43,9 +43,9 @@ def _replies(db: Path) -> int:
 
 
 def shoot(theme: str, out: Path) -> None:
-    from assistant.settings import ModelSettings, Paths, Settings
-    from models.bundled import default_model
-    from models.sampling import SamplingParams
+    from fireside.assistant.settings import ModelSettings, Paths, Settings
+    from fireside.models.bundled import default_model
+    from fireside.models.sampling import SamplingParams
 
     home = Path(tempfile.mkdtemp(prefix=f"fireside-shot-{theme}-"))
     os.environ["FIRESIDE_HOME"] = str(home)
@@ -62,7 +62,7 @@ def shoot(theme: str, out: Path) -> None:
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    app = subprocess.Popen([sys.executable, "-m", "desktop.launcher"], cwd=ROOT, env=env)
+    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT, env=env)
     try:
         window = _x(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
                     env).split()[0]

@@ -1,7 +1,7 @@
 import pytest
 
-from assistant.context_window import fit_messages
-from models.errors import ContextOverflowError
+from fireside.assistant.context_window import fit_messages
+from fireside.models.errors import ContextOverflowError
 
 
 def count_words(messages):

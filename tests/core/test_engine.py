@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.app import build_app
-from assistant.events import (
+from fireside.assistant.app import build_app
+from fireside.assistant.events import (
     ContextTrimmed,
     TextDelta,
     ToolCall,
@@ -12,9 +12,9 @@ from assistant.events import (
     TurnError,
     TurnStarted,
 )
-from models.generation import CancelToken
-from models.llama_backend import LoadOptions
-from models.sampling import SamplingParams
+from fireside.models.generation import CancelToken
+from fireside.models.llama_backend import LoadOptions
+from fireside.models.sampling import SamplingParams
 
 pytestmark = pytest.mark.slow
 GREEDY = SamplingParams(temperature=0, max_tokens=12)
@@ -155,8 +155,8 @@ def test_slash_command_runs_the_tool_and_the_model_answers_with_it(app):
 
 def test_model_proposed_network_call_waits_for_approval(app, monkeypatch):
     """With tools offered, a weather call runs only if the user says yes."""
-    import assistant.engine as engine_module
-    from models.generation import GenerationStats, TextChunk
+    import fireside.assistant.engine as engine_module
+    from fireside.models.generation import GenerationStats, TextChunk
 
     asked = []
 

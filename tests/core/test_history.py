@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from assistant.history import HistoryError, HistoryStore
+from fireside.assistant.history import HistoryError, HistoryStore
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
     """A database written by a release without per-chat collections keeps its chats."""
     import sqlite_utils
 
-    from assistant.migrations import MIGRATIONS
+    from fireside.assistant.migrations import MIGRATIONS
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)

@@ -6,21 +6,21 @@ import threading
 
 import pytest
 
-from assistant.events import TextDelta, ToolCall, ToolResult
-from assistant.tool_grammar import call_grammar, choice_grammar, text_grammar
-from assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
-from assistant.tool_protocol import (
+from fireside.assistant.events import TextDelta, ToolCall, ToolResult
+from fireside.assistant.tool_grammar import call_grammar, choice_grammar, text_grammar
+from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_protocol import (
     FORMATS,
     ToolCallParseError,
     detect_tool_format,
     parse_tool_calls,
     tools_system_prompt,
 )
-from models.generation import CancelToken, GenerationStats, TextChunk
-from models.sampling import SamplingParams
-from plugins.builtin.calculator import calculator
-from plugins.registry import ToolRegistry
-from plugins.tools import Tool
+from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.sampling import SamplingParams
+from fireside.plugins.builtin.calculator import calculator
+from fireside.plugins.registry import ToolRegistry
+from fireside.plugins.tools import Tool
 
 
 def fetch(url: str) -> str:

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
-from assistant.app import App, build_app  # noqa: E402
+from fireside.assistant.app import App, build_app  # noqa: E402
 from tests.desktop.helpers import fast_settings  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def core(fireside_home, smollm_path):
 @pytest.fixture
 def make_window(qtbot):
     """Build (and later close) windows; closing waits for their workers."""
-    from desktop.main import create_window
+    from fireside.desktop.main import create_window
 
     windows = []
 

@@ -11,12 +11,12 @@ import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-from assistant.app import App, build_app
-from assistant.model_manager import ModelManager
-from assistant.settings import Settings
-from models.errors import ModelError
-from models.generation import CancelToken, GenerationStats, TextChunk
-from models.llama_backend import LoadReport
+from fireside.assistant.app import App, build_app
+from fireside.assistant.model_manager import ModelManager
+from fireside.assistant.settings import Settings
+from fireside.models.errors import ModelError
+from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.llama_backend import LoadReport
 
 
 class ScriptedBackend:

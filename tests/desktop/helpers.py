@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from assistant.app import App
-from assistant.settings import ModelSettings
-from models.sampling import SamplingParams
+from fireside.assistant.app import App
+from fireside.assistant.settings import ModelSettings
+from fireside.models.sampling import SamplingParams
 
 TURN_TIMEOUT_MS = 90_000
 

@@ -11,9 +11,9 @@ DATA = Path(__file__).parents[1] / "data" / "documents"
 
 def _index(app, name: str, path: Path) -> None:
     """A collection with a fast hashing embedder (MiniLM is covered by the slow tests)."""
-    from assistant.documents.jobs import IndexJob
-    from assistant.documents.store import DocumentStore
-    from models.embedder import HashEmbedder
+    from fireside.assistant.documents.jobs import IndexJob
+    from fireside.assistant.documents.store import DocumentStore
+    from fireside.models.embedder import HashEmbedder
 
     store = DocumentStore(app.paths.documents_db)
     embedder = HashEmbedder(64)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.jobs import Progress
-from assistant.documents.store import DocumentStore
-from desktop.documents_panel import DocumentsPanel, progress_text
+from fireside.assistant.documents.jobs import Progress
+from fireside.assistant.documents.store import DocumentStore
+from fireside.desktop.documents_panel import DocumentsPanel, progress_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 SMALL_FILE = DATA / "csv" / "debian.csv"  # the smallest sample: a handful of chunks

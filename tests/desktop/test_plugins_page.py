@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from assistant.app import build_app
-from assistant.settings import Settings
-from desktop.plugins_page import ERROR_COLOR, PluginsPage
+from fireside.assistant.app import build_app
+from fireside.assistant.settings import Settings
+from fireside.desktop.plugins_page import ERROR_COLOR, PluginsPage
 
 
 def make_page(qtbot, app):
@@ -55,7 +55,7 @@ def test_a_plugin_that_failed_to_load_shows_its_error(qtbot, fireside_home):
     app = build_app()
     try:
         # a real load failure: a hook with no spec is rejected by the manager
-        from plugins.hookspecs import hookimpl
+        from fireside.plugins.hookspecs import hookimpl
 
         class Misspelt:
             @hookimpl

@@ -7,8 +7,8 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from assistant.app import build_app
-from desktop.settings_dialog import SettingsDialog
+from fireside.assistant.app import build_app
+from fireside.desktop.settings_dialog import SettingsDialog
 from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
-from desktop.source_viewer import SourceViewer, open_citation
+from fireside.desktop.source_viewer import SourceViewer, open_citation
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 OUTLINE = DATA / "pdf" / "pdflatex-outline.pdf"  # 4 pages; "2 Bar" is a section on page 2

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint
 
-from desktop import documents_drop
-from desktop.markdown_render import MarkdownRenderer
+from fireside.desktop import documents_drop
+from fireside.desktop.markdown_render import MarkdownRenderer
 from tests.desktop.helpers import wait_idle
 
 MARKDOWN = """# Title
@@ -103,7 +103,7 @@ def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_w
                                                           tmp_path):
     if not documents_drop.indexing_available():
         return  # covered by the test above
-    from assistant.documents.store import DocumentStore
+    from fireside.assistant.documents.store import DocumentStore
 
     store = DocumentStore(scripted.paths.documents_db)  # a fast embedder for the test
     store.collection(documents_drop.FALLBACK_COLLECTION, model="hash-64")

@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import QPoint, Qt
 
-from assistant.events import TextDelta, TurnDone, TurnStarted
+from fireside.assistant.events import TextDelta, TurnDone, TurnStarted
 from tests.desktop.helpers import action_point, click_action, type_and_send, wait_idle
 
 
@@ -37,13 +37,13 @@ def test_tokens_from_a_raw_generator_reach_the_view(qtbot, scripted):
     """The controller and the transcript view alone, fed by a bare event generator."""
     from PySide6.QtGui import QGuiApplication
 
-    from desktop.chat_controller import ChatController
-    from desktop.markdown_render import MarkdownRenderer
-    from desktop.message_docs import DocumentCache
-    from desktop.theme import LIGHT, document_css
-    from desktop.transcript_delegate import MessageDelegate
-    from desktop.transcript_model import TranscriptModel
-    from desktop.transcript_view import TranscriptView
+    from fireside.desktop.chat_controller import ChatController
+    from fireside.desktop.markdown_render import MarkdownRenderer
+    from fireside.desktop.message_docs import DocumentCache
+    from fireside.desktop.theme import LIGHT, document_css
+    from fireside.desktop.transcript_delegate import MessageDelegate
+    from fireside.desktop.transcript_model import TranscriptModel
+    from fireside.desktop.transcript_view import TranscriptView
 
     model = TranscriptModel(scripted.history)
     docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -211,7 +211,7 @@ def test_new_chat_and_search_shortcuts(qtbot, scripted, make_window):
 def test_double_click_makes_a_message_selectable_and_copyable(qtbot, scripted, make_window):
     from PySide6.QtGui import QGuiApplication
 
-    from desktop.message_selection import SelectableMessage
+    from fireside.desktop.message_selection import SelectableMessage
 
     scripted.models.tokens = ["Select ", "**some** ", "of this text."]
     window = make_window(scripted)

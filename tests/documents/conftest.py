@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.store import DocumentStore
-from models.embedder import HashEmbedder
+from fireside.assistant.documents.store import DocumentStore
+from fireside.models.embedder import HashEmbedder
 from tests.documents.helpers import DATA, CountingEmbedder
 
 
@@ -34,7 +34,7 @@ def hasher() -> CountingEmbedder:
 
 @pytest.fixture(scope="session")
 def minilm():
-    from models.embedder import get_embedder
+    from fireside.models.embedder import get_embedder
 
     embedder = get_embedder("all-MiniLM-L6-v2")
     embedder.encode(["warm up"])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.documents.jobs import IndexJob
-from assistant.documents.store import DocumentStore
-from models.embedder import HashEmbedder
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.store import DocumentStore
+from fireside.models.embedder import HashEmbedder
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 HASH = "hash-384"
@@ -46,7 +46,7 @@ def index(store: DocumentStore, paths, *, collection: str = "docs", embedder=Non
 def cli_add(tmp_path: Path, *names: str, collection: str = "deb") -> Path:
     """``fireside docs add`` of sample files (default the Debian CSV) into ``collection``,
     with the hashing embedder; returns the folder they were copied to."""
-    from assistant.cli.main import main
+    from fireside.assistant.cli.main import main
 
     folder = tmp_path / "f"
     folder.mkdir()

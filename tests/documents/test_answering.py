@@ -11,16 +11,16 @@ import re
 
 import pytest
 
-from assistant.documents.answering import AskOptions, ask, no_answer_text
-from assistant.documents.prompting import build_context, cited_numbers, defuse, source_label
-from assistant.documents.types import Hit
-from assistant.documents.whole import pick_documents, split_parts, wants_whole_document
-from assistant.engine import ChatEngine
-from assistant.events import Citations, TextDelta, TurnDone, TurnStarted
-from assistant.history import HistoryStore
-from assistant.settings import Settings
-from models.embedder import HashEmbedder
-from models.generation import GenerationStats, TextChunk
+from fireside.assistant.documents.answering import AskOptions, ask, no_answer_text
+from fireside.assistant.documents.prompting import build_context, cited_numbers, defuse, source_label
+from fireside.assistant.documents.types import Hit
+from fireside.assistant.documents.whole import pick_documents, split_parts, wants_whole_document
+from fireside.assistant.engine import ChatEngine
+from fireside.assistant.events import Citations, TextDelta, TurnDone, TurnStarted
+from fireside.assistant.history import HistoryStore
+from fireside.assistant.settings import Settings
+from fireside.models.embedder import HashEmbedder
+from fireside.models.generation import GenerationStats, TextChunk
 from tests.documents.helpers import cli_add, index
 
 EMB = {"hash-384": HashEmbedder(384)}
@@ -206,11 +206,11 @@ def test_unknown_collection_is_a_turn_error(engine, store):
 @pytest.mark.slow
 def test_cli_ask_json_without_relevant_documents(tmp_path, data, capsys, monkeypatch):
     """The ask command end to end with the bundled model, on the no-answer path."""
-    from assistant.cli.main import main
+    from fireside.assistant.cli.main import main
 
     cli_add(tmp_path)
     capsys.readouterr()
-    monkeypatch.setattr("assistant.documents.answering._threshold", lambda cols, emb: 2.0)
+    monkeypatch.setattr("fireside.assistant.documents.answering._threshold", lambda cols, emb: 2.0)
     assert main(["ask", "Who painted the Mona Lisa?", "-C", "deb", "--json"]) == 0
     import json
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from assistant.cli.main import main
-from assistant.documents.loaders import LoaderRegistry
-from assistant.documents.types import LoadError
+from fireside.assistant.cli.main import main
+from fireside.assistant.documents.loaders import LoaderRegistry
+from fireside.assistant.documents.types import LoadError
 from tests.documents.helpers import index
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.documents.chunking import ChunkingOptions, chunk_blocks
-from assistant.documents.loaders import LoaderRegistry
-from assistant.documents.types import Block
+from fireside.assistant.documents.chunking import ChunkingOptions, chunk_blocks
+from fireside.assistant.documents.loaders import LoaderRegistry
+from fireside.assistant.documents.types import Block
 
 REG = LoaderRegistry()
 

@@ -11,14 +11,14 @@ import os
 import numpy as np
 import pytest
 
-from assistant.app import build_app
-from assistant.documents.answering import AskOptions, ask
-from assistant.documents.jobs import IndexJob
-from assistant.documents.retrieval import search
-from assistant.documents.service import open_store
-from assistant.events import Citations, TextDelta, ToolCall, TurnDone
-from models.embedder import DEFAULT_EMBEDDING_MODEL
-from models.sampling import SamplingParams
+from fireside.assistant.app import build_app
+from fireside.assistant.documents.answering import AskOptions, ask
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.retrieval import search
+from fireside.assistant.documents.service import open_store
+from fireside.assistant.events import Citations, TextDelta, ToolCall, TurnDone
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
+from fireside.models.sampling import SamplingParams
 from tests.documents.test_answering import INJECTION
 
 pytestmark = pytest.mark.slow
@@ -117,7 +117,7 @@ def test_ask_cites_the_page_the_fact_is_on(env):
 
 
 def test_ask_says_when_documents_do_not_contain_it(env, capsys):
-    from assistant.cli.main import main
+    from fireside.assistant.cli.main import main
 
     assert main(["ask", "Who painted the Mona Lisa?", "-C", "library", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from assistant.documents.indexer import Indexer
-from assistant.documents.jobs import IndexJob
-from assistant.documents.store import DocumentStore
+from fireside.assistant.documents.indexer import Indexer
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.store import DocumentStore
 from tests.documents.helpers import index
 
 

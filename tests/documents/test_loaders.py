@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.chunking import chunk_blocks
-from assistant.documents.loaders import LoaderRegistry
-from assistant.documents.loaders.text_loader import iter_lines
-from assistant.documents.types import Block
+from fireside.assistant.documents.chunking import chunk_blocks
+from fireside.assistant.documents.loaders import LoaderRegistry
+from fireside.assistant.documents.loaders.text_loader import iter_lines
+from fireside.assistant.documents.types import Block
 
 REG = LoaderRegistry()
 

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from assistant.documents.indexer import Cancelled, JobControl
-from assistant.documents.reembed import missing_vectors, reembed
-from assistant.documents.retrieval import SearchOptions, search
-from assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
-from models.embedder import HashEmbedder
+from fireside.assistant.documents.indexer import Cancelled, JobControl
+from fireside.assistant.documents.reembed import missing_vectors, reembed
+from fireside.assistant.documents.retrieval import SearchOptions, search
+from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
+from fireside.models.embedder import HashEmbedder
 from tests.documents.helpers import CountingEmbedder, index
 
 VEC = SearchOptions(mode="vector")
@@ -100,7 +100,7 @@ def test_watcher_thread_starts_and_stops(store, tmp_path):
 
 
 def test_cli_watch_once_indexes_the_folder(tmp_path, data, capsys):
-    from assistant.cli.main import main
+    from fireside.assistant.cli.main import main
 
     folder = tmp_path / "w"
     folder.mkdir()

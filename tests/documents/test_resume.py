@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents.indexer import IndexOptions
-from assistant.documents.store import DocumentStore
+from fireside.assistant.documents.indexer import IndexOptions
+from fireside.assistant.documents.store import DocumentStore
 from tests.documents.helpers import index
 
 # A slowed-down hashing embedder, so the process can be killed part-way at a known point.
 SCRIPT = """
 import sys, time
-from assistant.documents.indexer import IndexOptions
-from assistant.documents.jobs import IndexJob
-from assistant.documents.store import DocumentStore
-from models.embedder import HashEmbedder
+from fireside.assistant.documents.indexer import IndexOptions
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.store import DocumentStore
+from fireside.models.embedder import HashEmbedder
 
 class Slow(HashEmbedder):
     embedded = 0

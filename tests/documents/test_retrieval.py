@@ -8,11 +8,11 @@ import shutil
 import numpy as np
 import pytest
 
-from assistant.cli.main import main
-from assistant.documents.fusion import convex, reciprocal_rank
-from assistant.documents.retrieval import SearchOptions, search
-from assistant.documents.vector_index import CACHE, VectorMatrix
-from models.embedder import HashEmbedder
+from fireside.assistant.cli.main import main
+from fireside.assistant.documents.fusion import convex, reciprocal_rank
+from fireside.assistant.documents.retrieval import SearchOptions, search
+from fireside.assistant.documents.vector_index import CACHE, VectorMatrix
+from fireside.models.embedder import HashEmbedder
 from tests.documents.helpers import cli_add, index
 
 EMB = {"hash-384": HashEmbedder(384)}
@@ -155,7 +155,7 @@ def test_query_idf_matches_fts5_bm25_for_a_one_word_chunk(indexed):
     """The keyword scale: a rare word is worth more than a common one, as in FTS5's bm25."""
     import math
 
-    from assistant.documents.fts import bm25_search, query_idf
+    from fireside.assistant.documents.fts import bm25_search, query_idf
 
     conn = indexed.conn
     total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from assistant.documents.chunking import chunk_blocks
-from assistant.documents.loaders.pdf_loader import load_pdf
-from assistant.documents.source_preview import (
+from fireside.assistant.documents.chunking import chunk_blocks
+from fireside.assistant.documents.loaders.pdf_loader import load_pdf
+from fireside.assistant.documents.source_preview import (
     HighlightRect,
     SourceError,
     find_span,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import ModelSettings, Paths, Settings
-from models.bundled import default_model
-from models.sampling import SamplingParams
+from fireside.assistant.settings import ModelSettings, Paths, Settings
+from fireside.models.bundled import default_model
+from fireside.models.sampling import SamplingParams
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -58,9 +58,9 @@ def display():
 def _fireside_command() -> list[str]:
     """The installed ``fireside`` script when it is current, else the same entry point."""
     script = Path(sys.executable).with_name("fireside")
-    if script.exists() and "desktop.launcher" in script.read_text(errors="replace"):
+    if script.exists() and "fireside.desktop.launcher" in script.read_text(errors="replace"):
         return [str(script)]
-    return [sys.executable, "-m", "desktop.launcher"]
+    return [sys.executable, "-m", "fireside.desktop.launcher"]
 
 
 def _prepare_home(home: Path) -> Paths:

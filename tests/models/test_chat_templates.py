@@ -1,7 +1,7 @@
 import pytest
 
-from models.chat_templates import choose_template
-from models.errors import ChatTemplateError
+from fireside.models.chat_templates import choose_template
+from fireside.models.errors import ChatTemplateError
 
 MESSAGES = [
     {"role": "system", "content": "Be brief."},

@@ -1,7 +1,7 @@
 import pytest
 
-from models.errors import CorruptGGUFError, ModelError, NotGGUFError
-from models.gguf_info import inspect_gguf
+from fireside.models.errors import CorruptGGUFError, ModelError, NotGGUFError
+from fireside.models.gguf_info import inspect_gguf
 
 
 def test_inspects_bundled_smollm(smollm_path):

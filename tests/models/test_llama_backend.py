@@ -3,9 +3,9 @@
 import llama_cpp
 import pytest
 
-from models.generation import CancelToken, GenerationStats, TextChunk
-from models.llama_backend import LlamaBackend, LoadOptions
-from models.sampling import SamplingParams
+from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.llama_backend import LlamaBackend, LoadOptions
+from fireside.models.sampling import SamplingParams
 
 pytestmark = pytest.mark.slow
 
@@ -106,7 +106,7 @@ def test_gemma_second_architecture_generates_and_reuses_cache(gemma_path):
 
 
 def test_model_too_large_for_memory_is_refused_before_loading(smollm_path):
-    from models.errors import ModelTooLargeError
+    from fireside.models.errors import ModelTooLargeError
 
     backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=50_000_000))
     with pytest.raises(ModelTooLargeError, match="GiB of memory"):

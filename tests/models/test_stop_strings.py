@@ -1,4 +1,4 @@
-from models.stop_strings import StopMatcher
+from fireside.models.stop_strings import StopMatcher
 
 
 def feed_all(matcher, pieces):

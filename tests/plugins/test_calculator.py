@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.builtin.calculator import calculator, format_number
-from plugins.tools import Tool, run_tool
+from fireside.plugins.builtin.calculator import calculator, format_number
+from fireside.plugins.tools import Tool, run_tool
 
 TOOL = Tool.from_function(calculator, timeout_s=5.0)
 

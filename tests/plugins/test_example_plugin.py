@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.manager import PluginManager
+from fireside.plugins.manager import PluginManager
 
 
 def test_the_example_plugin_is_discovered_and_its_tools_run(example_plugin):

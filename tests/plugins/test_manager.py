@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.hookspecs import hookimpl
-from plugins.manager import PluginManager
+from fireside.plugins.hookspecs import hookimpl
+from fireside.plugins.manager import PluginManager
 
 GOOD = """
-from plugins.hookspecs import hookimpl
+from fireside.plugins.hookspecs import hookimpl
 
 def shout(text: str) -> str:
     '''Upper-case some text.'''
@@ -24,7 +24,7 @@ import a_module_that_does_not_exist_anywhere
 """
 
 RAISES_IN_REGISTER = """
-from plugins.hookspecs import hookimpl
+from fireside.plugins.hookspecs import hookimpl
 
 @hookimpl
 def register_tools(register):
@@ -32,7 +32,7 @@ def register_tools(register):
 """
 
 MISSPELT_HOOK = """
-from plugins.hookspecs import hookimpl
+from fireside.plugins.hookspecs import hookimpl
 
 @hookimpl
 def register_tool(register):

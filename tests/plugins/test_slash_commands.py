@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.events import ToolCall, ToolResult
-from assistant.slash_commands import (
+from fireside.assistant.events import ToolCall, ToolResult
+from fireside.assistant.slash_commands import (
     SlashCommand,
     SlashCommandError,
     parse_slash_command,
     run_slash_command,
 )
-from plugins.builtin.calculator import calculator
-from plugins.registry import ToolRegistry
-from plugins.tools import Tool
+from fireside.plugins.builtin.calculator import calculator
+from fireside.plugins.registry import ToolRegistry
+from fireside.plugins.tools import Tool
 
 
 def echo(text: str) -> str:

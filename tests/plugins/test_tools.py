@@ -7,9 +7,9 @@ from typing import Annotated, Literal, Optional
 
 import pytest
 
-from plugins.registry import ToolRegistry
-from plugins.schema import ToolArgumentError, function_schema, validate_arguments
-from plugins.tools import MAX_OUTPUT_CHARS, Tool, ToolError, run_tool
+from fireside.plugins.registry import ToolRegistry
+from fireside.plugins.schema import ToolArgumentError, function_schema, validate_arguments
+from fireside.plugins.tools import MAX_OUTPUT_CHARS, Tool, ToolError, run_tool
 
 
 def sample(

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from plugins.builtin.weather import OpenMeteo, describe_code, make_weather_tool
-from plugins.tools import run_tool
+from fireside.plugins.builtin.weather import OpenMeteo, describe_code, make_weather_tool
+from fireside.plugins.tools import run_tool
 
 GEOCODE_OSLO = {
     "results": [

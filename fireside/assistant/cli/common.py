@@ -1,0 +1,36 @@
+"""Helpers every subcommand shares: one-line errors and JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from fireside.models.errors import ModelError
+
+
+class CLIError(Exception):
+    """An error the user can fix; printed as ``fireside: error: ...`` with exit code 2."""
+
+
+USER_ERRORS = (CLIError, ModelError)
+
+
+def fail(message: str, code: int = 2) -> int:
+    print(f"fireside: error: {message}", file=sys.stderr)
+    return code
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def print_sources(citations: list) -> None:
+    """The numbered sources under an answer from documents, on stderr."""
+    from fireside.assistant.documents.prompting import source_label
+
+    for n, c in enumerate(citations, 1):
+        label = source_label(c.document, c.page, c.line_start, c.line_end)
+        print(f"[{n}] {label}", file=sys.stderr)

@@ -1,0 +1,294 @@
+"""``fireside docs ...``: add, list, remove, reindex and watch (search: ``docs_search_cmd``).
+
+Indexing prints progress on stderr and the per-file problems at the end; it exits 0 when at
+least one file is indexed (or already was), so one encrypted PDF in a folder does not fail
+a script. Interrupting ``docs add`` keeps what was done; running it again resumes.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from fireside.assistant.cli import docs_search_cmd
+from fireside.assistant.cli.common import fail, print_json
+from fireside.assistant.documents.service import DEFAULT_COLLECTION, loader_registry, open_store
+
+
+def register(sub) -> None:
+    docs = sub.add_parser("docs", help="index local documents and search them")
+    dsub = docs.add_subparsers(dest="docs_command", metavar="SUBCOMMAND")
+    docs.set_defaults(func=lambda args: (docs.print_help(), 2)[1])
+
+    p = dsub.add_parser("add", help="index files or folders into a collection")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _collection(p)
+    p.add_argument(
+        "--embedding-model",
+        metavar="NAME",
+        help="embedding model for a new collection (default all-MiniLM-L6-v2)",
+    )
+    p.add_argument("--force", action="store_true", help="re-index even unchanged files")
+    p.add_argument("--json", action="store_true", help="print per-file results as JSON")
+    p.set_defaults(func=run_add)
+
+    p = dsub.add_parser("list", help="list collections, or the documents of one")
+    p.add_argument("--collection", "-C", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_list)
+
+    p = dsub.add_parser("remove", help="remove documents (or a whole collection) from the index")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to remove")
+    _collection(p)
+    p.add_argument("--all", action="store_true", help="delete the whole collection")
+    p.set_defaults(func=run_remove)
+
+    p = dsub.add_parser("reindex", help="re-check a collection's files; re-embed with --model")
+    _collection(p)
+    p.add_argument("--force", action="store_true", help="rebuild every document")
+    p.add_argument(
+        "--embedding-model",
+        metavar="NAME",
+        help="switch the collection to this "
+        "embedding model (old vectors serve searches until the new ones are ready)",
+    )
+    p.set_defaults(func=run_reindex)
+
+    docs_search_cmd.register(dsub)
+
+    p = dsub.add_parser("watch", help="watch folders and re-index them on change (Ctrl-C stops)")
+    p.add_argument("paths", nargs="*", metavar="FOLDER", help="folders to add to the watch list")
+    _collection(p)
+    p.add_argument("--interval", type=float, default=3.0, metavar="SECONDS")
+    p.add_argument("--once", action="store_true", help="scan twice and exit (for scripts)")
+    p.add_argument("--embedding-model", metavar="NAME", help="embedding model for a new collection")
+    p.set_defaults(func=run_watch)
+
+
+def _collection(p) -> None:
+    p.add_argument(
+        "--collection",
+        "-C",
+        metavar="NAME",
+        default=DEFAULT_COLLECTION,
+        help=f"collection name (default {DEFAULT_COLLECTION!r})",
+    )
+
+
+def _settings():
+    from fireside.assistant.settings import Paths, Settings
+
+    return Settings.load(Paths.from_env().ensure())
+
+
+# -- add / reindex ------------------------------------------------------------------------
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def _print_progress(p) -> None:
+    eta = f" ETA {_duration(p.eta_s)}" if p.eta_s else ""
+    name = Path(p.current).name if p.current else ""
+    line = f"[{p.files_done}/{p.files_total}] {p.chunks_done} chunks{eta} {name}"
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + line[:120])
+        sys.stderr.flush()
+
+
+def _print_file(result, total_ref) -> None:
+    total_ref[0] += 1
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    detail = f"{result.chunks} chunks" if result.ok else result.reason
+    print(
+        f"[{total_ref[0]}] {result.status}: {result.path} ({detail})", file=sys.stderr, flush=True
+    )
+
+
+def _run_job(store, col, paths, *, force: bool, as_json: bool) -> int:
+    from fireside.assistant.documents.indexer import IndexOptions
+    from fireside.assistant.documents.jobs import IndexJob
+
+    counter = [0]
+    job = IndexJob(
+        store,
+        col,
+        paths,
+        registry=loader_registry(_settings()),
+        options=IndexOptions(force=force),
+        on_progress=_print_progress,
+        on_file=lambda r: _print_file(r, counter),
+    )
+    try:
+        result = job.run()
+    except KeyboardInterrupt:
+        print("\nfireside: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if type(exc).__name__ == "EmbedderError":
+            return fail(str(exc))
+        raise
+    if as_json:
+        print_json(
+            {
+                "collection": col.name,
+                "files": [f.to_dict() for f in result.files],
+                "ignored": result.ignored,
+            }
+        )
+    indexed = sum(f.status == "indexed" for f in result.files)
+    unchanged = sum(f.status == "unchanged" for f in result.files)
+    print(
+        f"{indexed} indexed, {unchanged} unchanged, {len(result.problems)} not indexed"
+        + (f", {result.ignored} unsupported files ignored" if result.ignored else ""),
+        file=sys.stderr,
+    )
+    for f in result.problems:
+        print(f"  {f.path}: {f.reason}", file=sys.stderr)
+    return 0 if indexed + unchanged else 1
+
+
+def run_add(args) -> int:
+    store = open_store()
+    missing = [p for p in args.paths if not Path(p).expanduser().exists()]
+    for p in missing:
+        print(f"fireside: warning: {p}: no such file or folder", file=sys.stderr)
+    col = store.collection(args.collection, model=args.embedding_model)
+    if args.embedding_model and col.model != _canonical(args.embedding_model):
+        return fail(
+            f"collection {col.name!r} uses {col.model}; switch it with "
+            f"`fireside docs reindex -C {col.name} --embedding-model NAME`"
+        )
+    return _run_job(store, col, args.paths, force=args.force, as_json=args.json)
+
+
+def run_reindex(args) -> int:
+    store = open_store()
+    try:
+        col = store.collection(args.collection, create=False)
+    except KeyError as exc:
+        return fail(str(exc).strip("'\""))
+    if args.embedding_model and _canonical(args.embedding_model) != col.model:
+        from fireside.assistant.documents.reembed import reembed
+
+        def show(done: int, total: int) -> None:
+            print(f"re-embedded {done}/{total} chunks", file=sys.stderr, flush=True)
+
+        n = reembed(store, col.name, args.embedding_model, on_progress=show)
+        print(
+            f"{col.name}: now uses {_canonical(args.embedding_model)} ({n} chunks embedded)",
+            file=sys.stderr,
+        )
+        col = store.collection(col.name, create=False)
+    paths = sorted({d.path for d in store.documents(col.id)})
+    gone = [p for p in paths if not Path(p).exists()]
+    for path in gone:
+        for doc in store.documents_at(col.id, path):
+            store.remove_document(doc.id)
+        print(f"removed (file no longer exists): {path}", file=sys.stderr)
+    present = [p for p in paths if p not in gone]
+    if not present:
+        return 0
+    return _run_job(store, col, present, force=args.force, as_json=False)
+
+
+def _canonical(name: str) -> str:
+    from fireside.models.embedder import canonical_model_name
+
+    return canonical_model_name(name)
+
+
+# -- list / remove --------------------------------------------------------------------------
+def run_list(args) -> int:
+    store = open_store()
+    if not args.collection:
+        cols = store.collections()
+        if args.json:
+            print_json([c.__dict__ for c in cols])
+            return 0
+        if not cols:
+            print("no collections yet: fireside docs add PATH... [--collection NAME]")
+        for c in cols:
+            pending = f" (switching to {c.pending_model})" if c.pending_model else ""
+            print(
+                f"{c.name}: {c.documents} documents, {c.chunks} chunks, {c.failed} not "
+                f"indexed, model {c.model}{pending}"
+            )
+        return 0
+    try:
+        col = store.collection(args.collection, create=False)
+    except KeyError as exc:
+        return fail(str(exc).strip("'\""))
+    docs = store.documents(col.id)
+    if args.json:
+        print_json([d.__dict__ for d in docs])
+        return 0
+    for d in docs:
+        detail = {
+            "complete": f"{d.n_chunks} chunks",
+            "failed": d.error,
+            "indexing": f"interrupted at chunk {d.chunks_done}",
+        }.get(d.status, "")
+        print(f"{d.status:9s} {d.path} ({detail})")
+    return 0
+
+
+def run_remove(args) -> int:
+    store = open_store()
+    try:
+        col = store.collection(args.collection, create=False)
+    except KeyError as exc:
+        return fail(str(exc).strip("'\""))
+    if args.all:
+        store.delete_collection(col.name)
+        print(f"deleted collection {col.name!r}", file=sys.stderr)
+        return 0
+    if not args.paths:
+        return fail("name the files or folders to remove, or --all for the whole collection")
+    removed = 0
+    for raw in args.paths:
+        target = Path(raw).expanduser().resolve()
+        for doc in store.documents(col.id):
+            if Path(doc.path) == target or Path(doc.path).is_relative_to(target):
+                store.remove_document(doc.id)
+                removed += 1
+    print(f"removed {removed} documents from {col.name!r}", file=sys.stderr)
+    return 0 if removed else 1
+
+
+# -- watch ----------------------------------------------------------------------------------
+def run_watch(args) -> int:
+    from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
+
+    store = open_store()
+    for folder in args.paths:
+        if not Path(folder).is_dir():
+            return fail(f"{folder}: not a folder")
+        watch_folder(store, args.collection, folder, args.embedding_model)
+    folders = watched_folders(store)
+    if not folders:
+        return fail("no watched folders; give one: fireside docs watch FOLDER -C NAME")
+    for name, folder in folders:
+        print(f"watching {folder} -> {name}", file=sys.stderr)
+    counter = [0]
+    watcher = FolderWatcher(
+        store,
+        interval_s=args.interval,
+        registry=loader_registry(_settings()),
+        on_file=lambda r: _print_file(r, counter),
+        on_removed=lambda p: print(f"removed: {p}", file=sys.stderr),
+    )
+    try:
+        for _ in range(2) if args.once else iter(int, 1):
+            watcher.poll()
+            if not args.once:
+                time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
+    return 0

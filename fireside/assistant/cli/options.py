@@ -1,0 +1,78 @@
+"""Model and sampling flags shared by every command that generates text."""
+
+from __future__ import annotations
+
+import argparse
+
+from fireside.models.llama_backend import LoadOptions
+from fireside.models.sampling import SamplingParams
+
+
+def gpu_layers(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected 'auto' or a number of layers") from None
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model")
+    g.add_argument(
+        "--model",
+        "-m",
+        metavar="PATH",
+        help="GGUF file (default: your chosen model, else the bundled SmolLM2 demo model)",
+    )
+    g.add_argument("--ctx-size", type=int, metavar="N", help="context window in tokens")
+    g.add_argument("--threads", type=int, metavar="N", help="CPU threads")
+    g.add_argument(
+        "--gpu-layers",
+        type=gpu_layers,
+        metavar="auto|N",
+        help="layers to offload to the GPU (auto: all when the build supports it)",
+    )
+    g.add_argument(
+        "--chat-template",
+        metavar="NAME",
+        help="override the chat template: chatml, gemma, llama3, mistral, phi3",
+    )
+
+
+def add_sampling_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("sampling")
+    g.add_argument("--temperature", "-t", type=float)
+    g.add_argument("--top-p", type=float)
+    g.add_argument("--top-k", type=int)
+    g.add_argument("--repeat-penalty", type=float)
+    g.add_argument("--max-tokens", "-n", type=int)
+    g.add_argument("--seed", type=int)
+    g.add_argument("--stop", action="append", metavar="TEXT", help="stop string (repeatable)")
+
+
+def sampling_from(args: argparse.Namespace, base: SamplingParams) -> SamplingParams:
+    params = SamplingParams.from_dict(base.to_dict())
+    for flag, attr in [
+        ("temperature", "temperature"),
+        ("top_p", "top_p"),
+        ("top_k", "top_k"),
+        ("repeat_penalty", "repeat_penalty"),
+        ("max_tokens", "max_tokens"),
+        ("seed", "seed"),
+    ]:
+        value = getattr(args, flag, None)
+        if value is not None:
+            setattr(params, attr, value)
+    if getattr(args, "stop", None):
+        params.stop = list(args.stop)
+    return params
+
+
+def load_options_from(args: argparse.Namespace, base: LoadOptions) -> LoadOptions:
+    return LoadOptions(
+        n_ctx=args.ctx_size or base.n_ctx,
+        n_threads=args.threads or base.n_threads,
+        n_gpu_layers=args.gpu_layers if args.gpu_layers is not None else base.n_gpu_layers,
+        chat_template=args.chat_template or base.chat_template,
+    )

@@ -1,0 +1,124 @@
+"""``fireside tools list|run``: see which tools the plugins offer, and run one by hand.
+
+Running a tool from the command line is the user's own explicit action, so tools that need
+approval in chat (network, filesystem) run without asking here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from fireside.assistant.cli.common import fail, print_json
+from fireside.assistant.settings import Paths, Settings
+from fireside.plugins.manager import PluginManager
+from fireside.plugins.registry import UnknownToolError
+from fireside.plugins.schema import ToolArgumentError, validate_arguments
+from fireside.plugins.tools import run_tool
+
+
+def build_manager() -> PluginManager:
+    """Plugins from the installed entry points, minus those the user disabled."""
+    settings = Settings.load(Paths.from_env().ensure())
+    manager = PluginManager(disabled=settings.disabled_plugins)
+    manager.load_entry_points()
+    return manager
+
+
+def _flags(tool) -> str:
+    flags = [f for f in ("network", "filesystem") if getattr(tool, f)]
+    return f" [{', '.join(flags)}]" if flags else ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    manager = build_manager()
+    if args.json:
+        print_json(
+            {
+                "plugins": [
+                    {
+                        "name": p.name,
+                        "module": p.module,
+                        "enabled": p.enabled,
+                        "loaded": p.loaded,
+                        "error": p.error,
+                        "tools": p.tools,
+                    }
+                    for p in manager.plugins()
+                ],
+                "tools": [t.to_dict() for t in manager.tools()],
+                "errors": [{"plugin": n, "error": e} for n, e in manager.failures],
+            }
+        )
+        return 0
+    tools = {t.name: t for t in manager.tools()}
+    for plugin in manager.plugins():
+        state = "" if plugin.enabled else " (disabled)"
+        print(f"{plugin.name}{state}  [{plugin.module}]")
+        for name in plugin.tools:
+            tool = tools[name]
+            print(f"  {name}{_flags(tool)}: {tool.description}")
+            params = ", ".join(
+                f"{p}{'' if p in tool.parameters.get('required', []) else '?'}: "
+                f"{s.get('type', 'value')}"
+                for p, s in tool.parameters.get("properties", {}).items()
+            )
+            print(f"    arguments: {params or 'none'}")
+    for name, error in manager.failures:
+        print(f"fireside: warning: plugin {name} failed to load: {error}", file=sys.stderr)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        arguments = json.loads(args.arguments)
+    except ValueError as exc:
+        return fail(f"invalid JSON arguments: {exc.msg} (expected e.g. '{{\"x\": 1}}')")
+    if not isinstance(arguments, dict):
+        return fail('arguments must be a JSON object, e.g. \'{"expression": "2+2"}\'')
+    try:
+        tool = build_manager().tool_registry().get(args.name)
+        arguments = validate_arguments(tool.parameters, arguments)
+    except UnknownToolError as exc:
+        return fail(str(exc))
+    except ToolArgumentError as exc:
+        return fail(f"invalid arguments for {args.name}: {exc}")
+    outcome = run_tool(tool, arguments)
+    if args.json:
+        print_json(
+            {
+                "tool": tool.name,
+                "arguments": arguments,
+                "output": outcome.output,
+                "is_error": outcome.is_error,
+                "duration_s": round(outcome.duration_s, 4),
+            }
+        )
+        return 1 if outcome.is_error else 0
+    if outcome.is_error:
+        return fail(f"{tool.name}: {outcome.output}", code=1)
+    print(outcome.output)
+    return 0
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.tools_command == "list":
+        return cmd_list(args)
+    if args.tools_command == "run":
+        return cmd_run(args)
+    return fail("choose an action: fireside tools list | fireside tools run NAME JSON")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tools", help="list the tools plugins offer, or run one")
+    sub = parser.add_subparsers(dest="tools_command", metavar="ACTION")
+    p_list = sub.add_parser("list", help="plugins, their tools and schemas, and load errors")
+    p_list.add_argument("--json", action="store_true", help="machine-readable output")
+    p_run = sub.add_parser("run", help="run one tool with JSON arguments")
+    p_run.add_argument("name", help="tool name, e.g. calculator")
+    p_run.add_argument(
+        "arguments", nargs="?", default="{}", help='JSON object, e.g. \'{"expression": "2+2"}\''
+    )
+    p_run.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    parser.set_defaults(func=handle)

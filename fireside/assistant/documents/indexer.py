@@ -1,0 +1,234 @@
+"""Index one file into a collection: skip it if unchanged, resume it if interrupted.
+
+Why it is safe to kill at any moment: chunks are embedded and written in batches, each batch
+in one transaction together with the document's ``chunks_done`` counter, and the document is
+marked complete (replacing the previous version of the file, if any) in a final transaction.
+Chunking is deterministic, so on restart the file is re-read, the first ``chunks_done``
+chunks are skipped without embedding, and the job goes on: no duplicate, no gap.
+
+Re-adding an unchanged file costs one ``stat`` (size and mtime match) or, if only the mtime
+moved, one hash of the file; nothing is re-embedded.
+
+Small files are batched together: chunks of several documents share one embedding call
+(a folder of one-paragraph notes would otherwise embed two chunks at a time, several times
+slower), and each document is marked complete once its last chunk is committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fireside.assistant.documents.batching import EmbedBatch, Work
+from fireside.assistant.documents.chunking import ChunkingOptions, chunk_blocks
+from fireside.assistant.documents.loaders import LoaderRegistry
+from fireside.assistant.documents.store import Collection, DocumentStore, now
+from fireside.assistant.documents.types import Chunk, FileResult, LoadError
+from fireside.models.embedder import Embedder, get_embedder
+
+
+class Cancelled(Exception):
+    """The job was cancelled; work committed so far is kept and resumes next time."""
+
+
+class JobControl:
+    """Pause, resume and cancel from any thread; the indexer checks between batches."""
+
+    def __init__(self) -> None:
+        self._run = threading.Event()
+        self._run.set()
+        self._cancel = threading.Event()
+
+    def pause(self) -> None:
+        self._run.clear()
+
+    def resume(self) -> None:
+        self._run.set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._run.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._run.is_set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def checkpoint(self) -> None:
+        self._run.wait()
+        if self._cancel.is_set():
+            raise Cancelled()
+
+
+@dataclass
+class IndexOptions:
+    chunking: ChunkingOptions = field(default_factory=ChunkingOptions)
+    batch_size: int = 32  # chunks per embedding call and per transaction
+    force: bool = False  # re-index even when the file is unchanged
+
+
+def file_sha256(path: Path, control: JobControl | None = None) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            if control is not None and control.cancelled:
+                raise Cancelled()
+    return digest.hexdigest()
+
+
+class Indexer:
+    """Indexes files into one collection with that collection's embedding model."""
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        collection: Collection,
+        *,
+        embedder: Embedder | None = None,
+        registry: LoaderRegistry | None = None,
+        options: IndexOptions | None = None,
+        control: JobControl | None = None,
+    ) -> None:
+        self.store = store
+        self.collection = collection
+        self.embedder = embedder or get_embedder(collection.model)
+        self.registry = registry or LoaderRegistry()
+        self.options = options or IndexOptions()
+        self.control = control or JobControl()
+        if self.embedder.name not in (collection.model, collection.pending_model):
+            raise ValueError(
+                f"embedder {self.embedder.name!r} does not match collection model {collection.model!r}"
+            )
+
+    def index_file(
+        self, path: str | Path, on_chunks: Callable[[int], None] | None = None
+    ) -> FileResult:
+        """Index one file; raises ``Cancelled`` (progress kept) and ``EmbedderError`` only."""
+        return self.index_many([path], lambda _p, n: on_chunks and on_chunks(n))[0]
+
+    def index_many(
+        self,
+        paths: Iterable[str | Path],
+        on_chunks: Callable[[Path, int], None] | None = None,
+        on_file: Callable[[FileResult], None] | None = None,
+    ) -> list[FileResult]:
+        """Index files in order, sharing embedding batches between small ones.
+
+        ``on_chunks(path, n)`` after each committed batch; ``on_file(result)`` when a file is
+        finished (complete, unchanged or skipped). Raises ``Cancelled`` and ``EmbedderError``.
+        """
+        batch = EmbedBatch(self, on_chunks or (lambda _p, _n: None), on_file or (lambda _r: None))
+        for raw in paths:
+            self.control.checkpoint()
+            path = Path(raw).expanduser().resolve()
+            work = Work(path, FileResult(str(path), "indexed"), time.perf_counter())
+            try:
+                if self._plan(work):
+                    batch.add_document(work)
+                else:
+                    batch.finish(work)
+            except LoadError as exc:
+                batch.fail(work, exc)
+        batch.flush(final=True)
+        return batch.results
+
+    # -- planning: what has to be done for one file ----------------------------------------
+    def _plan(self, work: Work) -> bool:
+        """Fill ``work``; False when there is nothing to embed (unchanged or known failure)."""
+        col, opts, store, path, result = (
+            self.collection,
+            self.options,
+            self.store,
+            work.path,
+            work.result,
+        )
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise LoadError("unreadable", "file not found") from None
+        rows = store.documents_at(col.id, str(path))
+        complete = next((r for r in rows if r.status == "complete"), None)
+        partial = next((r for r in rows if r.status == "indexing"), None)
+        failed = next((r for r in rows if r.status == "failed"), None)
+        version = opts.chunking.version
+
+        def same_stat(r) -> bool:
+            return r.size == st.st_size and r.mtime_ns == st.st_mtime_ns
+
+        if not opts.force and partial is None:
+            if complete and same_stat(complete) and complete.chunker == version:
+                result.status, result.chunks = "unchanged", complete.n_chunks
+                result.document_id = complete.id
+                return False
+            if failed and same_stat(failed) and not complete:
+                result.status, result.kind, result.reason = (
+                    "skipped",
+                    failed.error_kind,
+                    failed.error,
+                )
+                return False
+        spec = self.registry.check(path)
+        sha = file_sha256(path, self.control)
+        if not opts.force and complete and complete.sha256 == sha and complete.chunker == version:
+            with store.transaction() as conn:
+                conn.execute(
+                    "UPDATE documents SET size = ?, mtime_ns = ? WHERE id = ?",
+                    [st.st_size, st.st_mtime_ns, complete.id],
+                )
+                conn.execute(
+                    "DELETE FROM documents WHERE collection_id = ? AND path = ? AND "
+                    "status != 'complete'",
+                    [col.id, str(path)],
+                )
+            result.status, result.chunks, result.document_id = (
+                "unchanged",
+                complete.n_chunks,
+                complete.id,
+            )
+            return False
+        if partial and partial.sha256 == sha and partial.chunker == version and not opts.force:
+            work.doc_id, work.done = partial.id, partial.chunks_done
+        else:
+            with store.transaction() as conn:
+                if partial:
+                    conn.execute("DELETE FROM documents WHERE id = ?", [partial.id])
+                work.doc_id = conn.execute(
+                    "INSERT INTO documents (collection_id, path, size, mtime_ns, sha256, kind, "
+                    "status, chunker, added_at) VALUES (?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
+                    [col.id, str(path), st.st_size, st.st_mtime_ns, sha, spec.name, version, now()],
+                ).lastrowid
+            work.done = 0
+        result.document_id = work.doc_id
+        return True
+
+    def chunks(self, work: Work) -> Iterator[Chunk]:
+        blocks = self.registry.load(work.path, work.result.warnings.append)
+        return chunk_blocks(blocks, self.options.chunking)
+
+    def record_failure(self, path: Path, exc: LoadError) -> None:
+        """Remember why the file was skipped, so the panel can show it and re-adding the
+        same unchanged file does not try again; an older indexed version is stale, drop it."""
+        try:
+            st = path.stat()
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size = mtime = None
+        with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ?",
+                [self.collection.id, str(path)],
+            )
+            conn.execute(
+                "INSERT INTO documents (collection_id, path, size, mtime_ns, status, error, "
+                "error_kind, added_at) VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)",
+                [self.collection.id, str(path), size, mtime, exc.message, exc.kind, now()],
+            )
+            self.store.bump(conn, self.collection.id)

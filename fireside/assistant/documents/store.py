@@ -1,0 +1,270 @@
+"""The documents database: collections, documents, chunks, vectors and the FTS5 index.
+
+One SQLite file (``Paths.documents_db``), WAL mode so searches run while a job writes, one
+connection per thread. Writes that must land together (a batch of chunks with their vectors
+and the document's progress counter) go through ``transaction()``: explicit
+``BEGIN IMMEDIATE`` ... ``COMMIT`` on an autocommit connection, with raw ``executemany``,
+because sqlite-utils' helpers commit on their own and would split the batch.
+
+Every change that alters what a search can see bumps the collection's ``generation``; the
+in-memory vector matrices compare it to know when to reload.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from fireside.assistant.documents.migrations import apply_migrations
+from fireside.assistant.documents.types import Chunk
+from fireside.assistant.per_thread_db import PerThreadDatabase
+from fireside.models.embedder import canonical_model_name
+
+
+class StoreError(Exception):
+    """The documents database cannot be used; the message names the file and cause."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Collection:
+    id: int
+    name: str
+    model: str
+    pending_model: str | None = None
+    generation: int = 0
+    created_at: str = ""
+    documents: int = 0
+    chunks: int = 0
+    failed: int = 0
+
+
+@dataclass
+class DocumentInfo:
+    """One row of the documents panel: what the file is and how far indexing got."""
+
+    id: int
+    collection_id: int
+    path: str
+    status: str  # "indexing", "complete", "failed"
+    size: int | None = None
+    mtime_ns: int | None = None
+    sha256: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    chunker: str | None = None
+    n_chunks: int = 0
+    chunks_done: int = 0
+    added_at: str = ""
+    indexed_at: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+def _doc(row: dict) -> DocumentInfo:
+    data = {k: row[k] for k in DocumentInfo.__dataclass_fields__ if k in row}
+    data["warnings"] = json.loads(row.get("warnings") or "[]")
+    return DocumentInfo(**data)
+
+
+class DocumentStore:
+    """All access to the documents database (safe to share between threads)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.key = str(self.path.resolve())  # identifies the file in process-wide caches
+        self._dbs = PerThreadDatabase(self._open)
+        _ = self.db  # open and migrate on the creating thread
+
+    # -- connection --------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self._dbs.get()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def _open(self) -> sqlite_utils.Database:
+        try:
+            conn = sqlite3.connect(
+                str(self.path), timeout=30, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            db = sqlite_utils.Database(conn)
+            apply_migrations(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: the documents database cannot be used ({exc})"
+            ) from None
+        return db
+
+    def close(self) -> None:
+        """Close this thread's connection (other threads close theirs on exit)."""
+        self._dbs.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- collections -------------------------------------------------------------------------
+    def collection(self, name: str, *, model: str | None = None, create: bool = True) -> Collection:
+        """The collection called ``name``; created (with ``model``) if missing and allowed."""
+        row = self.conn.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
+        if row is None:
+            if not create:
+                raise KeyError(f"no collection named {name!r}")
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO collections (name, model, created_at) VALUES (?, ?, ?)",
+                    [name, canonical_model_name(model), now()],
+                )
+        return next(c for c in self.collections() if c.name == name)
+
+    def collections(self, counts: bool = True) -> list[Collection]:
+        """All collections; ``counts=False`` skips the per-collection totals (hot path)."""
+        if not counts:
+            rows = self.db.query("SELECT * FROM collections ORDER BY name")
+            return [Collection(**row) for row in rows]
+        rows = self.db.query(
+            """SELECT c.*,
+                (SELECT count(*) FROM documents d WHERE d.collection_id = c.id
+                    AND d.status = 'complete') AS documents,
+                (SELECT coalesce(sum(n_chunks), 0) FROM documents d WHERE d.collection_id = c.id
+                    AND d.status = 'complete') AS chunks,
+                (SELECT count(*) FROM documents d WHERE d.collection_id = c.id
+                    AND d.status = 'failed') AS failed
+               FROM collections c ORDER BY c.name"""
+        )
+        return [Collection(**row) for row in rows]
+
+    def collection_by_id(self, collection_id: int) -> Collection:
+        return next(c for c in self.collections() if c.id == collection_id)
+
+    def generation(self, collection_id: int) -> int:
+        row = self.conn.execute(
+            "SELECT generation FROM collections WHERE id = ?", [collection_id]
+        ).fetchone()
+        return row[0] if row else -1
+
+    def bump(self, conn: sqlite3.Connection, collection_id: int) -> None:
+        conn.execute(
+            "UPDATE collections SET generation = generation + 1 WHERE id = ?", [collection_id]
+        )
+
+    def delete_collection(self, name: str) -> None:
+        col = self.collection(name, create=False)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM collections WHERE id = ?", [col.id])
+
+    def set_pending_model(self, collection_id: int, model: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET pending_model = ? WHERE id = ?", [model, collection_id]
+            )
+
+    # -- documents ---------------------------------------------------------------------------
+    def documents(
+        self, collection_id: int | None = None, status: str | None = None
+    ) -> list[DocumentInfo]:
+        sql, args = "SELECT * FROM documents WHERE 1=1", []
+        if collection_id is not None:
+            sql, args = sql + " AND collection_id = ?", args + [collection_id]
+        if status is not None:
+            sql, args = sql + " AND status = ?", args + [status]
+        return [_doc(r) for r in self.db.query(sql + " ORDER BY path, id", args)]
+
+    def document(self, document_id: int) -> DocumentInfo:
+        rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+        if not rows:
+            raise KeyError(f"no document {document_id}")
+        return _doc(rows[0])
+
+    def documents_at(self, collection_id: int, path: str) -> list[DocumentInfo]:
+        """Rows for one path: at most one complete, plus an indexing or failed one."""
+        rows = self.db.query(
+            "SELECT * FROM documents WHERE collection_id = ? AND path = ? ORDER BY id",
+            [collection_id, path],
+        )
+        return [_doc(r) for r in rows]
+
+    def remove_document(self, document_id: int) -> None:
+        doc = self.document(document_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
+            self.bump(conn, doc.collection_id)
+
+    # -- chunks ------------------------------------------------------------------------------
+    def add_chunks(
+        self,
+        conn: sqlite3.Connection,
+        document_id: int,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        model: str,
+    ) -> None:
+        """Insert chunks and their vectors (call inside ``transaction()``)."""
+        for chunk, vec in zip(chunks, vectors, strict=True):
+            cur = conn.execute(
+                "INSERT INTO chunks (document_id, ordinal, text, heading, page, line_start, "
+                "line_end, overlap) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    document_id,
+                    chunk.ordinal,
+                    chunk.text,
+                    chunk.heading,
+                    chunk.page,
+                    chunk.line_start,
+                    chunk.line_end,
+                    chunk.overlap,
+                ],
+            )
+            conn.execute(
+                "INSERT INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
+                [cur.lastrowid, model, np.asarray(vec, dtype=np.float32).tobytes()],
+            )
+
+    def chunks_of(self, document_id: int) -> Iterator[dict]:
+        """The document's chunks in reading order (for whole-document requests)."""
+        yield from self.db.query(
+            "SELECT * FROM chunks WHERE document_id = ? ORDER BY ordinal", [document_id]
+        )
+
+    def chunk_rows(self, chunk_ids: Sequence[int]) -> dict[int, dict]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.db.query(
+            "SELECT c.*, d.path AS document, d.collection_id, co.name AS collection "
+            f"FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"JOIN collections co ON co.id = d.collection_id WHERE c.id IN ({marks})",
+            list(chunk_ids),
+        )
+        return {r["id"]: r for r in rows}

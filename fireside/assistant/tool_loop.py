@@ -1,0 +1,244 @@
+"""The tool-calling loop of one chat turn: generate, run the proposed calls, generate again.
+
+The engine passes a ``generate(messages, grammar)`` callable (wrapping ``LlamaBackend.stream``
+with its sampling settings and cancel token) and iterates::
+
+    for event in run_tool_loop(generate, messages, registry, approve=ask_user):
+        if isinstance(event, ToolLoopResult): ...store event.text and event.calls...
+        else: ...forward TextDelta / ToolCall / ToolResult to the UI...
+
+Safety rules, by construction:
+
+* Only calls the *model* writes in its own reply are run. Text that reached the prompt from
+  documents, tool results or plugins is never parsed for calls, so it cannot trigger or
+  approve one; approval comes only from the ``approve`` callback (the user).
+* Tools with network or filesystem access run only when ``approve(tool, arguments)`` says
+  yes (or the tool is in ``always_allowed``); otherwise the result is "the user declined".
+* At most ``max_calls`` tools run per turn; then the model must answer in words.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from fireside.assistant.events import TextDelta, ToolCall, ToolResult
+from fireside.assistant.tool_grammar import call_grammar, text_grammar
+from fireside.assistant.tool_protocol import (
+    RESULT_ROLE,
+    ProposedCall,
+    ToolCallParseError,
+    parse_tool_calls,
+    result_message,
+    with_tools_prompt,
+)
+from fireside.assistant.tool_stream import StepOutput, stream_step
+from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.sampling import SamplingParams
+from fireside.plugins.registry import ToolRegistry, UnknownToolError
+from fireside.plugins.tools import Tool, ToolOutcome, run_tool
+
+if TYPE_CHECKING:
+    from fireside.models.llama_backend import LlamaBackend
+
+Generate = Callable[[list[dict], str | None], Iterable[TextChunk | GenerationStats]]
+Approve = Callable[[Tool, dict], bool]
+
+
+@dataclass
+class ToolCallRecord:
+    """One executed call, as stored with the assistant message."""
+
+    call_id: str
+    name: str
+    arguments: dict
+    output: str
+    is_error: bool
+    duration_s: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ToolLoopResult:
+    """The last item the loop yields: what to store and show once the turn is over."""
+
+    text: str  # exactly the concatenated TextDelta texts
+    calls: list[ToolCallRecord] = field(default_factory=list)
+    stats: GenerationStats | None = None  # of the last generation step
+    steps: list[GenerationStats] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # the prompt as the model last saw it
+    finish_reason: str = "stop"
+
+
+def backend_generate(
+    backend: LlamaBackend, params: SamplingParams, cancel: CancelToken | None = None
+) -> Generate:
+    """``generate`` for a ``LlamaBackend``: its ``stream`` with these settings.
+
+    Steps that may emit a call run without a repeat penalty: JSON repeats ``"`` and key
+    names by nature, and a penalised quote pushes small models into nonsense arguments.
+    """
+    call_params = replace(params, repeat_penalty=1.0)
+
+    def generate(
+        messages: list[dict], grammar: str | None
+    ) -> Iterable[TextChunk | GenerationStats]:
+        chosen = call_params if grammar and "tool-call" in grammar else params
+        return backend.stream(messages, chosen, cancel, grammar)
+
+    return generate
+
+
+def _approval_error(
+    tool: Tool, args: dict, approve: Approve | None, allowed: Collection[str]
+) -> str | None:
+    if not tool.needs_approval or tool.name in allowed:
+        return None
+    if approve is None:
+        return f"the user declined: {tool.name} needs approval and none could be asked"
+    try:
+        ok = bool(approve(tool, args))
+    except Exception:  # noqa: BLE001 - a failing approval dialog is a "no"
+        ok = False
+    return None if ok else f"the user declined to run {tool.name}"
+
+
+def _execute(
+    registry: ToolRegistry, call: ProposedCall, approve: Approve | None, allowed: Collection[str]
+) -> ToolOutcome:
+    try:
+        tool = registry.get(call.name)
+    except UnknownToolError as exc:
+        return ToolOutcome(str(exc), True, 0.0)
+    refusal = _approval_error(tool, call.arguments, approve, allowed)
+    if refusal:
+        return ToolOutcome(refusal, True, 0.0)
+    return run_tool(tool, call.arguments)
+
+
+def _grammar(builder: Callable[[], str], enabled: bool) -> str | None:
+    if not enabled:
+        return None
+    try:
+        return builder()
+    except Exception:  # noqa: BLE001 - a schema llama.cpp cannot express: go unconstrained
+        return None
+
+
+def run_tool_loop(
+    generate: Generate,
+    messages: list[dict],
+    tools: ToolRegistry | Iterable[Tool],
+    *,
+    approve: Approve | None = None,
+    max_calls: int = 4,
+    cancel: CancelToken | None = None,
+    tool_format: str = "prompt",
+    require_tool: bool = False,
+    always_allowed: Collection[str] = (),
+    use_grammar: bool = True,
+) -> Iterator[TextDelta | ToolCall | ToolResult | ToolLoopResult]:
+    """Yield ``TextDelta``/``ToolCall``/``ToolResult`` events, then one ``ToolLoopResult``.
+
+    ``tool_format`` is ``fireside.assistant.tool_protocol.detect_tool_format(template_text)``.
+    ``require_tool`` forces the first reply to be a call. Steps run unconstrained; a reply that
+    starts like a call but does not parse is generated again under the call grammar (built
+    from the tools' JSON schemas); once the call budget is spent, steps are constrained to text.
+    """
+    registry = tools if isinstance(tools, ToolRegistry) else ToolRegistry(tools)
+    convo = with_tools_prompt(messages, registry, tool_format) if len(registry) else list(messages)
+    result = ToolLoopResult(text="", messages=convo)
+    done: dict[str, str] = {}  # call key -> output, to stop a model repeating itself
+    attempts, force_text = 0, not len(registry)
+    regenerate_call = retrying = False
+    own_syntax = tool_format == "prompt"
+    while True:
+        if cancel is not None and cancel.cancelled:
+            result.finish_reason = "cancelled"
+            break
+        calls_allowed = not force_text and attempts < max_calls
+        if not calls_allowed:
+            # Rare (the budget is spent): worth a slower step to keep call syntax out of view.
+            grammar = _grammar(lambda: text_grammar(tool_format), use_grammar and len(registry) > 0)
+        elif regenerate_call or (require_tool and attempts == 0):
+            grammar = _grammar(lambda: call_grammar(registry, tool_format), True)
+        else:
+            # Unconstrained: a grammar checked against the whole vocabulary makes every token
+            # about ten times slower. A reply that starts like a call but does not parse is
+            # regenerated below under the call grammar, so no malformed call gets through.
+            grammar = None
+        retrying, regenerate_call = regenerate_call, False
+        step: StepOutput = yield from stream_step(
+            generate(convo, grammar), calls_allowed, separator="\n\n" if result.text else ""
+        )
+        result.text += step.shown
+        if step.stats is not None:
+            result.stats = step.stats
+            result.steps.append(step.stats)
+            result.finish_reason = step.stats.finish_reason
+        if result.finish_reason == "cancelled" or (cancel is not None and cancel.cancelled):
+            result.finish_reason = "cancelled"
+            break
+        try:
+            parsed = parse_tool_calls(step.raw) if step.maybe_call else None
+            if parsed is None and step.maybe_call and own_syntax and step.raw.lstrip()[:1] == "{":
+                raise ToolCallParseError("the reply started like a tool call but is not one")
+        except ToolCallParseError as exc:
+            # Our own call syntax: write the call again under the grammar (nothing was shown).
+            # Trained formats get the error back instead and correct themselves.
+            if own_syntax and use_grammar and not retrying and not step.shown and not grammar:
+                regenerate_call = True  # nothing was shown: write the call again, constrained
+                continue
+            attempts += 1
+            convo.append({"role": "assistant", "content": step.raw.strip()})
+            convo.append(result_message(tool_format, "the tool call", str(exc), True))
+            continue
+        if parsed is None:
+            if step.held:  # looked like a call at first, but was an answer after all
+                yield TextDelta(step.held)
+                result.text += step.held
+            break
+        convo.append({"role": "assistant", "content": step.raw.strip()})
+        replies = []
+        for call in parsed[1]:
+            key = f"{call.name}:{json.dumps(call.arguments, sort_keys=True)}"
+            if key in done:
+                force_text = True
+                replies.append(
+                    f"{call.name} was already called with these arguments; "
+                    f"its result was: {done[key]}. Answer the user now."
+                )
+                continue
+            if attempts >= max_calls:
+                force_text = True
+                replies.append(f"No more tool calls are allowed in this turn ({max_calls}).")
+                continue
+            attempts += 1
+            call_id = f"call_{uuid.uuid4().hex[:12]}"
+            yield ToolCall(call_id, call.name, dict(call.arguments))
+            outcome = _execute(registry, call, approve, always_allowed)
+            yield ToolResult(
+                call_id, call.name, outcome.output, outcome.is_error, outcome.duration_s
+            )
+            result.calls.append(
+                ToolCallRecord(
+                    call_id,
+                    call.name,
+                    dict(call.arguments),
+                    outcome.output,
+                    outcome.is_error,
+                    outcome.duration_s,
+                )
+            )
+            done[key] = outcome.output
+            replies.append(
+                result_message(tool_format, call.name, outcome.output, outcome.is_error)["content"]
+            )
+        convo.append({"role": RESULT_ROLE, "content": "\n\n".join(replies)})
+    yield result
+    return result

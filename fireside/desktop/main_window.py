@@ -1,0 +1,281 @@
+"""The main window: conversations on the left, the chat on the right, model and status.
+
+It only composes and wires: the sidebar, the chat panel, the model switcher, the status
+bar, menus and shortcuts, theme, drag and drop. Each piece owns its own behaviour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fireside.assistant.app import App
+from fireside.assistant.events import TurnDone
+from fireside.desktop.chat_panel import ChatPanel
+from fireside.desktop.documents_dock import DocumentsDock
+from fireside.desktop.documents_drop import DocumentDrop
+from fireside.desktop.markdown_render import warm_up
+from fireside.desktop.model_picker import ModelPicker
+from fireside.desktop.model_switcher import ModelSwitcher
+from fireside.desktop.plugins_page import PluginsPage
+from fireside.desktop.settings_dialog import SettingsDialog
+from fireside.desktop.sidebar import Sidebar
+from fireside.desktop.status_bar import StatusBar
+from fireside.desktop.theme import apply_theme, resolve_theme
+from fireside.desktop.tool_approval import ApprovalBroker
+from fireside.desktop.workers import Worker
+from fireside.models.hardware import gpu_offload_supported
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: App) -> None:
+        super().__init__()
+        self.app = app
+        self.setWindowTitle("Fireside")
+        self.resize(1180, 780)
+        self.setAcceptDrops(True)
+        self.colors = resolve_theme(app.settings.theme)
+        apply_theme(QApplication.instance(), self.colors)
+
+        self.sidebar = Sidebar(app.history)
+        self.panel = ChatPanel(app, self.colors)
+        self.picker = ModelPicker(app.models.describe)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self.models = ModelSwitcher(app, self.picker, self.status,
+                                    lambda: self.panel.controller.busy, self)
+        self.documents = DocumentDrop(app.paths.documents_db, self)
+        self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
+        self.panel.approve = self.approvals.approve
+        self.docs_dock = DocumentsDock(app, self.panel, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
+        self.docs_dock.hide()
+        self.settings_button = QToolButton(text="⚙  Settings", autoRaise=True,
+                                           toolTip="Settings (Ctrl+,)")
+
+        top = QWidget(objectName="TopBar")
+        top_row = QHBoxLayout(top)
+        top_row.setContentsMargins(16, 8, 12, 8)
+        top_row.addWidget(self.picker)
+        top_row.addStretch(1)
+        top_row.addWidget(self.settings_button)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(top)
+        column.addWidget(self.panel, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 920])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self._build_menus()
+        self._wire()
+
+    # -- setup ------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, *shortcuts) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        chat = bar.addMenu("&Chat")
+        self._action(chat, "New chat", self.new_chat, "Ctrl+N")
+        self._action(chat, "Search chats", self.focus_search, "Ctrl+K", "Ctrl+F")
+        self.stop_action = self._action(chat, "Stop reply", self.panel.stop, "Esc")
+        self.stop_action.setEnabled(False)
+        chat.addSeparator()
+        self._action(chat, "Settings…", self.open_settings, "Ctrl+,",
+                     QKeySequence.StandardKey.Preferences)
+        self._action(chat, "Quit", self.close, "Ctrl+Q")
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "Documents…", self.toggle_documents, "Ctrl+D")
+        self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
+        model = bar.addMenu("&Model")
+        self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "About Fireside", self.about)
+
+    def _wire(self) -> None:
+        p, s = self.panel, self.sidebar
+        s.new_chat_requested.connect(self.new_chat)
+        s.conversation_selected.connect(self.open_conversation)
+        s.conversation_deleted.connect(self._on_deleted)
+        s.refused.connect(lambda text: p.error_notice.show_message(text, "error"))
+        p.conversation_created.connect(self._on_created)
+        p.history_changed.connect(s.refresh)
+        p.turn_done.connect(self._on_turn_done)
+        p.context_used.connect(self.status.set_context)
+        p.status_message.connect(lambda text: self.status.showMessage(text, 3000))
+        p.controller.busy_changed.connect(self._on_chat_busy)
+        self.models.path_changed.connect(self._on_model_path)
+        self.models.message.connect(self._on_model_message)
+        self.models.busy_changed.connect(self._on_loading)
+        self.documents.message.connect(
+            lambda text, kind: p.info_notice.show_message(text, kind))
+        self.documents.message.connect(lambda *_: self.docs_dock.refresh())
+        self.documents.indexed.connect(self._use_dropped)
+        self.settings_button.clicked.connect(self.open_settings)
+        hints = QGuiApplication.styleHints()
+        if hints is not None:
+            hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
+
+    def start(self) -> None:
+        """After the window is shown: load the model (and warm the renderer) in the background."""
+        self.models.start()
+        self._warm = Worker(warm_up)
+        self._warm.start()
+        self.panel.composer.box.setFocus()
+
+    # -- conversations ----------------------------------------------------------------------
+    def new_chat(self) -> None:
+        self.sidebar.select(None)
+        self.panel.new_chat()
+        self.setWindowTitle("Fireside")
+
+    def open_conversation(self, conversation_id: int) -> None:
+        self.sidebar.select(conversation_id)
+        self.panel.open_conversation(conversation_id)
+        self._show_title(conversation_id)
+
+    def focus_search(self) -> None:
+        self.sidebar.search.setFocus()
+        self.sidebar.search.selectAll()
+
+    def _on_created(self, conversation_id: int) -> None:
+        self.sidebar.refresh()
+        self.sidebar.select(conversation_id)
+        self._show_title(conversation_id)
+
+    def _show_title(self, conversation_id: int | None) -> None:
+        try:
+            title = self.app.history.get_conversation(conversation_id).title
+        except KeyError:
+            title = None
+        self.setWindowTitle(f"{title} — Fireside" if title else "Fireside")
+
+    def _on_deleted(self, conversation_id: int) -> None:
+        if self.panel.conversation_id == conversation_id:
+            self.new_chat()
+
+    def _on_turn_done(self, done: TurnDone) -> None:
+        self.status.set_speed(done.timings.tokens_per_s)
+
+    def _on_chat_busy(self, busy: bool) -> None:
+        self.stop_action.setEnabled(busy)
+        self.sidebar.protected_id = self.panel.controller.conversation_id if busy else None
+        self.picker.setEnabled(not busy)
+        if not busy:
+            self.models.on_chat_idle()
+
+    # -- models -----------------------------------------------------------------------------
+    def _on_model_path(self, path: str) -> None:
+        self.panel.model_path = path
+
+    def _on_loading(self, loading: bool) -> None:
+        self.panel.delegate.live_placeholder = "Loading the model…" if loading else "Thinking…"
+
+    def _on_model_message(self, text: str, kind: str) -> None:
+        if kind == "error":
+            self.panel.error_notice.show_message(text, "error")
+        elif kind == "info":
+            self.panel.info_notice.show_message(
+                text, "info", "Open GGUF…", lambda: self.models.open_dialog(self))
+        else:
+            self.panel.info_notice.hide()
+            self.panel.error_notice.hide()
+
+    # -- settings and theme -----------------------------------------------------------------
+    def open_settings(self) -> None:
+        path = self.models.path or self.app.models.resolve_path(None)
+        dialog = SettingsDialog(self.app.settings, path, self.app.models.describe(path),
+                                gpu_offload_supported(), self)
+        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        reload = dialog.apply_to(self.app.settings) if accepted else False
+        dialog.deleteLater()  # not left behind as a child of the window
+        if not accepted:
+            return
+        self.app.save_settings()
+        self.apply_theme()
+        if reload:
+            self.models.request(path, reload=True)
+
+    def apply_theme(self) -> None:
+        self.colors = resolve_theme(self.app.settings.theme)
+        apply_theme(QApplication.instance(), self.colors)
+        self.panel.set_colors(self.colors)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Fireside", "Fireside — an offline chat assistant for "
+                          "local GGUF models. Your conversations never leave this computer.")
+
+    # -- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.handle_dropped(paths)
+
+    def handle_dropped(self, paths: list[Path]) -> None:
+        """GGUF files become the model; anything else goes to the document indexer."""
+        models = [p for p in paths if p.suffix.lower() == ".gguf" and p.is_file()]
+        if models:
+            self.models.request(str(models[-1]))
+        others = [p for p in paths if p not in models]
+        if others:
+            self.documents.add(others, self.panel.conversation_id)
+
+    def _use_dropped(self, collection: str, chat_id: int | None) -> None:
+        """Files dropped on a chat are for that chat: it answers from them from now on."""
+        if chat_id == self.panel.conversation_id:
+            if collection not in self.panel.collections:
+                self.panel.set_collections([*self.panel.collections, collection])
+        elif chat_id is not None:
+            try:
+                names = self.app.history.get_conversation(chat_id).collections
+            except KeyError:  # deleted meanwhile
+                return
+            if collection not in names:
+                self.app.history.set_collections(chat_id, [*names, collection])
+
+    # -- closing ----------------------------------------------------------------------------
+    def toggle_documents(self) -> None:
+        self.docs_dock.setVisible(not self.docs_dock.isVisible())
+
+    def open_plugins(self) -> None:
+        dialog = QDialog(self, windowTitle="Plugins and tools")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
+        dialog.resize(560, 420)
+        dialog.exec()
+
+    def closeEvent(self, event) -> None:
+        """Stop the reply (it is saved as stopped) and let the workers end before closing."""
+        self.approvals.shutdown()  # a worker waiting for an answer must not block the close
+        self.panel.controller.wait(10000)
+        self.docs_dock.shutdown()
+        self.documents.cancel_and_wait(10000)
+        self.models.loader.wait(60000)
+        super().closeEvent(event)

@@ -1,0 +1,142 @@
+"""The plugins page: which plugins are on, what tools they give, and why one failed.
+
+Toggling a plugin takes effect at once through the ``PluginManager`` (its tools appear or
+disappear for the next turn) and is saved to ``Settings.disabled_plugins`` so it lasts.
+Load errors are shown in red rather than hidden: a plugin that silently vanishes is harder
+to fix than one that says what went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from fireside.assistant.settings import Settings
+from fireside.plugins.manager import PluginManager
+from fireside.plugins.tools import Tool
+
+ERROR_COLOR = QColor("#c62828")
+ROLE_PLUGIN = Qt.ItemDataRole.UserRole
+
+
+def tool_badges(tool: Tool) -> list[str]:
+    """What a tool reaches outside the app; these are the tools that ask for approval."""
+    return [
+        label for flag, label in ((tool.network, "network"), (tool.filesystem, "files")) if flag
+    ]
+
+
+def tool_line(tool: Tool) -> str:
+    badges = "".join(f" [{b}]" for b in tool_badges(tool))
+    return f"{tool.name}{badges} — {tool.description}"
+
+
+class PluginsPage(QWidget):
+    """A tree: one checkable row per plugin, its tools (or its error) beneath it."""
+
+    plugins_changed = Signal()  # after a plugin was enabled or disabled
+
+    def __init__(
+        self,
+        plugin_manager: PluginManager,
+        settings: Settings,
+        save_callback: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.manager = plugin_manager
+        self.settings = settings
+        self.save_callback = save_callback
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Plugins add tools the assistant may use. Tools marked "
+                "[network] or [files] ask before they run."
+            )
+        )
+        layout.addWidget(self.tree, 1)
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the tree from the manager (after toggling, errors may have changed)."""
+        tools: dict[str, list[Tool]] = {}
+        for tool in self.manager.tools():
+            tools.setdefault(tool.plugin, []).append(tool)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        known = set()
+        for info in self.manager.plugins():
+            known.add(info.name)
+            item = QTreeWidgetItem([info.name])
+            item.setData(0, ROLE_PLUGIN, info.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                0, Qt.CheckState.Checked if info.enabled else Qt.CheckState.Unchecked
+            )
+            item.setToolTip(0, info.module)
+            for tool in tools.get(info.name, []):
+                child = QTreeWidgetItem([tool_line(tool)])
+                child.setToolTip(0, tool.description)
+                item.addChild(child)
+            if info.error:
+                self._add_error(item, info.error)
+            self.tree.addTopLevelItem(item)
+        # failures with no plugin entry (e.g. a duplicate or unknown name) are shown too
+        for name, error in self.manager.failures:
+            if name not in known:
+                known.add(name)
+                item = QTreeWidgetItem([name])
+                item.setData(0, ROLE_PLUGIN, name)
+                self._add_error(item, error)
+                self.tree.addTopLevelItem(item)
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+
+    @staticmethod
+    def _add_error(item: QTreeWidgetItem, error: str) -> None:
+        child = QTreeWidgetItem([f"Failed to load: {error}"])
+        child.setForeground(0, ERROR_COLOR)
+        child.setToolTip(0, error)
+        item.setForeground(0, ERROR_COLOR)
+        item.addChild(child)
+
+    def item(self, name: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, ROLE_PLUGIN) == name:
+                return item
+        return None
+
+    def lines(self, name: str) -> list[str]:
+        """The texts shown under plugin ``name`` (tools and errors)."""
+        item = self.item(name)
+        return [item.child(i).text(0) for i in range(item.childCount())] if item else []
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        """Enable or disable ``name`` now, remember it in the settings, and save them."""
+        if enabled:
+            self.manager.enable(name)
+        else:
+            self.manager.disable(name)
+        disabled = set(self.settings.disabled_plugins) | {name}
+        if enabled:
+            disabled.discard(name)
+        self.settings.disabled_plugins = sorted(disabled)
+        self.save_callback()
+        self.refresh()
+        self.plugins_changed.emit()
+
+    def _on_item_changed(self, item: QTreeWidgetItem, _column: int) -> None:
+        name = item.data(0, ROLE_PLUGIN)
+        if name is None or item.parent() is not None:
+            return
+        enabled = item.checkState(0) == Qt.CheckState.Checked
+        # rebuilding the tree inside its own itemChanged signal is unsafe: do it next
+        QTimer.singleShot(0, self, lambda: self.set_enabled(name, enabled))

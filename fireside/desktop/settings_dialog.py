@@ -1,0 +1,119 @@
+"""Preferences: system prompt, sampling, context, threads, GPU layers, theme.
+
+Sampling, context size and GPU layers belong to a model (a 135M demo and a 7B model want
+different settings), so they are saved per model file; the system prompt, threads and theme
+are global. ``apply_to`` writes the choices into ``Settings`` and says whether the model
+must be reloaded (context, threads or GPU layers changed).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fireside.assistant.settings import Settings
+
+THEMES = [("Follow system", "system"), ("Light", "light"), ("Dark", "dark")]
+
+
+def _spin(minimum: int, maximum: int, value: int, special: str | None = None,
+          step: int = 1) -> QSpinBox:
+    box = QSpinBox(minimum=minimum, maximum=maximum, singleStep=step)
+    if special:
+        box.setSpecialValueText(special)
+    box.setValue(value)
+    return box
+
+
+def _dspin(maximum: float, value: float, step: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox(minimum=0.0, maximum=maximum, singleStep=step, decimals=2)
+    box.setValue(value)
+    return box
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, model_path: str, model_label: str,
+                 gpu_supported: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(480)
+        self.model_path = model_path
+        ms = settings.model_settings(model_path)
+        sp = ms.sampling
+
+        self.system_prompt = QPlainTextEdit(settings.system_prompt)
+        self.system_prompt.setFixedHeight(90)
+        self.theme = QComboBox()
+        for label, value in THEMES:
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.threads = _spin(0, 256, settings.n_threads or 0, "auto")
+        general = QGroupBox("General")
+        form = QFormLayout(general)
+        form.addRow("System prompt\n(new chats)", self.system_prompt)
+        form.addRow("Theme", self.theme)
+        form.addRow("CPU threads", self.threads)
+
+        self.temperature = _dspin(2.0, sp.temperature, 0.05)
+        self.top_p = _dspin(1.0, sp.top_p, 0.05)
+        self.top_k = _spin(0, 500, sp.top_k, "off")
+        self.max_tokens = _spin(1, 32768, sp.max_tokens, step=64)
+        self.n_ctx = _spin(0, 262144, ms.n_ctx or 0, "model default", step=512)
+        auto = ms.n_gpu_layers in (None, "auto")
+        self.gpu_auto = QCheckBox("Auto", checked=auto)
+        self.gpu_layers = _spin(-1, 999, 0 if auto else int(ms.n_gpu_layers), "all")
+        self.gpu_layers.setEnabled(not auto)
+        self.gpu_auto.toggled.connect(lambda on: self.gpu_layers.setEnabled(not on))
+        gpu_row = QHBoxLayout()
+        gpu_row.addWidget(self.gpu_auto)
+        gpu_row.addWidget(self.gpu_layers, 1)
+        per_model = QGroupBox(f"For this model: {model_label}")
+        form2 = QFormLayout(per_model)
+        form2.addRow("Temperature", self.temperature)
+        form2.addRow("Top-p", self.top_p)
+        form2.addRow("Top-k", self.top_k)
+        form2.addRow("Max tokens", self.max_tokens)
+        form2.addRow("Context size", self.n_ctx)
+        form2.addRow("GPU layers", gpu_row)
+        if not gpu_supported:
+            note = QLabel("This build of llama.cpp runs on the CPU only; GPU layers are ignored.")
+            note.setWordWrap(True)
+            form2.addRow(note)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(per_model)
+        layout.addWidget(buttons)
+
+    def apply_to(self, settings: Settings) -> bool:
+        """Write the choices; True when the loaded model must be reloaded to honour them."""
+        ms = settings.model_settings(self.model_path)
+        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
+        settings.system_prompt = self.system_prompt.toPlainText().strip()
+        settings.theme = self.theme.currentData()
+        settings.n_threads = self.threads.value() or None
+        ms.sampling.temperature = round(self.temperature.value(), 2)
+        ms.sampling.top_p = round(self.top_p.value(), 2)
+        ms.sampling.top_k = self.top_k.value()
+        ms.sampling.max_tokens = self.max_tokens.value()
+        ms.n_ctx = self.n_ctx.value() or None
+        ms.n_gpu_layers = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
+        settings.set_model_settings(self.model_path, ms)
+        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)

@@ -1,0 +1,184 @@
+"""Read what a GGUF file is without loading its weights.
+
+The picker, the command line and the loader all need the same facts (architecture, size,
+quantization, context length, chat template, a memory estimate) before committing RAM to a
+model, and they need a clear reason when the file is not a usable GGUF at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from fireside.models.errors import CorruptGGUFError, ModelError, NotGGUFError
+from fireside.models.gguf_header import HeaderError, TensorEntry, read_header
+
+GGUF_MAGIC = b"GGUF"
+# Overhead of llama.cpp's compute buffers and runtime, on top of weights and KV cache.
+_RUNTIME_OVERHEAD_BYTES = 150 * 1024 * 1024
+
+
+@dataclass
+class GGUFInfo:
+    """Facts about a GGUF model file, plus an estimate of the memory it needs to run."""
+
+    path: str
+    file_size: int
+    architecture: str
+    name: str | None
+    parameter_count: int
+    quantization: str
+    context_length: int | None
+    n_layers: int | None
+    embedding_length: int | None
+    n_head: int | None
+    n_head_kv: int | None
+    head_dim: int | None
+    sliding_window: int | None
+    chat_template: str | None
+    bos_token: str | None = None
+    eos_token: str | None = None
+    metadata: dict = field(default_factory=dict, repr=False)
+
+    def kv_cache_bytes(self, n_ctx: int) -> int:
+        """Bytes of an f16 K+V cache holding ``n_ctx`` tokens."""
+        if not (self.n_layers and self.n_head_kv and self.head_dim):
+            return 0
+        return 2 * self.n_layers * n_ctx * self.n_head_kv * self.head_dim * 2
+
+    def memory_estimate(self, n_ctx: int | None = None) -> int:
+        """Bytes needed to run the model with ``n_ctx`` context (weights + KV + buffers)."""
+        ctx = n_ctx or min(self.context_length or 4096, 4096)
+        return self.file_size + self.kv_cache_bytes(ctx) + _RUNTIME_OVERHEAD_BYTES
+
+    @property
+    def parameters_label(self) -> str:
+        n = self.parameter_count
+        if n >= 1e9:
+            return f"{n / 1e9:.1f}B"
+        return f"{n / 1e6:.0f}M"
+
+    def to_dict(self, n_ctx: int | None = None) -> dict:
+        data = asdict(self)
+        data.pop("metadata")
+        data["parameters"] = self.parameters_label
+        data["memory_estimate_bytes"] = self.memory_estimate(n_ctx)
+        data["has_chat_template"] = self.chat_template is not None
+        data.pop("chat_template")
+        return data
+
+
+def _scalar(value) -> int | None:
+    """Some keys are per-layer arrays (e.g. head_count_kv); take the largest entry."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return int(max(value)) if value else None
+    return int(value)
+
+
+def _tensor_bytes(type_id: int, n_elements: int) -> int:
+    from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
+
+    try:
+        block, size = GGML_QUANT_SIZES[GGMLQuantizationType(type_id)]
+    except (ValueError, KeyError):
+        raise CorruptGGUFError(None, f"unknown tensor type {type_id}") from None
+    return n_elements // block * size
+
+
+def _check_file(path: Path) -> int:
+    if not path.exists():
+        raise ModelError(path, "file not found")
+    if path.is_dir():
+        raise ModelError(path, "is a folder, not a GGUF file")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ModelError(path, f"cannot be read ({exc.strerror or exc})") from None
+    size = path.stat().st_size
+    if magic != GGUF_MAGIC:
+        raise NotGGUFError(path, "not a GGUF model file (wrong magic bytes)")
+    return size
+
+
+def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
+    """Read a GGUF's header and tensor table; raise a ``ModelError`` subclass if unusable."""
+    p = Path(path).expanduser()
+    size = _check_file(p)
+    try:
+        header = read_header(p)
+    except (HeaderError, OSError, ValueError) as exc:
+        raise CorruptGGUFError(p, f"truncated or damaged GGUF header ({exc})") from None
+    meta = header.metadata
+    if not header.tensors:
+        raise CorruptGGUFError(p, "GGUF file holds no tensors")
+    try:
+        data_end = header.data_start + max(
+            t.offset + _tensor_bytes(t.type_id, t.n_elements) for t in header.tensors
+        )
+    except CorruptGGUFError as exc:
+        raise CorruptGGUFError(p, exc.cause) from None
+    if data_end > size:
+        raise CorruptGGUFError(
+            p, f"truncated: the tensor data needs {data_end:,} bytes but the file has {size:,}"
+        )
+
+    arch = meta.get("general.architecture") or "unknown"
+    n_embd = _scalar(meta.get(f"{arch}.embedding_length"))
+    n_head = _scalar(meta.get(f"{arch}.attention.head_count"))
+    n_head_kv = _scalar(meta.get(f"{arch}.attention.head_count_kv")) or n_head
+    head_dim = _scalar(meta.get(f"{arch}.attention.key_length"))
+    if head_dim is None and n_embd and n_head:
+        head_dim = n_embd // n_head
+    tokens = meta.get("tokenizer.ggml.tokens")
+
+    def _token(key: str) -> str | None:
+        idx = meta.get(key)
+        if idx is None or not isinstance(tokens, list) or not 0 <= int(idx) < len(tokens):
+            return None
+        return tokens[int(idx)]
+
+    metadata = {k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))}
+
+    return GGUFInfo(
+        path=str(p),
+        file_size=size,
+        architecture=arch,
+        name=meta.get("general.name"),
+        parameter_count=sum(t.n_elements for t in header.tensors),
+        quantization=_quantization(meta, header.tensors),
+        context_length=_scalar(meta.get(f"{arch}.context_length")),
+        n_layers=_scalar(meta.get(f"{arch}.block_count")),
+        embedding_length=n_embd,
+        n_head=n_head,
+        n_head_kv=n_head_kv,
+        head_dim=head_dim,
+        sliding_window=_scalar(meta.get(f"{arch}.attention.sliding_window")),
+        chat_template=meta.get("tokenizer.chat_template"),
+        bos_token=_token("tokenizer.ggml.bos_token_id"),
+        eos_token=_token("tokenizer.ggml.eos_token_id"),
+        metadata=metadata,
+    )
+
+
+def _quantization(meta: dict, tensors: list[TensorEntry]) -> str:
+    """Name the file type (``general.file_type``), else the most common tensor type."""
+    from gguf.constants import GGMLQuantizationType, LlamaFileType
+
+    file_type = meta.get("general.file_type")
+    if file_type is not None:
+        try:
+            return LlamaFileType(int(file_type)).name.removeprefix("MOSTLY_")
+        except ValueError:
+            pass
+    counts: dict[str, int] = {}
+    for t in tensors:
+        try:
+            name = GGMLQuantizationType(t.type_id).name
+        except ValueError:
+            name = f"type{t.type_id}"
+        counts[name] = counts.get(name, 0) + t.n_elements
+    return max(counts, key=counts.get)

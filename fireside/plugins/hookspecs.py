@@ -1,0 +1,59 @@
+"""The hooks a Fireside plugin may implement (pluggy project ``"fireside"``).
+
+A plugin is a module (or object) named by an entry point in the ``fireside.plugins`` group,
+with functions marked ``@hookimpl``. The built-in calculator and weather tools are plugins
+of exactly this kind, so third-party plugins get no less than they do. A hook implementation
+may accept only the arguments it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import pluggy
+
+PROJECT = "fireside"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class RegisterTool(Protocol):
+    """``register(func, *, name=None, description=None, network=False, filesystem=False,
+    timeout_s=10.0)``; ``func`` may also be a ready ``fireside.plugins.tools.Tool``."""
+
+    def __call__(self, func: Callable[..., Any] | Any, **options: Any) -> Any: ...
+
+
+RegisterDocumentLoader = Callable[[Sequence[str], Callable[..., Any]], None]
+"""``register(extensions, loader)``: ``extensions`` like ``[".txt", ".log"]``."""
+
+
+class FiresideSpecs:
+    """Hook specifications; the manager calls each plugin's implementation separately, so one
+    plugin that raises is recorded and skipped instead of breaking the others."""
+
+    @hookspec
+    def register_tools(self, register: RegisterTool) -> None:
+        """Offer tools: call ``register(function, network=..., ...)`` once per tool.
+
+        The tool's name is the function name, its description the docstring (up to
+        ``Args:``), its JSON schema the annotated signature. Declare ``network=True`` or
+        ``filesystem=True`` honestly: those tools run only after the user approves.
+        """
+
+    @hookspec
+    def register_document_loaders(self, register: RegisterDocumentLoader) -> None:
+        """Offer document loaders: ``register([".ext", ...], loader)`` per loader."""
+
+    @hookspec
+    def before_prompt(self, messages: list[dict]) -> str | None:
+        """Called before each reply with a copy of the chat messages.
+
+        Return text to add to the model's context (e.g. today's date), or None.
+        """
+
+    @hookspec
+    def after_reply(self, text: str, conversation_id: int | None) -> None:
+        """Called after each complete reply (logging, statistics). The return value is
+        ignored."""
