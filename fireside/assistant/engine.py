@@ -31,7 +31,6 @@ from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
-from fireside.assistant.tool_protocol import detect_tool_format
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
@@ -172,7 +171,7 @@ class ChatEngine:
             return conv
         return self.history.create_conversation(
             _title_from(text),
-            model=str(backend.path),
+            model=backend.description.id,
             system_prompt=system if system is not None else self.settings.system_prompt,
         )
 
@@ -201,7 +200,7 @@ class ChatEngine:
         tools: TurnTools | None = None,
         slash=None,
     ) -> Iterator[Event]:
-        params = params or self.settings.model_settings(str(backend.path)).sampling
+        params = params or self.settings.model_settings(backend.description.id).sampling
         calls: list[dict] = []
         if slash is not None:
             # The user typed the call: that is the approval. The model gets the result as data.
@@ -210,20 +209,20 @@ class ChatEngine:
             calls.append(_call_record(done.events()))
             context = f"{context}\n\n{done.context}" if context else done.context
         context = self._plugin_context(conv, user, context)
-        load_s = backend.report.load_s if backend.report else 0.0
+        load_s = backend.description.load_s
         try:
-            budget = backend.n_ctx - min(params.max_tokens, backend.n_ctx // 2)
+            budget = backend.description.n_ctx - min(params.max_tokens, backend.description.n_ctx // 2)
             messages, dropped, prompt_tokens = fit_messages(
                 self.build_messages(conv, user, context), backend.count_tokens, budget
             )
         except ModelError as exc:
             self.history.add_message(
-                conv.id, "assistant", "", user.id, status="error", model=str(backend.path)
+                conv.id, "assistant", "", user.id, status="error", model=backend.description.id
             )
             yield TurnError(str(exc), conv.id)
             return
         if dropped:
-            yield ContextTrimmed(dropped, prompt_tokens, backend.n_ctx)
+            yield ContextTrimmed(dropped, prompt_tokens, backend.description.n_ctx)
 
         reply = self.history.add_message(
             conv.id,
@@ -231,7 +230,7 @@ class ChatEngine:
             "",
             user.id,
             status="streaming",
-            model=str(backend.path),
+            model=backend.description.id,
             settings=asdict(params),
         )
         parts: list[str] = []
@@ -242,8 +241,8 @@ class ChatEngine:
             tools is not None
             and slash is None
             and tools.offered_to(
-                detect_tool_format(backend.template.text) != "prompt",
-                backend.info.parameter_count,
+                backend.description.tool_format != "prompt",
+                backend.description.parameter_count or 0,
             )
         )
         try:
@@ -313,7 +312,7 @@ class ChatEngine:
             conversation_id=conv.id,
             message_id=reply.id,
             text=text,
-            model=str(backend.path),
+            model=backend.description.id,
             finish_reason=stats.finish_reason,
             usage=usage,
             timings=timings,
@@ -333,7 +332,7 @@ class ChatEngine:
             approve=tools.approve,
             max_calls=tools.max_calls,
             cancel=cancel,
-            tool_format=detect_tool_format(backend.template.text),
+            tool_format=backend.description.tool_format,
             always_allowed=allowed,
         )
 

@@ -89,7 +89,7 @@ def backend_generate(
         messages: list[dict], grammar: str | None
     ) -> Iterable[TextChunk | GenerationStats]:
         chosen = call_params if grammar and "tool-call" in grammar else params
-        return backend.stream(messages, chosen, cancel, grammar)
+        return backend.stream(messages, chosen, cancel, grammar=grammar)
 
     return generate
 

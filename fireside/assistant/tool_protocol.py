@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fireside.models.chat_templates import detect_tool_format
 from fireside.plugins.tools import Tool
 
 FORMATS = ("prompt", "hermes", "llama3", "mistral")
@@ -37,18 +38,6 @@ class ProposedCall:
 
 class ToolCallParseError(ValueError):
     """The model started a tool call but what it wrote does not parse."""
-
-
-def detect_tool_format(template_text: str | None) -> str:
-    """The call syntax a chat template was trained with; ``prompt`` when it has none."""
-    text = template_text or ""
-    if "<tool_call>" in text:
-        return "hermes"
-    if "<|python_tag|>" in text or "ipython" in text:
-        return "llama3"
-    if "[TOOL_CALLS]" in text:
-        return "mistral"
-    return "prompt"
 
 
 def _signature(tool: Tool) -> dict:

@@ -101,10 +101,9 @@ class ModelSwitcher(QObject):
             self.message.emit("", "")
         self.app.save_settings()
         self.refresh_picker()
-        report = backend.report
-        self.status.set_model(self.app.models.describe(path),
-                              report.device_label if report else "", backend.n_ctx)
-        load_s = f" in {report.load_s:.1f} s" if report else ""
+        info = backend.description
+        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        load_s = f" in {info.load_s:.1f} s" if info.load_s else ""
         self.status.showMessage(f"Loaded {self.app.models.describe(path)}{load_s}", 5000)
 
     def _on_failed(self, path: str, message: str) -> None:
@@ -116,8 +115,9 @@ class ModelSwitcher(QObject):
             self.picker.set_current(self.good_path)
             self.path_changed.emit(self.good_path)
             backend = self.app.models.current
-            if backend is not None and backend.report is not None:
+            if backend is not None:
+                info = backend.description
                 self.status.set_model(self.app.models.describe(self.good_path),
-                                      backend.report.device_label, backend.n_ctx)
+                                      info.device, info.n_ctx)
         else:
             self.status.set_failed(name)

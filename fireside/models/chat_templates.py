@@ -179,3 +179,15 @@ def choose_template(
         eos,
         list(TEMPLATE_STOPS[family]),
     )
+
+
+def detect_tool_format(template_text: str | None) -> str:
+    """The call syntax a chat template was trained with; ``prompt`` when it has none."""
+    text = template_text or ""
+    if "<tool_call>" in text:
+        return "hermes"
+    if "<|python_tag|>" in text or "ipython" in text:
+        return "llama3"
+    if "[TOOL_CALLS]" in text:
+        return "mistral"
+    return "prompt"

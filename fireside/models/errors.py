@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fireside.errors import FiresideError
 
-class ModelError(Exception):
+
+class ModelError(FiresideError):
     """A model could not be inspected, loaded or run."""
 
     def __init__(self, path: str | Path | None, cause: str) -> None:
         self.path = str(path) if path is not None else None
         self.cause = cause
         super().__init__(f"{self.path}: {cause}" if self.path else cause)
+
+    def __reduce__(self):  # picklable across the model worker's pipe
+        return (self.__class__, (self.path, self.cause))
 
 
 class NotGGUFError(ModelError):

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fireside.models.chat_templates import ChatTemplate, choose_template
+from fireside.models.backend import ModelDescription
+from fireside.models.chat_templates import ChatTemplate, choose_template, detect_tool_format
 from fireside.models.errors import ContextOverflowError, ModelError, ModelTooLargeError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
@@ -186,6 +187,21 @@ class LlamaBackend:
             self._llm.close()
             self._llm = None
 
+    @property
+    def description(self) -> ModelDescription:
+        report = self.report
+        return ModelDescription(
+            id=str(self.path),
+            name=self.path.name,
+            backend="llama.cpp",
+            n_ctx=self.n_ctx,
+            device=report.device_label if report else "CPU",
+            architecture=self.info.architecture,
+            parameter_count=self.info.parameter_count,
+            tool_format=detect_tool_format(self.template.text),
+            load_s=report.load_s if report else 0.0,
+        )
+
     # -- prompts ---------------------------------------------------------------------------
     def render(self, messages: list[dict]) -> str:
         return self.template.render(messages, add_generation_prompt=True)
@@ -200,6 +216,9 @@ class LlamaBackend:
 
     def count_tokens(self, messages: list[dict]) -> int:
         return len(self.prompt_tokens(messages))
+
+    def count_text(self, text: str) -> int:
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def prompt_tokens(self, messages: list[dict]) -> list[int]:
         """The exact tokens ``stream`` would evaluate for ``messages`` (memoised once)."""
@@ -220,14 +239,31 @@ class LlamaBackend:
         messages: list[dict],
         params: SamplingParams | None = None,
         cancel: CancelToken | None = None,
+        *,
         grammar: str | None = None,
+        tools: list[dict] | None = None,
     ) -> Iterator[TextChunk | GenerationStats]:
         """Yield ``TextChunk`` per decoded token, then one ``GenerationStats``.
 
         ``grammar`` is GBNF text that constrains the reply (tool calls must parse).
+        ``tools`` is ignored: local models get tools through the prompt.
         """
         with self.lock:
-            yield from self._stream_locked(messages, params or SamplingParams(), cancel, grammar)
+            tokens = self.prompt_tokens(messages)
+            yield from self._stream_locked(tokens, params or SamplingParams(), cancel, grammar)
+
+    def complete(
+        self,
+        prompt: str,
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        grammar: str | None = None,
+    ) -> Iterator[TextChunk | GenerationStats]:
+        """Continue ``prompt`` as plain text, without the chat template."""
+        with self.lock:
+            tokens = self.tokenize_prompt(prompt)
+            yield from self._stream_locked(tokens, params or SamplingParams(), cancel, grammar)
 
     def _prepare_cache(self, tokens: list[int]) -> int:
         """Keep the longest cached prefix of ``tokens``; return how many tokens are reused."""
@@ -242,10 +278,9 @@ class LlamaBackend:
         llm._ctx.kv_cache_clear() if hasattr(llm._ctx, "kv_cache_clear") else None
         return 0
 
-    def _stream_locked(self, messages, params: SamplingParams, cancel, grammar=None):
+    def _stream_locked(self, tokens: list[int], params: SamplingParams, cancel, grammar=None):
         t0 = time.perf_counter()
         llm = self.llama
-        tokens = self.prompt_tokens(messages)
         if len(tokens) >= self.n_ctx:
             raise ContextOverflowError(
                 self.path, f"prompt is {len(tokens)} tokens; the context holds {self.n_ctx}"

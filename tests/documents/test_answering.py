@@ -20,8 +20,8 @@ from fireside.assistant.events import Citations, TextDelta, TurnDone, TurnStarte
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.settings import Settings
 from fireside.models.embedder import HashEmbedder
-from fireside.models.generation import GenerationStats, TextChunk
 from tests.documents.helpers import cli_add, index
+from tests.scripted_backend import ScriptedBackend
 
 EMB = {"hash-384": HashEmbedder(384)}
 INJECTION = (
@@ -32,25 +32,12 @@ INJECTION = (
 )
 
 
-class FakeBackend:
-    def __init__(self, reply: str = "The answer [1].", n_ctx: int = 4096) -> None:
-        self.path = "fake.gguf"
-        self.n_ctx = n_ctx
-        self.report = None
-        self.reply = reply
-        self.calls: list[list[dict]] = []
-
-    def count_tokens(self, messages) -> int:
-        return sum(len(m["content"]) for m in messages) // 4
-
-    def stream(self, messages, params=None, cancel=None, grammar=None):
-        self.calls.append(messages)
-        yield TextChunk(self.reply)
-        yield GenerationStats("stop", 10, 10, 0, 3, 0.01, 0.02)
+def FakeBackend(reply: str = "The answer [1].", n_ctx: int = 4096) -> ScriptedBackend:  # noqa: N802
+    return ScriptedBackend("fake.gguf", [reply], n_ctx=n_ctx)
 
 
 class FakeModels:
-    def __init__(self, backend: FakeBackend) -> None:
+    def __init__(self, backend: ScriptedBackend) -> None:
         self.backend = backend
 
     def get(self, path=None, options=None):
@@ -157,7 +144,7 @@ def test_whole_document_request_reads_in_order(engine, store, data):
 def test_whole_document_map_reduce_when_too_long(engine, store, data):
     index(store, [data / "html" / "basic-defs.en.html"], collection="b")
     engine.backend.n_ctx = 2000  # a small context: the document needs several parts
-    engine.backend.reply = "Notes: Debian is a free OS [2]."
+    engine.backend.tokens = ["Notes: Debian is a free OS [2]."]
     events = run(engine, store, "Give me an overview of the document", collections="b")
     calls = engine.backend.calls
     assert len(calls) >= 3  # at least two map steps and the final answer

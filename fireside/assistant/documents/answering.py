@@ -55,7 +55,6 @@ from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, TextChunk
 from fireside.models.sampling import SamplingParams
 
-CHARS_PER_TOKEN = 3.0  # estimate for backends without a tokenizer (tests)
 PROMPT_RESERVE_TOKENS = 700  # rules text, question, chat template, a little history
 EXCERPT_OVERHEAD_TOKENS = 40  # an excerpt's label and BEGIN/END markers
 
@@ -126,8 +125,8 @@ def ask(
     except (KeyError, ModelError) as exc:
         yield TurnError(str(exc).strip("'\""), conversation_id)
         return
-    params = params or engine.settings.model_settings(str(backend.path)).sampling
-    budget = _budget_tokens(backend.n_ctx, params.max_tokens)
+    params = params or engine.settings.model_settings(backend.description.id).sampling
+    budget = _budget_tokens(backend.description.n_ctx, params.max_tokens)
     cost = _token_counter(backend)
     try:
         hits = search(
@@ -199,12 +198,9 @@ def _budget_tokens(n_ctx: int, max_tokens: int) -> int:
 
 
 def _token_counter(backend) -> Callable[[str], int]:
-    """Exact token counts from the model's tokenizer (CJK or code can take one token per
-    character); a character estimate for backends without one."""
-    tokenize = getattr(backend, "tokenize_prompt", None)
-    if tokenize is None:
-        return lambda text: int(len(text) / CHARS_PER_TOKEN) + 1
-    return lambda text: len(tokenize(text))
+    """Token counts from the model's own tokenizer: CJK or code can take one token per
+    character, so a character estimate would overflow the context."""
+    return backend.count_text
 
 
 def _threshold(cols, embedders: dict[str, Embedder] | None) -> float:
