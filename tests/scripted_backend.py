@@ -44,6 +44,7 @@ class ScriptedBackend:
         self.reply_for = reply_for
         self.calls: list[list[dict]] = []
         self.grammars: list[str | None] = []
+        self.emitted = 0  # tokens yielded so far, over all replies
         self.closed = False
 
     @property
@@ -102,6 +103,7 @@ class ScriptedBackend:
             if self.delay_s:
                 time.sleep(self.delay_s)
             n += 1
+            self.emitted += 1
             yield TextChunk(token)
         elapsed = time.perf_counter() - t0
         yield GenerationStats(finish, 10, 10, 0, n, min(0.001, elapsed), elapsed)

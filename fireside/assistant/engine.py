@@ -29,7 +29,11 @@ from fireside.assistant.events import (
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
-from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
+from fireside.assistant.slash_commands import (
+    SlashCommandError,
+    parse_slash_command,
+    run_slash_command,
+)
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.errors import ModelError
@@ -95,7 +99,7 @@ class ChatEngine:
             backend = self.models.get(model_path)
             conv = self._conversation(conversation_id, text, backend, system)
         except (ModelError, KeyError, SlashCommandError) as exc:
-            yield TurnError(str(exc).strip("'\""), conversation_id)
+            yield TurnError(str(exc), conversation_id)
             return
         if parent_id == AFTER_CURRENT:
             parent_id = conv.current_leaf_id
@@ -121,7 +125,7 @@ class ChatEngine:
             conv = self.history.get_conversation(user.conversation_id)
             slash = self._parse_slash(user.content, tools)
         except (ModelError, KeyError, SlashCommandError) as exc:
-            yield TurnError(str(exc).strip("'\""))
+            yield TurnError(str(exc))
             return
         yield TurnStarted(conv.id, user.id, user.parent_id)
         yield from self._reply(conv, user, backend, params, context, cancel, tools, slash)
@@ -141,7 +145,7 @@ class ChatEngine:
         try:
             old = self.history.get_message(message_id)
         except KeyError as exc:
-            yield TurnError(str(exc).strip("'\""))
+            yield TurnError(str(exc))
             return
         yield from self.send(
             new_text,

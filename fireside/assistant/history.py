@@ -22,10 +22,8 @@ import sqlite_utils
 from fireside.assistant.conversation import Conversation, Message, SearchHit
 from fireside.assistant.migrations import apply_migrations
 from fireside.assistant.per_thread_db import PerThreadDatabase
-
-
-class HistoryError(Exception):
-    """The history database cannot be used; the message names the file and cause."""
+from fireside.assistant.store_errors import store_error
+from fireside.errors import NotFoundError
 
 
 def _now() -> str:
@@ -78,10 +76,7 @@ class HistoryStore:
             db = sqlite_utils.Database(conn)
             apply_migrations(db)
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(
-                f"{self.path}: the chat history database is damaged ({exc}); it was left "
-                "untouched — move it aside to start a new history, or restore a backup"
-            ) from None
+            raise store_error(self.path, "chat history database", exc) from None
         return db
 
     def close(self) -> None:
@@ -118,7 +113,7 @@ class HistoryStore:
         try:
             row = self.db["conversations"].get(conversation_id)
         except sqlite_utils.db.NotFoundError:
-            raise KeyError(f"no conversation {conversation_id}") from None
+            raise NotFoundError(f"no conversation {conversation_id}") from None
         return _row_to_conversation(row)
 
     def list_conversations(self, query: str | None = None, limit: int = 500) -> list[Conversation]:
@@ -208,7 +203,7 @@ class HistoryStore:
         try:
             return _row_to_message(self.db["messages"].get(message_id))
         except sqlite_utils.db.NotFoundError:
-            raise KeyError(f"no message {message_id}") from None
+            raise NotFoundError(f"no message {message_id}") from None
 
     def thread(self, conversation_id: int, leaf_id: int | None = None) -> list[Message]:
         """The visible messages: root to the current leaf (or ``leaf_id``)."""

@@ -8,12 +8,15 @@ decides where files go.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fireside.models.sampling import SamplingParams
+
+log = logging.getLogger(__name__)
 
 HOME_ENV = "FIRESIDE_HOME"
 APP_NAME = "Fireside"
@@ -24,23 +27,25 @@ class Paths:
     data_dir: Path
     config_dir: Path
     cache_dir: Path
+    log_dir: Path
 
     @classmethod
     def from_env(cls) -> Paths:
         home = os.environ.get(HOME_ENV)
         if home:
             root = Path(home).expanduser()
-            return cls(root / "data", root / "config", root / "cache")
+            return cls(root / "data", root / "config", root / "cache", root / "logs")
         import platformdirs
 
         return cls(
             Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
         )
 
     def ensure(self) -> Paths:
-        for d in (self.data_dir, self.config_dir, self.cache_dir):
+        for d in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
             d.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -94,7 +99,6 @@ class Settings:
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
 
     def model_settings(self, path: str | None) -> ModelSettings:
         return ModelSettings.from_dict(self.per_model.get(path or "", None))
@@ -115,6 +119,7 @@ class Settings:
             # A damaged settings file must not stop the app; keep it for the user to inspect.
             broken = paths.settings_file.with_suffix(".json.broken")
             paths.settings_file.replace(broken)
+            log.warning("settings file %s was unreadable; kept as %s", paths.settings_file, broken)
             return cls()
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)

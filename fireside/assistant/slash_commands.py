@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from fireside.assistant.events import ToolCall, ToolResult
+from fireside.errors import ToolError
 from fireside.plugins.registry import ToolRegistry, UnknownToolError
 from fireside.plugins.tools import Tool, ToolOutcome, run_tool
 
@@ -27,7 +28,7 @@ ALIASES: dict[str, tuple[str, str]] = {
 _COMMAND = re.compile(r"^/([A-Za-z_][A-Za-z0-9_-]*)(?:\s+(.*))?$", re.S)
 
 
-class SlashCommandError(ValueError):
+class SlashCommandError(ToolError, ValueError):
     """A slash command that cannot be run as typed; the message says how to fix it."""
 
 

@@ -11,6 +11,7 @@ handed over, so the reply is complete when ``finished`` fires.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fireside.assistant.events import Event, TextDelta, TurnDone, TurnError, TurnStarted
 from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.generation import CancelToken
+
+log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 33  # ~30 frames a second
 MAX_CHARS_PER_FRAME = 4000  # ~1,000 tokens a frame: far above any model's speed
@@ -53,6 +56,7 @@ def _pump(factory: TurnFactory, cancel: CancelToken, buffer: TextBuffer) -> Iter
             else:
                 yield event
     except Exception as exc:  # never let a worker die silently
+        log.exception("unexpected error while generating")
         yield TurnError(f"unexpected error while generating: {exc}")
 
 

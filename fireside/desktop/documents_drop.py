@@ -9,11 +9,14 @@ is not available yet. Nothing is ever dropped silently.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from fireside.desktop.workers import Worker, wait_until_idle
+
+log = logging.getLogger(__name__)
 
 FALLBACK_COLLECTION = "default"
 NOT_AVAILABLE = ("Document chat is not available yet in this build: {names} {verb} not "
@@ -53,6 +56,7 @@ def _index(db_path: Path, paths: list[Path], report, running: list) -> tuple[str
         finally:
             documents.close()
     except Exception as exc:  # the worker swallows RuntimeErrors: report every failure
+        log.warning("indexing dropped files failed", exc_info=True)
         raise IndexingFailed(str(exc) or type(exc).__name__) from None
     problems = [f"{Path(f.path).name}: {f.message}" for f in result.problems]
     summary = (f"Indexed {len(result.indexed)} of {len(result.files)} file(s) into the "

@@ -8,6 +8,7 @@ job ends, so what the user sees is what chat will search. A file the store never
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,6 +34,8 @@ from PySide6.QtWidgets import (
 from fireside.assistant.documents.jobs import DEFAULT_COLLECTION, IndexJob, JobResult, Progress
 from fireside.assistant.documents.store import DocumentInfo, DocumentStore
 from fireside.assistant.documents.types import FileResult
+
+log = logging.getLogger(__name__)
 
 StoreSource = DocumentStore | Callable[[], DocumentStore]
 FAILED_COLOR = QColor("#c62828")
@@ -264,6 +267,7 @@ class DocumentsPanel(QWidget):
             try:
                 outcome: JobResult | BaseException = job.run()
             except BaseException as exc:  # noqa: BLE001 - shown to the user, never lost
+                log.warning("indexing job failed", exc_info=True)
                 outcome = exc
             sig.finished.emit(outcome)
 

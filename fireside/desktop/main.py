@@ -7,20 +7,46 @@ llama.cpp, reading the weights and everything else happen on a worker thread.
 
 from __future__ import annotations
 
+import logging
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fireside.assistant.app import App, build_app
+from fireside.assistant.logs import setup_logging
+from fireside.assistant.settings import Paths
 from fireside.desktop.main_window import MainWindow
 from fireside.desktop.workers import ensure_pool_threads
+from fireside.errors import FiresideError
+
+log = logging.getLogger(__name__)
 
 
 def create_window(app: App) -> MainWindow:
     """The window over an already built ``App`` (tests build their own)."""
     ensure_pool_threads()
     return MainWindow(app)
+
+
+def install_error_hook(window: MainWindow, log_file) -> None:
+    """Unexpected errors in Qt callbacks: logged with the traceback, shown as one line.
+
+    Without this, PySide prints the traceback on stderr (which a desktop user never sees)
+    and the window silently carries on in whatever state the error left it.
+    """
+
+    def hook(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("unexpected error in the window", exc_info=(kind, exc, tb))
+        text = QCoreApplication.translate(
+            "MainWindow", "Something went wrong: {error}. Details are in the log: {path}"
+        ).format(error=f"{kind.__name__}: {exc}", path=log_file)
+        window.panel.error_notice.show_message(text, "error")
+
+    sys.excepthook = hook
 
 
 def run(argv: list[str]) -> int:
@@ -30,14 +56,19 @@ def run(argv: list[str]) -> int:
     qt_app.setApplicationName("Fireside")
     qt_app.setApplicationDisplayName("Fireside")
     qt_app.setDesktopFileName("fireside")
+    log_file = setup_logging(Paths.from_env().log_dir)
     try:
         app = build_app()
     except Exception as exc:  # a damaged history database, an unwritable data folder
-        QMessageBox.critical(None, "Fireside cannot start", str(exc))
+        if not isinstance(exc, FiresideError):
+            log.exception("the app could not start")
+        QMessageBox.critical(
+            None, QCoreApplication.translate("MainWindow", "Fireside cannot start"), str(exc))
         print(f"fireside: error: {exc}", file=sys.stderr)
         return 2
     try:
         window = create_window(app)
+        install_error_hook(window, log_file)
         window.show()
         QTimer.singleShot(0, window, window.start)
         return qt_app.exec()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About Fireside", self.about)
+        self._action(help_menu, self.tr("Open log folder"), self.open_log_folder)
 
     def _wire(self) -> None:
         p, s = self.panel, self.sidebar
@@ -223,6 +224,12 @@ class MainWindow(QMainWindow):
         self.colors = resolve_theme(self.app.settings.theme)
         apply_theme(QApplication.instance(), self.colors)
         self.panel.set_colors(self.colors)
+
+    def open_log_folder(self) -> None:
+        """Where unexpected errors are written with their details, for a bug report."""
+        folder = self.app.paths.log_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def about(self) -> None:
         QMessageBox.about(self, "About Fireside", "Fireside — an offline chat assistant for "

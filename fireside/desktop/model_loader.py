@@ -8,6 +8,7 @@ of weights is read.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from fireside.models.errors import ModelError, ModelTooLargeError
 from fireside.models.gguf_info import GGUFInfo
 from fireside.models.hardware import available_memory
 from fireside.models.llama_backend import DEFAULT_CTX
+
+log = logging.getLogger(__name__)
 
 
 def gib(n: int) -> str:
@@ -70,6 +73,7 @@ def _load(manager: ModelManager, path: str) -> Iterator[Inspection]:
     except ModelError:
         raise
     except Exception as exc:  # the worker must report every failure, whatever its type
+        log.exception("loading %s failed", path)
         raise ModelError(path, f"could not load the model ({type(exc).__name__}: {exc})") \
             from None
 

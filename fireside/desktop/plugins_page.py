@@ -69,6 +69,10 @@ class PluginsPage(QWidget):
         tools: dict[str, list[Tool]] = {}
         for tool in self.manager.tools():
             tools.setdefault(tool.plugin, []).append(tool)
+        hook_errors: dict[str, list[str]] = {}
+        for name, error in self.manager.hook_failures[-50:]:  # the latest, not a flood
+            if error not in hook_errors.setdefault(name, []):
+                hook_errors[name].append(error)
         self.tree.blockSignals(True)
         self.tree.clear()
         known = set()
@@ -86,7 +90,11 @@ class PluginsPage(QWidget):
                 child.setToolTip(0, tool.description)
                 item.addChild(child)
             if info.error:
-                self._add_error(item, info.error)
+                self._add_error(item, self.tr("Failed to load: {error}").format(error=info.error),
+                                info.error)
+            for error in hook_errors.get(info.name, []):
+                self._add_error(item, self.tr("A hook failed: {error}").format(error=error),
+                                error)
             self.tree.addTopLevelItem(item)
         # failures with no plugin entry (e.g. a duplicate or unknown name) are shown too
         for name, error in self.manager.failures:
@@ -94,14 +102,15 @@ class PluginsPage(QWidget):
                 known.add(name)
                 item = QTreeWidgetItem([name])
                 item.setData(0, ROLE_PLUGIN, name)
-                self._add_error(item, error)
+                self._add_error(item, self.tr("Failed to load: {error}").format(error=error),
+                                error)
                 self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.blockSignals(False)
 
     @staticmethod
-    def _add_error(item: QTreeWidgetItem, error: str) -> None:
-        child = QTreeWidgetItem([f"Failed to load: {error}"])
+    def _add_error(item: QTreeWidgetItem, text: str, error: str) -> None:
+        child = QTreeWidgetItem([text])
         child.setForeground(0, ERROR_COLOR)
         child.setToolTip(0, error)
         item.setForeground(0, ERROR_COLOR)

@@ -12,6 +12,7 @@ one still running; only the latest result is shown.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from fireside.desktop.notice import Notice
 from fireside.desktop.numbered_text import NumberedText
 from fireside.desktop.page_view import PageView
 from fireside.desktop.workers import Worker
+
+log = logging.getLogger(__name__)
 
 HIGHLIGHT_PAD = 2.0  # logical pixels around the glyph boxes PDFium reports
 PAGE_MARGIN = 16
@@ -100,6 +103,7 @@ def load_source(token: int, citation: dict, page: int | None, fit_width: int, dp
         require_file(path)
         return Loaded(token)
     except Exception as exc:  # shown to the user in words, never lost in the thread
+        log.info("source preview failed", exc_info=True)
         return Loaded(token, error=exc)
 
 

@@ -11,10 +11,13 @@ Why not superqt's ``thread_worker``: importing ``superqt`` imports all of its wi
 from __future__ import annotations
 
 import inspect
+import logging
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
 
 MIN_POOL_THREADS = 4
 
@@ -55,6 +58,7 @@ class Worker(QRunnable):
                     self.yielded.emit(item)
             self.returned.emit(result)
         except Exception as exc:  # reported, never lost in a thread
+            log.warning("background task failed", exc_info=True)
             self.errored.emit(exc)
         finally:
             self.finished.emit()

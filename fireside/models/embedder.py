@@ -21,6 +21,8 @@ from typing import Protocol
 
 import numpy as np
 
+from fireside.errors import FiresideError
+
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 HASH_MODEL_PREFIX = "hash-"
 _ALIASES = {
@@ -30,7 +32,7 @@ _ALIASES = {
 }
 
 
-class EmbedderError(RuntimeError):
+class EmbedderError(FiresideError):
     """The embedding model cannot be found or loaded (message is one line for the user)."""
 
 

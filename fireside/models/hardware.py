@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import psutil
+
+log = logging.getLogger(__name__)
 
 
 def gpu_offload_supported() -> bool:
@@ -12,6 +16,7 @@ def gpu_offload_supported() -> bool:
 
         return bool(llama_cpp.llama_supports_gpu_offload())
     except Exception:
+        log.debug("GPU offload support could not be queried", exc_info=True)
         return False
 
 

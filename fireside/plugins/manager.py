@@ -9,6 +9,7 @@ that fails to import, has a bad hook, or raises while registering is recorded as
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -19,6 +20,8 @@ import pluggy
 from fireside.plugins.hookspecs import PROJECT, FiresideSpecs
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import DEFAULT_TIMEOUT_S, Tool
+
+log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "fireside.plugins"
 
@@ -78,12 +81,14 @@ class PluginManager:
             self._check_hooks(plugin)
             self._pm.register(plugin, name=name)
         except Exception as exc:  # noqa: BLE001 - any plugin bug is reported, not raised
+            log.warning("plugin %s failed to load", name, exc_info=True)
             info.error = _error_text(exc)
             self.failures.append((name, info.error))
             return
         try:
             tools = self._collect_tools(name)
         except Exception as exc:  # noqa: BLE001
+            log.warning("plugin %s: register_tools failed", name, exc_info=True)
             self._pm.unregister(name=name)
             info.error = f"register_tools failed: {_error_text(exc)}"
             self.failures.append((name, info.error))
@@ -184,5 +189,7 @@ class PluginManager:
         try:
             return impl.function(*[kwargs[a] for a in impl.argnames])
         except Exception as exc:  # noqa: BLE001
+            log.warning("plugin %s: hook %s failed", impl.plugin_name, impl.function.__name__,
+                        exc_info=True)
             self.hook_failures.append((impl.plugin_name, _error_text(exc)))
             return None

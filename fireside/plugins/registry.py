@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from fireside.errors import NotFoundError, ToolError
 from fireside.plugins.tools import Tool, ToolOutcome, run_tool
 
 
-class UnknownToolError(KeyError):
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown tool"
+class UnknownToolError(NotFoundError, ToolError):
+    """No tool of that name is enabled."""
 
 
 class ToolRegistry:

@@ -10,6 +10,7 @@ refuses such work before starting it).
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -17,14 +18,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fireside import errors
 from fireside.plugins.schema import ToolArgumentError, function_schema, summary, validate_arguments
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
 MAX_OUTPUT_CHARS = 4000
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 
 
-class ToolError(Exception):
+class ToolError(errors.ToolError):
     """Raised by a tool for an expected failure; its message is shown as is (no class name)."""
 
 
@@ -132,6 +136,8 @@ def run_tool(
         try:
             box["value"] = tool.func(**kwargs)
         except BaseException as exc:  # noqa: BLE001 - a tool must never take the caller down
+            if not isinstance(exc, ToolError):
+                log.warning("tool %s raised", tool.name, exc_info=True)
             box["error"] = exc
 
     thread = threading.Thread(target=work, name=f"tool-{tool.name}", daemon=True)

@@ -5,7 +5,8 @@ import sqlite3
 
 import pytest
 
-from fireside.assistant.history import HistoryError, HistoryStore
+from fireside.assistant.history import HistoryStore
+from fireside.errors import StoreDamagedError
 
 
 @pytest.fixture
@@ -139,7 +140,7 @@ def test_damaged_database_is_reported_and_left_untouched(tmp_path):
     path = tmp_path / "history.db"
     path.write_bytes(b"this was a database once" * 200)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    with pytest.raises(HistoryError, match="damaged") as err:
+    with pytest.raises(StoreDamagedError, match="damaged") as err:
         HistoryStore(path)
     assert str(path) in str(err.value)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -12,10 +12,10 @@ from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_t
 from fireside.assistant.tool_protocol import (
     FORMATS,
     ToolCallParseError,
-    detect_tool_format,
     parse_tool_calls,
     tools_system_prompt,
 )
+from fireside.models.chat_templates import detect_tool_format
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.sampling import SamplingParams
 from fireside.plugins.builtin.calculator import calculator

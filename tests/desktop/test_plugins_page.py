@@ -73,3 +73,28 @@ def test_a_plugin_that_failed_to_load_shows_its_error(qtbot, fireside_home):
         assert {"calculator", "weather"} <= {p.name for p in app.plugins.plugins()}
     finally:
         app.close()
+
+
+def test_a_failing_hook_is_shown_under_its_plugin_and_logged(qtbot, fireside_home):
+    from fireside.assistant.logs import setup_logging
+    from fireside.plugins.hookspecs import hookimpl
+
+    class Flaky:
+        @hookimpl
+        def before_prompt(self):
+            raise RuntimeError("the clock plugin lost its clock")
+
+    app = build_app()
+    log_file = setup_logging(app.paths.log_dir)
+    try:
+        app.plugins.add_plugin("flaky", Flaky())
+        app.plugins.before_prompt([{"role": "user", "content": "hi"}])
+        app.plugins.before_prompt([{"role": "user", "content": "again"}])
+        page, _ = make_page(qtbot, app)
+        lines = page.lines("flaky")
+        assert lines == ["A hook failed: RuntimeError: the clock plugin lost its clock"]
+        assert page.item("flaky").child(0).foreground(0).color() == ERROR_COLOR
+        logged = log_file.read_text(encoding="utf-8")
+        assert "Traceback" in logged and "the clock plugin lost its clock" in logged
+    finally:
+        app.close()

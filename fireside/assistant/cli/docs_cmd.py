@@ -173,7 +173,7 @@ def run_reindex(args) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
-        return fail(str(exc).strip("'\""))
+        return fail(str(exc))
     if args.embedding_model and _canonical(args.embedding_model) != col.model:
         from fireside.assistant.documents.reembed import reembed
 
@@ -224,7 +224,7 @@ def run_list(args) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
-        return fail(str(exc).strip("'\""))
+        return fail(str(exc))
     docs = store.documents(col.id)
     if args.json:
         print_json([d.__dict__ for d in docs])
@@ -244,7 +244,7 @@ def run_remove(args) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
-        return fail(str(exc).strip("'\""))
+        return fail(str(exc))
     if args.all:
         store.delete_collection(col.name)
         print(f"deleted collection {col.name!r}", file=sys.stderr)

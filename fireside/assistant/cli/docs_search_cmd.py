@@ -49,7 +49,7 @@ def run_search(args) -> int:
     try:
         cols = resolve_collections(store, args.collection)
     except KeyError as exc:
-        return fail(str(exc).strip("'\""))
+        return fail(str(exc))
     if bool(args.query) == bool(args.queries):
         return fail("give either a query or --queries FILE.jsonl")
     try:

@@ -48,7 +48,7 @@ def _with_store(fn):
         try:
             return fn(store, args)
         except KeyError as exc:
-            return fail(str(exc).strip("'\""))
+            return fail(str(exc))
         finally:
             store.close()
 

@@ -1,15 +1,25 @@
 """The ``fireside`` command: subcommands for chat, history, models, tools and documents.
 
-Plain ``fireside`` opens the desktop app (see ``fireside.desktop.launcher``). Each subcommand lives in its own module exposing
-``register(subparsers)``; a handler returns the exit code. Errors that users can cause
-(a bad file, a bad argument) are printed as one line, never as a traceback.
+Plain ``fireside`` opens the desktop app (see ``fireside.desktop.launcher``). Each
+subcommand lives in its own module exposing ``register(subparsers)``; a handler returns the
+exit code. This is the command line's one error boundary: a ``FiresideError`` (a bad file, an
+unknown id, a damaged or busy database, a model that failed) is printed as one line with exit
+code 2; anything else is a bug, logged with its traceback and reported as one line pointing at
+the log, with exit code 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+
+from fireside.assistant.logs import setup_logging
+from fireside.assistant.settings import Paths
+from fireside.errors import FiresideError
+
+log = logging.getLogger(__name__)
 
 SUBCOMMAND_MODULES = [
     "fireside.assistant.cli.chat_cmd",
@@ -27,15 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fireside: an offline chat assistant over local GGUF models. "
         "Run with no arguments to open the desktop app.",
     )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also print the log on stderr"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -46,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    log_file = setup_logging(Paths.from_env().log_dir, verbose=args.verbose)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -53,6 +61,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except FiresideError as exc:
+        log.info("%s failed: %s", args.command, exc)
+        print(f"fireside: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the boundary: a bug must not print a traceback
+        log.exception("unexpected error in 'fireside %s'", args.command)
+        print(
+            f"fireside: error: unexpected {type(exc).__name__}: {exc} (details in {log_file})",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

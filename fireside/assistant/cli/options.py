@@ -8,13 +8,38 @@ from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
 
 
+def _number(kind, low: float, high: float | None = None, what: str = ""):
+    """An argparse type that rejects values out of range with a one-line reason."""
+
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value!r}") from None
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return number
+
+    return parse
+
+
+positive_int = _number(int, 1, what="a whole number of at least 1")
+non_negative_int = _number(int, 0, what="a whole number of at least 0")
+non_negative_float = _number(float, 0.0, what="a number of at least 0")
+unit_float = _number(float, 0.0, 1.0, what="a number from 0 to 1")
+positive_float = _number(float, 1e-6, what="a number above 0")
+
+
 def gpu_layers(value: str) -> int | str:
     if value == "auto":
         return value
     try:
-        return int(value)
+        layers = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError("expected 'auto' or a number of layers") from None
+    if layers < -1:
+        raise argparse.ArgumentTypeError("expected 'auto', -1 (all) or a number of layers")
+    return layers
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -25,8 +50,8 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="GGUF file (default: your chosen model, else the bundled SmolLM2 demo model)",
     )
-    g.add_argument("--ctx-size", type=int, metavar="N", help="context window in tokens")
-    g.add_argument("--threads", type=int, metavar="N", help="CPU threads")
+    g.add_argument("--ctx-size", type=positive_int, metavar="N", help="context window in tokens")
+    g.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads")
     g.add_argument(
         "--gpu-layers",
         type=gpu_layers,
@@ -42,11 +67,11 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 
 def add_sampling_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("sampling")
-    g.add_argument("--temperature", "-t", type=float)
-    g.add_argument("--top-p", type=float)
-    g.add_argument("--top-k", type=int)
-    g.add_argument("--repeat-penalty", type=float)
-    g.add_argument("--max-tokens", "-n", type=int)
+    g.add_argument("--temperature", "-t", type=non_negative_float)
+    g.add_argument("--top-p", type=unit_float)
+    g.add_argument("--top-k", type=non_negative_int)
+    g.add_argument("--repeat-penalty", type=positive_float)
+    g.add_argument("--max-tokens", "-n", type=positive_int)
     g.add_argument("--seed", type=int)
     g.add_argument("--stop", action="append", metavar="TEXT", help="stop string (repeatable)")
 

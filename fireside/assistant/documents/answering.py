@@ -123,7 +123,7 @@ def ask(
         cols = resolve_collections(store, collections)
         backend = engine.models.get(model_path)
     except (KeyError, ModelError) as exc:
-        yield TurnError(str(exc).strip("'\""), conversation_id)
+        yield TurnError(str(exc), conversation_id)
         return
     params = params or engine.settings.model_settings(backend.description.id).sampling
     budget = _budget_tokens(backend.description.n_ctx, params.max_tokens)

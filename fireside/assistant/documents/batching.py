@@ -9,6 +9,7 @@ its last chunk is in, so the resume guarantees of ``indexer.py`` hold per docume
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from fireside.assistant.documents.store import now
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from fireside.assistant.documents.indexer import Indexer
@@ -63,6 +66,7 @@ class EmbedBatch:
                 self.fail(work, exc)
                 return
             except Exception as exc:  # a loader bug must not end the batch
+                log.warning("loading %s failed unexpectedly", work.path, exc_info=True)
                 self._drop(work)
                 self.fail(
                     work, LoadError("error", f"unexpected error: {type(exc).__name__}: {exc}")

@@ -20,6 +20,7 @@ from fireside.assistant.documents.fusion import convex, reciprocal_rank
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.vector_index import CACHE, VectorMatrix
+from fireside.errors import NotFoundError
 from fireside.models.embedder import Embedder, get_embedder
 
 
@@ -49,7 +50,7 @@ def resolve_collections(
     by_name = {c.name: c for c in everything}
     missing = [n for n in wanted if n not in by_name]
     if missing:
-        raise KeyError(f"no collection named {missing[0]!r}")
+        raise NotFoundError(f"no collection named {missing[0]!r}")
     return [by_name[n] for n in wanted]
 
 

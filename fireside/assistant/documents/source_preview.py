@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from fireside.assistant.documents.loaders.text_loader import iter_lines
 from fireside.assistant.documents.types import LoadError
+from fireside.errors import FiresideError
 
 DEFAULT_SCALE = 1.5  # pixels per PDF point: readable on a 96 dpi screen
 MAX_PIXELS = 40_000_000  # a poster-sized page is rendered smaller rather than exhausting memory
@@ -43,7 +44,7 @@ _PDFIUM = threading.Lock()
 _IGNORED = frozenset("-\u00ad\u2010\u2011\ufffe\ufeff\x02")
 
 
-class SourceError(Exception):
+class SourceError(FiresideError):
     """The cited place cannot be shown; ``message`` says why in words for the user.
 
     ``kind`` is a stable code: missing, encrypted, corrupt, page, changed, unreadable.

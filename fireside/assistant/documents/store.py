@@ -26,11 +26,9 @@ import sqlite_utils
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.per_thread_db import PerThreadDatabase
+from fireside.assistant.store_errors import store_error
+from fireside.errors import NotFoundError
 from fireside.models.embedder import canonical_model_name
-
-
-class StoreError(Exception):
-    """The documents database cannot be used; the message names the file and cause."""
 
 
 def now() -> str:
@@ -114,9 +112,7 @@ class DocumentStore:
             db = sqlite_utils.Database(conn)
             apply_migrations(db)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path}: the documents database cannot be used ({exc})"
-            ) from None
+            raise store_error(self.path, "documents database", exc) from None
         return db
 
     def close(self) -> None:
@@ -140,7 +136,7 @@ class DocumentStore:
         row = self.conn.execute("SELECT id FROM collections WHERE name = ?", [name]).fetchone()
         if row is None:
             if not create:
-                raise KeyError(f"no collection named {name!r}")
+                raise NotFoundError(f"no collection named {name!r}")
             with self.transaction() as conn:
                 conn.execute(
                     "INSERT OR IGNORE INTO collections (name, model, created_at) VALUES (?, ?, ?)",
@@ -204,7 +200,7 @@ class DocumentStore:
     def document(self, document_id: int) -> DocumentInfo:
         rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
         if not rows:
-            raise KeyError(f"no document {document_id}")
+            raise NotFoundError(f"no document {document_id}")
         return _doc(rows[0])
 
     def documents_at(self, collection_id: int, path: str) -> list[DocumentInfo]:

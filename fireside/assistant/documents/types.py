@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from fireside.errors import FiresideError
+
 
 @dataclass
 class Block:
@@ -46,7 +48,7 @@ class Chunk:
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 
-class LoadError(Exception):
+class LoadError(FiresideError):
     """A file that cannot be indexed; ``kind`` is a stable code, the message says why.
 
     Kinds: encrypted, scanned, corrupt, empty, too_large, misnamed, unsupported, unreadable.
