@@ -90,6 +90,7 @@ class Settings:
     system_prompt: str = "You are a helpful assistant."
     n_threads: int | None = None
     theme: str = "system"  # "light", "dark", "system"
+    ui_language: str = "system"  # the window's language: "en", "zh_CN", "zh_TW", "system"
     per_model: dict[str, dict] = field(default_factory=dict)
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them

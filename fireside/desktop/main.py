@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fireside.assistant.app import App, build_app
+from fireside.desktop.i18n.translators import SYSTEM, install_translators
 from fireside.desktop.main_window import MainWindow
 from fireside.desktop.workers import ensure_pool_threads
 
@@ -31,10 +32,15 @@ def run(argv: list[str]) -> int:
     qt_app.setApplicationDisplayName("Fireside")
     qt_app.setDesktopFileName("fireside")
     try:
-        app = build_app()
+        app, failure = build_app(), None
     except Exception as exc:  # a damaged history database, an unwritable data folder
-        QMessageBox.critical(None, "Fireside cannot start", str(exc))
-        print(f"fireside: error: {exc}", file=sys.stderr)
+        app, failure = None, exc
+    # the one place the language is chosen: before any widget, the error box included
+    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    if app is None:
+        QMessageBox.critical(None, QCoreApplication.translate("Startup", "Fireside cannot start"),
+                             str(failure))
+        print(f"fireside: error: {failure}", file=sys.stderr)
         return 2
     try:
         window = create_window(app)
