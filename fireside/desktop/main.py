@@ -24,6 +24,22 @@ def create_window(app: App) -> MainWindow:
     return MainWindow(app)
 
 
+def open_app(qt_app: QCoreApplication) -> tuple[App | None, Exception | None]:
+    """Build the core, then install the translators its settings ask for.
+
+    The one place the language is chosen, before any widget exists: the settings say
+    English, Chinese or "follow the system". When the core cannot be built (a damaged
+    history database, an unwritable data folder) the system locale decides, so even that
+    error box is in the user's language.
+    """
+    try:
+        app, failure = build_app(), None
+    except Exception as exc:  # reported by the caller, in words
+        app, failure = None, exc
+    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    return app, failure
+
+
 def run(argv: list[str]) -> int:
     """Open the window and run until it is closed; returns the exit code."""
     qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fireside",
@@ -31,12 +47,7 @@ def run(argv: list[str]) -> int:
     qt_app.setApplicationName("Fireside")
     qt_app.setApplicationDisplayName("Fireside")
     qt_app.setDesktopFileName("fireside")
-    try:
-        app, failure = build_app(), None
-    except Exception as exc:  # a damaged history database, an unwritable data folder
-        app, failure = None, exc
-    # the one place the language is chosen: before any widget, the error box included
-    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    app, failure = open_app(qt_app)
     if app is None:
         QMessageBox.critical(None, QCoreApplication.translate("Startup", "Fireside cannot start"),
                              str(failure))
