@@ -63,6 +63,7 @@ class Installed:
     def remove(self) -> None:
         for translator in self.translators:
             QCoreApplication.removeTranslator(translator)
+            translator.deleteLater()
         self.translators.clear()
         if self.previous_locale is not None:
             QLocale.setDefault(self.previous_locale)
