@@ -86,11 +86,13 @@ def running_app(theme: str, language_env: dict | None = None):
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    app_env = dict(env)  # xdotool keeps this machine's locale: it may lack the app's
     if language_env:
         for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-            env.pop(name, None)
-        env.update(language_env)
-    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT, env=env)
+            app_env.pop(name, None)
+        app_env.update(language_env)
+    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT,
+                           env=app_env)
     try:
         window = _x(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
                     env).split()[0]
@@ -98,8 +100,12 @@ def running_app(theme: str, language_env: dict | None = None):
         _x(["xdotool", "windowfocus", "--sync", window], env)
         time.sleep(0.5)
         yield env, window, paths
+        _x(["xdotool", "windowfocus", "--sync", window], env)
         _x(["xdotool", "key", "--window", window, "ctrl+q"], env)
-        app.wait(30)
+        try:
+            app.wait(30)
+        except subprocess.TimeoutExpired:
+            print("the window did not close on Ctrl+Q; stopped it", file=sys.stderr)
     finally:
         if app.poll() is None:
             app.kill()
