@@ -98,7 +98,7 @@ def running_app(theme: str, language_env: dict | None = None):
                     env).split()[0]
         _x(["xdotool", "windowmove", window, "0", "0"], env)
         _x(["xdotool", "windowfocus", "--sync", window], env)
-        time.sleep(0.5)
+        time.sleep(1.0)  # until the message box has the focus the window gives it
         yield env, window, paths
         _x(["xdotool", "windowfocus", "--sync", window], env)
         _x(["xdotool", "key", "--window", window, "ctrl+q"], env)
