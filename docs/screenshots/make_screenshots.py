@@ -1,10 +1,17 @@
 """Take the README screenshots from the real window on a virtual X display.
 
-For each theme: a fresh FIRESIDE_HOME, the real program (``python -m desktop.launcher``),
-a question typed with ``xdotool``, the bundled model's reply (greedy, so the same each
-time), then ``import -window`` of the Fireside window. Needs xvfb, xdotool, imagemagick.
+For each theme: a fresh FIRESIDE_HOME, the real program (``python -m
+fireside.desktop.launcher``), a question typed with ``xdotool``, the bundled model's reply
+(greedy, so the same each time), then ``import -window`` of the Fireside window.
 
-    .venv/bin/python docs/screenshots/make_screenshots.py
+In Chinese the program runs with ``LANG=zh_CN.UTF-8`` or ``zh_TW.UTF-8`` (the system locale
+chooses the language, as it does for a user): the main window after a reply, then each
+dialog the keyboard reaches (settings, documents, plugins, open a model, about, delete a
+chat), shot over the whole 1280x800 screen so clipped or overlapping text shows. Needs xvfb,
+xdotool, imagemagick and a CJK font (Debian: fonts-wqy-microhei).
+
+    python docs/screenshots/make_screenshots.py                # everything
+    python docs/screenshots/make_screenshots.py zh_CN zh_TW    # only these
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,6 +33,20 @@ QUESTIONS = [
     "Show me a Python function that reverses a string, in a code block, then list two ways "
     "to test it.",
     "Now give me three tips for writing Python, as a bulleted list with **bold** keywords.",
+]
+CHINESE_QUESTIONS = {
+    "zh_CN": ["用 Python 写一个反转字符串的函数，放在代码块里。"],
+    "zh_TW": ["用 Python 寫一個反轉字串的函式，放在程式碼區塊裡。"],
+}
+# (file name, keys that open it, keys that close it); shot while it is open
+DIALOGS = [
+    ("settings", ["ctrl+comma"], ["Escape"]),
+    ("documents", ["ctrl+d"], ["ctrl+d"]),
+    ("plugins", ["ctrl+shift+p"], ["Escape"]),
+    ("open-model", ["ctrl+o"], ["Escape"]),
+    ("about", ["alt+h", "Return"], ["Escape"]),
+    ("chat-menu", ["alt+c"], ["Escape"]),
+    ("delete-chat", ["ctrl+k", "Tab", "Down", "Delete"], ["Escape"]),
 ]
 
 
@@ -42,7 +64,9 @@ def _replies(db: Path) -> int:
         return 0
 
 
-def shoot(theme: str, out: Path) -> None:
+@contextmanager
+def running_app(theme: str, language_env: dict | None = None):
+    """The real program on a fresh virtual display; yields (env, window id, paths)."""
     from fireside.assistant.settings import ModelSettings, Paths, Settings
     from fireside.models.bundled import default_model
     from fireside.models.sampling import SamplingParams
@@ -62,25 +86,26 @@ def shoot(theme: str, out: Path) -> None:
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT, env=env)
+    app_env = dict(env)  # xdotool keeps this machine's locale: it may lack the app's
+    if language_env:
+        for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+            app_env.pop(name, None)
+        app_env.update(language_env)
+    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT,
+                           env=app_env)
     try:
         window = _x(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
                     env).split()[0]
         _x(["xdotool", "windowmove", window, "0", "0"], env)
         _x(["xdotool", "windowfocus", "--sync", window], env)
-        time.sleep(0.5)
-        for number, question in enumerate(QUESTIONS, start=1):
-            _x(["xdotool", "type", "--delay", "8", question], env)
-            _x(["xdotool", "key", "Return"], env)
-            deadline = time.monotonic() + 180
-            while _replies(paths.history_db) < number and time.monotonic() < deadline:
-                time.sleep(0.3)
-        _x(["xdotool", "mousemove", "--window", window, "5", "400"], env)
-        time.sleep(1.5)
-        _x(["import", "-window", window, str(out)], env)
-        print(f"wrote {out}")
+        time.sleep(1.0)  # until the message box has the focus the window gives it
+        yield env, window, paths
+        _x(["xdotool", "windowfocus", "--sync", window], env)
         _x(["xdotool", "key", "--window", window, "ctrl+q"], env)
-        app.wait(30)
+        try:
+            app.wait(30)
+        except subprocess.TimeoutExpired:
+            print("the window did not close on Ctrl+Q; stopped it", file=sys.stderr)
     finally:
         if app.poll() is None:
             app.kill()
@@ -88,10 +113,63 @@ def shoot(theme: str, out: Path) -> None:
         xvfb.wait(10)
 
 
-def main() -> None:
-    for theme in ("light", "dark"):
-        shoot(theme, HERE / f"fireside-{theme}.png")
+def ask(env: dict, paths, questions: list[str], delay_ms: int = 8) -> None:
+    """Type and send each question, waiting for its reply. Characters outside the keymap
+    (Chinese) need a slower pace: xdotool remaps a key for each, and the X server drops a
+    key pressed before the new mapping arrives."""
+    for number, question in enumerate(questions, start=1):
+        _x(["xdotool", "type", "--delay", str(delay_ms), question], env, timeout=180)
+        _x(["xdotool", "key", "Return"], env)
+        deadline = time.monotonic() + 180
+        while _replies(paths.history_db) < number and time.monotonic() < deadline:
+            time.sleep(0.3)
+
+
+def shoot(theme: str, out: Path) -> None:
+    with running_app(theme) as (env, window, paths):
+        ask(env, paths, QUESTIONS)
+        _x(["xdotool", "mousemove", "--window", window, "5", "400"], env)
+        time.sleep(1.5)
+        _x(["import", "-window", window, str(out)], env)
+        print(f"wrote {out}")
+
+
+def shoot_chinese(language: str, dialogs: bool) -> None:
+    """The main window in ``language`` after a reply, and its dialogs when ``dialogs``."""
+    with running_app("light", {"LANG": f"{language}.UTF-8"}) as (env, window, paths):
+        ask(env, paths, CHINESE_QUESTIONS[language], delay_ms=120)
+        _x(["xdotool", "mousemove", "--window", window, "5", "400"], env)
+        time.sleep(1.5)
+        out = HERE / f"{language}-main.png"
+        _x(["import", "-window", window, str(out)], env)
+        print(f"wrote {out}")
+        if not dialogs:
+            return
+        for name, opening, closing in DIALOGS:
+            _x(["xdotool", "windowfocus", "--sync", window], env)
+            for key in opening:
+                _x(["xdotool", "key", key], env)
+                time.sleep(0.4)
+            time.sleep(1.5)  # the documents panel opens its store, dialogs lay out
+            out = HERE / f"{language}-{name}.png"
+            _x(["import", "-window", "root", "-crop", "1280x800+0+0", str(out)], env)
+            print(f"wrote {out}")
+            for key in closing:
+                _x(["xdotool", "key", key], env)
+            time.sleep(0.5)
+
+
+def main(argv: list[str]) -> None:
+    wanted = argv or ["light", "dark", "zh_CN", "zh_TW"]
+    for name in wanted:
+        if name in ("light", "dark"):
+            shoot(name, HERE / f"{name}.png")
+        elif name in CHINESE_QUESTIONS:
+            shoot_chinese(name, dialogs=name == "zh_CN")
+        else:
+            raise SystemExit(f"make_screenshots.py: unknown shot {name!r} "
+                             "(light, dark, zh_CN, zh_TW)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

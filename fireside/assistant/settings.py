@@ -33,8 +33,7 @@ class Paths:
     def from_env(cls) -> Paths:
         home = os.environ.get(HOME_ENV)
         if home:
-            root = Path(home).expanduser()
-            return cls(root / "data", root / "config", root / "cache", root / "logs")
+            return cls.under(Path(home).expanduser())
         import platformdirs
 
         return cls(
@@ -43,6 +42,11 @@ class Paths:
             Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
         )
+
+    @classmethod
+    def under(cls, root: Path) -> Paths:
+        """Everything in one folder: ``FIRESIDE_HOME``, portable installs, tests."""
+        return cls(root / "data", root / "config", root / "cache", root / "logs")
 
     def ensure(self) -> Paths:
         for d in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
@@ -95,6 +99,7 @@ class Settings:
     system_prompt: str = "You are a helpful assistant."
     n_threads: int | None = None
     theme: str = "system"  # "light", "dark", "system"
+    ui_language: str = "system"  # the window's language: "en", "zh_CN", "zh_TW", "system"
     per_model: dict[str, dict] = field(default_factory=dict)
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them

@@ -16,7 +16,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from fireside.assistant.events import Event, TextDelta, TurnDone, TurnError, TurnStarted
 from fireside.desktop.workers import Worker, wait_until_idle
@@ -57,7 +57,8 @@ def _pump(factory: TurnFactory, cancel: CancelToken, buffer: TextBuffer) -> Iter
                 yield event
     except Exception as exc:  # never let a worker die silently
         log.exception("unexpected error while generating")
-        yield TurnError(f"unexpected error while generating: {exc}")
+        yield TurnError(QCoreApplication.translate(
+            "ChatController", "unexpected error while generating: {error}").format(error=exc))
 
 
 class ChatController(QObject):
@@ -166,7 +167,7 @@ class ChatController(QObject):
         self._timer.stop()
         self._worker = None
         if not self._ended:
-            self.failed.emit("the reply ended without a result")
+            self.failed.emit(self.tr("the reply ended without a result"))
         self.busy_changed.emit(False)
 
     def wait(self, timeout_ms: int = 5000) -> bool:

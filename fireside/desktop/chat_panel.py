@@ -137,8 +137,9 @@ class ChatPanel(QWidget):
         if self.conversation_id is not None:
             self.app.history.set_collections(self.conversation_id, self.collections)
         self.status_message.emit(
-            f"This chat answers from {', '.join(self.collections)}, with sources"
-            if self.collections else "This chat no longer answers from documents"
+            self.tr("This chat answers from {names}, with sources").format(
+                names=", ".join(self.collections))
+            if self.collections else self.tr("This chat no longer answers from documents")
         )
 
     def _show_collections(self, names: list[str]) -> None:
@@ -259,7 +260,7 @@ class ChatPanel(QWidget):
             try:
                 self.model.finish_live(self.app.history.get_message(done.message_id))
             except KeyError:  # the chat was deleted meanwhile
-                self.model.fail_live("this reply was not saved")
+                self.model.fail_live(self.tr("this reply was not saved"))
             self.context_used.emit(done.usage.prompt_tokens + done.usage.completion_tokens)
         self.turn_done.emit(done)
         self.history_changed.emit()
@@ -280,7 +281,7 @@ class ChatPanel(QWidget):
         item = self.model.item(row)
         if key == "copy":
             QGuiApplication.clipboard().setText(item.text)
-            self.status_message.emit("Message copied")
+            self.status_message.emit(self.tr("Message copied"))
         elif key == "regenerate":
             self.regenerate(row)
         elif key == "edit" and item.message_id is not None and not self.controller.busy:
@@ -306,7 +307,7 @@ class ChatPanel(QWidget):
             number = int(href[len(COPY_CODE_SCHEME):])
             if number < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[number])
-                self.status_message.emit("Code copied")
+                self.status_message.emit(self.tr("Code copied"))
         elif href == TOGGLE_TOOLS_LINK:
             self.toggle_tool_details(row)
         elif href.startswith(SOURCE_SCHEME):

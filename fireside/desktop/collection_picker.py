@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QStyle, QToolButton
 
@@ -19,10 +19,11 @@ from fireside.desktop.workers import Worker
 
 def button_text(selected: list[str]) -> str:
     if not selected:
-        return "Documents"
+        return QCoreApplication.translate("CollectionPicker", "Documents")
     if len(selected) == 1:
         return selected[0]
-    return f"{len(selected)} collections"
+    count = len(selected)
+    return QCoreApplication.translate("CollectionPicker", "%n collections", "", count)
 
 
 class CollectionPicker(QToolButton):
@@ -75,9 +76,10 @@ class CollectionPicker(QToolButton):
     def _show_label(self) -> None:
         self.setText(button_text(self.selected))
         self.setToolTip(
-            "Answering from: " + ", ".join(self.selected) + " (with sources)"
+            self.tr("Answering from: {names} (with sources)").format(
+                names=", ".join(self.selected))
             if self.selected
-            else "Answer from your documents: choose the collections this chat uses"
+            else self.tr("Answer from your documents: choose the collections this chat uses")
         )
 
     def _on_menu(self) -> None:
@@ -88,24 +90,24 @@ class CollectionPicker(QToolButton):
         """Rebuilt only when the menu opens or the list arrives, never from an action."""
         menu = self.menu_
         menu.clear()
-        header = menu.addAction("Answer from these collections:")
+        header = menu.addAction(self.tr("Answer from these collections:"))
         header.setEnabled(False)
         names = list(dict.fromkeys([*self.available, *self.selected]))
         if not names:
-            empty = menu.addAction("(no collections yet: add documents first)")
+            empty = menu.addAction(self.tr("(no collections yet: add documents first)"))
             empty.setEnabled(False)
         for name in names:
             action = QAction(name if name in self.available or not self.available
-                             else f"{name} (removed)", menu)
+                             else self.tr("{name} (removed)").format(name=name), menu)
             action.setCheckable(True)
             action.setChecked(name in self.selected)
             action.toggled.connect(lambda on, n=name: self._toggle(n, on))
             menu.addAction(action)
         menu.addSeparator()
-        none = menu.addAction("No documents (plain chat)")
+        none = menu.addAction(self.tr("No documents (plain chat)"))
         none.setEnabled(bool(self.selected))
         none.triggered.connect(lambda: self._emit([]))
-        manage = menu.addAction("Manage documents…")
+        manage = menu.addAction(self.tr("Manage documents…"))
         manage.triggered.connect(self.manage_requested)
 
     def _toggle(self, name: str, on: bool) -> None:

@@ -16,11 +16,13 @@ from fireside.desktop.chat_panel import ChatPanel
 
 class DocumentsDock(QDockWidget):
     def __init__(self, app: App, chat: ChatPanel, parent=None) -> None:
-        super().__init__("Documents", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Documents"))
         self.app = app
         self.chat = chat
         self.panel = None  # built on first show: opening the store is disk work
-        self.use_in_chat = QCheckBox("Use this collection in the current chat (with sources)")
+        self.use_in_chat = QCheckBox(
+            self.tr("Use this collection in the current chat (with sources)"))
         body = QWidget()
         self._layout = QVBoxLayout(body)
         self._layout.addWidget(self.use_in_chat)

@@ -12,15 +12,13 @@ import importlib.util
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from fireside.desktop.workers import Worker, wait_until_idle
 
 log = logging.getLogger(__name__)
 
 FALLBACK_COLLECTION = "default"
-NOT_AVAILABLE = ("Document chat is not available yet in this build: {names} {verb} not "
-                 "added. You can still paste text into the message box.")
 
 
 def indexing_available() -> bool:
@@ -34,7 +32,10 @@ def indexing_available() -> bool:
 
 def _names(paths: list[Path]) -> str:
     shown = ", ".join(p.name or str(p) for p in paths[:3])
-    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    if len(paths) <= 3:
+        return shown
+    return QCoreApplication.translate("DocumentDrop", "{names} and {count} more").format(
+        names=shown, count=len(paths) - 3)
 
 
 class IndexingFailed(Exception):
@@ -59,10 +60,12 @@ def _index(db_path: Path, paths: list[Path], report, running: list) -> tuple[str
         log.warning("indexing dropped files failed", exc_info=True)
         raise IndexingFailed(str(exc) or type(exc).__name__) from None
     problems = [f"{Path(f.path).name}: {f.message}" for f in result.problems]
-    summary = (f"Indexed {len(result.indexed)} of {len(result.files)} file(s) into the "
-               f"'{name}' document collection.")
+    summary = QCoreApplication.translate(
+        "DocumentDrop", "Indexed {indexed} of {total} file(s) into the '{name}' document "
+        "collection.").format(indexed=len(result.indexed), total=len(result.files), name=name)
     if problems:
-        summary += " Not indexed: " + "; ".join(problems[:3])
+        summary += QCoreApplication.translate("DocumentDrop", " Not indexed: {problems}").format(
+            problems="; ".join(problems[:3]))
     return summary, name, len(result.indexed)
 
 
@@ -94,12 +97,14 @@ class DocumentDrop(QObject):
         if not paths:
             return False
         if not indexing_available():
-            verb = "was" if len(paths) == 1 else "were"
-            self.message.emit(NOT_AVAILABLE.format(names=_names(paths), verb=verb), "info")
+            text = self.tr("Document chat is not available yet in this build: {names} were not "
+                           "added. You can still paste text into the message box.", "",
+                           len(paths))
+            self.message.emit(text.format(names=_names(paths)), "info")
             return False
         if self.busy:
-            self.message.emit("Documents are still being indexed; drop more when it is done.",
-                              "info")
+            self.message.emit(
+                self.tr("Documents are still being indexed; drop more when it is done."), "info")
             return False
         self._running = []
         self._chat_id = chat_id
@@ -109,7 +114,7 @@ class DocumentDrop(QObject):
         worker.finished.connect(self._on_finished)
         self._worker = worker
         self.busy_changed.emit(True)
-        self.message.emit(f"Indexing {_names(paths)}…", "info")
+        self.message.emit(self.tr("Indexing {names}…").format(names=_names(paths)), "info")
         worker.start()
         return True
 
@@ -122,8 +127,10 @@ class DocumentDrop(QObject):
     def _report(self, progress) -> None:  # worker thread: only emit
         if getattr(progress, "state", "") == "running" and progress.current:
             percent = int(100 * progress.fraction)
-            self._progress.emit(f"Indexing {Path(progress.current).name} — "
-                                f"{progress.files_done}/{progress.files_total} files, {percent}%")
+            text = self.tr("Indexing {name} — {done}/{total} files, {percent}%")
+            self._progress.emit(text.format(name=Path(progress.current).name,
+                                            done=progress.files_done,
+                                            total=progress.files_total, percent=percent))
 
     def _on_progress(self, text: str) -> None:
         self.message.emit(text, "info")
@@ -135,7 +142,7 @@ class DocumentDrop(QObject):
             self.indexed.emit(name, self._chat_id)
 
     def _on_errored(self, exc: BaseException) -> None:
-        self.message.emit(f"Indexing failed: {exc}", "error")
+        self.message.emit(self.tr("Indexing failed: {error}").format(error=exc), "error")
 
     def _on_finished(self) -> None:
         self._worker = None

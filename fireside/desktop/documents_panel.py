@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,22 +57,28 @@ def _copy(progress: Progress) -> Progress:
 
 def progress_text(progress: Progress) -> str:
     """``"N / M files · ETA x s"`` (ETA left out until the job can estimate it)."""
-    text = f"{progress.files_done} / {progress.files_total} files"
+    text = QCoreApplication.translate("DocumentsPanel", "{done} / {total} files").format(
+        done=progress.files_done, total=progress.files_total)
     if progress.state == "paused":
-        return text + " · paused"
-    if progress.state in ("done", "cancelled"):
-        return text + f" · {progress.state}"
+        return text + QCoreApplication.translate("DocumentsPanel", " · paused")
+    if progress.state == "done":
+        return text + QCoreApplication.translate("DocumentsPanel", " · done")
+    if progress.state == "cancelled":
+        return text + QCoreApplication.translate("DocumentsPanel", " · cancelled")
     if progress.eta_s is not None:
-        text += f" · ETA {progress.eta_s:.0f} s"
+        text += QCoreApplication.translate("DocumentsPanel", " · ETA {seconds} s").format(
+            seconds=f"{progress.eta_s:.0f}")
     return text
 
 
 def status_text(doc: DocumentInfo) -> str:
     if doc.status == "complete":
-        return "indexed"
+        return QCoreApplication.translate("DocumentsPanel", "indexed")
     if doc.status == "failed":
-        return f"failed: {doc.error or 'unknown error'}"
-    return f"indexing ({doc.chunks_done}/{doc.n_chunks or '?'} chunks)"
+        return QCoreApplication.translate("DocumentsPanel", "failed: {error}").format(
+            error=doc.error or QCoreApplication.translate("DocumentsPanel", "unknown error"))
+    return QCoreApplication.translate("DocumentsPanel", "indexing ({done}/{total} chunks)").format(
+        done=doc.chunks_done, total=doc.n_chunks or "?")
 
 
 class DocumentsPanel(QWidget):
@@ -102,12 +108,13 @@ class DocumentsPanel(QWidget):
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.combo = QComboBox()
-        self.new_button = QPushButton("New collection…")
-        self.add_files_button = QPushButton("Add files…")
-        self.add_folder_button = QPushButton("Add folder…")
-        self.remove_button = QPushButton("Remove")
+        self.new_button = QPushButton(self.tr("New collection…"))
+        self.add_files_button = QPushButton(self.tr("Add files…"))
+        self.add_folder_button = QPushButton(self.tr("Add folder…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["File", "Status", "Chunks"])
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Status"),
+                                              self.tr("Chunks")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -117,11 +124,11 @@ class DocumentsPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress_label = QLabel("")
-        self.pause_button = QPushButton("Pause")
-        self.cancel_button = QPushButton("Cancel")
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Collection:"))
+        top.addWidget(QLabel(self.tr("Collection:")))
         top.addWidget(self.combo, 1)
         top.addWidget(self.new_button)
         buttons = QHBoxLayout()
@@ -161,8 +168,9 @@ class DocumentsPanel(QWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         for c in cols:
-            extra = f", {c.failed} failed" if c.failed else ""
-            self.combo.addItem(f"{c.name} ({c.documents} documents{extra})", c.name)
+            label = (self.tr("{name} (%n documents, {failed} failed)", "", c.documents)
+                     if c.failed else self.tr("{name} (%n documents)", "", c.documents))
+            self.combo.addItem(label.format(name=c.name, failed=c.failed), c.name)
         if not cols:
             self.combo.addItem(DEFAULT_COLLECTION, DEFAULT_COLLECTION)
         index = max(0, self.combo.findData(wanted)) if wanted else 0
@@ -186,7 +194,8 @@ class DocumentsPanel(QWidget):
         self.collection_changed.emit(self.selected_collection())
 
     def _ask_new_collection(self) -> None:
-        name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
+        name, ok = QInputDialog.getText(self, self.tr("New collection"),
+                                        self.tr("Name of the new collection:"))
         if ok:
             self.new_collection(name)
 
@@ -249,7 +258,8 @@ class DocumentsPanel(QWidget):
         paths = [Path(p) for p in paths]
         if not paths or self.busy:
             if self.busy:
-                self.progress_label.setText("Indexing is running; add more when it is done.")
+                self.progress_label.setText(
+                    self.tr("Indexing is running; add more when it is done."))
             return False
         collection = self.store.collection(self.selected_collection())
         sig = self._signals
@@ -274,7 +284,7 @@ class DocumentsPanel(QWidget):
         self._job, self._job_results = job, {}
         self._thread = threading.Thread(target=work, name="fireside-index", daemon=True)
         self.progress.setValue(0)
-        self.progress_label.setText(f"Preparing to index {len(paths)} item(s)…")
+        self.progress_label.setText(self.tr("Preparing to index %n item(s)…", "", len(paths)))
         self._update_buttons()
         self.indexing_changed.emit(True)
         self._thread.start()
@@ -285,10 +295,10 @@ class DocumentsPanel(QWidget):
             return
         if self._job.control.paused:
             self._job.resume()
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(self.tr("Pause"))
         else:
             self._job.pause()
-            self.pause_button.setText("Resume")
+            self.pause_button.setText(self.tr("Resume"))
 
     def cancel(self) -> None:
         """Stop the job; what was committed stays and resumes when added again."""
@@ -323,20 +333,20 @@ class DocumentsPanel(QWidget):
         self._thread.join(5)  # the thread only has to return after emitting
         self.last_result = outcome
         if isinstance(outcome, BaseException):
-            self.progress_label.setText(f"Indexing failed: {outcome}")
+            self.progress_label.setText(self.tr("Indexing failed: {error}").format(error=outcome))
         else:
             ok = len(outcome.indexed)
-            state = "Cancelled" if outcome.cancelled else "Done"
-            self.progress_label.setText(
-                f"{state}: {ok} of {len(outcome.files)} file(s) indexed, "
-                f"{len(outcome.problems)} not."
-            )
+            total, problems = len(outcome.files), len(outcome.problems)
+            text = (self.tr("Cancelled: {indexed} of %n file(s) indexed, {problems} not.", "",
+                            total) if outcome.cancelled else
+                    self.tr("Done: {indexed} of %n file(s) indexed, {problems} not.", "", total))
+            self.progress_label.setText(text.format(indexed=ok, problems=problems))
             self.progress.setValue(1000 if not outcome.cancelled else self.progress.value())
         self._finish_job()
 
     def _finish_job(self) -> None:
         self._job = self._thread = None
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         self.refresh_collections()
         self.indexing_changed.emit(False)
 
@@ -352,11 +362,12 @@ class DocumentsPanel(QWidget):
 
     # -- file dialogs ------------------------------------------------------------------------
     def _ask_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add files to the collection")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add files to the collection"))
         if files:
             self.add_paths(files)
 
     def _ask_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to the collection")
+        folder = QFileDialog.getExistingDirectory(self,
+                                                  self.tr("Add a folder to the collection"))
         if folder:
             self.add_paths([folder])

@@ -30,7 +30,8 @@ class InputBox(QPlainTextEdit):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("InputBox")
-        self.setPlaceholderText("Message the assistant — Enter to send, Shift+Enter for a new line")
+        self.setPlaceholderText(
+            self.tr("Message the assistant — Enter to send, Shift+Enter for a new line"))
         self.setTabChangesFocus(True)
         self.document().contentsChanged.connect(self._fit_height)
         self._fit_height()
@@ -81,7 +82,7 @@ class Composer(QWidget):
         super().__init__(parent)
         self.setObjectName("Composer")
         self.box = InputBox()
-        self.button = QPushButton("Send")
+        self.button = QPushButton(self.tr("Send"))
         self.button.setObjectName("SendButton")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.edit_bar = QLabel()
@@ -107,13 +108,13 @@ class Composer(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.button.setText("Stop" if busy else "Send")
-        self.button.setToolTip("Stop the reply (Esc)" if busy else "Send (Enter)")
+        self.button.setText(self.tr("Stop") if busy else self.tr("Send"))
+        self.button.setToolTip(self.tr("Stop the reply (Esc)") if busy else self.tr("Send (Enter)"))
 
     def begin_edit(self, message_id: int, text: str) -> None:
         self.editing_id = message_id
-        self.edit_bar.setText("Editing your message — Enter resends it as a new version "
-                              "(the original is kept), Esc cancels")
+        self.edit_bar.setText(self.tr("Editing your message — Enter resends it as a new version "
+                                      "(the original is kept), Esc cancels"))
         self.edit_bar.show()
         self.box.setPlainText(text)
         self.box.moveCursor(self.box.textCursor().MoveOperation.End)

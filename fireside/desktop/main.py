@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from fireside.assistant.app import App, build_app
 from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
+from fireside.desktop.i18n.translators import SYSTEM, install_translators
 from fireside.desktop.main_window import MainWindow
 from fireside.desktop.workers import ensure_pool_threads
 from fireside.errors import FiresideError
@@ -49,6 +50,22 @@ def install_error_hook(window: MainWindow, log_file) -> None:
     sys.excepthook = hook
 
 
+def open_app(qt_app: QCoreApplication) -> tuple[App | None, Exception | None]:
+    """Build the core, then install the translators its settings ask for.
+
+    The one place the language is chosen, before any widget exists: the settings say
+    English, Chinese or "follow the system". When the core cannot be built (a damaged
+    history database, an unwritable data folder) the system locale decides, so even that
+    error box is in the user's language.
+    """
+    try:
+        app, failure = build_app(), None
+    except Exception as exc:  # reported by the caller, in words
+        app, failure = None, exc
+    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    return app, failure
+
+
 def run(argv: list[str]) -> int:
     """Open the window and run until it is closed; returns the exit code."""
     qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fireside",
@@ -57,14 +74,13 @@ def run(argv: list[str]) -> int:
     qt_app.setApplicationDisplayName("Fireside")
     qt_app.setDesktopFileName("fireside")
     log_file = setup_logging(Paths.from_env().log_dir)
-    try:
-        app = build_app()
-    except Exception as exc:  # a damaged history database, an unwritable data folder
-        if not isinstance(exc, FiresideError):
-            log.exception("the app could not start")
-        QMessageBox.critical(
-            None, QCoreApplication.translate("MainWindow", "Fireside cannot start"), str(exc))
-        print(f"fireside: error: {exc}", file=sys.stderr)
+    app, failure = open_app(qt_app)
+    if app is None:
+        if not isinstance(failure, FiresideError):
+            log.error("the app could not start", exc_info=failure)
+        QMessageBox.critical(None, QCoreApplication.translate("Startup", "Fireside cannot start"),
+                             str(failure))
+        print(f"fireside: error: {failure}", file=sys.stderr)
         return 2
     try:
         window = create_window(app)

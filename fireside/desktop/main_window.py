@@ -63,8 +63,8 @@ class MainWindow(QMainWindow):
         self.docs_dock = DocumentsDock(app, self.panel, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
-        self.settings_button = QToolButton(text="⚙  Settings", autoRaise=True,
-                                           toolTip="Settings (Ctrl+,)")
+        self.settings_button = QToolButton(text="⚙  " + self.tr("Settings"), autoRaise=True,
+                                           toolTip=self.tr("Settings (Ctrl+,)"))
 
         top = QWidget(objectName="TopBar")
         top_row = QHBoxLayout(top)
@@ -98,22 +98,23 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        chat = bar.addMenu("&Chat")
-        self._action(chat, "New chat", self.new_chat, "Ctrl+N")
-        self._action(chat, "Search chats", self.focus_search, "Ctrl+K", "Ctrl+F")
-        self.stop_action = self._action(chat, "Stop reply", self.panel.stop, "Esc")
+        chat = bar.addMenu(self.tr("&Chat"))
+        self._action(chat, self.tr("New chat"), self.new_chat, "Ctrl+N")
+        self._action(chat, self.tr("Search chats"), self.focus_search, "Ctrl+K", "Ctrl+F")
+        self.stop_action = self._action(chat, self.tr("Stop reply"), self.panel.stop, "Esc")
         self.stop_action.setEnabled(False)
         chat.addSeparator()
-        self._action(chat, "Settings…", self.open_settings, "Ctrl+,",
+        self._action(chat, self.tr("Settings…"), self.open_settings, "Ctrl+,",
                      QKeySequence.StandardKey.Preferences)
-        self._action(chat, "Quit", self.close, "Ctrl+Q")
-        tools = bar.addMenu("&Tools")
-        self._action(tools, "Documents…", self.toggle_documents, "Ctrl+D")
-        self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
-        model = bar.addMenu("&Model")
-        self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "About Fireside", self.about)
+        self._action(chat, self.tr("Quit"), self.close, "Ctrl+Q")
+        tools = bar.addMenu(self.tr("&Tools"))
+        self._action(tools, self.tr("Documents…"), self.toggle_documents, "Ctrl+D")
+        self._action(tools, self.tr("Plugins…"), self.open_plugins, "Ctrl+Shift+P")
+        model = bar.addMenu(self.tr("&Model"))
+        self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
+                     "Ctrl+O")
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("About Fireside"), self.about)
         self._action(help_menu, self.tr("Open log folder"), self.open_log_folder)
 
     def _wire(self) -> None:
@@ -193,14 +194,15 @@ class MainWindow(QMainWindow):
         self.panel.model_path = path
 
     def _on_loading(self, loading: bool) -> None:
-        self.panel.delegate.live_placeholder = "Loading the model…" if loading else "Thinking…"
+        self.panel.delegate.live_placeholder = (self.tr("Loading the model…") if loading
+                                                else self.tr("Thinking…"))
 
     def _on_model_message(self, text: str, kind: str) -> None:
         if kind == "error":
             self.panel.error_notice.show_message(text, "error")
         elif kind == "info":
             self.panel.info_notice.show_message(
-                text, "info", "Open GGUF…", lambda: self.models.open_dialog(self))
+                text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self))
         else:
             self.panel.info_notice.hide()
             self.panel.error_notice.hide()
@@ -232,8 +234,9 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def about(self) -> None:
-        QMessageBox.about(self, "About Fireside", "Fireside — an offline chat assistant for "
-                          "local GGUF models. Your conversations never leave this computer.")
+        QMessageBox.about(self, self.tr("About Fireside"), self.tr(
+            "Fireside — an offline chat assistant for local GGUF models. Your conversations "
+            "never leave this computer."))
 
     # -- drag and drop ----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
@@ -272,7 +275,7 @@ class MainWindow(QMainWindow):
         self.docs_dock.setVisible(not self.docs_dock.isVisible())
 
     def open_plugins(self) -> None:
-        dialog = QDialog(self, windowTitle="Plugins and tools")
+        dialog = QDialog(self, windowTitle=self.tr("Plugins and tools"))
         layout = QVBoxLayout(dialog)
         layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
         dialog.resize(560, 420)

@@ -13,6 +13,8 @@ import html
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
+
 COPY_CODE_SCHEME = "copy-code:"
 
 
@@ -88,12 +90,14 @@ class MarkdownRenderer:
         from pygments import highlight
 
         body = highlight(code, _lexer(lang), self._formatter).rstrip("\n")
-        label = html.escape(lang) if lang else "code"
+        label = html.escape(lang) if lang else QCoreApplication.translate("MarkdownRenderer",
+                                                                           "code")
+        copy = QCoreApplication.translate("MarkdownRenderer", "Copy")
         return (
             '<table class="code" width="100%" border="1" cellspacing="0" cellpadding="6">'
             '<tr><td class="codehead"><table width="100%" border="0" cellspacing="0" '
             f'cellpadding="0"><tr><td><small>{label}</small></td><td align="right"><small>'
-            f'<a href="{COPY_CODE_SCHEME}{number}">Copy</a></small></td></tr></table></td></tr>'
+            f'<a href="{COPY_CODE_SCHEME}{number}">{copy}</a></small></td></tr></table></td></tr>'
             f'<tr><td><pre>{body}</pre></td></tr></table>\n'
         )
 

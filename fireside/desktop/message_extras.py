@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from fireside.assistant.conversation import Message
 from fireside.desktop.tool_call_text import format_tool_call
 
@@ -42,7 +44,8 @@ def tool_calls_markdown(calls: list[dict], expanded: bool = False) -> str:
                 float(c.get("duration_s") or 0.0),
             )
         )
-    label = "hide tool details" if expanded else "show tool details"
+    label = (QCoreApplication.translate("MessageExtras", "hide tool details") if expanded
+             else QCoreApplication.translate("MessageExtras", "show tool details"))
     lines.append(f"[{label}]({TOGGLE_TOOLS_LINK})")
     return "\n\n".join(lines)
 
@@ -64,11 +67,14 @@ def citation_for_link(href: str, citations: list[dict] | None) -> dict | None:
 
 
 def citation_label(citation: dict) -> str:
-    name = Path(citation.get("document", "")).name or "document"
+    name = Path(citation.get("document", "")).name or QCoreApplication.translate(
+        "MessageExtras", "document")
     if citation.get("page"):
-        return f"{name}, page {citation['page']}"
+        return QCoreApplication.translate("MessageExtras", "{name}, page {page}").format(
+            name=name, page=citation["page"])
     if citation.get("line_start"):
-        return f"{name}, line {citation['line_start']}"
+        return QCoreApplication.translate("MessageExtras", "{name}, line {line}").format(
+            name=name, line=citation["line_start"])
     return name
 
 
@@ -81,7 +87,8 @@ def citations_markdown(citations: list[dict]) -> str:
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[: SNIPPET_CHARS - 1] + "…"
         rows.append(f"{i + 1}. [{citation_label(c)}]({citation_link(i)}) — “{snippet}”")
-    return "**Sources**\n\n" + "\n".join(rows)
+    heading = QCoreApplication.translate("MessageExtras", "Sources")
+    return f"**{heading}**\n\n" + "\n".join(rows)
 
 
 def display_text(message: Message, expanded: bool = False) -> str:

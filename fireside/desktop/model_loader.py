@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from fireside.assistant.model_manager import ModelManager
 from fireside.desktop.workers import Worker, wait_until_idle
@@ -44,15 +44,24 @@ class Inspection:
 
     def summary(self) -> str:
         trained = self.info.context_length
-        ctx = f"context {self.n_ctx:,}" + (f" of {trained:,}" if trained else "")
-        return (f"{gib(self.info.file_size)} · {self.info.parameters_label} · "
-                f"{self.info.quantization} · {ctx} · needs ≈ {gib(self.need)} "
-                f"({gib(self.available)} free)")
+        ctx = (QCoreApplication.translate("ModelLoader", "context {n_ctx} of {trained}")
+               if trained else QCoreApplication.translate("ModelLoader", "context {n_ctx}"))
+        ctx = ctx.format(n_ctx=f"{self.n_ctx:,}", trained=f"{trained or 0:,}")
+        return QCoreApplication.translate(
+            "ModelLoader",
+            "{size} · {parameters} · {quantization} · {context} · needs ≈ {need} "
+            "({available} free)",
+        ).format(
+            size=gib(self.info.file_size), parameters=self.info.parameters_label,
+            quantization=self.info.quantization, context=ctx, need=gib(self.need),
+            available=gib(self.available))
 
     def refusal(self) -> str:
-        return (f"needs about {gib(self.need)} of memory (weights + {self.n_ctx:,}-token "
-                f"context) but only {gib(self.available)} is available; choose a smaller "
-                "quantization or a shorter context")
+        return QCoreApplication.translate(
+            "ModelLoader", "needs about {need} of memory (weights + {n_ctx}-token context) but "
+            "only {available} is available; choose a smaller quantization or a shorter "
+            "context").format(need=gib(self.need), n_ctx=f"{self.n_ctx:,}",
+                              available=gib(self.available))
 
 
 def inspect_model(manager: ModelManager, path: str) -> Inspection:
@@ -74,8 +83,7 @@ def _load(manager: ModelManager, path: str) -> Iterator[Inspection]:
         raise
     except Exception as exc:  # the worker must report every failure, whatever its type
         log.exception("loading %s failed", path)
-        raise ModelError(path, f"could not load the model ({type(exc).__name__}: {exc})") \
-            from None
+        raise ModelError(path, _could_not_load(exc)) from None
 
 
 class ModelLoader(QObject):
@@ -139,4 +147,10 @@ class ModelLoader(QObject):
 def _message(exc: BaseException) -> str:
     if isinstance(exc, ModelError):
         return str(exc)
-    return f"could not load the model ({type(exc).__name__}: {exc})"
+    return _could_not_load(exc)
+
+
+def _could_not_load(exc: BaseException) -> str:
+    return QCoreApplication.translate(
+        "ModelLoader", "could not load the model ({kind}: {error})").format(
+        kind=type(exc).__name__, error=exc)

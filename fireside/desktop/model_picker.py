@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 OPEN_ITEM = "__open__"
-GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
+GGUF_FILTER = QT_TRANSLATE_NOOP("ModelPicker", "GGUF models (*.gguf);;All files (*)")
 
 
 class ModelPicker(QComboBox):
@@ -26,7 +26,7 @@ class ModelPicker(QComboBox):
         self.setObjectName("ModelPicker")
         self.setMinimumContentsLength(28)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setToolTip("The model that answers (Ctrl+O opens a GGUF file)")
+        self.setToolTip(self.tr("The model that answers (Ctrl+O opens a GGUF file)"))
         self._describe = describe
         self._current: str | None = None
         self.activated.connect(self._on_activated)
@@ -41,11 +41,11 @@ class ModelPicker(QComboBox):
                 seen.add(path)
                 label = self._describe(path)
                 if not Path(path).exists():
-                    label += " (missing)"
+                    label += self.tr(" (missing)")
                 self.addItem(label, path)
                 self.setItemData(self.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
         self.insertSeparator(self.count())
-        self.addItem("Open GGUF…", OPEN_ITEM)
+        self.addItem(self.tr("Open GGUF…"), OPEN_ITEM)
         self.blockSignals(False)
         self.set_current(current)
 
@@ -73,5 +73,7 @@ class ModelPicker(QComboBox):
 
 def ask_for_gguf(parent: QWidget, start_dir: str = "") -> str | None:
     """The file dialog; None when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Open a GGUF model", start_dir, GGUF_FILTER)
+    path, _ = QFileDialog.getOpenFileName(
+        parent, QCoreApplication.translate("ModelPicker", "Open a GGUF model"), start_dir,
+        QCoreApplication.translate("ModelPicker", GGUF_FILTER))
     return path or None

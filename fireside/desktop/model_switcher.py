@@ -53,7 +53,8 @@ class ModelSwitcher(QObject):
             path = self.app.models.resolve_path(None)
         except ModelError as exc:
             self.refresh_picker()
-            self.message.emit(f"{exc}. Use Model > Open GGUF… to choose one.", "error")
+            self.message.emit(self.tr("{error}. Use Model > Open GGUF… to choose one.").format(
+                error=exc), "error")
             return
         self.refresh_picker()
         self.request(path)
@@ -63,8 +64,8 @@ class ModelSwitcher(QObject):
             return
         if self._chat_busy():
             self._pending = path
-            self.status.showMessage(f"Switching to {self.app.models.describe(path)} when the "
-                                    "reply finishes", 5000)
+            self.status.showMessage(self.tr("Switching to {model} when the reply finishes").format(
+                model=self.app.models.describe(path)), 5000)
             return
         self.path = path
         self.picker.set_current(path)
@@ -103,12 +104,15 @@ class ModelSwitcher(QObject):
         self.refresh_picker()
         info = backend.description
         self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
-        load_s = f" in {info.load_s:.1f} s" if info.load_s else ""
-        self.status.showMessage(f"Loaded {self.app.models.describe(path)}{load_s}", 5000)
+        loaded = (self.tr("Loaded {model} in {seconds} s") if info.load_s
+                  else self.tr("Loaded {model}"))
+        self.status.showMessage(loaded.format(model=self.app.models.describe(path),
+                                              seconds=f"{info.load_s or 0:.1f}"), 5000)
 
     def _on_failed(self, path: str, message: str) -> None:
         name = self.app.models.describe(path)
-        self.message.emit(f"Could not use {name}: {message}", "error")
+        self.message.emit(
+            self.tr("Could not use {model}: {error}").format(model=name, error=message), "error")
         self.status.clearMessage()
         if self.good_path and self.good_path != path:
             self.path = self.good_path

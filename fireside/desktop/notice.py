@@ -25,7 +25,7 @@ class Notice(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.action = QPushButton()
         self.close_button = QToolButton(text="✕", autoRaise=True)
-        self.close_button.setToolTip("Dismiss")
+        self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.clicked.connect(self.hide)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.action)
@@ -42,7 +42,7 @@ class Notice(QFrame):
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
-        prefix = "<b>Error:</b> " if kind == "error" else ""
+        prefix = "<b>" + self.tr("Error:") + "</b> " if kind == "error" else ""
         self.label.setText(prefix + _escape(text))
         self.action.setVisible(bool(action))
         self.action.setText(action or "")

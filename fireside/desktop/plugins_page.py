@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -25,7 +25,12 @@ ROLE_PLUGIN = Qt.ItemDataRole.UserRole
 def tool_badges(tool: Tool) -> list[str]:
     """What a tool reaches outside the app; these are the tools that ask for approval."""
     return [
-        label for flag, label in ((tool.network, "network"), (tool.filesystem, "files")) if flag
+        label
+        for flag, label in (
+            (tool.network, QCoreApplication.translate("PluginsPage", "network")),
+            (tool.filesystem, QCoreApplication.translate("PluginsPage", "files")),
+        )
+        if flag
     ]
 
 
@@ -56,8 +61,10 @@ class PluginsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "Plugins add tools the assistant may use. Tools marked "
-                "[network] or [files] ask before they run."
+                self.tr(
+                    "Plugins add tools the assistant may use. Tools marked "
+                    "[network] or [files] ask before they run."
+                )
             )
         )
         layout.addWidget(self.tree, 1)

@@ -1,13 +1,16 @@
-"""Preferences: system prompt, sampling, context, threads, GPU layers, theme.
+"""Preferences: system prompt, sampling, context, threads, GPU layers, theme, language.
 
 Sampling, context size and GPU layers belong to a model (a 135M demo and a 7B model want
-different settings), so they are saved per model file; the system prompt, threads and theme
-are global. ``apply_to`` writes the choices into ``Settings`` and says whether the model
-must be reloaded (context, threads or GPU layers changed).
+different settings), so they are saved per model file; the system prompt, threads, theme and
+language are global. The language is read once at start-up (see ``i18n.translators``), so a
+new choice applies after a restart, and the dialog says so. ``apply_to`` writes the choices
+into ``Settings`` and says whether the model must be reloaded (context, threads or GPU layers
+changed).
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,8 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from fireside.assistant.settings import Settings
+from fireside.desktop.i18n.translators import LANGUAGE_NAMES, SYSTEM
 
-THEMES = [("Follow system", "system"), ("Light", "light"), ("Dark", "dark")]
+THEMES = [(QT_TRANSLATE_NOOP("SettingsDialog", "Follow system"), "system"),
+          (QT_TRANSLATE_NOOP("SettingsDialog", "Light"), "light"),
+          (QT_TRANSLATE_NOOP("SettingsDialog", "Dark"), "dark")]
 
 
 def _spin(minimum: int, maximum: int, value: int, special: str | None = None,
@@ -48,7 +54,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, model_path: str, model_label: str,
                  gpu_supported: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(480)
         self.model_path = model_path
         ms = settings.model_settings(model_path)
@@ -58,38 +64,53 @@ class SettingsDialog(QDialog):
         self.system_prompt.setFixedHeight(90)
         self.theme = QComboBox()
         for label, value in THEMES:
-            self.theme.addItem(label, value)
+            self.theme.addItem(self.tr(label), value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
-        self.threads = _spin(0, 256, settings.n_threads or 0, "auto")
-        general = QGroupBox("General")
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Follow system"), SYSTEM)
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.ui_language)))
+        self.language_note = QLabel(self.tr("A new language applies after Fireside restarts."))
+        self.language_note.setWordWrap(True)
+        self.language_note.setEnabled(False)  # drawn muted: a hint, not a warning
+        language_box = QVBoxLayout()
+        language_box.setContentsMargins(0, 0, 0, 0)
+        language_box.addWidget(self.language)
+        language_box.addWidget(self.language_note)
+        self.threads = _spin(0, 256, settings.n_threads or 0, self.tr("auto"))
+        general = QGroupBox(self.tr("General"))
         form = QFormLayout(general)
-        form.addRow("System prompt\n(new chats)", self.system_prompt)
-        form.addRow("Theme", self.theme)
-        form.addRow("CPU threads", self.threads)
+        form.addRow(self.tr("System prompt\n(new chats)"), self.system_prompt)
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Language"), language_box)
+        form.addRow(self.tr("CPU threads"), self.threads)
 
         self.temperature = _dspin(2.0, sp.temperature, 0.05)
         self.top_p = _dspin(1.0, sp.top_p, 0.05)
-        self.top_k = _spin(0, 500, sp.top_k, "off")
+        self.top_k = _spin(0, 500, sp.top_k, self.tr("off"))
         self.max_tokens = _spin(1, 32768, sp.max_tokens, step=64)
-        self.n_ctx = _spin(0, 262144, ms.n_ctx or 0, "model default", step=512)
+        self.n_ctx = _spin(0, 262144, ms.n_ctx or 0, self.tr("model default"), step=512)
         auto = ms.n_gpu_layers in (None, "auto")
-        self.gpu_auto = QCheckBox("Auto", checked=auto)
-        self.gpu_layers = _spin(-1, 999, 0 if auto else int(ms.n_gpu_layers), "all")
+        self.gpu_auto = QCheckBox(self.tr("Auto"), checked=auto)
+        self.gpu_layers = _spin(-1, 999, 0 if auto else int(ms.n_gpu_layers),
+                                self.tr("all"))
         self.gpu_layers.setEnabled(not auto)
         self.gpu_auto.toggled.connect(lambda on: self.gpu_layers.setEnabled(not on))
         gpu_row = QHBoxLayout()
         gpu_row.addWidget(self.gpu_auto)
         gpu_row.addWidget(self.gpu_layers, 1)
-        per_model = QGroupBox(f"For this model: {model_label}")
+        per_model = QGroupBox(self.tr("For this model: {model}").format(model=model_label))
         form2 = QFormLayout(per_model)
-        form2.addRow("Temperature", self.temperature)
-        form2.addRow("Top-p", self.top_p)
-        form2.addRow("Top-k", self.top_k)
-        form2.addRow("Max tokens", self.max_tokens)
-        form2.addRow("Context size", self.n_ctx)
-        form2.addRow("GPU layers", gpu_row)
+        form2.addRow(self.tr("Temperature"), self.temperature)
+        form2.addRow(self.tr("Top-p"), self.top_p)
+        form2.addRow(self.tr("Top-k"), self.top_k)
+        form2.addRow(self.tr("Max tokens"), self.max_tokens)
+        form2.addRow(self.tr("Context size"), self.n_ctx)
+        form2.addRow(self.tr("GPU layers"), gpu_row)
         if not gpu_supported:
-            note = QLabel("This build of llama.cpp runs on the CPU only; GPU layers are ignored.")
+            note = QLabel(self.tr(
+                "This build of llama.cpp runs on the CPU only; GPU layers are ignored."))
             note.setWordWrap(True)
             form2.addRow(note)
 
@@ -108,6 +129,7 @@ class SettingsDialog(QDialog):
         before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
         settings.system_prompt = self.system_prompt.toPlainText().strip()
         settings.theme = self.theme.currentData()
+        settings.ui_language = self.language.currentData()
         settings.n_threads = self.threads.value() or None
         ms.sampling.temperature = round(self.temperature.value(), 2)
         ms.sampling.top_p = round(self.top_p.value(), 2)

@@ -94,9 +94,10 @@ class Sidebar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.history = history
         self.model = ConversationListModel(history, self)
-        self.new_button = QPushButton("＋  New chat")
-        self.new_button.setToolTip("New chat (Ctrl+N)")
-        self.search = QLineEdit(placeholderText="Search chats  (Ctrl+K)", clearButtonEnabled=True)
+        self.new_button = QPushButton("＋  " + self.tr("New chat"))
+        self.new_button.setToolTip(self.tr("New chat (Ctrl+N)"))
+        self.search = QLineEdit(placeholderText=self.tr("Search chats  (Ctrl+K)"),
+                                clearButtonEnabled=True)
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -145,19 +146,20 @@ class Sidebar(QWidget):
         if not index.isValid():
             return
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.list.edit(index))
-        menu.addAction("Delete…", lambda: self.delete(index.data(ConversationListModel.IdRole)))
+        menu.addAction(self.tr("Rename"), lambda: self.list.edit(index))
+        menu.addAction(self.tr("Delete…"),
+                       lambda: self.delete(index.data(ConversationListModel.IdRole)))
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
     def delete(self, conversation_id: int, confirm: bool = True) -> bool:
         if conversation_id == self.protected_id:
-            self.refused.emit("This chat is still generating a reply; stop it first, then "
-                              "delete the chat.")
+            self.refused.emit(self.tr("This chat is still generating a reply; stop it first, "
+                                      "then delete the chat."))
             return False
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete chat", "Delete this chat and all its messages? This cannot be "
-                "undone.")
+                self, self.tr("Delete chat"), self.tr("Delete this chat and all its messages? "
+                                                      "This cannot be undone."))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         self.history.delete_conversation(conversation_id)

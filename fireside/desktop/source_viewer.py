@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
@@ -139,10 +139,10 @@ class SourceViewer(QDialog):
         self.name_label.setFont(font)
         self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.location_label = QLabel()
-        self.prev_button = QPushButton("Previous page")
-        self.next_button = QPushButton("Next page")
-        self.folder_button = QPushButton("Show in folder")
-        self.open_button = QPushButton("Open in default app")
+        self.prev_button = QPushButton(self.tr("Previous page"))
+        self.next_button = QPushButton(self.tr("Next page"))
+        self.folder_button = QPushButton(self.tr("Show in folder"))
+        self.open_button = QPushButton(self.tr("Open in default app"))
         self.prev_button.clicked.connect(lambda: self.go_to_page(-1))
         self.next_button.clicked.connect(lambda: self.go_to_page(+1))
         self.open_button.clicked.connect(self.open_externally)
@@ -151,7 +151,7 @@ class SourceViewer(QDialog):
             button.setAutoDefault(False)  # Enter in the text view must not leave the app
         self.notice = Notice(self)  # why the place itself is not shown, styled like the chat's
 
-        self.loading = QLabel("Loading…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.loading = QLabel(self.tr("Loading…"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.page_view = PageView()
         sheet = QWidget()  # the page on a darker desk, with a margin around it
         sheet_layout = QVBoxLayout(sheet)
@@ -205,7 +205,8 @@ class SourceViewer(QDialog):
         self.citation = dict(citation)
         self.page = citation.get("page") if is_pdf(citation) else None
         self.page_count = None
-        self.setWindowTitle(f"{self.path.name or 'Source'} — Source")
+        self.setWindowTitle(self.tr("{name} — Source").format(
+            name=self.path.name or self.tr("Source")))
         self.name_label.setToolTip(str(self.path))
         self._elide_name()
         self._load()
@@ -261,12 +262,12 @@ class SourceViewer(QDialog):
         elif isinstance(loaded.result, TextWindow):
             self._show_lines(loaded.result)
         else:
-            kind = self.path.suffix.lstrip(".").upper() or "These"
-            self._show_passage(
-                f"{kind} files cannot be shown here; this is the cited passage. "
-                "“Open in default app” shows the whole document.",
-                None,
-            )
+            kind = self.path.suffix.lstrip(".").upper()
+            text = (self.tr("{kind} files cannot be shown here; this is the cited passage. "
+                            "“Open in default app” shows the whole document.") if kind else
+                    self.tr("These files cannot be shown here; this is the cited passage. "
+                            "“Open in default app” shows the whole document."))
+            self._show_passage(text.format(kind=kind), None)
 
     def _on_failed(self, exc: Exception) -> None:
         self._show_passage(_describe(exc, self.path), exc)
@@ -326,7 +327,8 @@ class SourceViewer(QDialog):
     def _show_passage(self, message: str, error: Exception | None) -> None:
         missing = isinstance(error, SourceError) and error.kind == "missing"
         heading = str(self.citation.get("heading") or "")
-        text = str(self.citation.get("text") or "").strip() or "(the citation has no text)"
+        text = str(self.citation.get("text") or "").strip() or self.tr(
+            "(the citation has no text)")
         self.passage.setPlainText(f"{heading}\n\n{text}" if heading else text)
         self.stack.setCurrentWidget(self.passage)
         self._set_message(message)
@@ -350,16 +352,18 @@ class SourceViewer(QDialog):
         self.prev_button.setVisible(pdf)
         self.next_button.setVisible(pdf)
         if pdf:
-            count = f" of {self.page_count}" if self.page_count else ""
-            self.location_label.setText(f"page {self.page}{count}")
+            where = (self.tr("page {page} of {count}") if self.page_count
+                     else self.tr("page {page}"))
+            self.location_label.setText(where.format(page=self.page, count=self.page_count))
             known = self.page_count is not None  # only once a page of this file was shown
             self.prev_button.setEnabled(known and self.page > 1)
             self.next_button.setEnabled(known and self.page < self.page_count)
         elif c.get("line_start"):
             start, end = c["line_start"], c.get("line_end") or c["line_start"]
-            self.location_label.setText(f"lines {start}–{end}" if end > start else f"line {start}")
+            where = self.tr("lines {start}–{end}") if end > start else self.tr("line {start}")
+            self.location_label.setText(where.format(start=start, end=end))
         elif c.get("page"):
-            self.location_label.setText(f"page {c['page']}")
+            self.location_label.setText(self.tr("page {page}").format(page=c["page"]))
         else:
             self.location_label.setText("")
 
@@ -369,11 +373,12 @@ class SourceViewer(QDialog):
     # -- leaving the app --------------------------------------------------------------------
     def open_externally(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path))):
-            self._set_message(f"No app could open {self.path.name}.")
+            self._set_message(self.tr("No app could open {name}.").format(name=self.path.name))
 
     def show_in_folder(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent))):
-            self._set_message(f"The folder {self.path.parent} could not be opened.")
+            self._set_message(self.tr("The folder {folder} could not be opened.").format(
+                folder=self.path.parent))
 
     # -- geometry ---------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
@@ -389,7 +394,7 @@ class SourceViewer(QDialog):
             self._load(quiet=True)
 
     def _elide_name(self) -> None:
-        name = self.path.name or "Source"
+        name = self.path.name or self.tr("Source")
         width = max(40, self.name_label.width())
         metrics = self.name_label.fontMetrics()
         self.name_label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width))
@@ -397,8 +402,10 @@ class SourceViewer(QDialog):
 
 def _describe(exc: Exception, path: Path) -> str:
     """The message line: the reason in words (a file name is never capitalised)."""
-    reason = exc.message if isinstance(exc, SourceError) else f"{path.name} cannot be shown ({exc})"
-    return f"{reason}. Below is the cited passage."
+    reason = exc.message if isinstance(exc, SourceError) else QCoreApplication.translate(
+        "SourceViewer", "{name} cannot be shown ({error})").format(name=path.name, error=exc)
+    return QCoreApplication.translate(
+        "SourceViewer", "{reason}. Below is the cited passage.").format(reason=reason)
 
 
 def open_citation(parent: QWidget | None, citation: dict) -> SourceViewer:

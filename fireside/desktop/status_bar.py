@@ -13,19 +13,20 @@ class StatusBar(QStatusBar):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(self.tr("No model"))
         self.device_label = QLabel("")
         self.speed_label = QLabel("")
         self.context_label = QLabel("")
         self.model_label.setObjectName("StatusModel")
-        self.speed_label.setToolTip("Generation speed of the last reply")
-        self.context_label.setToolTip("Tokens in the context after the last reply / context size")
+        self.speed_label.setToolTip(self.tr("Generation speed of the last reply"))
+        self.context_label.setToolTip(
+            self.tr("Tokens in the context after the last reply / context size"))
         for label in (self.model_label, self.device_label, self.speed_label, self.context_label):
             self.addPermanentWidget(label)
         self.n_ctx: int | None = None
 
     def set_loading(self, label: str) -> None:
-        self.model_label.setText(f"Loading {label}…")
+        self.model_label.setText(self.tr("Loading {model}…").format(model=label))
         self.device_label.setText("")
 
     def set_model(self, label: str, device: str, n_ctx: int) -> None:
@@ -35,15 +36,17 @@ class StatusBar(QStatusBar):
         self.set_context(None)
 
     def set_failed(self, label: str) -> None:
-        self.model_label.setText(f"{label} (not loaded)")
+        self.model_label.setText(self.tr("{model} (not loaded)").format(model=label))
         self.device_label.setText("")
 
     def set_speed(self, tokens_per_s: float | None) -> None:
-        self.speed_label.setText(f"{tokens_per_s:.1f} tok/s" if tokens_per_s else "")
+        self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{tokens_per_s:.1f}")
+                                 if tokens_per_s else "")
 
     def set_context(self, used: int | None) -> None:
         if self.n_ctx is None:
             self.context_label.setText("")
             return
         shown = f"{used:,}" if used is not None else "–"
-        self.context_label.setText(f"context {shown} / {self.n_ctx:,}")
+        self.context_label.setText(self.tr("context {used} / {size}").format(
+            used=shown, size=f"{self.n_ctx:,}"))

@@ -9,13 +9,14 @@ a tool never runs because nobody answered.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -34,12 +35,13 @@ DENY, ALLOW_ONCE, ALWAYS_ALLOW = 0, 1, 2  # dialog result codes (DENY is QDialog
 
 def touches(tool: Tool) -> str:
     """Plain words for what a tool reaches outside the app."""
-    parts = [
-        label
-        for flag, label in ((tool.network, "the network"), (tool.filesystem, "the file system"))
-        if flag
-    ]
-    return " and ".join(parts) if parts else "nothing outside the app"
+    if tool.network and tool.filesystem:
+        return QCoreApplication.translate("ToolApprovalDialog", "the network and the file system")
+    if tool.network:
+        return QCoreApplication.translate("ToolApprovalDialog", "the network")
+    if tool.filesystem:
+        return QCoreApplication.translate("ToolApprovalDialog", "the file system")
+    return QCoreApplication.translate("ToolApprovalDialog", "nothing outside the app")
 
 
 class ToolApprovalDialog(QDialog):
@@ -50,8 +52,9 @@ class ToolApprovalDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.tool = tool
-        self.setWindowTitle(f"Allow the {tool.name} tool?")
-        self.title = QLabel(f"<b>{tool.name}</b> wants to run. It uses <b>{touches(tool)}</b>.")
+        self.setWindowTitle(self.tr("Allow the {tool} tool?").format(tool=tool.name))
+        self.title = QLabel(self.tr("<b>{tool}</b> wants to run. It uses <b>{reach}</b>.").format(
+            tool=html.escape(tool.name), reach=touches(tool)))
         self.title.setWordWrap(True)
         self.description = QLabel(tool.description)
         self.description.setWordWrap(True)
@@ -59,9 +62,9 @@ class ToolApprovalDialog(QDialog):
             json.dumps(dict(arguments), indent=2, ensure_ascii=False, default=str)
         )
         self.arguments.setReadOnly(True)
-        self.allow_once_button = QPushButton("Allow once")
-        self.always_button = QPushButton("Always allow this tool")
-        self.deny_button = QPushButton("Deny")
+        self.allow_once_button = QPushButton(self.tr("Allow once"))
+        self.always_button = QPushButton(self.tr("Always allow this tool"))
+        self.deny_button = QPushButton(self.tr("Deny"))
         self.deny_button.setDefault(True)  # Enter must not approve by accident
         self.allow_once_button.clicked.connect(lambda: self.done(ALLOW_ONCE))
         self.always_button.clicked.connect(lambda: self.done(ALWAYS_ALLOW))
@@ -73,7 +76,7 @@ class ToolApprovalDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
-        layout.addWidget(QLabel("Arguments:"))
+        layout.addWidget(QLabel(self.tr("Arguments:")))
         layout.addWidget(self.arguments, 1)
         layout.addLayout(buttons)
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from fireside.assistant.events import ToolCall, ToolResult
 
 MAX_INLINE_CHARS = 120
@@ -45,7 +47,8 @@ def format_arguments(arguments: Mapping[str, Any] | None) -> str:
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return f"{text[:limit].rstrip()}… (cut; {len(text)} characters in all)"
+    note = QCoreApplication.translate("ToolCallText", "… (cut; {count} characters in all)")
+    return text[:limit].rstrip() + note.format(count=len(text))
 
 
 def format_duration(seconds: float) -> str:
@@ -66,14 +69,17 @@ def format_tool_call(
     head = f"{ERROR_ICON if is_error else TOOL_ICON} **{name}**({_code(args) if args else ''})"
     tail = f" · {format_duration(duration_s)}"
     output = output.strip()
-    label = "error: " if is_error else ""
     if "\n" not in output and len(output) <= MAX_INLINE_CHARS:
-        shown = _code(output) if output else "*(no output)*"
+        shown = _code(output) if output else QCoreApplication.translate("ToolCallText",
+                                                                         "*(no output)*")
+        label = QCoreApplication.translate("ToolCallText", "error: ") if is_error else ""
         return f"{head} → {label}{shown}{tail}"
     body = truncate(output, MAX_BLOCK_CHARS)
     longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
     fence = "`" * (longest + 1)
-    return f"{head} → {label.rstrip(': ') or 'output'}{tail}\n{fence}text\n{body}\n{fence}"
+    word = (QCoreApplication.translate("ToolCallText", "error") if is_error
+            else QCoreApplication.translate("ToolCallText", "output"))
+    return f"{head} → {word}{tail}\n{fence}text\n{body}\n{fence}"
 
 
 def format_tool_event(call: ToolCall, result: ToolResult) -> str:

@@ -56,7 +56,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.colors = colors
         self.model_label = model_label
         self.hover: tuple[int, str] | None = None
-        self.live_placeholder = "Thinking…"
+        self.live_placeholder = self.tr("Thinking…")
         self.estimated: set[int] = set()  # keys whose size the view only guessed
         base = QFont(docs.font)
         self.bold = QFont(base)
@@ -125,21 +125,25 @@ class MessageDelegate(QStyledItemDelegate):
         """(action key or None for plain facts, label, rect) left to right."""
         parts: list[tuple[str | None, str]] = []
         if item.live:
-            parts.append((None, "generating… (Esc to stop)"))
+            parts.append((None, self.tr("generating… (Esc to stop)")))
         elif item.message_id is not None or item.error:
             if item.text:
-                parts.append(("copy", "Copy"))
+                parts.append(("copy", self.tr("Copy")))
             if item.role == "assistant":
-                parts.append(("regenerate", "Retry" if item.status == "error" else "Regenerate"))
+                parts.append(("regenerate", self.tr("Retry") if item.status == "error"
+                              else self.tr("Regenerate")))
             elif item.message_id is not None:
-                parts.append(("edit", "Edit"))
+                parts.append(("edit", self.tr("Edit")))
             index, count = versions
             if count > 1:
                 parts += [("prev", "‹"), ("pager", f"{index}/{count}"), ("next", "›")]
-            if item.status in ("stopped", "interrupted"):
-                parts.append((None, item.status))
+            if item.status == "stopped":
+                parts.append((None, self.tr("stopped")))
+            elif item.status == "interrupted":
+                parts.append((None, self.tr("interrupted")))
             if item.role == "assistant" and item.tokens_per_s:
-                parts.append((None, f"{item.tokens_per_s:.1f} tok/s"))
+                parts.append((None, self.tr("{speed} tok/s").format(
+                    speed=f"{item.tokens_per_s:.1f}")))
         out, x = [], footer.x()
         for key, label in parts:
             width = self._small_fm.horizontalAdvance(label)
@@ -193,7 +197,7 @@ class MessageDelegate(QStyledItemDelegate):
     def _paint_header(self, painter: QPainter, item: TranscriptItem, header: QRect) -> None:
         painter.setFont(self.bold)
         painter.setPen(QColor(self.colors.text))
-        who = "You" if item.role == "user" else "Assistant"
+        who = self.tr("You") if item.role == "user" else self.tr("Assistant")
         painter.drawText(header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, who)
         if item.role == "assistant" and item.model:
             label = self._labels.get(item.model)

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from fireside.assistant.conversation import Message
 from fireside.assistant.history import HistoryStore
@@ -51,7 +58,9 @@ class TranscriptItem:
         failed = msg.status == "error" and not msg.content
         return cls(role=msg.role, message_id=msg.id, status=msg.status, model=msg.model,
                    parts=[display_text(msg)], tokens_per_s=tps, key=msg.id,
-                   error="This reply failed; Retry asks again." if failed else None)
+                   error=QCoreApplication.translate(
+                       "TranscriptModel", "This reply failed; Retry asks again.")
+                   if failed else None)
 
 
 def visible(messages: list[Message]) -> list[Message]:

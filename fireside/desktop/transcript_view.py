@@ -35,8 +35,8 @@ class TranscriptView(QListView):
         self._model, self._delegate, self._docs = model, delegate, docs
         self.stick_to_bottom = True
         self.exposed_rect: QRect | None = None
-        self.empty_text = ("Ask anything. Replies are written on this computer by a local "
-                           "model; nothing leaves it.")
+        self.empty_text = self.tr("Ask anything. Replies are written on this computer by a "
+                                  "local model; nothing leaves it.")
         self._scan = -1
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._loading_earlier = False
@@ -200,11 +200,12 @@ class TranscriptView(QListView):
         if item.live or item.message_id is None:
             return
         menu = QMenu(self)
-        menu.addAction("Copy message", lambda: self.action_triggered.emit("copy", index.row()))
+        menu.addAction(self.tr("Copy message"),
+                       lambda: self.action_triggered.emit("copy", index.row()))
         if item.role == "assistant":
-            menu.addAction("Regenerate", lambda: self.action_triggered.emit("regenerate",
-                                                                          index.row()))
+            menu.addAction(self.tr("Regenerate"),
+                           lambda: self.action_triggered.emit("regenerate", index.row()))
         else:
-            menu.addAction("Edit and resend", lambda: self.action_triggered.emit("edit",
-                                                                               index.row()))
+            menu.addAction(self.tr("Edit and resend"),
+                           lambda: self.action_triggered.emit("edit", index.row()))
         menu.exec(event.globalPos())

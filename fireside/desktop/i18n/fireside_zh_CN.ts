@@ -1,0 +1,915 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>unexpected error while generating: {error}</source>
+        <translation>生成时出现意外错误：{error}</translation>
+    </message>
+    <message>
+        <source>the reply ended without a result</source>
+        <translation>回复意外结束，没有得到结果</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <source>This chat answers from {names}, with sources</source>
+        <translation>此对话将根据 {names} 回答，并注明来源</translation>
+    </message>
+    <message>
+        <source>This chat no longer answers from documents</source>
+        <translation>此对话不再根据文档回答</translation>
+    </message>
+    <message>
+        <source>this reply was not saved</source>
+        <translation>此回复未保存</translation>
+    </message>
+    <message>
+        <source>Message copied</source>
+        <translation>消息已复制</translation>
+    </message>
+    <message>
+        <source>Code copied</source>
+        <translation>代码已复制</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionPicker</name>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>%n collections</source>
+        <translation>%n 个文档集</translation>
+    </message>
+    <message>
+        <source>Answering from: {names} (with sources)</source>
+        <translation>根据以下文档集回答：{names}（注明来源）</translation>
+    </message>
+    <message>
+        <source>Answer from your documents: choose the collections this chat uses</source>
+        <translation>根据你的文档回答：选择此对话使用的文档集</translation>
+    </message>
+    <message>
+        <source>Answer from these collections:</source>
+        <translation>根据这些文档集回答：</translation>
+    </message>
+    <message>
+        <source>(no collections yet: add documents first)</source>
+        <translation>（还没有文档集：请先添加文档）</translation>
+    </message>
+    <message>
+        <source>{name} (removed)</source>
+        <translation>{name}（已删除）</translation>
+    </message>
+    <message>
+        <source>No documents (plain chat)</source>
+        <translation>不使用文档（普通对话）</translation>
+    </message>
+    <message>
+        <source>Manage documents…</source>
+        <translation>管理文档…</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the reply (Esc)</source>
+        <translation>停止回复 (Esc)</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>发送 (Enter)</translation>
+    </message>
+    <message>
+        <source>Editing your message — Enter resends it as a new version (the original is kept), Esc cancels</source>
+        <translation>正在编辑你的消息 — 按 Enter 作为新版本重新发送（保留原消息），按 Esc 取消</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDrop</name>
+    <message>
+        <source>{names} and {count} more</source>
+        <translation>{names} 等另外 {count} 项</translation>
+    </message>
+    <message>
+        <source>Indexed {indexed} of {total} file(s) into the &apos;{name}&apos; document collection.</source>
+        <translation>已将 {total} 个文件中的 {indexed} 个编入文档集“{name}”的索引。</translation>
+    </message>
+    <message>
+        <source> Not indexed: {problems}</source>
+        <translation>未编入索引：{problems}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Document chat is not available yet in this build: {names} were not added. You can still paste text into the message box.</source>
+        <translation>
+            <numerusform>此版本尚不支持文档对话：未添加 {names}。你仍可以把文本粘贴到消息框中。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Documents are still being indexed; drop more when it is done.</source>
+        <translation>文档仍在编入索引，完成后再拖入更多文件。</translation>
+    </message>
+    <message>
+        <source>Indexing {names}…</source>
+        <translation>正在为 {names} 编制索引…</translation>
+    </message>
+    <message>
+        <source>Indexing {name} — {done}/{total} files, {percent}%</source>
+        <translation>正在为 {name} 编制索引 — {done}/{total} 个文件，{percent}%</translation>
+    </message>
+    <message>
+        <source>Indexing failed: {error}</source>
+        <translation>编制索引失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsDock</name>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Use this collection in the current chat (with sources)</source>
+        <translation>在当前对话中使用此文档集（注明来源）</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <source>{done} / {total} files</source>
+        <translation>{done} / {total} 个文件</translation>
+    </message>
+    <message>
+        <source> · paused</source>
+        <translation> · 已暂停</translation>
+    </message>
+    <message>
+        <source> · done</source>
+        <translation> · 已完成</translation>
+    </message>
+    <message>
+        <source> · cancelled</source>
+        <translation> · 已取消</translation>
+    </message>
+    <message>
+        <source> · ETA {seconds} s</source>
+        <translation> · 预计还需 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>已编入索引</translation>
+    </message>
+    <message>
+        <source>failed: {error}</source>
+        <translation>失败：{error}</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>indexing ({done}/{total} chunks)</source>
+        <translation>正在编制索引（{done}/{total} 个分块）</translation>
+    </message>
+    <message>
+        <source>New collection…</source>
+        <translation>新建文档集…</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Chunks</source>
+        <translation>分块</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Collection:</source>
+        <translation>文档集：</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} (%n documents, {failed} failed)</source>
+        <translation>
+            <numerusform>{name}（%n 个文档，{failed} 个失败）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{name} (%n documents)</source>
+        <translation>
+            <numerusform>{name}（%n 个文档）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New collection</source>
+        <translation>新建文档集</translation>
+    </message>
+    <message>
+        <source>Name of the new collection:</source>
+        <translation>新文档集的名称：</translation>
+    </message>
+    <message>
+        <source>Indexing is running; add more when it is done.</source>
+        <translation>正在编制索引，完成后再添加更多。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Preparing to index %n item(s)…</source>
+        <translation>
+            <numerusform>正在准备为 %n 项编制索引…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Indexing failed: {error}</source>
+        <translation>编制索引失败：{error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: {indexed} of %n file(s) indexed, {problems} not.</source>
+        <translation>
+            <numerusform>已取消：%n 个文件中 {indexed} 个已编入索引，{problems} 个未编入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: {indexed} of %n file(s) indexed, {problems} not.</source>
+        <translation>
+            <numerusform>已完成：%n 个文件中 {indexed} 个已编入索引，{problems} 个未编入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add files to the collection</source>
+        <translation>向文档集添加文件</translation>
+    </message>
+    <message>
+        <source>Add a folder to the collection</source>
+        <translation>向文档集添加文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>InputBox</name>
+    <message>
+        <source>Message the assistant — Enter to send, Shift+Enter for a new line</source>
+        <translation>给助手发消息 — Enter 发送，Shift+Enter 换行</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Settings (Ctrl+,)</source>
+        <translation>设置 (Ctrl+,)</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Stop reply</source>
+        <translation>停止回复</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Documents…</source>
+        <translation>文档…</translation>
+    </message>
+    <message>
+        <source>Plugins…</source>
+        <translation>插件…</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Open GGUF…</source>
+        <translation>打开 GGUF…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About Fireside</source>
+        <translation>关于 Fireside</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <source>Fireside — an offline chat assistant for local GGUF models. Your conversations never leave this computer.</source>
+        <translation>Fireside — 使用本地 GGUF 模型的离线聊天助手。你的对话永远不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Plugins and tools</source>
+        <translation>插件和工具</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {error}. Details are in the log: {path}</source>
+        <translation>出错了：{error}。详细信息见日志：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownRenderer</name>
+    <message>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <source>generating… (Esc to stop)</source>
+        <translation>正在生成…（按 Esc 停止）</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>{speed} tok/s</source>
+        <translation>{speed} tok/s</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+</context>
+<context>
+    <name>MessageExtras</name>
+    <message>
+        <source>hide tool details</source>
+        <translation>隐藏工具详情</translation>
+    </message>
+    <message>
+        <source>show tool details</source>
+        <translation>显示工具详情</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>{name}, page {page}</source>
+        <translation>{name}，第 {page} 页</translation>
+    </message>
+    <message>
+        <source>{name}, line {line}</source>
+        <translation>{name}，第 {line} 行</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLoader</name>
+    <message>
+        <source>context {n_ctx} of {trained}</source>
+        <translation>上下文 {n_ctx}（训练长度 {trained}）</translation>
+    </message>
+    <message>
+        <source>context {n_ctx}</source>
+        <translation>上下文 {n_ctx}</translation>
+    </message>
+    <message>
+        <source>{size} · {parameters} · {quantization} · {context} · needs ≈ {need} ({available} free)</source>
+        <translation>{size} · {parameters} · {quantization} · {context} · 需要约 {need}（可用 {available}）</translation>
+    </message>
+    <message>
+        <source>needs about {need} of memory (weights + {n_ctx}-token context) but only {available} is available; choose a smaller quantization or a shorter context</source>
+        <translation>需要约 {need} 内存（权重 + {n_ctx} token 的上下文），但只有 {available} 可用；请选择更小的量化版本或更短的上下文</translation>
+    </message>
+    <message>
+        <source>could not load the model ({kind}: {error})</source>
+        <translation>无法加载模型（{kind}：{error}）</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The model that answers (Ctrl+O opens a GGUF file)</source>
+        <translation>负责回答的模型（Ctrl+O 打开 GGUF 文件）</translation>
+    </message>
+    <message>
+        <source> (missing)</source>
+        <translation>（文件不存在）</translation>
+    </message>
+    <message>
+        <source>Open GGUF…</source>
+        <translation>打开 GGUF…</translation>
+    </message>
+    <message>
+        <source>Open a GGUF model</source>
+        <translation>打开 GGUF 模型</translation>
+    </message>
+</context>
+<context>
+    <name>ModelSwitcher</name>
+    <message>
+        <source>{error}. Use Model &gt; Open GGUF… to choose one.</source>
+        <translation>{error}。请通过“模型 &gt; 打开 GGUF…”选择一个模型。</translation>
+    </message>
+    <message>
+        <source>Switching to {model} when the reply finishes</source>
+        <translation>回复结束后将切换到 {model}</translation>
+    </message>
+    <message>
+        <source>Loaded {model} in {seconds} s</source>
+        <translation>已加载 {model}，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Loaded {model}</source>
+        <translation>已加载 {model}</translation>
+    </message>
+    <message>
+        <source>Could not use {model}: {error}</source>
+        <translation>无法使用 {model}：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Notice</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Error:</source>
+        <translation>错误：</translation>
+    </message>
+</context>
+<context>
+    <name>PluginsPage</name>
+    <message>
+        <source>network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Plugins add tools the assistant may use. Tools marked [network] or [files] ask before they run.</source>
+        <translation>插件为助手提供可用的工具。标有 [网络] 或 [文件] 的工具在运行前会先征求你的同意。</translation>
+    </message>
+    <message>
+        <source>Failed to load: {error}</source>
+        <translation>加载失败：{error}</translation>
+    </message>
+    <message>
+        <source>A hook failed: {error}</source>
+        <translation>某个钩子执行失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>A new language applies after Fireside restarts.</source>
+        <translation>更改语言后需重新启动 Fireside 才能生效。</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source>System prompt
+(new chats)</source>
+        <translation>系统提示词
+（用于新对话）</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>model default</source>
+        <translation>模型默认值</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>For this model: {model}</source>
+        <translation>仅用于此模型：{model}</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <source>Context size</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>
+        <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置将被忽略。</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>New chat (Ctrl+N)</source>
+        <translation>新建对话 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Search chats  (Ctrl+K)</source>
+        <translation>搜索对话  (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>This chat is still generating a reply; stop it first, then delete the chat.</source>
+        <translation>此对话仍在生成回复；请先停止，再删除对话。</translation>
+    </message>
+    <message>
+        <source>Delete chat</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>Delete this chat and all its messages? This cannot be undone.</source>
+        <translation>要删除此对话及其所有消息吗？此操作无法撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>SourceViewer</name>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Open in default app</source>
+        <translation>用默认应用打开</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>{name} — Source</source>
+        <translation>{name} — 来源</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>{kind} files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
+        <translation>{kind} 文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
+    </message>
+    <message>
+        <source>These files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
+        <translation>此类文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
+    </message>
+    <message>
+        <source>(the citation has no text)</source>
+        <translation>（此引用没有文本）</translation>
+    </message>
+    <message>
+        <source>page {page} of {count}</source>
+        <translation>第 {page} 页，共 {count} 页</translation>
+    </message>
+    <message>
+        <source>page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <source>lines {start}–{end}</source>
+        <translation>第 {start}–{end} 行</translation>
+    </message>
+    <message>
+        <source>line {start}</source>
+        <translation>第 {start} 行</translation>
+    </message>
+    <message>
+        <source>No app could open {name}.</source>
+        <translation>没有应用能打开 {name}。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} could not be opened.</source>
+        <translation>无法打开文件夹 {folder}。</translation>
+    </message>
+    <message>
+        <source>{name} cannot be shown ({error})</source>
+        <translation>无法显示 {name}（{error}）</translation>
+    </message>
+    <message>
+        <source>{reason}. Below is the cited passage.</source>
+        <translation>{reason}。以下是引用的段落。</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Fireside cannot start</source>
+        <translation>Fireside 无法启动</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Generation speed of the last reply</source>
+        <translation>上一条回复的生成速度</translation>
+    </message>
+    <message>
+        <source>Tokens in the context after the last reply / context size</source>
+        <translation>上一条回复后上下文中的 token 数 / 上下文长度</translation>
+    </message>
+    <message>
+        <source>Loading {model}…</source>
+        <translation>正在加载 {model}…</translation>
+    </message>
+    <message>
+        <source>{model} (not loaded)</source>
+        <translation>{model}（未加载）</translation>
+    </message>
+    <message>
+        <source>{speed} tok/s</source>
+        <translation>{speed} tok/s</translation>
+    </message>
+    <message>
+        <source>context {used} / {size}</source>
+        <translation>上下文 {used} / {size}</translation>
+    </message>
+</context>
+<context>
+    <name>ToolApprovalDialog</name>
+    <message>
+        <source>the network and the file system</source>
+        <translation>网络和文件系统</translation>
+    </message>
+    <message>
+        <source>the network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>the file system</source>
+        <translation>文件系统</translation>
+    </message>
+    <message>
+        <source>nothing outside the app</source>
+        <translation>不涉及应用以外的任何内容</translation>
+    </message>
+    <message>
+        <source>Allow the {tool} tool?</source>
+        <translation>允许运行 {tool} 工具吗？</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{tool}&lt;/b&gt; wants to run. It uses &lt;b&gt;{reach}&lt;/b&gt;.</source>
+        <translation>&lt;b&gt;{tool}&lt;/b&gt; 请求运行，它会使用&lt;b&gt;{reach}&lt;/b&gt;。</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>允许一次</translation>
+    </message>
+    <message>
+        <source>Always allow this tool</source>
+        <translation>始终允许此工具</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Arguments:</source>
+        <translation>参数：</translation>
+    </message>
+</context>
+<context>
+    <name>ToolCallText</name>
+    <message>
+        <source>… (cut; {count} characters in all)</source>
+        <translation>…（已截断；共 {count} 个字符）</translation>
+    </message>
+    <message>
+        <source>*(no output)*</source>
+        <translation>*（无输出）*</translation>
+    </message>
+    <message>
+        <source>error: </source>
+        <translation>错误：</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptModel</name>
+    <message>
+        <source>This reply failed; Retry asks again.</source>
+        <translation>此回复失败；点击“重试”重新提问。</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptView</name>
+    <message>
+        <source>Ask anything. Replies are written on this computer by a local model; nothing leaves it.</source>
+        <translation>尽管提问。回复由这台电脑上的本地模型生成，任何内容都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+</context>
+</TS>
