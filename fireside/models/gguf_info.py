@@ -13,10 +13,9 @@ from pathlib import Path
 
 from fireside.models.errors import CorruptGGUFError, ModelError, NotGGUFError
 from fireside.models.gguf_header import HeaderError, TensorEntry, read_header
+from fireside.models.memory_fit import DEFAULT_CTX, MemoryEstimate, estimate_memory, kv_cache_bytes
 
 GGUF_MAGIC = b"GGUF"
-# Overhead of llama.cpp's compute buffers and runtime, on top of weights and KV cache.
-_RUNTIME_OVERHEAD_BYTES = 150 * 1024 * 1024
 
 
 @dataclass
@@ -43,14 +42,16 @@ class GGUFInfo:
 
     def kv_cache_bytes(self, n_ctx: int) -> int:
         """Bytes of an f16 K+V cache holding ``n_ctx`` tokens."""
-        if not (self.n_layers and self.n_head_kv and self.head_dim):
-            return 0
-        return 2 * self.n_layers * n_ctx * self.n_head_kv * self.head_dim * 2
+        return kv_cache_bytes(self.n_layers, self.n_head_kv, self.head_dim, n_ctx)
+
+    def memory_breakdown(self, n_ctx: int | None = None) -> MemoryEstimate:
+        """Weights + KV cache + buffers at ``n_ctx`` (the shared estimate, see memory_fit)."""
+        ctx = n_ctx or min(self.context_length or DEFAULT_CTX, DEFAULT_CTX)
+        return estimate_memory(self.file_size, ctx, self.n_layers, self.n_head_kv, self.head_dim)
 
     def memory_estimate(self, n_ctx: int | None = None) -> int:
         """Bytes needed to run the model with ``n_ctx`` context (weights + KV + buffers)."""
-        ctx = n_ctx or min(self.context_length or 4096, 4096)
-        return self.file_size + self.kv_cache_bytes(ctx) + _RUNTIME_OVERHEAD_BYTES
+        return self.memory_breakdown(n_ctx).total
 
     @property
     def parameters_label(self) -> str:
