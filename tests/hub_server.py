@@ -60,6 +60,7 @@ class HubState:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     state: HubState
+    alive: threading.Event
 
     def log_message(self, *args) -> None:  # quiet
         pass
@@ -101,7 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def _error(self, status: int, code: str, message: str) -> None:
         self._json(status, {"error": message}, {"X-Error-Code": code, "X-Error-Message": message})
@@ -180,6 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
             fh.seek(start)
             while start + sent < size:
                 block = fh.read(1 << 18)
+                if not self.alive.is_set():
+                    limit = sent
                 if limit is not None and sent + len(block) >= limit:
                     self.wfile.write(block[: limit - sent])
                     self.wfile.flush()
@@ -201,10 +205,13 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeHub:
     """``with FakeHub() as hub:`` -> ``hub.endpoint``, ``hub.state``; ``stop()`` any time."""
 
-    def __init__(self) -> None:
-        self.state = HubState()
-        handler = type("Handler", (_Handler,), {"state": self.state})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    def __init__(self, state: HubState | None = None, port: int = 0) -> None:
+        """Pass the ``state`` and ``port`` of a stopped hub to bring "the same server" back."""
+        self.state = state or HubState()
+        self.alive = threading.Event()
+        self.alive.set()
+        handler = type("Handler", (_Handler,), {"state": self.state, "alive": self.alive})
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.endpoint = f"http://127.0.0.1:{self.port}"
@@ -215,6 +222,8 @@ class FakeHub:
         return self
 
     def stop(self) -> None:
+        """Stop listening and cut the transfers in progress, as a server going away does."""
+        self.alive.clear()
         self.server.shutdown()
         self.server.server_close()
 

@@ -130,7 +130,7 @@ class HubClient:
         from huggingface_hub import get_hf_file_metadata, hf_hub_url
 
         url = hf_hub_url(repo, filename, revision=revision, endpoint=self.endpoint)
-        with self._errors(f"{repo}/{filename}"):
+        with self._errors(f"{repo}/{filename}", repo):
             meta = get_hf_file_metadata(
                 url, token=self.token or False, timeout=self.timeout_s, endpoint=self.endpoint
             )
@@ -142,7 +142,7 @@ class HubClient:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     @contextmanager
-    def _errors(self, what: str) -> Iterator[None]:
+    def _errors(self, what: str, repo: str | None = None) -> Iterator[None]:
         """Translate the client's exceptions into one line naming the repository or file."""
         import httpx2
         from huggingface_hub.errors import (
@@ -167,7 +167,9 @@ class HubClient:
             ) from None
         except RepositoryNotFoundError:
             hint = "" if self.token else " (or it is private: set an access token)"
-            raise NotFoundError(f"no repository {what!r} on {self.endpoint}{hint}") from None
+            raise NotFoundError(
+                f"no repository {repo or what!r} on {self.endpoint}{hint}"
+            ) from None
         except (RemoteEntryNotFoundError, RevisionNotFoundError):
             raise NotFoundError(f"{what}: no such file or revision on {self.endpoint}") from None
         except HfHubHTTPError as exc:

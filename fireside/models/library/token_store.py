@@ -1,5 +1,7 @@
 """The hub access token for gated repositories: in the OS keyring, else a private file.
 
+Without a stored token, ``HF_TOKEN`` from the environment is used, as other hub tools do.
+
 A token is a password: the keyring keeps it out of plain files where one is usable (a
 desktop session); on a headless machine it goes to a file only its owner can read (0600).
 """
@@ -46,9 +48,9 @@ class TokenStore:
                 pass
         try:
             value = self.file.read_text(encoding="utf-8").strip()
-            return value or None
         except OSError:
-            return None
+            value = ""
+        return value or os.environ.get("HF_TOKEN") or None
 
     def set(self, token: str) -> str:
         """Store ``token``; returns where it went ("keyring" or the file's path)."""
