@@ -49,3 +49,22 @@ def test_user_folders_and_duplicates(tmp_path, smollm_path):
     models = scan([ModelFolder(mine, "user folder"), ModelFolder(mine / "deep", "user folder"),
                    ModelFolder(tmp_path / "missing", "user folder")])
     assert [m.path.name for m in models] == ["a.gguf"]
+
+
+def test_loader_names_split_parts_and_projectors(tmp_path, split_parts, smollm_path):
+    import pytest
+
+    from fireside.models.errors import ModelError, NotGGUFError
+    from fireside.models.gguf_info import inspect_gguf
+
+    with pytest.raises(ModelError, match="part 2 of 2 of a split model; open the first part, "
+                                         "tiny-Q4_1-00001-of-00002.gguf"):
+        inspect_gguf(split_parts[1])
+    lone = tmp_path / split_parts[0].name
+    shutil.copyfile(split_parts[0], lone)
+    with pytest.raises(ModelError, match=r"part 2 of this 2-part model is missing"):
+        inspect_gguf(lone)
+    projector = tmp_path / "mmproj-model-f16.gguf"
+    shutil.copyfile(smollm_path, projector)
+    with pytest.raises(NotGGUFError, match="projector"):
+        inspect_gguf(projector)
