@@ -270,10 +270,11 @@ class FileDownloader:
                 except (httpx.TransportError, _Retry) as exc:
                     attempt += 1
                     if attempt > self.retries:
+                        tries = f" after {self.retries} retries" if self.retries else ""
                         raise DownloadError(
-                            f"{self.remote.filename}: the download failed after "
-                            f"{self.retries} retries ({_describe(exc)}); {done / 1e6:,.0f} MB "
-                            "are kept, run it again to resume"
+                            f"{self.remote.filename}: the download failed{tries} "
+                            f"({_describe(exc)}); {done / 1e6:,.0f} MB are kept, run it again "
+                            "to resume"
                         ) from None
                     delay = min(self.backoff_s[0] * 2 ** (attempt - 1), self.backoff_s[1])
                     self.stop.wait(delay)
