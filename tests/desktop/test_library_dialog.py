@@ -121,3 +121,25 @@ def test_no_network_is_shown_in_the_dialog(qtbot, make_window, core, online, mon
     qtbot.keyClicks(dialog.search_box, "qwen")
     click(qtbot, dialog.search_button)
     qtbot.waitUntil(lambda: "connection refused" in dialog.message.text(), timeout=TIMEOUT)
+
+
+def test_library_settings_tab(qtbot, make_window, core, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    window = make_window(core, start=False)
+    dialog = window.open_library()
+    dialog.tabs.setCurrentIndex(4)
+    elsewhere = tmp_path / "big-disk" / "models"
+    dialog.models_dir.setText(str(elsewhere))
+    dialog.endpoint.setText("http://127.0.0.1:9/")
+    dialog.token.setText("hf_secret")
+    dialog.folders.addItem(str(tmp_path))
+    dialog.save_settings()
+    assert core.settings.extra["library"]["models_dir"] == str(elsewhere)
+    assert core.settings.extra["library"]["endpoint"] == "http://127.0.0.1:9"
+    assert core.settings.extra["library"]["folders"] == [str(tmp_path)]
+    token_file = core.paths.config_dir / "hub-token"
+    qtbot.waitUntil(token_file.exists, timeout=TIMEOUT)
+    assert token_file.read_text() == "hf_secret" and dialog.token.text() == ""
+    qtbot.waitUntil(lambda: dialog.library.hub.token == "hf_secret", timeout=TIMEOUT)
+    assert dialog.library.models_dir == elsewhere
+    assert dialog.library.hub.endpoint == "http://127.0.0.1:9"

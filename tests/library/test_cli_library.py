@@ -134,3 +134,40 @@ def test_folders_and_token(capsys, tmp_path, fireside_home, monkeypatch):
     assert "is set" in capsys.readouterr().out
     assert main(["models", "token", "clear"]) == 0
     assert not token_file.exists()
+
+
+def test_catalog_ids_download_with_the_hubs_hash(hub, smollm_path, split_parts, capsys,
+                                                 fireside_home):
+    """Unverified catalog entries take size and SHA-256 from the hub's metadata; a split
+    entry fetches every part; the catalog then marks them downloaded."""
+    hub.state.add("bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf",
+                  smollm_path)
+    for i, p in enumerate(split_parts, 1):
+        hub.state.add("Qwen/Qwen2.5-7B-Instruct-GGUF",
+                      f"qwen2.5-7b-instruct-q4_k_m-0000{i}-of-00002.gguf", p)
+    assert main(["models", "download", "smollm2-360m-instruct", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["sha256"] == [hub.state.repos["bartowski/SmolLM2-360M-Instruct-GGUF"][
+        "SmolLM2-360M-Instruct-Q8_0.gguf"].sha256]
+    assert main(["models", "download", "qwen2.5-7b-instruct", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["path"].endswith("qwen2.5-7b-instruct-q4_k_m-00001-of-00002.gguf")
+    assert [Path(f).read_bytes() for f in result["files"]] == [p.read_bytes()
+                                                                for p in split_parts]
+    assert main(["models", "catalog", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["smollm2-360m-instruct"]["downloaded"] is True
+    assert rows["qwen2.5-7b-instruct"]["downloaded"] is True
+    assert rows["llama-3.2-1b-instruct"]["downloaded"] is False
+    assert main(["models", "remove", "qwen2.5-7b-instruct"]) == 0
+    assert not any(Path(f).exists() for f in result["files"])
+
+
+def test_files_and_search_commands(hub, capsys):
+    assert main(["models", "search", "smollm2"]) == 0
+    assert REPO in capsys.readouterr().out
+    assert main(["models", "files", REPO, "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["filename"] == FILE and row["quantization"] == "Q4_1"
+    assert main(["models", "download", REPO, "mmproj-SmolLM2-f16.gguf"]) == 1
+    assert "projector" in capsys.readouterr().err
