@@ -45,7 +45,7 @@ def token_store(paths: Paths) -> TokenStore:
 
 def open_library(paths: Paths, settings: Settings) -> ModelLibrary:
     config = LibraryConfig.of(settings)
-    hub = HubClient(config.hub_endpoint(), token_store(paths).get())
+    hub = HubClient(config.hub_endpoint(), token_source=token_store(paths).get)
     return ModelLibrary(
         config.models_path(paths),
         hub,

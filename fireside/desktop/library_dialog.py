@@ -118,7 +118,7 @@ class LibraryDialog(QDialog):
             return QTableWidgetItem(self.tr("unknown"))
         text = {FITS: self.tr("✓ fits"), TIGHT: self.tr("⚠ tight")}.get(
             fit.verdict, self.tr("✗ too large"))
-        item = QTableWidgetItem(text)
+        item = QTableWidgetItem(f"{text} · {fit.need / 2**30:.1f} GiB")
         item.setForeground(QColor(BADGE_COLORS[fit.verdict]))
         gib = 2**30
         item.setToolTip(self.tr("Needs about {need:.1f} GiB (weights, context and buffers); "
@@ -399,7 +399,12 @@ class LibraryDialog(QDialog):
         form = QFormLayout(page)
         form.addRow(self.tr("Models folder"), dir_row)
         form.addRow(self.tr("Hub address (mirror)"), self.endpoint)
-        form.addRow(self.tr("Access token"), self.token)
+        clear_token = QPushButton(self.tr("Forget token"))
+        clear_token.clicked.connect(self._forget_token)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(clear_token)
+        form.addRow(self.tr("Access token"), token_row)
         form.addRow(self.tr("Also list models in"), self.folders)
         form.addRow("", folder_buttons)
         form.addRow(QLabel(self.tr("LM Studio's, GPT4All's and Jan's model folders are listed "
@@ -431,6 +436,11 @@ class LibraryDialog(QDialog):
             self.token.clear()
             self._run(token_store(self.app.paths).set, self._token_saved, token)
         self._reopen()
+
+    def _forget_token(self) -> None:
+        self.token.clear()
+        self._run(token_store(self.app.paths).clear, lambda _r: (
+            self.show_message(self.tr("Access token removed")), self._reopen()))
 
     def _token_saved(self, where: str) -> None:
         self.show_message(self.tr("Access token saved ({0})").format(

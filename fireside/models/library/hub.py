@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -78,11 +78,25 @@ class HubClient:
     """A thin facade over ``huggingface_hub`` for one endpoint and (optional) token."""
 
     def __init__(
-        self, endpoint: str | None = None, token: str | None = None, timeout_s: float = 15.0
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        timeout_s: float = 15.0,
+        token_source: Callable[[], str | None] | None = None,
     ) -> None:
+        """``token_source`` is read on first use, on the thread making the first request
+        (a keyring may block while it asks to be unlocked)."""
         self.endpoint = (endpoint or default_endpoint()).rstrip("/")
-        self.token = token or None
+        self._token = token or None
+        self._token_source = token_source
         self.timeout_s = timeout_s
+
+    @property
+    def token(self) -> str | None:
+        if self._token is None and self._token_source is not None:
+            self._token = self._token_source() or None
+            self._token_source = None
+        return self._token
 
     def _api(self):
         from huggingface_hub import HfApi
