@@ -144,3 +144,15 @@ def test_library_settings_tab(qtbot, make_window, core, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: dialog.library.hub.token == "hf_secret", timeout=TIMEOUT)
     assert dialog.library.models_dir == elsewhere
     assert dialog.library.hub.endpoint == "http://127.0.0.1:9"
+
+
+def test_closing_the_window_pauses_and_keeps_downloads(qtbot, make_window, core, hub):  # noqa: F811
+    hub.state.throttle_bps = 20_000_000
+    window = make_window(core, start=False)
+    dialog = window.open_library()
+    job = dialog.download(REPO, FILE, "smol")
+    qtbot.waitUntil(lambda: job.progress is not None and job.progress.done > 1_000_000,
+                    timeout=TIMEOUT)
+    window.close()
+    assert job.state == "paused" and not dialog.queue.busy
+    assert part_path(job.path).exists() and not job.path.exists()

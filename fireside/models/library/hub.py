@@ -105,21 +105,34 @@ class HubClient:
         return HfApi(endpoint=self.endpoint, token=self.token or False)
 
     def search(self, query: str, limit: int = 30) -> list[HubRepo]:
-        """Repositories with GGUF files whose name matches ``query``, most downloaded first."""
+        """Repositories with GGUF files whose name matches ``query``, most downloaded first.
+
+        One page of ``/api/models`` through the client's session, headers and error types;
+        ``HfApi.list_models`` would retry a refused connection for half a minute.
+        """
+        from huggingface_hub import ModelInfo
+        from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+        params = {"search": query, "filter": "gguf", "sort": "downloads", "limit": limit}
         with self._errors(f"search for {query!r}"):
-            found = self._api().list_models(
-                search=query, filter="gguf", sort="downloads", limit=limit
+            response = get_session().get(
+                f"{self.endpoint}/api/models",
+                params=params,
+                headers=build_hf_headers(token=self.token or False),
+                timeout=self.timeout_s,
             )
-            return [
-                HubRepo(
-                    m.id,
-                    getattr(m, "downloads", None),
-                    getattr(m, "likes", None),
-                    str(m.last_modified) if getattr(m, "last_modified", None) else None,
-                    getattr(m, "gated", None),
-                )
-                for m in found
-            ]
+            hf_raise_for_status(response)
+            found = [ModelInfo(**item) for item in response.json()]
+        return [
+            HubRepo(
+                m.id,
+                getattr(m, "downloads", None),
+                getattr(m, "likes", None),
+                str(m.last_modified) if getattr(m, "last_modified", None) else None,
+                getattr(m, "gated", None),
+            )
+            for m in found
+        ]
 
     def model_files(self, repo: str, revision: str | None = None) -> list[HubModelFile]:
         """The chat-model GGUFs of ``repo`` (split parts grouped, projectors left out)."""
