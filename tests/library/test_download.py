@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 
 import pytest
 
@@ -86,8 +87,10 @@ def test_server_stopped_mid_download_then_back(hub, smollm_path, tmp_path):
 
     t = threading.Thread(target=run)
     t.start()
+    deadline = time.monotonic() + 60
     while not part_path(plan.path).exists() or part_path(plan.path).stat().st_size < 8_000_000:
-        pass
+        assert time.monotonic() < deadline and t.is_alive()
+        time.sleep(0.01)
     hub.stop()
     t.join(60)
     assert errors and "resume" in str(errors[0])
