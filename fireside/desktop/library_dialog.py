@@ -36,7 +36,7 @@ from fireside.assistant.app import App
 from fireside.assistant.library_config import LibraryConfig, open_library, token_store
 from fireside.desktop.library_downloads import FAILED, QUEUED, RUNNING, DownloadJob, DownloadQueue
 from fireside.desktop.workers import Worker, wait_until_idle
-from fireside.models.library.download import DONE, PAUSED
+from fireside.models.library.download import DONE, PAUSED, Progress
 from fireside.models.library.hub import default_endpoint
 from fireside.models.memory_fit import DEFAULT_CTX, FITS, TIGHT, estimate_memory, machine_fit
 
@@ -262,8 +262,6 @@ class LibraryDialog(QDialog):
             job = self.queue.add(spec, filename, label, start=False)
             job.path = p.dest
             if p.total:
-                from fireside.models.library.download import Progress
-
                 job.progress = Progress(label, p.done, p.total, 0.0, None)
             self._on_job_changed(job)
 

@@ -162,5 +162,5 @@ class DownloadQueue(QObject):
 
     def _on_failed(self, job: DownloadJob, exc: Exception) -> None:
         job.state = FAILED
-        job.error = str(exc) if not isinstance(exc, KeyError) else str(exc)
+        job.error = str(exc)
         self.changed.emit(job)

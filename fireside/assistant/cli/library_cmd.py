@@ -16,7 +16,7 @@ from fireside.assistant.cli.common import fail, print_json
 from fireside.assistant.library_config import LibraryConfig, open_library, token_store
 from fireside.assistant.settings import Paths, Settings
 from fireside.errors import FiresideError
-from fireside.models.library.download import DONE, Progress, StopFlag
+from fireside.models.library.download import DONE, Progress, StopFlag, part_path
 from fireside.models.library.library import ModelLibrary
 from fireside.models.memory_fit import DEFAULT_CTX
 
@@ -203,7 +203,7 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _part_size(dest: Path) -> int:
-    part = dest.with_name(dest.name + ".part")
+    part = part_path(dest)
     return part.stat().st_size if part.exists() else 0
 
 
