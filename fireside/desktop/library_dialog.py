@@ -346,7 +346,7 @@ class LibraryDialog(QDialog):
         for r, m in enumerate(models):
             name = QTableWidgetItem(m.path.name)
             name.setToolTip(str(m.path))
-            where = {"Fireside": self.tr("Downloaded"), "user folder": self.tr("Your folder")}
+            where = {"downloaded": self.tr("Downloaded"), "user folder": self.tr("Your folder")}
             size = _gb(m.size_bytes)
             if not m.complete:
                 size += self.tr(" ({0} of {1} parts missing)").format(m.missing_parts, m.parts)

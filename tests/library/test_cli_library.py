@@ -36,7 +36,7 @@ def test_catalog_json_has_fit_and_figures(capsys):
 
 
 def test_download_list_use_remove(hub, smollm_path, fireside_home, capsys):
-    assert main(["models", "download", REPO, FILE, "--use"]) == 0
+    assert main(["models", "download", REPO, FILE]) == 0
     captured = capsys.readouterr()
     assert "SHA-256 checked" in captured.out and "100.0%" in captured.err
     path = fireside_home / "data" / "models" / "test-org" / "SmolLM2-135M-Instruct-GGUF" / FILE
@@ -44,9 +44,14 @@ def test_download_list_use_remove(hub, smollm_path, fireside_home, capsys):
 
     assert main(["models", "list", "--json"]) == 0
     items = {i["path"]: i for i in json.loads(capsys.readouterr().out)}
-    assert items[str(path)]["default"] is True
-    assert items[str(path)]["where"] in ("recent", "Fireside")
+    assert items[str(path)]["where"] == "downloaded" and items[str(path)]["default"] is False
     assert items[str(smollm_path)]["where"] == "bundled"
+
+    assert main(["models", "download", REPO, FILE, "--use"]) == 0  # already there: no refetch
+    capsys.readouterr()
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"* {FILE}  [recent]\n    {path}" in out
 
     assert main(["models", "remove", FILE]) == 0
     assert not path.exists()

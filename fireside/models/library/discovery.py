@@ -22,7 +22,7 @@ MAX_FILES = 5000
 @dataclass(frozen=True)
 class ModelFolder:
     path: Path
-    source: str  # "Fireside", "LM Studio", "GPT4All", "Jan", "user folder"
+    source: str  # "downloaded", "LM Studio", "GPT4All", "Jan", "user folder"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from fireside.models.library.hub import HubClient, HubModelFile, HubRepo, Remote
 from fireside.models.memory_fit import FitReport, machine_fit
 
 PREFERRED_QUANT = "Q4_K_M"
+DOWNLOADED = "downloaded"  # where Fireside's own downloads are, in lists
 
 
 @dataclass
@@ -280,7 +281,7 @@ class ModelLibrary:
 
     # -- models on disk ----------------------------------------------------------------------
     def folders(self) -> list[ModelFolder]:
-        folders = [ModelFolder(self.models_dir, "Fireside")]
+        folders = [ModelFolder(self.models_dir, DOWNLOADED)]
         folders += [ModelFolder(p, "user folder") for p in self.user_folders]
         if self.scan_other_apps:
             folders += other_app_folders()
@@ -290,7 +291,7 @@ class ModelLibrary:
         return scan(self.folders())
 
     def downloaded(self) -> list[LocalModel]:
-        return scan_folder(ModelFolder(self.models_dir, "Fireside"))
+        return scan_folder(ModelFolder(self.models_dir, DOWNLOADED))
 
     def remove(self, target: str) -> list[Path]:
         """Delete a downloaded model (every part) from Fireside's models folder.
