@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
         if getattr(self, "library", None) is None:
             self.library = LibraryDialog(self.app, self)
             self.library.use_requested.connect(self.models.request)
+            self.library.queue.finished.connect(lambda job: self.status.showMessage(
+                self.tr("Downloaded {0}: Model > Library… to use it").format(job.label), 8000))
         self.library.show()
         self.library.raise_()
         self.library.activateWindow()
