@@ -246,6 +246,9 @@ class LibraryDialog(QDialog):
         page = QWidget()
         self.downloads_table = self._table([self.tr("Model"), self.tr("Progress"),
                                             self.tr("Status"), "", ""])
+        self.downloads_table.setColumnWidth(1, 140)
+        self.downloads_table.setColumnWidth(2, 320)
+        self.downloads_table.setWordWrap(False)
         layout = QVBoxLayout(page)
         layout.addWidget(self.downloads_table)
         return page
