@@ -124,17 +124,41 @@ def bench_throughput(hub: FakeHub, work: Path, size: int, repeat: int) -> None:
           f"(medians of {repeat}); ours / hf_hub_download = {t / o:.2f}")
 
 
-def bench_ui(hub: FakeHub, work: Path, size: int) -> None:
+def bench_ui(path: Path, work: Path, size: int) -> None:
+    """The hub runs in its own process here, as a real server would: in this process its
+    threads would compete with the window for the interpreter lock."""
+    import subprocess
+
+    server = subprocess.Popen([sys.executable, "-m", "tests.hub_server", REPO, FILE, str(path)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    endpoint = server.stdout.readline().strip()
+    try:
+        _bench_ui(endpoint, work, size)
+    finally:
+        server.stdin.close()
+        server.wait(30)
+
+
+def _bench_ui(endpoint: str, work: Path, size: int) -> None:
     from fireside.assistant.app import build_app
 
     qt_app()
     core = build_app()
-    core.settings.extra["library"] = {"endpoint": hub.endpoint,
+    core.settings.extra["library"] = {"endpoint": endpoint,
                                       "models_dir": str(work / "ui-models"),
                                       "scan_other_apps": False}
     window = make_window(core, start=False)
     dialog = window.open_library()
     wait_until(lambda: dialog.catalog_table.rowCount() > 0, 60)
+    recorder = GapRecorder()
+    # baseline: the same window idle for a few seconds (what the busy machine costs alone)
+    recorder.start()
+    idle_end = time.perf_counter() + 4
+    wait_until(lambda: time.perf_counter() > idle_end, 30)
+    recorder.stop()
+    idle = recorder.summary()
+    print(f"UI idle (baseline, same window): max stall {idle['max_ms']:.1f} ms, p99 "
+          f"{idle['p99_ms']:.1f} ms over {idle['ticks']} ticks")
     recorder = GapRecorder()
     recorder.start()
     t0 = time.perf_counter()
@@ -170,7 +194,7 @@ def main() -> None:
             hub.state.add(REPO, FILE, path)
             bench_resume(hub, work, size)
             bench_throughput(hub, work, size, args.repeat)
-            bench_ui(hub, work, size)
+        bench_ui(path, work, size)
 
 
 if __name__ == "__main__":

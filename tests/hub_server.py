@@ -232,3 +232,22 @@ class FakeHub:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def main() -> None:
+    """``python -m tests.hub_server REPO FILE PATH``: serve one file until stdin closes.
+
+    Prints the endpoint on the first line; used where the server must not share the
+    measured process (the window's stall benchmark).
+    """
+    import sys
+
+    repo, name, path = sys.argv[1:4]
+    with FakeHub() as hub:
+        hub.state.add(repo, name, Path(path))
+        print(hub.endpoint, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

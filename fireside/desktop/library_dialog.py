@@ -70,9 +70,11 @@ class LibraryDialog(QDialog):
         self.library = open_library(app.paths, app.settings)
         self.queue = DownloadQueue(self.library, self)
         self.queue.changed.connect(self._on_job_changed)
-        self.queue.finished.connect(lambda _job: self.refresh())
+        self.queue.finished.connect(self._on_downloaded)
         self._workers: set[Worker] = set()
         self._job_rows: dict[int, int] = {}
+        self._catalog_rows: dict[str, int] = {}
+        self._catalog_sized = False
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_catalog(), self.tr("Catalog"))
@@ -170,17 +172,30 @@ class LibraryDialog(QDialog):
                      self._badge(fit), QTableWidgetItem(langs), QTableWidgetItem(entry.licence)]
             for c, cell in enumerate(cells):
                 table.setItem(r, c, cell)
-            if downloaded:
-                path = str(self.library.downloaded_path(entry.repo, entry.filename))
-                button = QPushButton(self.tr("Use"))
-                button.clicked.connect(lambda _=False, p=path: self.use(p))
-            else:
-                button = QPushButton(self.tr("Download"))
-                button.clicked.connect(lambda _=False, e=entry: self.download(e.id, None, e.name))
-            button.setObjectName(f"catalog-action-{entry.id}")
-            table.setCellWidget(r, 7, button)
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            self._catalog_rows[entry.id] = r
+            self._set_catalog_action(r, entry, downloaded)
+        if not self._catalog_sized:  # measuring every cell again on each refresh is slow
+            self._catalog_sized = True
+            table.resizeColumnsToContents()
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _set_catalog_action(self, row: int, entry, downloaded: bool) -> None:
+        if downloaded:
+            path = str(self.library.downloaded_path(entry.repo, entry.filename))
+            button = QPushButton(self.tr("Use"))
+            button.clicked.connect(lambda _=False, p=path: self.use(p))
+        else:
+            button = QPushButton(self.tr("Download"))
+            button.clicked.connect(lambda _=False, e=entry: self.download(e.id, None, e.name))
+        button.setObjectName(f"catalog-action-{entry.id}")
+        self.catalog_table.setCellWidget(row, 7, button)
+
+    def _on_downloaded(self, job: DownloadJob) -> None:
+        """Only what changed: the entry's button becomes "Use"; the on-disk list is re-read."""
+        row = self._catalog_rows.get(job.spec) if job.filename is None else None
+        if row is not None:
+            self._set_catalog_action(row, self.library.entry(job.spec), True)
+        self._run(self.library.local_models, self._fill_local)
 
     # -- hub search ------------------------------------------------------------------------------
     def _build_hub(self) -> QWidget:
