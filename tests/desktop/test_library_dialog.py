@@ -156,3 +156,26 @@ def test_closing_the_window_pauses_and_keeps_downloads(qtbot, make_window, core,
     window.close()
     assert job.state == "paused" and not dialog.queue.busy
     assert part_path(job.path).exists() and not job.path.exists()
+
+
+def test_catalog_download_turns_into_use(qtbot, make_window, core, hub, smollm_path):  # noqa: F811
+    from PySide6.QtWidgets import QPushButton
+
+    hub.state.add("bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf",
+                  smollm_path)
+    window = make_window(core, start=False)
+    dialog = window.open_library()
+    qtbot.waitUntil(lambda: dialog.catalog_table.rowCount() > 0, timeout=TIMEOUT)
+
+    def action() -> QPushButton:
+        return dialog.catalog_table.findChild(QPushButton, "catalog-action-smollm2-360m-instruct")
+
+    assert action().text() == "Download"
+    click(qtbot, action())
+    [job] = dialog.queue.jobs
+    qtbot.waitUntil(lambda: job.state == "done", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: action().text() == "Use", timeout=TIMEOUT)
+    click(qtbot, action())
+    qtbot.waitUntil(lambda: window.models.path == str(job.path), timeout=TIMEOUT)
+    assert job.path.read_bytes() == smollm_path.read_bytes()
+    wait_loaded(qtbot, window)
