@@ -104,6 +104,7 @@ class Settings:
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
+    library: dict = field(default_factory=dict)  # the model library's LibraryConfig
 
     def model_settings(self, path: str | None) -> ModelSettings:
         return ModelSettings.from_dict(self.per_model.get(path or "", None))

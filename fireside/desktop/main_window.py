@@ -27,6 +27,7 @@ from fireside.assistant.events import TurnDone
 from fireside.desktop.chat_panel import ChatPanel
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
+from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         model = bar.addMenu(self.tr("&Model"))
         self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
                      "Ctrl+O")
+        self._action(model, self.tr("Library…"), self.open_library, "Ctrl+L")
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("About Fireside"), self.about)
         self._action(help_menu, self.tr("Open log folder"), self.open_log_folder)
@@ -281,8 +283,22 @@ class MainWindow(QMainWindow):
         dialog.resize(560, 420)
         dialog.exec()
 
+    def open_library(self) -> LibraryDialog:
+        """One library window, kept while downloads run in it."""
+        if getattr(self, "library", None) is None:
+            self.library = LibraryDialog(self.app, self)
+            self.library.use_requested.connect(self.models.request)
+            self.library.queue.finished.connect(lambda job: self.status.showMessage(
+                self.tr("Downloaded {0}: Model > Library… to use it").format(job.label), 8000))
+        self.library.show()
+        self.library.raise_()
+        self.library.activateWindow()
+        return self.library
+
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""
+        if getattr(self, "library", None) is not None:
+            self.library.shutdown()  # downloads pause; their partial files are kept
         self.approvals.shutdown()  # a worker waiting for an answer must not block the close
         self.panel.controller.wait(10000)
         self.docs_dock.shutdown()

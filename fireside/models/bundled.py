@@ -22,8 +22,9 @@ class BundledModel:
 
 BUNDLED_NOTE = (
     "SmolLM2 135M is a tiny offline demo model: it chats, but it gets facts and arithmetic "
-    "wrong. For real answers open a larger GGUF (e.g. Llama 3.2 3B, Qwen 2.5 7B or "
-    "Gemma 3 4B at Q4_K_M) with `fireside chat --model PATH` or Model > Open GGUF."
+    "wrong. For real answers download a larger model from Model > Library… (or "
+    "`fireside models catalog`), e.g. Llama 3.2 3B, Qwen 2.5 7B or Gemma 3 4B, or open a "
+    "GGUF you have with Model > Open GGUF."
 )
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from fireside.models.errors import CorruptGGUFError, ModelError, NotGGUFError
 from fireside.models.gguf_header import HeaderError, TensorEntry, read_header
+from fireside.models.library.gguf_names import is_projector, split_name
+from fireside.models.memory_fit import DEFAULT_CTX, MemoryEstimate, estimate_memory, kv_cache_bytes
 
 GGUF_MAGIC = b"GGUF"
-# Overhead of llama.cpp's compute buffers and runtime, on top of weights and KV cache.
-_RUNTIME_OVERHEAD_BYTES = 150 * 1024 * 1024
 
 
 @dataclass
@@ -43,14 +43,16 @@ class GGUFInfo:
 
     def kv_cache_bytes(self, n_ctx: int) -> int:
         """Bytes of an f16 K+V cache holding ``n_ctx`` tokens."""
-        if not (self.n_layers and self.n_head_kv and self.head_dim):
-            return 0
-        return 2 * self.n_layers * n_ctx * self.n_head_kv * self.head_dim * 2
+        return kv_cache_bytes(self.n_layers, self.n_head_kv, self.head_dim, n_ctx)
+
+    def memory_breakdown(self, n_ctx: int | None = None) -> MemoryEstimate:
+        """Weights + KV cache + buffers at ``n_ctx`` (the shared estimate, see memory_fit)."""
+        ctx = n_ctx or min(self.context_length or DEFAULT_CTX, DEFAULT_CTX)
+        return estimate_memory(self.file_size, ctx, self.n_layers, self.n_head_kv, self.head_dim)
 
     def memory_estimate(self, n_ctx: int | None = None) -> int:
         """Bytes needed to run the model with ``n_ctx`` context (weights + KV + buffers)."""
-        ctx = n_ctx or min(self.context_length or 4096, 4096)
-        return self.file_size + self.kv_cache_bytes(ctx) + _RUNTIME_OVERHEAD_BYTES
+        return self.memory_breakdown(n_ctx).total
 
     @property
     def parameters_label(self) -> str:
@@ -107,7 +109,12 @@ def _check_file(path: Path) -> int:
 def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     """Read a GGUF's header and tensor table; raise a ``ModelError`` subclass if unusable."""
     p = Path(path).expanduser()
+    split = split_name(p.name)
+    if split is not None and split.index != 1 and p.exists():
+        raise ModelError(p, f"part {split.index} of {split.count} of a split model; "
+                         f"open the first part, {split.part(1)}")
     size = _check_file(p)
+    total_size = _model_size(p, size)
     try:
         header = read_header(p)
     except (HeaderError, OSError, ValueError) as exc:
@@ -127,6 +134,11 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
         )
 
     arch = meta.get("general.architecture") or "unknown"
+    if arch == "clip" or is_projector(p.name):
+        raise NotGGUFError(
+            p, "a projector (mmproj) file: it adds image input to another model and cannot "
+            "chat on its own; open the model's own GGUF"
+        )
     n_embd = _scalar(meta.get(f"{arch}.embedding_length"))
     n_head = _scalar(meta.get(f"{arch}.attention.head_count"))
     n_head_kv = _scalar(meta.get(f"{arch}.attention.head_count_kv")) or n_head
@@ -145,7 +157,7 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
 
     return GGUFInfo(
         path=str(p),
-        file_size=size,
+        file_size=total_size,
         architecture=arch,
         name=meta.get("general.name"),
         parameter_count=sum(t.n_elements for t in header.tensors),
@@ -162,6 +174,22 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
         eos_token=_token("tokenizer.ggml.eos_token_id"),
         metadata=metadata,
     )
+
+
+def _model_size(path: Path, first_size: int) -> int:
+    """All parts of a split model (loaded from its first part), else the file's size."""
+    split = split_name(path.name)
+    if split is None:
+        return first_size
+    total = 0
+    for i in range(1, split.count + 1):
+        part = path.with_name(split.part(i))
+        try:
+            total += part.stat().st_size
+        except OSError:
+            raise ModelError(path, f"part {i} of this {split.count}-part model is missing "
+                             f"({part.name})") from None
+    return total
 
 
 def _quantization(meta: dict, tensors: list[TensorEntry]) -> str:

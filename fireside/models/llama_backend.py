@@ -23,7 +23,8 @@ from fireside.models.chat_templates import ChatTemplate, choose_template, detect
 from fireside.models.errors import ContextOverflowError, ModelError, ModelTooLargeError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
-from fireside.models.hardware import available_memory, default_threads, resolve_gpu_layers
+from fireside.models.hardware import default_threads, resolve_gpu_layers
+from fireside.models.memory_fit import TOO_LARGE, machine_fit
 from fireside.models.sampling import SamplingParams
 from fireside.models.stop_strings import StopMatcher
 
@@ -123,9 +124,9 @@ class LlamaBackend:
 
     # -- loading ---------------------------------------------------------------------------
     def check_memory(self) -> None:
-        need = self.info.memory_estimate(self.n_ctx)
-        have = available_memory()
-        if need > have:
+        fit = machine_fit(self.info.memory_estimate(self.n_ctx))
+        need, have = fit.need, fit.available
+        if fit.verdict == TOO_LARGE:
             raise ModelTooLargeError(
                 self.path,
                 f"needs about {need / 2**30:.1f} GiB of memory (weights + {self.n_ctx}-token "

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
+from fireside.assistant.cli import library_cmd
 from fireside.assistant.cli.common import fail, print_json
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -21,12 +22,13 @@ def register(sub) -> None:
     ins.add_argument("--ctx-size", type=int, help="context size for the memory estimate")
     ins.add_argument("--json", action="store_true")
     ins.set_defaults(func=_inspect)
-    ls = ms.add_parser("list", help="the bundled model and recently used ones")
+    ls = ms.add_parser("list", help="the bundled model, recent ones and GGUFs found on disk")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
     use = ms.add_parser("use", help="make a GGUF the default model ('bundled' to reset)")
     use.add_argument("path")
     use.set_defaults(func=_use)
+    library_cmd.register(ms)
 
 
 def _gib(n: int) -> str:
@@ -83,13 +85,16 @@ def _list(args: argparse.Namespace) -> int:
                     "label": bundled.label,
                     "bundled": True,
                     "note": bundled.note,
+                    "where": "bundled",
                 }
             )
         for p in app.settings.recent_models:
             if not bundled or Path(p) != bundled.path:
                 items.append(
-                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists()}
+                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists(),
+                     "where": "recent"}
                 )
+        items += library_cmd.local_items({item["path"] for item in items})
         current = app.settings.model_path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current
@@ -98,7 +103,7 @@ def _list(args: argparse.Namespace) -> int:
         else:
             for item in items:
                 mark = "*" if item["default"] else " "
-                print(f"{mark} {item['label']}\n    {item['path']}")
+                print(f"{mark} {item['label']}  [{item['where']}]\n    {item['path']}")
         return 0
     finally:
         app.close()
