@@ -89,6 +89,7 @@ class Settings:
     recent_models: list[str] = field(default_factory=list)
     system_prompt: str = "You are a helpful assistant."
     n_threads: int | None = None
+    idle_unload_minutes: int = 0  # end the model worker after this long unused; 0: never
     theme: str = "system"  # "light", "dark", "system"
     per_model: dict[str, dict] = field(default_factory=dict)
     disabled_plugins: list[str] = field(default_factory=list)
