@@ -13,7 +13,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,44 +98,15 @@ def scripted_core(tokens: list[str], rate: float | None = None):
     """The real ``App`` with a model that streams ``tokens`` at ``rate`` tokens/s (or as
     fast as Python can, when ``rate`` is None)."""
     from fireside.assistant.app import build_app
-    from fireside.models.generation import GenerationStats, TextChunk
-    from fireside.models.llama_backend import LoadReport
-
-    class FullSpeed:
-        n_ctx = 8192
-
-        def __init__(self, path: str) -> None:
-            self.path = path
-            self.report = LoadReport(path, 8192, 1, 0, "cpu", "gguf", 0.0)
-            self.template = SimpleNamespace(text="")  # what the engine asks of a backend
-            self.info = SimpleNamespace(parameter_count=135_000_000)
-
-        def close(self) -> None:
-            pass
-
-        def count_tokens(self, messages) -> int:
-            return sum(len(m["content"]) // 4 for m in messages)
-
-        def stream(self, messages, params, cancel=None, grammar=None):
-            t0 = time.perf_counter()
-            n = 0
-            for token in tokens:
-                if cancel is not None and cancel.cancelled:
-                    break
-                if rate:
-                    delay = t0 + n / rate - time.perf_counter()
-                    if delay > 0:
-                        time.sleep(delay)
-                n += 1
-                yield TextChunk(token)
-            elapsed = time.perf_counter() - t0
-            yield GenerationStats("stop", 10, 10, 0, n, 0.0, elapsed)
+    from tests.scripted_backend import ScriptedBackend
 
     core = build_app()
     manager = core.models
 
     def get(path=None, options=None):
-        manager._backend = FullSpeed(manager.resolve_path(path))
+        manager._backend = ScriptedBackend(
+            manager.resolve_path(path), tokens, n_ctx=8192, tokens_per_s=rate
+        )
         return manager._backend
 
     manager.get = get

@@ -32,9 +32,9 @@ from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.turn_tools import TurnTools
+from fireside.models.backend import ChatBackend
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
-from fireside.models.llama_backend import LlamaBackend
 from fireside.models.sampling import SamplingParams
 
 CHECKPOINT_EVERY_S = 2.0
@@ -161,7 +161,7 @@ class ChatEngine:
         return parse_slash_command(text, tools.registry)
 
     def _conversation(
-        self, conversation_id: int | None, text: str, backend: LlamaBackend, system: str | None
+        self, conversation_id: int | None, text: str, backend: ChatBackend, system: str | None
     ) -> Conversation:
         if conversation_id is not None:
             conv = self.history.get_conversation(conversation_id)
@@ -193,7 +193,7 @@ class ChatEngine:
         self,
         conv: Conversation,
         user: Message,
-        backend: LlamaBackend,
+        backend: ChatBackend,
         params: SamplingParams | None,
         context: str | None,
         cancel: CancelToken | None,

@@ -10,6 +10,7 @@ shared event the worker checks before every token.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -41,10 +42,8 @@ class _Process:
 
     def stop(self) -> None:
         """Ask politely, then kill: either way the process (and its memory) is gone."""
-        try:
+        with contextlib.suppress(OSError, ValueError):
             self.conn.send(("close",))
-        except (OSError, ValueError):
-            pass
         self.process.join(STOP_GRACE_S)
         if self.process.is_alive():
             self.process.kill()
@@ -132,8 +131,14 @@ class WorkerBackend:
         cancel_event = self._mp.Event()
         process = self._mp.Process(
             target=serve,
-            args=(child_conn, cancel_event, os.getpid(), str(self.path), self.options,
-                  self.warm_up),
+            args=(
+                child_conn,
+                cancel_event,
+                os.getpid(),
+                str(self.path),
+                self.options,
+                self.warm_up,
+            ),
             name=f"fireside-model-worker {self.path.name}",
             daemon=True,
         )
