@@ -274,7 +274,10 @@ class ChatEngine:
                     stats = item
                     completion_tokens = item.completion_tokens
         except ModelError as exc:
-            self.history.update_message(reply.id, content="".join(parts), status="error")
+            # The partial reply is kept, marked, with the reason (e.g. the model worker died).
+            self.history.update_message(
+                reply.id, content="".join(parts), status="error", timings={"error": str(exc)}
+            )
             yield TurnError(str(exc), conv.id)
             return
         except BaseException:
