@@ -77,7 +77,14 @@ class ModelManager:
         if options is None and current is not None and key is not None and key[0] == resolved:
             return current
         opts = options or self.load_options(resolved)
-        key = (resolved, opts.n_ctx, opts.n_threads, str(opts.n_gpu_layers), opts.chat_template)
+        key = (
+            resolved,
+            opts.n_ctx,
+            opts.n_threads,
+            str(opts.n_gpu_layers),
+            opts.chat_template,
+            self.settings.idle_unload_minutes,
+        )
         with self._lock:
             if self._backend is not None and self._key == key:
                 return self._backend

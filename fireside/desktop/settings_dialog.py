@@ -61,11 +61,18 @@ class SettingsDialog(QDialog):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         self.threads = _spin(0, 256, settings.n_threads or 0, "auto")
+        self.idle_unload = _spin(0, 24 * 60, settings.idle_unload_minutes,
+                                 self.tr("never"), step=5)
+        self.idle_unload.setSuffix(self.tr(" min"))
+        self.idle_unload.setToolTip(self.tr(
+            "End the model's process after this long unused, so its memory returns to the "
+            "system; the next message loads it again."))
         general = QGroupBox("General")
         form = QFormLayout(general)
         form.addRow("System prompt\n(new chats)", self.system_prompt)
         form.addRow("Theme", self.theme)
         form.addRow("CPU threads", self.threads)
+        form.addRow(self.tr("Unload the model after"), self.idle_unload)
 
         self.temperature = _dspin(2.0, sp.temperature, 0.05)
         self.top_p = _dspin(1.0, sp.top_p, 0.05)
@@ -105,7 +112,9 @@ class SettingsDialog(QDialog):
     def apply_to(self, settings: Settings) -> bool:
         """Write the choices; True when the loaded model must be reloaded to honour them."""
         ms = settings.model_settings(self.model_path)
-        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
+        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
+                  settings.idle_unload_minutes)
+        settings.idle_unload_minutes = self.idle_unload.value()
         settings.system_prompt = self.system_prompt.toPlainText().strip()
         settings.theme = self.theme.currentData()
         settings.n_threads = self.threads.value() or None
@@ -116,4 +125,5 @@ class SettingsDialog(QDialog):
         ms.n_ctx = self.n_ctx.value() or None
         ms.n_gpu_layers = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
         settings.set_model_settings(self.model_path, ms)
-        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
+        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
+                          settings.idle_unload_minutes)

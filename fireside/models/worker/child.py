@@ -13,6 +13,8 @@ answers with bare ``str`` chunks (the cheapest message to pickle, one per token)
 
 from __future__ import annotations
 
+import signal
+
 from fireside.models.errors import ModelError
 from fireside.models.generation import TextChunk
 from fireside.models.sampling import SamplingParams
@@ -48,6 +50,9 @@ def serve(conn, cancel_event, parent_pid: int, path: str, options, warm_up: bool
     """The worker process's main function (the ``multiprocessing.Process`` target)."""
     from fireside.models.worker.lifeline import tie_to_parent
 
+    # Ctrl-C in a terminal reaches the whole process group; the app decides what it means
+    # (stop the reply, keep the text) and tells the worker through the cancel event.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     tie_to_parent(parent_pid)
     from fireside.models.llama_backend import LlamaBackend
 
