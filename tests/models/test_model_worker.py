@@ -163,9 +163,7 @@ def test_gemma_through_the_worker_streams_and_reuses_its_cache(gemma_path):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGSEGV, signal.SIGILL])
-def test_a_worker_killed_mid_reply_raises_one_line_and_the_next_call_restarts(
-    smollm_path, sig
-):
+def test_a_worker_killed_mid_reply_raises_one_line_and_the_next_call_restarts(smollm_path, sig):
     backend = WorkerBackend(smollm_path, OPTIONS)
     try:
         backend.load()
