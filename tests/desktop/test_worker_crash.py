@@ -21,8 +21,7 @@ def test_a_killed_worker_marks_the_reply_and_the_next_message_works(
     backend = core.models.current
     pid = backend.pid
     type_and_send(qtbot, window, "Count from 1 to 300, separated by commas.")
-    qtbot.waitUntil(lambda: len("".join(window.panel.controller.text_so_far)) > 5,
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: len("".join(window.panel.controller.text_so_far)) > 5, timeout=60_000)
     os.kill(pid, signal.SIGKILL)
     wait_idle(qtbot, window)
 
