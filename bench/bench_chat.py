@@ -30,7 +30,7 @@ def engine_run(app, path, n):
     params = SamplingParams(
         temperature=0, max_tokens=n, repeat_penalty=1.0, top_k=40, top_p=0.95, min_p=0.05, seed=1
     )
-    app.models.current._llm.reset()
+    app.models.current.reset_cache()
     for ev in app.engine.send(PROMPT, model_path=path, params=params, system=SYSTEM):
         if isinstance(ev, TurnDone):
             t = ev.timings
@@ -98,7 +98,7 @@ def conversation_ttft(app, path, turns=10):
         "Summarise our chat in one line.",
     ]
     cid, ttfts, stats = None, [], []
-    app.models.current._llm.reset()  # turn 1 starts from an empty cache, as a new chat would
+    app.models.current.reset_cache()  # turn 1 starts from an empty cache, as a new chat would
     for q in questions[:turns]:
         for ev in app.engine.send(q, conversation_id=cid, model_path=path, params=params):
             if isinstance(ev, TurnDone):
@@ -106,7 +106,7 @@ def conversation_ttft(app, path, turns=10):
                 ttfts.append(ev.timings.ttft_s)
                 stats.append(ev.usage)
     # The same turn-10 prompt with the cache dropped: what every turn would cost without reuse
-    app.models.current._llm.reset()
+    app.models.current.reset_cache()
     last_user = app.history.thread(cid)[-2]
     for ev in app.engine.regenerate(app.history.thread(cid)[-1].id, params=params):
         if isinstance(ev, TurnDone):
@@ -125,11 +125,13 @@ def main() -> int:
     os.environ["FIRESIDE_HOME"] = tempfile.mkdtemp(prefix="fireside-bench-")
 
     from fireside.assistant.app import build_app
-    from fireside.models.llama_backend import LoadOptions
+    from fireside.models.llama_backend import LlamaBackend, LoadOptions
 
     app = build_app()
     path = app.models.resolve_path(args.model)
-    backend = app.models.get(path, LoadOptions(n_ctx=4096))
+    app.models.get(path, LoadOptions(n_ctx=4096))  # the engine's model, in its worker
+    backend = LlamaBackend(path, LoadOptions(n_ctx=4096))  # in process, for the bare loops
+    backend.load()
     llm = backend.llama
     tokens = backend.tokenize_prompt(
         backend.render([{"role": "system", "content": SYSTEM}, {"role": "user", "content": PROMPT}])

@@ -100,21 +100,13 @@ def scripted_core(tokens: list[str] | None = None, rate: float | None = None):
     from fireside.assistant.app import build_app
     from tests.scripted_backend import ScriptedBackend
 
-    class Paced(ScriptedBackend):
-        def _emit(self, tokens, cancel):
-            t0 = time.perf_counter()
-            for n, item in enumerate(super()._emit(tokens, cancel)):
-                if rate:
-                    delay = t0 + n / rate - time.perf_counter()
-                    if delay > 0:
-                        time.sleep(delay)
-                yield item
-
     core = build_app()
     manager = core.models
 
     def get(path=None, options=None):
-        manager._backend = Paced(manager.resolve_path(path), list(tokens or []), n_ctx=8192)
+        manager._backend = ScriptedBackend(
+            manager.resolve_path(path), tokens, n_ctx=8192, tokens_per_s=rate
+        )
         return manager._backend
 
     manager.get = get

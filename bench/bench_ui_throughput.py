@@ -89,7 +89,7 @@ def main() -> None:
     wait_until(lambda: not window.models.loader.busy)
     backend = core.models.get(path)
     print(
-        f"model: {core.models.describe(path)}, threads {backend.report.n_threads}, "
+        f"model: {core.models.describe(path)}, {backend.description.device}, "
         f"{args.tokens} tokens per reply"
     )
     plain_turn(core, path)  # warm-up: prompt into the KV cache for both

@@ -18,7 +18,8 @@ from fireside.models.sampling import SamplingParams
 class ScriptedBackend:
     """Replies with ``tokens`` (or ``reply_for(messages)``), recording every prompt.
 
-    ``fail_after`` raises a ``ModelError`` after that many tokens; ``delay_s`` paces tokens.
+    ``fail_after`` raises a ``ModelError`` after that many tokens; ``delay_s`` sleeps before
+    each token, ``tokens_per_s`` keeps a steady schedule instead (benchmarks).
     The defaults describe a small model without a trained tool-call syntax.
     """
 
@@ -28,6 +29,7 @@ class ScriptedBackend:
         tokens: list[str] | None = None,
         *,
         delay_s: float = 0.0,
+        tokens_per_s: float | None = None,
         fail_after: int | None = None,
         n_ctx: int = 2048,
         parameter_count: int = 135_000_000,
@@ -37,6 +39,7 @@ class ScriptedBackend:
         self.model_id = model_id
         self.tokens = list(tokens) if tokens is not None else ["Hello", " there", "!"]
         self.delay_s = delay_s
+        self.tokens_per_s = tokens_per_s
         self.fail_after = fail_after
         self.n_ctx = n_ctx
         self.parameter_count = parameter_count
@@ -102,6 +105,10 @@ class ScriptedBackend:
                 raise ModelError(self.model_id, "the scripted model broke down mid-reply")
             if self.delay_s:
                 time.sleep(self.delay_s)
+            if self.tokens_per_s:
+                ahead = t0 + n / self.tokens_per_s - time.perf_counter()
+                if ahead > 0:
+                    time.sleep(ahead)
             n += 1
             self.emitted += 1
             yield TextChunk(token)

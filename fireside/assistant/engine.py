@@ -36,9 +36,9 @@ from fireside.assistant.slash_commands import (
 )
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.turn_tools import TurnTools
+from fireside.models.backend import ChatBackend
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
-from fireside.models.llama_backend import LlamaBackend
 from fireside.models.sampling import SamplingParams
 
 CHECKPOINT_EVERY_S = 2.0
@@ -165,7 +165,7 @@ class ChatEngine:
         return parse_slash_command(text, tools.registry)
 
     def _conversation(
-        self, conversation_id: int | None, text: str, backend: LlamaBackend, system: str | None
+        self, conversation_id: int | None, text: str, backend: ChatBackend, system: str | None
     ) -> Conversation:
         if conversation_id is not None:
             conv = self.history.get_conversation(conversation_id)
@@ -197,7 +197,7 @@ class ChatEngine:
         self,
         conv: Conversation,
         user: Message,
-        backend: LlamaBackend,
+        backend: ChatBackend,
         params: SamplingParams | None,
         context: str | None,
         cancel: CancelToken | None,
@@ -278,7 +278,10 @@ class ChatEngine:
                     stats = item
                     completion_tokens = item.completion_tokens
         except ModelError as exc:
-            self.history.update_message(reply.id, content="".join(parts), status="error")
+            # The partial reply is kept, marked, with the reason (e.g. the model worker died).
+            self.history.update_message(
+                reply.id, content="".join(parts), status="error", timings={"error": str(exc)}
+            )
             yield TurnError(str(exc), conv.id)
             return
         except BaseException:

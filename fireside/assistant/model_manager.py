@@ -1,7 +1,10 @@
 """Which model is in use, loaded once and kept, with the bundled model as the fallback.
 
 Loading is slow (seconds) and a loaded model holds its KV cache, so the manager keeps the
-current backend and only reloads when the file or the load options change.
+current backend and only reloads when the file or the load options change. A local GGUF
+runs in a model worker process (``WorkerBackend``): a crash there costs one reply, and
+switching models ends the old worker so its memory returns to the system. Callers get a
+``ChatBackend`` and never ask which kind.
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ import threading
 from pathlib import Path
 
 from fireside.assistant.settings import Settings
+from fireside.models.backend import ChatBackend
 from fireside.models.bundled import BUNDLED_NOTE, default_model
 from fireside.models.errors import ModelError
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
-from fireside.models.llama_backend import LlamaBackend, LoadOptions
+from fireside.models.llama_backend import LoadOptions
+from fireside.models.worker import WorkerBackend
 
 
 class ModelManager:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._backend: LlamaBackend | None = None
+        self._backend: ChatBackend | None = None
         self._key: tuple | None = None
         self._lock = threading.Lock()
 
@@ -59,30 +64,54 @@ class ModelManager:
             chat_template=ms.chat_template,
         )
 
-    def get(self, path: str | None = None, options: LoadOptions | None = None) -> LlamaBackend:
+    def get(self, path: str | None = None, options: LoadOptions | None = None) -> ChatBackend:
         """The loaded backend for ``path``; loads (or reloads) it if needed.
 
-        Without ``options``, an already loaded backend for the same file is reused as is,
-        whatever options it was loaded with.
+        Without ``options``, an already loaded backend for the same model is reused as is,
+        whatever options it was loaded with. The old model is closed before the new one
+        loads (both may not fit on a small machine); if the new one fails, no model is
+        current and the next ``get`` loads the one asked for.
         """
         resolved = self.resolve_path(path)
-        current = self._backend
-        if options is None and current is not None and str(current.path) == resolved:
+        current, key = self._backend, self._key
+        if options is None and current is not None and key is not None and key[0] == resolved:
             return current
         opts = options or self.load_options(resolved)
-        key = (resolved, opts.n_ctx, opts.n_threads, str(opts.n_gpu_layers), opts.chat_template)
+        key = (
+            resolved,
+            opts.n_ctx,
+            opts.n_threads,
+            str(opts.n_gpu_layers),
+            opts.chat_template,
+            self.settings.idle_unload_minutes,
+        )
         with self._lock:
             if self._backend is not None and self._key == key:
                 return self._backend
-            backend = LlamaBackend(resolved, opts)
-            backend.load()
-            if self._backend is not None:
-                self._backend.close()
+            inspect_gguf(resolved)  # a file that is not a model must not cost the current one
+            old, self._backend, self._key = self._backend, None, None
+            if old is not None:
+                old.close()
+            backend = self._open(resolved, opts)
             self._backend, self._key = backend, key
             return backend
 
+    def _open(self, model_id: str, options: LoadOptions) -> ChatBackend:
+        """A loaded backend for ``model_id``: the one place that picks the kind.
+
+        Remote engines (ids of the form ``CONNECTION/MODEL``) plug in here.
+        """
+        minutes = self.settings.idle_unload_minutes
+        backend = WorkerBackend(model_id, options, idle_unload_s=minutes * 60 if minutes else None)
+        try:
+            backend.load()
+        except BaseException:
+            backend.close()
+            raise
+        return backend
+
     @property
-    def current(self) -> LlamaBackend | None:
+    def current(self) -> ChatBackend | None:
         return self._backend
 
     def inspect(self, path: str | None = None) -> GGUFInfo:

@@ -98,6 +98,7 @@ class Settings:
     recent_models: list[str] = field(default_factory=list)
     system_prompt: str = "You are a helpful assistant."
     n_threads: int | None = None
+    idle_unload_minutes: int = 0  # end the model worker after this long unused; 0: never
     theme: str = "system"  # "light", "dark", "system"
     ui_language: str = "system"  # the window's language: "en", "zh_CN", "zh_TW", "system"
     per_model: dict[str, dict] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """The tool-calling loop of one chat turn: generate, run the proposed calls, generate again.
 
-The engine passes a ``generate(messages, grammar)`` callable (wrapping ``LlamaBackend.stream``
-with its sampling settings and cancel token) and iterates::
+The engine passes a ``generate(messages, grammar, call_step)`` callable (wrapping
+``ChatBackend.stream`` with its sampling settings and cancel token) and iterates::
 
     for event in run_tool_loop(generate, messages, registry, approve=ask_user):
         if isinstance(event, ToolLoopResult): ...store event.text and event.calls...
@@ -42,9 +42,11 @@ from fireside.plugins.registry import ToolRegistry, UnknownToolError
 from fireside.plugins.tools import Tool, ToolOutcome, run_tool
 
 if TYPE_CHECKING:
-    from fireside.models.llama_backend import LlamaBackend
+    from fireside.models.backend import ChatBackend
 
-Generate = Callable[[list[dict], str | None], Iterable[TextChunk | GenerationStats]]
+# generate(messages, grammar, call_step): ``call_step`` is True when the step is constrained
+# to write a tool call (it gets sampling suited to JSON).
+Generate = Callable[[list[dict], str | None, bool], Iterable[TextChunk | GenerationStats]]
 Approve = Callable[[Tool, dict], bool]
 
 
@@ -76,19 +78,19 @@ class ToolLoopResult:
 
 
 def backend_generate(
-    backend: LlamaBackend, params: SamplingParams, cancel: CancelToken | None = None
+    backend: ChatBackend, params: SamplingParams, cancel: CancelToken | None = None
 ) -> Generate:
-    """``generate`` for a ``LlamaBackend``: its ``stream`` with these settings.
+    """``generate`` for a ``ChatBackend``: its ``stream`` with these settings.
 
-    Steps that may emit a call run without a repeat penalty: JSON repeats ``"`` and key
+    Steps constrained to a call run without a repeat penalty: JSON repeats ``"`` and key
     names by nature, and a penalised quote pushes small models into nonsense arguments.
     """
     call_params = replace(params, repeat_penalty=1.0)
 
     def generate(
-        messages: list[dict], grammar: str | None
+        messages: list[dict], grammar: str | None, call_step: bool = False
     ) -> Iterable[TextChunk | GenerationStats]:
-        chosen = call_params if grammar and "tool-call" in grammar else params
+        chosen = call_params if call_step else params
         return backend.stream(messages, chosen, cancel, grammar=grammar)
 
     return generate
@@ -162,11 +164,13 @@ def run_tool_loop(
             result.finish_reason = "cancelled"
             break
         calls_allowed = not force_text and attempts < max_calls
+        call_step = False
         if not calls_allowed:
             # Rare (the budget is spent): worth a slower step to keep call syntax out of view.
             grammar = _grammar(lambda: text_grammar(tool_format), use_grammar and len(registry) > 0)
         elif regenerate_call or (require_tool and attempts == 0):
             grammar = _grammar(lambda: call_grammar(registry, tool_format), True)
+            call_step = grammar is not None
         else:
             # Unconstrained: a grammar checked against the whole vocabulary makes every token
             # about ten times slower. A reply that starts like a call but does not parse is
@@ -174,7 +178,9 @@ def run_tool_loop(
             grammar = None
         retrying, regenerate_call = regenerate_call, False
         step: StepOutput = yield from stream_step(
-            generate(convo, grammar), calls_allowed, separator="\n\n" if result.text else ""
+            generate(convo, grammar, call_step),
+            calls_allowed,
+            separator="\n\n" if result.text else "",
         )
         result.text += step.shown
         if step.stats is not None:

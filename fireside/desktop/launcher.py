@@ -6,10 +6,13 @@ itself never imports Qt, so ``fireside chat`` works on a machine without a displ
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A frozen (installer-built) app starts its model worker by running itself again.
+    multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
     if argv:
         from fireside.assistant.cli.main import main as cli_main

@@ -123,5 +123,7 @@ class ModelSwitcher(QObject):
                 info = backend.description
                 self.status.set_model(self.app.models.describe(self.good_path),
                                       info.device, info.n_ctx)
+            else:  # it was closed to make room for the failed one: bring it back
+                self.request(self.good_path, reload=True)
         else:
             self.status.set_failed(name)

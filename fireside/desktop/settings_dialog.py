@@ -79,12 +79,19 @@ class SettingsDialog(QDialog):
         language_box.addWidget(self.language)
         language_box.addWidget(self.language_note)
         self.threads = _spin(0, 256, settings.n_threads or 0, self.tr("auto"))
+        self.idle_unload = _spin(0, 24 * 60, settings.idle_unload_minutes,
+                                 self.tr("never"), step=5)
+        self.idle_unload.setSuffix(self.tr(" min"))
+        self.idle_unload.setToolTip(self.tr(
+            "End the model's process after this long unused, so its memory returns to the "
+            "system; the next message loads it again."))
         general = QGroupBox(self.tr("General"))
         form = QFormLayout(general)
         form.addRow(self.tr("System prompt\n(new chats)"), self.system_prompt)
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Language"), language_box)
         form.addRow(self.tr("CPU threads"), self.threads)
+        form.addRow(self.tr("Unload the model after"), self.idle_unload)
 
         self.temperature = _dspin(2.0, sp.temperature, 0.05)
         self.top_p = _dspin(1.0, sp.top_p, 0.05)
@@ -126,7 +133,9 @@ class SettingsDialog(QDialog):
     def apply_to(self, settings: Settings) -> bool:
         """Write the choices; True when the loaded model must be reloaded to honour them."""
         ms = settings.model_settings(self.model_path)
-        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
+        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
+                  settings.idle_unload_minutes)
+        settings.idle_unload_minutes = self.idle_unload.value()
         settings.system_prompt = self.system_prompt.toPlainText().strip()
         settings.theme = self.theme.currentData()
         settings.ui_language = self.language.currentData()
@@ -138,4 +147,5 @@ class SettingsDialog(QDialog):
         ms.n_ctx = self.n_ctx.value() or None
         ms.n_gpu_layers = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
         settings.set_model_settings(self.model_path, ms)
-        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads)
+        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
+                          settings.idle_unload_minutes)

@@ -55,12 +55,16 @@ class TranscriptItem:
     @classmethod
     def from_message(cls, msg: Message) -> TranscriptItem:
         tps = (msg.timings or {}).get("tokens_per_s")
-        failed = msg.status == "error" and not msg.content
+        error = None
+        if msg.status == "error":
+            reason = (msg.timings or {}).get("error")
+            if reason:
+                error = reason
+            elif not msg.content:
+                error = QCoreApplication.translate(
+                    "TranscriptModel", "This reply failed; Retry asks again.")
         return cls(role=msg.role, message_id=msg.id, status=msg.status, model=msg.model,
-                   parts=[display_text(msg)], tokens_per_s=tps, key=msg.id,
-                   error=QCoreApplication.translate(
-                       "TranscriptModel", "This reply failed; Retry asks again.")
-                   if failed else None)
+                   parts=[display_text(msg)], tokens_per_s=tps, key=msg.id, error=error)
 
 
 def visible(messages: list[Message]) -> list[Message]:

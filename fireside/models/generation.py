@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 
 class CancelToken:
-    """Set from any thread; the generating loop checks it before each token."""
+    """Set from any thread; the generating loop checks it before each token.
+
+    A backend whose loop runs elsewhere (the model worker process) subscribes to forward
+    the cancel at once, instead of polling for it.
+    """
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
         self._event.set()
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` on cancel (now, if already cancelled); returns the unsubscribe."""
+        with self._lock:
+            self._listeners.append(listener)
+        if self.cancelled:
+            listener()
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
 
     @property
     def cancelled(self) -> bool:

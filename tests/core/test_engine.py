@@ -15,6 +15,7 @@ from fireside.assistant.events import (
 from fireside.models.generation import CancelToken
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
+from tests.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.slow
 GREEDY = SamplingParams(temperature=0, max_tokens=12)
@@ -155,19 +156,15 @@ def test_slash_command_runs_the_tool_and_the_model_answers_with_it(app):
 
 def test_model_proposed_network_call_waits_for_approval(app, monkeypatch):
     """With tools offered, a weather call runs only if the user says yes."""
-    import fireside.assistant.engine as engine_module
-    from fireside.models.generation import GenerationStats, TextChunk
-
     asked = []
 
-    def scripted_stream(self, messages, params=None, cancel=None, grammar=None):
+    def reply_for(messages):
         if messages[-1]["content"] == "Weather in Oslo?":
-            yield TextChunk('{"tool": "weather", "arguments": {"place": "Oslo"}}')
-        else:
-            yield TextChunk("Done.")
-        yield GenerationStats("stop", 10, 10, 0, 3, 0.01, 0.02)
+            return '{"tool": "weather", "arguments": {"place": "Oslo"}}'
+        return "Done."
 
-    monkeypatch.setattr(engine_module.LlamaBackend, "stream", scripted_stream)
+    backend = ScriptedBackend("scripted.gguf", reply_for=reply_for)
+    monkeypatch.setattr(app.models, "get", lambda path=None, options=None: backend)
     tools = app.engine.turn_tools(
         approve=lambda tool, args: asked.append((tool.name, args)) or False, enabled=True
     )

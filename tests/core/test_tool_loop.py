@@ -50,12 +50,14 @@ class ScriptedModel:
         self.replies = list(replies)
         self.prompts: list[list[dict]] = []
         self.grammars: list[str | None] = []
+        self.call_steps: list[bool] = []
         self.finish = finish
         self.on_step = on_step
 
-    def __call__(self, messages, grammar):
+    def __call__(self, messages, grammar, call_step):
         self.prompts.append([dict(m) for m in messages])
         self.grammars.append(grammar)
+        self.call_steps.append(call_step)
         reply = self.replies.pop(0) if self.replies else "(no more script)"
         if self.on_step:
             self.on_step(len(self.prompts))
@@ -271,6 +273,7 @@ def test_require_tool_forces_a_call_grammar_on_the_first_step_only():
     run(model, require_tool=True)
     assert model.grammars[0].rstrip().endswith("root ::= tool-call")
     assert model.grammars[1] is None
+    assert model.call_steps[:2] == [True, False]  # JSON sampling only where a call is forced
 
 
 def test_a_malformed_call_is_written_again_under_the_call_grammar():

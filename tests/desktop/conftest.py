@@ -18,25 +18,6 @@ from fireside.assistant.app import App, build_app  # noqa: E402
 from tests.desktop.helpers import fast_settings  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def batch_threads_follow_threads(monkeypatch):
-    """Prompt processing on as many threads as decoding.
-
-    llama-cpp-python defaults ``n_threads_batch`` to every logical CPU, and the backend does
-    not set it; on a busy two-core machine that made a 26-token prompt take 2-11 s instead
-    of 0.1-0.3 s. Until the backend passes it, the tests do.
-    """
-    import llama_cpp
-
-    original = llama_cpp.Llama.__init__
-
-    def init(self, *args, **kwargs):
-        kwargs.setdefault("n_threads_batch", kwargs.get("n_threads"))
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(llama_cpp.Llama, "__init__", init)
-
-
 @pytest.fixture
 def scripted(fireside_home, smollm_path):
     """An ``App`` whose model is scripted (``app.models.tokens``, ``.delay_s``)."""

@@ -74,6 +74,7 @@ def _edit_settings(dialog: SettingsDialog) -> None:
     dialog.max_tokens.setValue(300)
     dialog.n_ctx.setValue(2048)
     dialog.threads.setValue(1)
+    dialog.idle_unload.setValue(15)
     dialog.gpu_auto.setChecked(False)
     dialog.gpu_layers.setValue(0)
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
@@ -105,6 +106,7 @@ def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_w
     try:
         assert again.settings.system_prompt == "You answer like a pirate."
         assert again.settings.theme == "dark" and again.settings.n_threads == 1
+        assert again.settings.idle_unload_minutes == 15
         ms = again.settings.model_settings(str(smollm_path))
         assert (ms.n_ctx, ms.n_gpu_layers) == (2048, 0)
         assert (ms.sampling.temperature, ms.sampling.top_p, ms.sampling.top_k,
