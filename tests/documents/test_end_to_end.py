@@ -171,3 +171,50 @@ def test_a_document_asking_for_a_tool_call_never_runs_it_unasked(env):
     [result] = [e for e in events if isinstance(e, ToolResult)]
     assert result.is_error and result.output.startswith("the user declined")
     assert isinstance(events[-1], TurnDone)
+
+
+def test_regenerate_in_a_document_chat_answers_from_the_documents_again(env):
+    """Bundled model and MiniLM: a new version of a cited answer is cited again."""
+    app = build_app()
+    params = SamplingParams(temperature=0.0, max_tokens=12, seed=1)
+    question = "What is canister shot made of?"
+    first = list(
+        app.engine.run(
+            TurnRequest(
+                question, collections=["library"], params=params, retrieval=RetrievalOptions(k=1)
+            )
+        )
+    )[-1]
+    again = list(
+        app.engine.run(
+            TurnRequest(
+                regenerate=first.message_id,
+                params=SamplingParams(temperature=0.8, max_tokens=12, seed=2),
+                retrieval=RetrievalOptions(k=1),
+            )
+        )
+    )
+    app.close()
+    redo = again[-1]
+    assert isinstance(redo, TurnDone) and redo.message_id != first.message_id
+    [citations] = [e.items for e in again if isinstance(e, Citations)]
+    assert citations[0].page == 3 and citations[0].document.endswith("Vicksburg_Sample_OCR.pdf")
+    app = build_app()
+    versions = app.history.siblings(first.message_id)
+    assert [m.id for m in versions] == [first.message_id, redo.message_id]
+    assert versions[1].citations and versions[1].citations[0]["page"] == 3
+    app.close()
+
+
+def test_a_slash_command_in_a_document_chat(env):
+    """Bundled model: ``/calc`` works in a chat that answers from documents."""
+    app = build_app()
+    params = SamplingParams(temperature=0.0, max_tokens=16, seed=1)
+    events = list(
+        app.engine.run(TurnRequest("/calc 17*23", collections=["library"], params=params))
+    )
+    app.close()
+    [result] = [e for e in events if isinstance(e, ToolResult)]
+    assert result.output == "391" and not result.is_error
+    done = events[-1]
+    assert isinstance(done, TurnDone) and done.text.strip() and done.model != "documents"
