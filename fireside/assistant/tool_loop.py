@@ -1,6 +1,6 @@
 """The tool-calling loop of one chat turn: generate, run the proposed calls, generate again.
 
-The engine passes a ``generate(messages, grammar)`` callable (wrapping ``LlamaBackend.stream``
+The engine passes a ``generate(messages, grammar)`` callable (wrapping ``ChatBackend.stream``
 with its sampling settings and cancel token) and iterates::
 
     for event in run_tool_loop(generate, messages, registry, approve=ask_user):
@@ -45,7 +45,7 @@ from fireside.plugins.registry import ToolRegistry, UnknownToolError
 from fireside.plugins.tools import Tool, ToolOutcome, run_tool
 
 if TYPE_CHECKING:
-    from fireside.models.llama_backend import LlamaBackend
+    from fireside.models.backend import ChatBackend
 
 Generate = Callable[[list[dict], str | None], Iterable[TextChunk | GenerationStats]]
 Approve = Callable[[Tool, dict], bool]
@@ -64,9 +64,9 @@ class ToolLoopResult:
 
 
 def backend_generate(
-    backend: LlamaBackend, params: SamplingParams, cancel: CancelToken | None = None
+    backend: ChatBackend, params: SamplingParams, cancel: CancelToken | None = None
 ) -> Generate:
-    """``generate`` for a ``LlamaBackend``: its ``stream`` with these settings.
+    """``generate`` for a ``ChatBackend``: its ``stream`` with these settings.
 
     Steps that may emit a call run without a repeat penalty: JSON repeats ``"`` and key
     names by nature, and a penalised quote pushes small models into nonsense arguments.
