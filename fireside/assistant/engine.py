@@ -249,9 +249,6 @@ class ChatEngine:
             slash = parse_slash_command(question, tools.registry)
         backend = self.models.get(request.model)
         params = request.params or self.settings.model_settings(backend.description.id).sampling
-        if conv is not None and request.system is not None and request.system != conv.system_prompt:
-            self.history.set_system_prompt(conv.id, request.system)
-            conv.system_prompt = request.system
         turn = _Turn(
             question,
             conv,
@@ -377,6 +374,9 @@ class ChatEngine:
     # -- committing and replying -------------------------------------------------------------
     def _commit(self, turn: _Turn, request: TurnRequest) -> tuple[Conversation, Message]:
         conv = turn.conversation
+        if conv is not None and request.system not in (None, conv.system_prompt):
+            self.history.set_system_prompt(conv.id, request.system)
+            conv.system_prompt = request.system
         if conv is None:
             system = request.system if request.system is not None else self.settings.system_prompt
             conv = self.history.create_conversation(
@@ -420,7 +420,7 @@ class ChatEngine:
             call, result = done.events()
             yield call
             yield result
-            calls.append(ToolCallRecord.of(call, result, source="user").to_dict())
+            calls.append(ToolCallRecord.of(call, result).to_dict())
             context = f"{context}\n\n{done.context}" if context else done.context
         context = self._plugin_context(conv, user, context)
         description = backend.description

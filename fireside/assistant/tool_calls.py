@@ -23,7 +23,7 @@ class ToolCallRecord:
     source: str = "model"  # "model": proposed by the model; "user": a slash command
 
     @classmethod
-    def of(cls, call: ToolCall, result: ToolResult, source: str = "model") -> ToolCallRecord:
+    def of(cls, call: ToolCall, result: ToolResult) -> ToolCallRecord:
         return cls(
             call.call_id,
             call.name,
@@ -31,14 +31,14 @@ class ToolCallRecord:
             result.output,
             result.is_error,
             round(result.duration_s, 4),
-            source,
+            call.source,
         )
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def records_from(events: Iterable[object], source: str = "model") -> list[ToolCallRecord]:
+def records_from(events: Iterable[object]) -> list[ToolCallRecord]:
     """Each ``ToolCall`` paired with its ``ToolResult``, in the order the calls were made."""
     calls: dict[str, ToolCall] = {}
     records: list[ToolCallRecord] = []
@@ -46,5 +46,5 @@ def records_from(events: Iterable[object], source: str = "model") -> list[ToolCa
         if isinstance(event, ToolCall):
             calls[event.call_id] = event
         elif isinstance(event, ToolResult) and event.call_id in calls:
-            records.append(ToolCallRecord.of(calls.pop(event.call_id), event, source))
+            records.append(ToolCallRecord.of(calls.pop(event.call_id), event))
     return records
