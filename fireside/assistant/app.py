@@ -12,17 +12,19 @@ was opened.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from fireside.assistant.documents.context import DocumentsProvider
-from fireside.assistant.documents.loaders import LoaderRegistry
-from fireside.assistant.documents.service import open_store
-from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
+
+if TYPE_CHECKING:
+    from fireside.assistant.documents.context import DocumentsProvider
+    from fireside.assistant.documents.loaders import LoaderRegistry
+    from fireside.assistant.documents.store import DocumentStore
 
 
 class App:
@@ -40,15 +42,21 @@ class App:
 
     @cached_property
     def documents_store(self) -> DocumentStore:
+        from fireside.assistant.documents.service import open_store
+
         return open_store(self.paths)
 
     @cached_property
     def loaders(self) -> LoaderRegistry:
         """Built-in loaders plus those of enabled plugins: the same for every front end."""
+        from fireside.assistant.documents.loaders import LoaderRegistry
+
         return LoaderRegistry(extra=self.plugins.document_loaders())
 
     @cached_property
     def documents(self) -> DocumentsProvider:
+        from fireside.assistant.documents.context import DocumentsProvider
+
         return DocumentsProvider(lambda: self.documents_store)
 
     @cached_property

@@ -303,7 +303,8 @@ class ChatEngine:
 
     # -- context -----------------------------------------------------------------------------
     def _document_context(self, turn: _Turn, request: TurnRequest):
-        from fireside.assistant.documents.context import ContextQuery  # documents are optional
+        # numpy, search and embedders load on the first turn with documents, not at start-up
+        from fireside.assistant.documents.context import ContextQuery
 
         backend = turn.backend
         budget = prompt_budget(backend.description.n_ctx, turn.params.max_tokens)
