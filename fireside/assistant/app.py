@@ -1,43 +1,86 @@
-"""The composition root: settings -> stores -> models -> engine, built in one place.
+"""The composition root: settings, stores, plugins, models and the engine, built once here.
 
-No module keeps a global instance; the CLI, the window and tests each call ``build_app``
-(tests with ``FIRESIDE_HOME`` pointing at a temporary folder).
+No module keeps a global instance; the window, each CLI command and the tests call
+``build_app`` once (tests with ``FIRESIDE_HOME`` pointing at a temporary folder) and take
+what they need from it. Settings are read once, here. The history opens at once (a damaged
+file should stop the start, with its one-line reason); the parts that cost time or are not
+always needed (plugins, the documents store, the loader registry, the engine) are built on
+first use, so ``fireside history list`` does not load plugins. ``close`` closes whatever
+was opened.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
+from fireside.assistant.language import LanguageDetector
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
 
+if TYPE_CHECKING:
+    from fireside.assistant.documents.context import DocumentsProvider
+    from fireside.assistant.documents.loaders import LoaderRegistry
+    from fireside.assistant.documents.store import DocumentStore
 
-@dataclass
+
 class App:
-    paths: Paths
-    settings: Settings
-    history: HistoryStore
-    models: ModelManager
-    engine: ChatEngine
-    plugins: PluginManager
+    def __init__(self, paths: Paths, settings: Settings, history: HistoryStore) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.history = history
+        self.models = ModelManager(settings)
+
+    @cached_property
+    def plugins(self) -> PluginManager:
+        manager = PluginManager(disabled=self.settings.disabled_plugins)
+        manager.load_entry_points()
+        return manager
+
+    @cached_property
+    def documents_store(self) -> DocumentStore:
+        from fireside.assistant.documents.service import open_store
+
+        return open_store(self.paths)
+
+    @cached_property
+    def loaders(self) -> LoaderRegistry:
+        """Built-in loaders plus those of enabled plugins: the same for every front end."""
+        from fireside.assistant.documents.loaders import LoaderRegistry
+
+        return LoaderRegistry(extra=self.plugins.document_loaders())
+
+    @cached_property
+    def documents(self) -> DocumentsProvider:
+        from fireside.assistant.documents.context import DocumentsProvider
+
+        return DocumentsProvider(lambda: self.documents_store)
+
+    @cached_property
+    def engine(self) -> ChatEngine:
+        return ChatEngine(
+            self.history,
+            self.models,
+            self.settings,
+            self.plugins,
+            documents=self.documents,
+            languages=LanguageDetector(),
+        )
 
     def save_settings(self) -> None:
         self.settings.save(self.paths)
 
     def close(self) -> None:
         self.models.close()
+        if "documents_store" in self.__dict__:
+            self.documents_store.close()
         self.history.close()
 
 
 def build_app(paths: Paths | None = None) -> App:
     paths = (paths or Paths.from_env()).ensure()
     settings = Settings.load(paths)
-    history = HistoryStore(paths.history_db)
-    models = ModelManager(settings)
-    plugins = PluginManager(disabled=settings.disabled_plugins)
-    plugins.load_entry_points()
-    engine = ChatEngine(history, models, settings, plugins)
-    return App(paths, settings, history, models, engine, plugins)
+    return App(paths, settings, HistoryStore(paths.history_db))

@@ -38,3 +38,13 @@ def fit_messages(
         while len(rest) > 1 and rest[0]["role"] != "user":
             rest = rest[1:]
             dropped += 1
+
+
+def prompt_budget(n_ctx: int, max_tokens: int) -> int:
+    """Tokens a prompt may take: the context less the room kept for the reply.
+
+    The reply's room is capped at half the context, so a large ``max_tokens`` never leaves
+    a prompt no room at all. Everything that sizes a prompt (the conversation, document
+    excerpts) starts from this one figure.
+    """
+    return n_ctx - min(max_tokens, n_ctx // 2)

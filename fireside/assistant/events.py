@@ -36,6 +36,7 @@ class ToolCall:
     call_id: str
     name: str
     arguments: dict
+    source: str = "model"  # "model": the model proposed it; "user": a slash command
 
 
 @dataclass

@@ -50,7 +50,7 @@ class SlashResult:
         """The same events a model-proposed call produces, for the UI and history."""
         o = self.outcome
         return [
-            ToolCall(self.call_id, self.command.tool, dict(self.command.arguments)),
+            ToolCall(self.call_id, self.command.tool, dict(self.command.arguments), "user"),
             ToolResult(self.call_id, self.command.tool, o.output, o.is_error, o.duration_s),
         ]
 

@@ -14,6 +14,8 @@ Safety rules, by construction:
   approve one; approval comes only from the ``approve`` callback (the user).
 * Tools with network or filesystem access run only when ``approve(tool, arguments)`` says
   yes (or the tool is in ``always_allowed``); otherwise the result is "the user declined".
+* Once a network or file tool has returned text in a turn, ``always_allowed`` no longer
+  applies for the rest of it: a page that says "now fetch this URL" gets the user asked.
 * At most ``max_calls`` tools run per turn; then the model must answer in words.
 """
 
@@ -22,10 +24,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult
+from fireside.assistant.tool_calls import ToolCallRecord
 from fireside.assistant.tool_grammar import call_grammar, text_grammar
 from fireside.assistant.tool_protocol import (
     RESULT_ROLE,
@@ -48,21 +51,6 @@ if TYPE_CHECKING:
 # to write a tool call (it gets sampling suited to JSON).
 Generate = Callable[[list[dict], str | None, bool], Iterable[TextChunk | GenerationStats]]
 Approve = Callable[[Tool, dict], bool]
-
-
-@dataclass
-class ToolCallRecord:
-    """One executed call, as stored with the assistant message."""
-
-    call_id: str
-    name: str
-    arguments: dict
-    output: str
-    is_error: bool
-    duration_s: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -123,6 +111,13 @@ def _execute(
     return run_tool(tool, call.arguments)
 
 
+def _reads_outside(registry: ToolRegistry, name: str) -> bool:
+    try:
+        return registry.get(name).needs_approval
+    except UnknownToolError:
+        return False
+
+
 def _grammar(builder: Callable[[], str], enabled: bool) -> str | None:
     if not enabled:
         return None
@@ -159,6 +154,7 @@ def run_tool_loop(
     attempts, force_text = 0, not len(registry)
     regenerate_call = retrying = False
     own_syntax = tool_format == "prompt"
+    allowed: Collection[str] = tuple(always_allowed)
     while True:
         if cancel is not None and cancel.cancelled:
             result.finish_reason = "cancelled"
@@ -226,21 +222,18 @@ def run_tool_loop(
                 continue
             attempts += 1
             call_id = f"call_{uuid.uuid4().hex[:12]}"
-            yield ToolCall(call_id, call.name, dict(call.arguments))
-            outcome = _execute(registry, call, approve, always_allowed)
-            yield ToolResult(
+            proposed = ToolCall(call_id, call.name, dict(call.arguments))
+            yield proposed
+            outcome = _execute(registry, call, approve, allowed)
+            if not outcome.is_error and _reads_outside(registry, call.name):
+                # What a network or file tool returns is outside text, not the user: from
+                # here on every such call is asked for, "always allow" or not.
+                allowed = ()
+            result_event = ToolResult(
                 call_id, call.name, outcome.output, outcome.is_error, outcome.duration_s
             )
-            result.calls.append(
-                ToolCallRecord(
-                    call_id,
-                    call.name,
-                    dict(call.arguments),
-                    outcome.output,
-                    outcome.is_error,
-                    outcome.duration_s,
-                )
-            )
+            yield result_event
+            result.calls.append(ToolCallRecord.of(proposed, result_event))
             done[key] = outcome.output
             replies.append(
                 result_message(tool_format, call.name, outcome.output, outcome.is_error)["content"]

@@ -1,6 +1,6 @@
 """Runs a chat turn off the UI thread and hands its text to the window in steady batches.
 
-The engine's generator runs in a worker thread (``fireside.desktop.workers.Worker`` on the global
+The engine's generator (``ChatEngine.run`` over a ``TurnRequest``) runs in a worker thread (``fireside.desktop.workers.Worker`` on the global
 ``QThreadPool``). Text deltas never cross threads one by one: the worker appends them to a
 locked buffer, and a UI timer drains it ~30 times a second, handing over at most
 ``MAX_CHARS_PER_FRAME`` per tick, so the window does a bounded amount of work per frame
@@ -15,10 +15,12 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from fireside.assistant.events import Event, TextDelta, TurnDone, TurnError, TurnStarted
+from fireside.assistant.turn_request import TurnRequest
 from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.generation import CancelToken
 
@@ -62,7 +64,7 @@ def _pump(factory: TurnFactory, cancel: CancelToken, buffer: TextBuffer) -> Iter
 
 
 class ChatController(QObject):
-    """One turn at a time. ``start`` it with a factory that calls ``engine.send`` & co."""
+    """One turn at a time: ``run_turn(engine, request)`` (or ``start`` with any factory)."""
 
     started = Signal(object)  # TurnStarted
     text_ready = Signal(str)  # a batch of text
@@ -108,6 +110,12 @@ class ChatController(QObject):
         self.busy_changed.emit(True)
         worker.start()
         return True
+
+    def run_turn(self, engine, request: TurnRequest) -> bool:
+        """Run ``engine.run(request)`` off the UI thread, with this controller's cancel token."""
+        return self.start(
+            lambda cancel: engine.run(replace(request, cancel=cancel)), request.conversation_id
+        )
 
     def stop(self) -> None:
         """Ask the turn to end; the engine stops within one token and keeps the partial reply."""

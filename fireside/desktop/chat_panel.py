@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from fireside.assistant.app import App
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
-from fireside.desktop.chat_controller import ChatController, TurnFactory
+from fireside.assistant.turn_request import ToolPolicy, TurnRequest
+from fireside.desktop.chat_controller import ChatController
 from fireside.desktop.collection_picker import CollectionPicker
 from fireside.desktop.input_box import Composer
 from fireside.desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
@@ -148,25 +149,25 @@ class ChatPanel(QWidget):
         self.collections_changed.emit(list(self.collections))
 
     # -- turns ------------------------------------------------------------------------------
-    def _start(self, factory: TurnFactory) -> bool:
+    def _start(self, **turn) -> bool:
+        """Show the live row and run the turn; the window never chooses between a document
+        turn and a plain one: the request carries the chat's collections either way."""
         self.error_notice.hide()
         self.model.begin_live(model=self.model_path)
         self.view.scroll_to_end()
-        return self.controller.start(factory, self.conversation_id)
+        request = TurnRequest(
+            collections=list(self.collections),
+            model=self.model_path,
+            tools=ToolPolicy(approve=self.approve),
+            **turn,
+        )
+        return self.controller.run_turn(self.app.engine, request)
 
     def send(self, text: str) -> bool:
         if self.controller.busy or not text.strip():
             return False
-        cid, path, engine = self.conversation_id, self.model_path, self.app.engine
         self.model.add_pending_user(text)
-        if self.collections:
-            app, names = self.app, list(self.collections)
-            return self._start(lambda cancel: chat_documents(app, text, names, cid, path,
-                                                            cancel))
-        tools = self.tools()
-        return self._start(lambda cancel: engine.send(text, conversation_id=cid,
-                                                      model_path=path, cancel=cancel,
-                                                      tools=tools))
+        return self._start(text=text, conversation_id=self.conversation_id)
 
     def regenerate(self, row: int) -> bool:
         if self.controller.busy:
@@ -179,14 +180,7 @@ class ChatPanel(QWidget):
             return False
         keep = row + 1 if item.role == "user" else row
         self.model.truncate(keep)
-        path, engine = self.model_path, self.app.engine
-        if self.collections:  # the new version is answered from the documents too
-            app, names, cid = self.app, list(self.collections), self.conversation_id
-            return self._start(lambda cancel: chat_documents(
-                app, "", names, cid, path, cancel, regenerate=message_id))
-        tools = self.tools()
-        return self._start(lambda cancel: engine.regenerate(message_id, model_path=path,
-                                                            cancel=cancel, tools=tools))
+        return self._start(regenerate=message_id, conversation_id=self.conversation_id)
 
     def edit_last(self) -> None:
         row = self.model.last_user_row()
@@ -202,14 +196,7 @@ class ChatPanel(QWidget):
             return self.send(text)
         self.model.truncate(rows[0])
         self.model.add_pending_user(text)
-        path, engine = self.model_path, self.app.engine
-        if self.collections:
-            app, names, cid = self.app, list(self.collections), self.conversation_id
-            return self._start(lambda cancel: chat_documents(
-                app, text, names, cid, path, cancel, edit_of=message_id))
-        tools = self.tools()
-        return self._start(lambda cancel: engine.edit(message_id, text, model_path=path,
-                                                      cancel=cancel, tools=tools))
+        return self._start(text=text, edit=message_id, conversation_id=self.conversation_id)
 
     def toggle_tool_details(self, row: int) -> None:
         """Collapse or expand the tool calls shown above a stored reply."""
@@ -222,10 +209,6 @@ class ChatPanel(QWidget):
         item.parts[:] = [display_text(message, expanded)]
         item.revision += 1
         self.model.refresh_row(row)
-
-    def tools(self):
-        """The tools this turn may use, asking the user through ``approve``."""
-        return self.app.engine.turn_tools(approve=self.approve)
 
     def _on_event(self, event) -> None:
         """Tool calls appear inline in the live reply as they happen."""
@@ -259,6 +242,10 @@ class ChatPanel(QWidget):
         if self.conversation_id == done.conversation_id:
             try:
                 self.model.finish_live(self.app.history.get_message(done.message_id))
+                # collections deleted since were dropped by the turn: show what remains
+                conv = self.app.history.get_conversation(done.conversation_id)
+                if conv.collections != self.collections:
+                    self._show_collections(conv.collections)
             except KeyError:  # the chat was deleted meanwhile
                 self.model.fail_live(self.tr("this reply was not saved"))
             self.context_used.emit(done.usage.prompt_tokens + done.usage.completion_tokens)
@@ -326,34 +313,4 @@ class ChatPanel(QWidget):
 
 def collection_names(app) -> list[str]:
     """Worker side: the names of the document collections, for the picker."""
-    from fireside.assistant.documents.service import open_store
-
-    store = open_store(app.paths)
-    try:
-        return [c.name for c in store.collections(counts=False)]
-    finally:
-        store.close()
-
-
-def chat_documents(app, text, collections, conversation_id, model_path, cancel,
-                   regenerate=None, edit_of=None):
-    """Worker side: answer from document collections (their store opened on this thread).
-
-    ``regenerate``: a message whose reply gets a new version; ``edit_of``: a user message
-    that ``text`` replaces (as a sibling, the original is kept).
-    """
-    from fireside.assistant.documents.chat_scope import answer_in_chat
-    from fireside.assistant.documents.service import open_store
-
-    turn = {}
-    if regenerate is not None:
-        turn["regenerate"] = regenerate
-    if edit_of is not None:
-        turn["parent_id"] = app.history.get_message(edit_of).parent_id
-    store = open_store(app.paths)
-    try:
-        yield from answer_in_chat(app.engine, store, app.history, text, collections,
-                                  conversation_id=conversation_id, model_path=model_path,
-                                  cancel=cancel, **turn)
-    finally:
-        store.close()
+    return [c.name for c in app.documents_store.collections(counts=False)]

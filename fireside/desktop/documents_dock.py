@@ -34,13 +34,10 @@ class DocumentsDock(QDockWidget):
 
     def _on_visible(self, visible: bool) -> None:
         if visible and self.panel is None:
-            from fireside.assistant.documents.service import loader_registry, open_store
             from fireside.desktop.documents_panel import DocumentsPanel
 
             app = self.app
-            self.panel = DocumentsPanel(
-                lambda: open_store(app.paths), registry=loader_registry(app.settings)
-            )
+            self.panel = DocumentsPanel(lambda: app.documents_store, registry=app.loaders)
             self.panel.collection_changed.connect(lambda _name: self._sync())
             self._layout.addWidget(self.panel, 1)
             self._sync()

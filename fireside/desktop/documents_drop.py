@@ -42,20 +42,22 @@ class IndexingFailed(Exception):
     """Indexing stopped; the message says why in one line."""
 
 
-def _index(db_path: Path, paths: list[Path], report, running: list) -> tuple[str, str, int]:
-    """Worker thread: run one indexing job; returns (summary sentence, collection, indexed)."""
-    from fireside.assistant.documents import jobs, store
+def _index(app, paths: list[Path], report, running: list) -> tuple[str, str, int]:
+    """Worker thread: run one indexing job; returns (summary sentence, collection, indexed).
+
+    The app's store and loader registry: dropped files are read by the same loaders
+    (plugins' included) as files added in the documents panel.
+    """
+    from fireside.assistant.documents import jobs
 
     name = getattr(jobs, "DEFAULT_COLLECTION", FALLBACK_COLLECTION)
     try:
-        documents = store.DocumentStore(db_path)
-        try:
-            collection = documents.collection(name)
-            job = jobs.IndexJob(documents, collection, paths, on_progress=report)
-            running.append(job)  # so the window can cancel it
-            result = job.run()
-        finally:
-            documents.close()
+        documents = app.documents_store
+        collection = documents.collection(name)
+        job = jobs.IndexJob(documents, collection, paths, registry=app.loaders,
+                            on_progress=report)
+        running.append(job)  # so the window can cancel it
+        result = job.run()
     except Exception as exc:  # the worker swallows RuntimeErrors: report every failure
         log.warning("indexing dropped files failed", exc_info=True)
         raise IndexingFailed(str(exc) or type(exc).__name__) from None
@@ -77,9 +79,9 @@ class DocumentDrop(QObject):
     busy_changed = Signal(bool)
     _progress = Signal(str)
 
-    def __init__(self, documents_db: Path, parent=None) -> None:
+    def __init__(self, app, parent=None) -> None:
         super().__init__(parent)
-        self.documents_db = documents_db
+        self.app = app  # fireside.assistant.app.App: its documents store and loaders
         self._worker: Worker | None = None
         self._running: list = []
         self._chat_id: int | None = None
@@ -108,7 +110,7 @@ class DocumentDrop(QObject):
             return False
         self._running = []
         self._chat_id = chat_id
-        worker = Worker(_index, self.documents_db, paths, self._report, self._running)
+        worker = Worker(_index, self.app, paths, self._report, self._running)
         worker.returned.connect(self._on_returned)
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(app, self.picker, self.status,
                                     lambda: self.panel.controller.busy, self)
-        self.documents = DocumentDrop(app.paths.documents_db, self)
+        self.documents = DocumentDrop(app, self)
         self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
         self.panel.approve = self.approvals.approve
         self.docs_dock = DocumentsDock(app, self.panel, self)

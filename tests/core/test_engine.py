@@ -12,10 +12,10 @@ from fireside.assistant.events import (
     TurnError,
     TurnStarted,
 )
+from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.models.generation import CancelToken
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
-from tests.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.slow
 GREEDY = SamplingParams(temperature=0, max_tokens=12)
@@ -154,24 +154,27 @@ def test_slash_command_runs_the_tool_and_the_model_answers_with_it(app):
     assert user.content == "/calc 17*23"
 
 
-def test_model_proposed_network_call_waits_for_approval(app, monkeypatch):
+def test_model_proposed_network_call_waits_for_approval(app):
     """With tools offered, a weather call runs only if the user says yes."""
-    asked = []
+    from tests.scripted_backend import ScriptedBackend
 
-    def reply_for(messages):
+    def reply(messages):
         if messages[-1]["content"] == "Weather in Oslo?":
             return '{"tool": "weather", "arguments": {"place": "Oslo"}}'
         return "Done."
 
-    backend = ScriptedBackend("scripted.gguf", reply_for=reply_for)
-    monkeypatch.setattr(app.models, "get", lambda path=None, options=None: backend)
-    tools = app.engine.turn_tools(
-        approve=lambda tool, args: asked.append((tool.name, args)) or False, enabled=True
+    backend = ScriptedBackend(reply_for=reply)
+    app.engine.models = type("Models", (), {"get": lambda self, path=None: backend})()
+    asked = []
+    request = TurnRequest(
+        "Weather in Oslo?",
+        tools=ToolPolicy(offer=True, approve=lambda tool, a: asked.append((tool.name, a)) or False),
     )
-    events, done = collect(app.engine.send("Weather in Oslo?", tools=tools))
+    events, done = collect(app.engine.run(request))
     assert asked == [("weather", {"place": "Oslo"})]
     result = next(e for e in events if isinstance(e, ToolResult))
     assert result.is_error and result.output.startswith("the user declined")
     stored = app.history.get_message(done.message_id)
     assert stored.tool_calls[0]["name"] == "weather" and stored.tool_calls[0]["is_error"]
+    assert stored.tool_calls[0]["source"] == "model"
     assert done.text == "Done."

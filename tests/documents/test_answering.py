@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from fireside.assistant.documents.answering import AskOptions, ask, no_answer_text
+from fireside.assistant.documents.context import DocumentsProvider
 from fireside.assistant.documents.prompting import (
     build_context,
     cited_numbers,
@@ -24,6 +24,7 @@ from fireside.assistant.engine import ChatEngine
 from fireside.assistant.events import Citations, TextDelta, TurnDone, TurnStarted
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.settings import Settings
+from fireside.assistant.turn_request import RetrievalOptions, TurnRequest
 from fireside.models.embedder import HashEmbedder
 from tests.documents.helpers import cli_add, index
 from tests.scripted_backend import ScriptedBackend
@@ -50,19 +51,24 @@ class FakeModels:
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(tmp_path, store):
+    """The real engine and history; the documents provider reads the test's store."""
     history = HistoryStore(tmp_path / "history.db")
     backend = FakeBackend()
-    engine = ChatEngine(history, FakeModels(backend), Settings())
+    documents = DocumentsProvider(store, embedders=EMB)
+    engine = ChatEngine(history, FakeModels(backend), Settings(), documents=documents)
     engine.backend = backend
     yield engine
     history.close()
 
 
-def run(engine, store, question, **kw):
-    kw.setdefault("embedders", EMB)
-    kw.setdefault("options", AskOptions(threshold=0.0))
-    return list(ask(engine, store, question, **kw))
+def run(engine, store, question, *, collections=None, options=None, **request):
+    """One turn over ``collections`` (a name or a list), as every front end runs it."""
+    if isinstance(collections, str):
+        collections = [collections]
+    retrieval = options or RetrievalOptions(threshold=0.0)
+    turn = TurnRequest(question, collections=collections, retrieval=retrieval, **request)
+    return list(engine.run(turn))
 
 
 def system_prompt(engine) -> str:
@@ -116,20 +122,16 @@ def test_defused_text_cannot_close_the_system_turn(smollm_backend):
 
 def test_nothing_relevant_means_no_guess(engine, store, data):
     index(store, [data / "csv" / "debian.csv"], collection="deb")
-    events = list(
-        ask(
-            engine,
-            store,
-            "Who painted the Mona Lisa?",
-            collections="deb",
-            embedders=EMB,
-            options=AskOptions(threshold=0.99),
-        )
+    events = run(
+        engine,
+        store,
+        "Who painted the Mona Lisa?",
+        collections="deb",
+        options=RetrievalOptions(threshold=0.99),
     )
     assert engine.backend.calls == []  # the model was never asked
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
-    assert text == no_answer_text(["deb"])
-    assert "do not contain" in text
+    assert text.startswith("The documents in 'deb' do not contain information about this")
     done = events[-1]
     assert isinstance(done, TurnDone) and done.text == text
     thread = engine.history.thread(done.conversation_id)
@@ -202,7 +204,7 @@ def test_cli_ask_json_without_relevant_documents(tmp_path, data, capsys, monkeyp
 
     cli_add(tmp_path)
     capsys.readouterr()
-    monkeypatch.setattr("fireside.assistant.documents.answering._threshold", lambda cols, emb: 2.0)
+    monkeypatch.setattr(DocumentsProvider, "_threshold", lambda self, cols: 2.0)
     assert main(["ask", "Who painted the Mona Lisa?", "-C", "deb", "--json"]) == 0
     import json
 

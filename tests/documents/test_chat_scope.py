@@ -6,17 +6,17 @@ import json
 
 import pytest
 
-from fireside.assistant.documents.answering import AskOptions
-from fireside.assistant.documents.chat_scope import answer_in_chat, split_available
 from fireside.assistant.events import Citations, TurnDone, TurnError, TurnNotice
+from fireside.assistant.turn_request import RetrievalOptions, TurnRequest
 from tests.documents.helpers import cli_add, index
-from tests.documents.test_answering import EMB, engine  # noqa: F401  (fixture)
+from tests.documents.test_answering import engine  # noqa: F401  (fixture)
 
 
 def chat(engine, store, text, collections, **kw):  # noqa: F811
-    kw.setdefault("embedders", EMB)
-    kw.setdefault("options", AskOptions(threshold=0.0))
-    return list(answer_in_chat(engine, store, engine.history, text, collections, **kw))
+    request = TurnRequest(
+        text, collections=collections, retrieval=RetrievalOptions(threshold=0.0), **kw
+    )
+    return list(engine.run(request))
 
 
 def test_a_new_chat_remembers_its_collections(engine, store, data):  # noqa: F811
@@ -40,7 +40,7 @@ def test_a_new_chat_remembers_its_collections(engine, store, data):  # noqa: F81
 
 def test_a_removed_collection_is_left_out_with_a_notice(engine, store, data):  # noqa: F811
     index(store, [data / "csv" / "debian.csv"], collection="debian")
-    assert split_available(store, ["gone", "debian"]) == (["debian"], ["gone"])
+    assert engine.documents.split_available(["gone", "debian"]) == (["debian"], ["gone"])
     events = chat(engine, store, "Which packages are listed?", ["gone", "debian"])
     [notice] = [e for e in events if isinstance(e, TurnNotice)]
     assert "'gone'" in notice.text and "no longer exists" in notice.text

@@ -1,7 +1,8 @@
 """``fireside ask``: one question answered from document collections, with its sources.
 
-The answer streams to stdout and the numbered sources follow on stderr, so the answer can
-be piped on its own; ``--json`` prints the text and the citations as one object.
+A chat turn with collections (the default: all of them), like ``fireside chat -C``: the
+answer streams to stdout and the numbered sources follow on stderr, so the answer can be
+piped on its own; ``--json`` prints the text and the citations as one object.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import sys
 
 from fireside.assistant.cli.common import fail, print_json, print_sources
 from fireside.assistant.cli.options import add_model_options, add_sampling_options
-from fireside.assistant.documents.service import open_store
 
 
 def register(sub) -> None:
     p = sub.add_parser("ask", help="answer a question from your documents, with citations")
     p.add_argument("question")
-    p.add_argument("--collection", "-C", metavar="NAME", help="default: all collections")
+    p.add_argument(
+        "--collection",
+        "-C",
+        action="append",
+        metavar="NAME",
+        help="default: all collections (repeat for several)",
+    )
     p.add_argument("--conversation", "-c", type=int, metavar="ID")
     p.add_argument("-k", type=int, default=6, help="excerpts given to the model (default 6)")
     p.add_argument(
@@ -35,53 +41,59 @@ def register(sub) -> None:
 def run_ask(args) -> int:
     from fireside.assistant.app import build_app
     from fireside.assistant.cli.options import load_options_from, sampling_from
-    from fireside.assistant.documents.answering import AskOptions, ask
-    from fireside.assistant.events import Citations, TextDelta, TurnDone, TurnError
+    from fireside.assistant.cli.turn_output import consume
+    from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRequest
     from fireside.models.errors import ModelError
+    from fireside.models.generation import CancelToken
 
-    app = build_app()
-    store = open_store(app.paths)
     try:
+        app = build_app()
+    except Exception as exc:  # a damaged history database, an unwritable data folder
+        return fail(str(exc))
+    try:
+        existing = [c.name for c in app.documents_store.collections(counts=False)]
+        unknown = [n for n in args.collection or () if n not in existing]
+        if unknown:
+            return fail(
+                f"no collection named {unknown[0]!r}"
+                + (f" (collections: {', '.join(existing)})" if existing else "")
+            )
+        if not existing:
+            return fail("no document collections yet: fireside docs add PATH... -C NAME")
         path = app.models.resolve_path(args.model)
         app.models.get(path, load_options_from(args, app.models.load_options(path)))
+        cancel = CancelToken()
+        request = TurnRequest(
+            args.question,
+            conversation_id=args.conversation,
+            collections=args.collection or existing,
+            retrieval=RetrievalOptions(k=args.k, whole_document=args.whole),
+            tools=ToolPolicy(),
+            params=sampling_from(args, app.settings.model_settings(path).sampling),
+            model=path,
+            cancel=cancel,
+        )
+        out = consume(
+            app.engine.run(request), cancel, quiet=args.json, conversation_id=args.conversation
+        )
     except ModelError as exc:
         return fail(str(exc))
-    params = sampling_from(args, app.settings.model_settings(path).sampling)
-    citations, done = [], None
-    opts = AskOptions(k=args.k, whole_document=args.whole)
-    try:
-        for event in ask(
-            app.engine,
-            store,
-            args.question,
-            collections=args.collection,
-            conversation_id=args.conversation,
-            model_path=path,
-            params=params,
-            options=opts,
-        ):
-            if isinstance(event, TextDelta) and not args.json:
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-            elif isinstance(event, Citations):
-                citations = event.items
-            elif isinstance(event, TurnError):
-                return fail(event.message)
-            elif isinstance(event, TurnDone):
-                done = event
     finally:
         app.close()
-    cites = [{"n": i, **c.__dict__} for i, c in enumerate(citations, 1)]
+    if out.done is None:
+        return out.code
     if args.json:
         print_json(
             {
-                "text": done.text if done else "",
-                "citations": cites,
-                "conversation_id": done.conversation_id if done else None,
-                "message_id": done.message_id if done else None,
+                "text": out.done.text,
+                "citations": out.citations_json(),
+                "conversation_id": out.done.conversation_id,
+                "message_id": out.done.message_id,
             }
         )
-        return 0
+        return out.code
     print()
-    print_sources(citations)
-    return 0
+    print_sources(out.citations)
+    if out.done.finish_reason == "cancelled":
+        print("[stopped]", file=sys.stderr)
+    return out.code

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-from contextlib import ExitStack, closing, contextmanager
-from dataclasses import asdict
 
 from fireside.assistant.app import build_app
 from fireside.assistant.cli.common import fail, print_json, print_sources
@@ -21,17 +18,8 @@ from fireside.assistant.cli.options import (
     load_options_from,
     sampling_from,
 )
-from fireside.assistant.events import (
-    Citations,
-    ContextTrimmed,
-    TextDelta,
-    ToolCall,
-    ToolResult,
-    TurnDone,
-    TurnError,
-    TurnNotice,
-    TurnStarted,
-)
+from fireside.assistant.cli.turn_output import consume
+from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken
 
@@ -84,20 +72,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-@contextmanager
-def _ctrl_c_cancels(cancel: CancelToken):
-    def handler(signum, frame):
-        if cancel.cancelled:
-            raise KeyboardInterrupt
-        cancel.cancel()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def _approver(args):
     """Ask on the terminal before a network or file tool runs; never ask a pipe."""
     if args.allow_tools:
@@ -126,82 +100,21 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             file=sys.stderr,
             flush=True,
         )
-    params = sampling_from(args, app.settings.model_settings(path).sampling)
     cancel = CancelToken()
-    done = None
-    calls: list[dict] = []
-    citations = []
-    stack = ExitStack()
-    collections = _collections(app, args, conversation_id)
-    if collections:
-        from fireside.assistant.documents.chat_scope import answer_in_chat
-        from fireside.assistant.documents.service import open_store
-
-        store = stack.enter_context(closing(open_store(app.paths)))
-        events = answer_in_chat(
-            app.engine,
-            store,
-            app.history,
-            prompt,
-            collections,
-            conversation_id=conversation_id,
-            model_path=path,
-            params=params,
-            cancel=cancel,
-        )
-    else:
-        tools = app.engine.turn_tools(approve=_approver(args), enabled=args.tools)
-        events = app.engine.send(
-            prompt,
-            conversation_id=conversation_id,
-            model_path=path,
-            params=params,
-            system=args.system,
-            cancel=cancel,
-            tools=tools,
-        )
-    with stack, _ctrl_c_cancels(cancel):
-        for event in events:
-            if isinstance(event, TextDelta) and not args.json:
-                sys.stdout.write(event.text)
-                sys.stdout.flush()
-            elif isinstance(event, ContextTrimmed) and not args.json:
-                print(
-                    f"[{event.dropped_messages} oldest messages left out to fit the "
-                    f"{event.n_ctx}-token context]",
-                    file=sys.stderr,
-                )
-            elif isinstance(event, ToolCall):
-                calls.append(
-                    {"call_id": event.call_id, "name": event.name, "arguments": event.arguments}
-                )
-                if not args.json:
-                    print(
-                        f"[tool] {event.name}({json.dumps(event.arguments)})",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-            elif isinstance(event, ToolResult):
-                for call in calls:
-                    if call["call_id"] == event.call_id:
-                        call.update(
-                            output=event.output,
-                            is_error=event.is_error,
-                            duration_s=round(event.duration_s, 4),
-                        )
-                if not args.json:
-                    label = "error" if event.is_error else "result"
-                    print(f"[tool {label}] {event.output}", file=sys.stderr, flush=True)
-            elif isinstance(event, Citations):
-                citations = event.items
-            elif isinstance(event, TurnNotice):
-                print(f"[{event.text}]", file=sys.stderr, flush=True)
-            elif isinstance(event, TurnStarted):
-                conversation_id = event.conversation_id
-            elif isinstance(event, TurnError):
-                return fail(event.message), conversation_id
-            elif isinstance(event, TurnDone):
-                done = event
+    request = TurnRequest(
+        prompt,
+        conversation_id=conversation_id,
+        collections=_collections(args),
+        tools=ToolPolicy(offer=args.tools, approve=_approver(args)),
+        params=sampling_from(args, app.settings.model_settings(path).sampling),
+        model=path,
+        system=args.system,
+        cancel=cancel,
+    )
+    out = consume(app.engine.run(request), cancel, quiet=args.json, conversation_id=conversation_id)
+    if out.done is None:
+        return out.code, out.conversation_id
+    done = out.done
     if args.json:
         print_json(
             {
@@ -222,31 +135,25 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 "finish_reason": done.finish_reason,
                 "device": app.models.current.description.device,
                 "dropped_messages": done.dropped_messages,
-                "tool_calls": calls,
-                "citations": [{"n": n, **asdict(c)} for n, c in enumerate(citations, 1)],
+                "tool_calls": out.tool_calls(),
+                "citations": out.citations_json(),
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
             }
         )
     else:
         sys.stdout.write("\n")
-        print_sources(citations)
+        print_sources(out.citations)
         if done.finish_reason == "cancelled":
             print("[stopped]", file=sys.stderr)
-    return (130 if done.finish_reason == "cancelled" else 0), conversation_id
+    return out.code, out.conversation_id
 
 
-def _collections(app, args, conversation_id: int | None) -> list[str]:
-    """The turn's collections: given now (and remembered), else the conversation's own."""
+def _collections(args) -> list[str] | None:
+    """Collections given now (remembered by the chat), none, or None: the chat's own."""
     if args.no_documents:
-        if conversation_id is not None:
-            app.history.set_collections(conversation_id, [])
         return []
-    if args.collection:
-        return args.collection
-    if conversation_id is None:
-        return []
-    return app.history.get_conversation(conversation_id).collections
+    return args.collection or None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 from fireside.assistant.cli import docs_search_cmd
+from fireside.assistant.cli.app_command import with_app
 from fireside.assistant.cli.common import fail, print_json
-from fireside.assistant.documents.service import DEFAULT_COLLECTION, loader_registry, open_store
+from fireside.assistant.documents.service import DEFAULT_COLLECTION
 
 
 def register(sub) -> None:
@@ -76,12 +77,6 @@ def _collection(p) -> None:
     )
 
 
-def _settings():
-    from fireside.assistant.settings import Paths, Settings
-
-    return Settings.load(Paths.from_env().ensure())
-
-
 # -- add / reindex ------------------------------------------------------------------------
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
@@ -111,16 +106,16 @@ def _print_file(result, total_ref) -> None:
     )
 
 
-def _run_job(store, col, paths, *, force: bool, as_json: bool) -> int:
+def _run_job(app, col, paths, *, force: bool, as_json: bool) -> int:
     from fireside.assistant.documents.indexer import IndexOptions
     from fireside.assistant.documents.jobs import IndexJob
 
     counter = [0]
     job = IndexJob(
-        store,
+        app.documents_store,
         col,
         paths,
-        registry=loader_registry(_settings()),
+        registry=app.loaders,
         options=IndexOptions(force=force),
         on_progress=_print_progress,
         on_file=lambda r: _print_file(r, counter),
@@ -154,8 +149,9 @@ def _run_job(store, col, paths, *, force: bool, as_json: bool) -> int:
     return 0 if indexed + unchanged else 1
 
 
-def run_add(args) -> int:
-    store = open_store()
+@with_app
+def run_add(app, args) -> int:
+    store = app.documents_store
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     for p in missing:
         print(f"fireside: warning: {p}: no such file or folder", file=sys.stderr)
@@ -165,11 +161,12 @@ def run_add(args) -> int:
             f"collection {col.name!r} uses {col.model}; switch it with "
             f"`fireside docs reindex -C {col.name} --embedding-model NAME`"
         )
-    return _run_job(store, col, args.paths, force=args.force, as_json=args.json)
+    return _run_job(app, col, args.paths, force=args.force, as_json=args.json)
 
 
-def run_reindex(args) -> int:
-    store = open_store()
+@with_app
+def run_reindex(app, args) -> int:
+    store = app.documents_store
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
@@ -195,7 +192,7 @@ def run_reindex(args) -> int:
     present = [p for p in paths if p not in gone]
     if not present:
         return 0
-    return _run_job(store, col, present, force=args.force, as_json=False)
+    return _run_job(app, col, present, force=args.force, as_json=False)
 
 
 def _canonical(name: str) -> str:
@@ -205,8 +202,9 @@ def _canonical(name: str) -> str:
 
 
 # -- list / remove --------------------------------------------------------------------------
-def run_list(args) -> int:
-    store = open_store()
+@with_app
+def run_list(app, args) -> int:
+    store = app.documents_store
     if not args.collection:
         cols = store.collections()
         if args.json:
@@ -239,8 +237,9 @@ def run_list(args) -> int:
     return 0
 
 
-def run_remove(args) -> int:
-    store = open_store()
+@with_app
+def run_remove(app, args) -> int:
+    store = app.documents_store
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
@@ -263,10 +262,11 @@ def run_remove(args) -> int:
 
 
 # -- watch ----------------------------------------------------------------------------------
-def run_watch(args) -> int:
+@with_app
+def run_watch(app, args) -> int:
     from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 
-    store = open_store()
+    store = app.documents_store
     for folder in args.paths:
         if not Path(folder).is_dir():
             return fail(f"{folder}: not a folder")
@@ -280,7 +280,7 @@ def run_watch(args) -> int:
     watcher = FolderWatcher(
         store,
         interval_s=args.interval,
-        registry=loader_registry(_settings()),
+        registry=app.loaders,
         on_file=lambda r: _print_file(r, counter),
         on_removed=lambda p: print(f"removed: {p}", file=sys.stderr),
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fireside.assistant.cli.app_command import with_app
 from fireside.assistant.cli.common import fail, print_json
-from fireside.assistant.documents.service import open_store
 
 
 def register(dsub) -> None:
@@ -40,11 +40,12 @@ def _hit_json(h) -> dict:
     }
 
 
-def run_search(args) -> int:
+@with_app
+def run_search(app, args) -> int:
     from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
     from fireside.models.embedder import EmbedderError, get_embedder
 
-    store = open_store()
+    store = app.documents_store
     opts = SearchOptions(mode=args.mode)
     try:
         cols = resolve_collections(store, args.collection)

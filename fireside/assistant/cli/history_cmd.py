@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from fireside.assistant.app import build_app
+from fireside.assistant.cli.app_command import with_app
 from fireside.assistant.cli.common import fail, print_json
 from fireside.assistant.history import HistoryStore
 
@@ -34,23 +34,13 @@ def register(sub) -> None:
     delete.set_defaults(func=_delete)
 
 
-def _store() -> HistoryStore:
-    app = build_app()
-    return app.history
-
-
 def _with_store(fn):
-    def wrapper(args: argparse.Namespace) -> int:
+    @with_app
+    def wrapper(app, args: argparse.Namespace) -> int:
         try:
-            store = _store()
-        except Exception as exc:
-            return fail(str(exc))
-        try:
-            return fn(store, args)
+            return fn(app.history, args)
         except KeyError as exc:
             return fail(str(exc))
-        finally:
-            store.close()
 
     return wrapper
 

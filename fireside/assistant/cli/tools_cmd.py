@@ -10,20 +10,11 @@ import argparse
 import json
 import sys
 
+from fireside.assistant.cli.app_command import with_app
 from fireside.assistant.cli.common import fail, print_json
-from fireside.assistant.settings import Paths, Settings
-from fireside.plugins.manager import PluginManager
 from fireside.plugins.registry import UnknownToolError
 from fireside.plugins.schema import ToolArgumentError, validate_arguments
 from fireside.plugins.tools import run_tool
-
-
-def build_manager() -> PluginManager:
-    """Plugins from the installed entry points, minus those the user disabled."""
-    settings = Settings.load(Paths.from_env().ensure())
-    manager = PluginManager(disabled=settings.disabled_plugins)
-    manager.load_entry_points()
-    return manager
 
 
 def _flags(tool) -> str:
@@ -31,8 +22,9 @@ def _flags(tool) -> str:
     return f" [{', '.join(flags)}]" if flags else ""
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    manager = build_manager()
+@with_app
+def cmd_list(app, args: argparse.Namespace) -> int:
+    manager = app.plugins
     if args.json:
         print_json(
             {
@@ -70,7 +62,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+@with_app
+def cmd_run(app, args: argparse.Namespace) -> int:
     try:
         arguments = json.loads(args.arguments)
     except ValueError as exc:
@@ -78,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         return fail('arguments must be a JSON object, e.g. \'{"expression": "2+2"}\'')
     try:
-        tool = build_manager().tool_registry().get(args.name)
+        tool = app.plugins.tool_registry().get(args.name)
         arguments = validate_arguments(tool.parameters, arguments)
     except UnknownToolError as exc:
         return fail(str(exc))

@@ -4,8 +4,8 @@ The pieces, in the order a file travels: ``loaders`` (file -> blocks), ``chunkin
 (blocks -> chunks), ``indexer``/``batching``/``jobs`` (chunks -> embedded rows, resumable,
 with progress, pause and cancel), ``store`` (SQLite: collections, documents, chunks,
 vectors, FTS5), ``vector_index`` + ``fts`` + ``fusion`` -> ``retrieval`` (hybrid search),
-``whole`` (read documents in order for summaries), ``prompting`` + ``answering`` (quoted
-sources -> chat engine -> citations), ``watcher`` (re-index folders on change), ``reembed``
+``whole`` + ``map_reduce`` (read documents in order for summaries), ``prompting`` +
+``context`` (quoted sources as the context the chat engine asks for, with citations), ``watcher`` (re-index folders on change), ``reembed``
 (switch a collection's embedding model) and ``service`` (open the store and the loaders the
 way the front ends do).
 """

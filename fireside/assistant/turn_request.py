@@ -1,0 +1,74 @@
+"""What a front end asks of the engine for one chat turn, in one object.
+
+The window, ``fireside chat``, ``fireside ask`` and the API server all build a
+``TurnRequest`` and read the events ``ChatEngine.run`` yields; none of them needs to know
+whether documents, tools or a map-reduce pass over whole documents took part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fireside.models.generation import CancelToken
+from fireside.models.sampling import SamplingParams
+
+if TYPE_CHECKING:
+    from fireside.plugins.tools import Tool
+
+AFTER_CURRENT = -1  # parent_id default: continue after the conversation's current leaf
+
+
+@dataclass
+class ToolPolicy:
+    """What tools may do in this turn.
+
+    ``offer``: None offers tools to models able to use them (the user's setting decides),
+    True offers them to any model, False never (slash commands typed by the user still run).
+    ``approve`` is asked before a network or file-system tool runs; None means "no".
+    ``always_allowed``: tools that run without asking; None takes the user's settings.
+    """
+
+    offer: bool | None = None
+    approve: Callable[[Tool, dict], bool] | None = None
+    always_allowed: Sequence[str] | None = None
+
+
+@dataclass
+class RetrievalOptions:
+    """How a turn with document collections reads them."""
+
+    k: int = 6  # excerpts given to the model
+    threshold: float | None = None  # cosine similarity; None: the embedder's own default
+    whole_document: bool | None = None  # None: decided from the wording of the question
+    max_parts: int = 8  # map-reduce reads at most this many context-sized parts per document
+    search: object | None = None  # documents.retrieval.SearchOptions; None: its defaults
+
+
+@dataclass
+class TurnRequest:
+    """One turn: a new message, a new version of a reply, or an edited question.
+
+    ``text`` is the message (for an edit, the new text). ``regenerate`` is a message id: a
+    new version of that reply (or of the reply to that user message) is written. ``edit``
+    is a user message id: ``text`` becomes its sibling, the original is kept.
+
+    ``collections``: the document collections to answer from. None keeps the ones the
+    conversation remembers; a list (even empty) is the new choice and is remembered.
+    ``tools``: None for no tools and no slash commands at all.
+    """
+
+    text: str = ""
+    conversation_id: int | None = None
+    regenerate: int | None = None
+    edit: int | None = None
+    parent_id: int | None = AFTER_CURRENT
+    collections: Sequence[str] | None = None
+    documents: Sequence[int] | None = None
+    retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
+    tools: ToolPolicy | None = field(default_factory=ToolPolicy)
+    params: SamplingParams | None = None
+    model: str | None = None
+    system: str | None = None
+    cancel: CancelToken | None = None
