@@ -31,6 +31,7 @@ from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_protocol import openai_tools
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
@@ -217,7 +218,13 @@ class ChatEngine:
             )
         except ModelError as exc:
             self.history.add_message(
-                conv.id, "assistant", "", user.id, status="error", model=backend.description.id
+                conv.id,
+                "assistant",
+                "",
+                user.id,
+                status="error",
+                model=backend.description.id,
+                backend=backend.description.backend,
             )
             yield TurnError(str(exc), conv.id)
             return
@@ -231,6 +238,7 @@ class ChatEngine:
             user.id,
             status="streaming",
             model=backend.description.id,
+            backend=backend.description.backend,
             settings=asdict(params),
         )
         parts: list[str] = []
@@ -325,8 +333,9 @@ class ChatEngine:
             return
         # Text from documents is data, not the user: it never widens what runs unasked.
         allowed = () if document_context else tools.always_allowed
+        native = openai_tools(tools.registry) if backend.description.native_tools else None
         yield from run_tool_loop(
-            backend_generate(backend, params, cancel),
+            backend_generate(backend, params, cancel, native),
             messages,
             tools.registry,
             approve=tools.approve,
