@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.model_manager import ModelManager
+from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
 
@@ -36,7 +38,7 @@ def build_app(paths: Paths | None = None) -> App:
     paths = (paths or Paths.from_env()).ensure()
     settings = Settings.load(paths)
     history = HistoryStore(paths.history_db)
-    models = ModelManager(settings)
+    models = ModelManager(settings, RemoteSources(settings, ApiKeyStore(paths.config_dir)))
     plugins = PluginManager(disabled=settings.disabled_plugins)
     plugins.load_entry_points()
     engine = ChatEngine(history, models, settings, plugins)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Settings
 from fireside.models.bundled import BUNDLED_NOTE, default_model
 from fireside.models.errors import ModelError
@@ -17,8 +18,9 @@ from fireside.models.llama_backend import LlamaBackend, LoadOptions
 
 
 class ModelManager:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, remotes: RemoteSources | None = None) -> None:
         self.settings = settings
+        self.remotes = remotes  # CONNECTION/MODEL ids go to a remote engine
         self._backend: LlamaBackend | None = None
         self._key: tuple | None = None
         self._lock = threading.Lock()
@@ -41,8 +43,13 @@ class ModelManager:
         bundled = default_model()
         return bundled is not None and Path(path) == bundled.path
 
+    def is_remote(self, path: str | None) -> bool:
+        return self.remotes is not None and self.remotes.is_remote(path)
+
     def describe(self, path: str) -> str:
         """A label for the status bar and the CLI: honest about the bundled demo model."""
+        if self.is_remote(path):
+            return path
         if self.is_bundled(path):
             return "SmolLM2 135M (bundled demo model)"
         return Path(path).name
@@ -66,6 +73,8 @@ class ModelManager:
         whatever options it was loaded with.
         """
         resolved = self.resolve_path(path)
+        if self.is_remote(resolved):
+            return self.remotes.backend_for(resolved, options.n_ctx if options else None)
         current = self._backend
         if options is None and current is not None and str(current.path) == resolved:
             return current
@@ -89,6 +98,8 @@ class ModelManager:
         return inspect_gguf(self.resolve_path(path))
 
     def close(self) -> None:
+        if self.remotes is not None:
+            self.remotes.close()
         with self._lock:
             if self._backend is not None:
                 self._backend.close()

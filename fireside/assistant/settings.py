@@ -94,6 +94,8 @@ class Settings:
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
+    # remote OpenAI-compatible engines: name, base URL, where the key is (never the key)
+    remote_connections: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def model_settings(self, path: str | None) -> ModelSettings:

@@ -118,7 +118,7 @@ def _approver(args):
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
     path = app.models.resolve_path(args.model)
     load = load_options_from(args, app.models.load_options(path))
-    app.models.get(path, load)  # load first: a bad model writes nothing to history
+    backend = app.models.get(path, load)  # load first: a bad model writes nothing to history
     if app.models.is_bundled(path) and not args.json and conversation_id is None:
         print(
             "[using the bundled SmolLM2 135M demo model; for better answers pass "
@@ -220,7 +220,8 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                     "tokens_per_s": done.timings.tokens_per_s,
                 },
                 "finish_reason": done.finish_reason,
-                "device": app.models.current.report.device_label,
+                "device": backend.description.device,
+                "backend": backend.description.backend,
                 "dropped_messages": done.dropped_messages,
                 "tool_calls": calls,
                 "citations": [{"n": n, **asdict(c)} for n, c in enumerate(citations, 1)],

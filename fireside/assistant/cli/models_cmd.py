@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
+from fireside.assistant.cli import remote_cmd
 from fireside.assistant.cli.common import fail, print_json
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -27,6 +28,7 @@ def register(sub) -> None:
     use = ms.add_parser("use", help="make a GGUF the default model ('bundled' to reset)")
     use.add_argument("path")
     use.set_defaults(func=_use)
+    remote_cmd.register(ms)
 
 
 def _gib(n: int) -> str:
