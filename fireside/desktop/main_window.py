@@ -31,6 +31,7 @@ from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
 from fireside.desktop.plugins_page import PluginsPage
+from fireside.desktop.remote_dialog import RemoteConnectionsDialog
 from fireside.desktop.settings_dialog import SettingsDialog
 from fireside.desktop.sidebar import Sidebar
 from fireside.desktop.status_bar import StatusBar
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.picker = ModelPicker(app.models.describe)
+        self.picker = ModelPicker(app.models.describe, is_remote=app.models.is_remote)
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(app, self.picker, self.status,
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
         model = bar.addMenu("&Model")
         self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
+        self._action(model, self.tr("Remote connections…"), self.open_remote_connections)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About Fireside", self.about)
 
@@ -219,6 +221,14 @@ class MainWindow(QMainWindow):
         if reload:
             self.models.request(path, reload=True)
 
+    def open_remote_connections(self) -> None:
+        if self.app.models.remotes is None:
+            return
+        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.app.save_settings, self)
+        dialog.changed.connect(self.models.catalog.refresh)
+        dialog.exec()
+        dialog.deleteLater()
+
     def apply_theme(self) -> None:
         self.colors = resolve_theme(self.app.settings.theme)
         apply_theme(QApplication.instance(), self.colors)
@@ -278,4 +288,5 @@ class MainWindow(QMainWindow):
         self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
+        self.models.catalog.wait(30000)
         super().closeEvent(event)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from fireside.assistant.app import App
 from fireside.desktop.model_loader import Inspection, ModelLoader
 from fireside.desktop.model_picker import ModelPicker, ask_for_gguf
+from fireside.desktop.remote_catalog import RemoteCatalog
 from fireside.desktop.status_bar import StatusBar
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -31,6 +32,8 @@ class ModelSwitcher(QObject):
         super().__init__(parent)
         self.app, self.picker, self.status = app, picker, status
         self.loader = ModelLoader(app.models, self)
+        self.catalog = RemoteCatalog(app.models.remotes, self)
+        self.catalog.ready.connect(self._on_remote_models)
         self._chat_busy = chat_busy
         self._pending: str | None = None
         self.path: str | None = None  # what chats use (may still be loading)
@@ -47,8 +50,17 @@ class ModelSwitcher(QObject):
         self.picker.set_models(str(bundled.path) if bundled else None,
                                self.app.settings.recent_models, self.path)
 
+    def _on_remote_models(self, groups: list) -> None:
+        self.picker.set_remote(groups)
+        self.refresh_picker()
+
+    def _show_backend(self, path: str, info) -> None:
+        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
+
     def start(self) -> None:
         """First load: the chosen model, else the bundled demo."""
+        self.catalog.refresh()
         try:
             path = self.app.models.resolve_path(None)
         except ModelError as exc:
@@ -102,7 +114,7 @@ class ModelSwitcher(QObject):
         self.app.save_settings()
         self.refresh_picker()
         info = backend.description
-        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        self._show_backend(path, info)
         load_s = f" in {info.load_s:.1f} s" if info.load_s else ""
         self.status.showMessage(f"Loaded {self.app.models.describe(path)}{load_s}", 5000)
 
@@ -115,9 +127,9 @@ class ModelSwitcher(QObject):
             self.picker.set_current(self.good_path)
             self.path_changed.emit(self.good_path)
             backend = self.app.models.current
+            if self.app.models.is_remote(self.good_path):
+                backend = self.app.models.get(self.good_path)  # already open: no network
             if backend is not None:
-                info = backend.description
-                self.status.set_model(self.app.models.describe(self.good_path),
-                                      info.device, info.n_ctx)
+                self._show_backend(self.good_path, backend.description)
         else:
             self.status.set_failed(name)
