@@ -115,6 +115,8 @@ def result_message(fmt: str, name: str, output: str, is_error: bool) -> dict:
     if fmt == "hermes":
         body = f"Error: {output}" if is_error else output
         return {"role": RESULT_ROLE, "content": f"<tool_response>\n{body}\n</tool_response>"}
+    if fmt == NATIVE:  # a tool message already says which call it answers
+        return {"role": "tool", "content": f"Error: {output}" if is_error else output}
     label = "Tool error from" if is_error else "Tool result for"
     return {"role": RESULT_ROLE, "content": f"{label} {name}: {output}"}
 
