@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fireside.models.chat_templates import detect_tool_format
+from fireside.models.chat_templates import detect_tool_format  # noqa: F401 - re-exported
 from fireside.plugins.tools import Tool
 
 FORMATS = ("prompt", "hermes", "llama3", "mistral")  # call syntaxes taught in the prompt

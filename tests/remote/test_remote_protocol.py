@@ -256,3 +256,52 @@ def test_stats_are_the_last_item_even_for_a_call_only_reply():
     items = run(make(Scripted(httpx.Response(200, content=sse(*deltas)))))
     assert isinstance(items[0], TextChunk) and "<tool_call>" in items[0].text
     assert isinstance(items[-1], GenerationStats) and items[-1].finish_reason == "stop"
+
+
+def test_cancel_shuts_the_connection_while_the_server_is_silent():
+    """A server busy with a long prompt sends nothing; Stop must not wait for it."""
+    import socket
+    import threading
+
+    from fireside.models.generation import CancelToken
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    closed, sent_more = threading.Event(), threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        listener.close()  # nothing else is served: token counts fall back to estimates
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(65536)
+        head, _, body = request.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        while len(body) < length:
+            body += conn.recv(65536)
+        head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
+        conn.sendall(head + sse(chunk("a"), done=False))
+        conn.settimeout(15)
+        try:
+            if conn.recv(1) == b"":
+                closed.set()  # the client shut the connection down
+        except TimeoutError:
+            conn.sendall(sse(chunk("b"), chunk(finish="stop")))
+            sent_more.set()
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = RemoteClient(Endpoint("slow", f"http://127.0.0.1:{port}/v1"))
+    backend = RemoteBackend(client, "qwen")
+    cancel = CancelToken()
+    items = []
+    for item in backend.stream([{"role": "user", "content": "hi"}], cancel=cancel):
+        items.append(item)
+        if len(items) == 1:
+            threading.Timer(0.2, cancel.cancel).start()  # Stop, while the read waits
+    thread.join(20)
+    assert closed.is_set() and not sent_more.is_set()
+    assert [i.text for i in items[:-1]] == ["a"] and items[-1].finish_reason == "cancelled"

@@ -17,7 +17,11 @@ from fireside.models.backend import ModelDescription
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.remote.catalog import find_model
 from fireside.models.remote.client import Endpoint, RemoteClient, is_loopback
-from fireside.models.remote.errors import RemoteDisconnectedError, RemoteServerError
+from fireside.models.remote.errors import (
+    RemoteDisconnectedError,
+    RemoteError,
+    RemoteServerError,
+)
 from fireside.models.remote.tokens import TokenCounter, estimate
 from fireside.models.remote.tool_calls import ToolCallCollector
 from fireside.models.remote.wire import to_wire
@@ -179,8 +183,11 @@ class RemoteBackend:
         timings: dict | None = None
         calls = ToolCallCollector()
         for _attempt in range(4):
+            if cancel is not None and cancel.cancelled:
+                finish = "cancelled"  # stopped before the request went out
+                break
             try:
-                with self.client.stream_events(path, body) as events:
+                with self.client.stream_events(path, body, cancel) as events:
                     for event in events:
                         if cancel is not None and cancel.cancelled:
                             finish = "cancelled"
@@ -204,8 +211,13 @@ class RemoteBackend:
                             if reason:
                                 finish = _FINISH.get(reason, "stop")
                 break
-            except RemoteServerError as exc:
-                if pieces or not self._refused_option(exc, body):
+            except RemoteError as exc:
+                if cancel is not None and cancel.cancelled:
+                    finish = "cancelled"  # the connection was shut down on purpose
+                    break
+                if pieces or not isinstance(exc, RemoteServerError):
+                    raise
+                if not self._refused_option(exc, body):
                     raise
         if calls and finish != "cancelled":
             text = calls.as_text()

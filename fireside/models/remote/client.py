@@ -8,8 +8,11 @@ server that is not running will not start in the next second), so the user hears
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from fireside.models.generation import CancelToken
 from fireside.models.remote.errors import (
     RemoteAuthError,
     RemoteDisconnectedError,
@@ -31,6 +35,7 @@ from fireside.models.remote.errors import (
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONNECT_TIMEOUT_S = 10.0
+PROBE_TIMEOUT_S = 5.0  # optional extras (a tokenizer): an estimate beats waiting
 
 
 def normalize_base_url(url: str) -> str:
@@ -156,7 +161,7 @@ class RemoteClient:
     def probe(self, path: str, body: dict) -> dict | None:
         """POST that may legitimately not exist on this server: None for 404/405."""
         try:
-            response = self._http.post(path, json=body)
+            response = self._http.post(path, json=body, timeout=PROBE_TIMEOUT_S)
         except httpx.HTTPError:
             return None
         if response.status_code >= 400:
@@ -167,14 +172,28 @@ class RemoteClient:
             return None
 
     @contextmanager
-    def stream_events(self, path: str, body: dict) -> Iterator[Iterator[dict]]:
+    def stream_events(
+        self, path: str, body: dict, cancel: CancelToken | None = None
+    ) -> Iterator[Iterator[dict]]:
         """The server-sent events of a streaming request, as parsed JSON objects.
 
         Leaving the ``with`` block closes the connection, which is how a server learns that
-        the reader is gone and stops generating.
+        the reader is gone and stops generating. ``cancel`` shuts the connection down at
+        once, even while the server is still reading a long prompt and sends nothing.
         """
         with self._open("POST", path, body) as response:
-            yield self._events(response)
+            done = threading.Event()
+            if cancel is not None:
+                threading.Thread(
+                    target=_shut_on_cancel,
+                    args=(response, cancel, done),
+                    name="fireside-remote-cancel",
+                    daemon=True,
+                ).start()
+            try:
+                yield self._events(response)
+            finally:
+                done.set()
 
     # -- internals --------------------------------------------------------------------------
     @contextmanager
@@ -292,6 +311,23 @@ class RemoteClient:
                 yield event
         except httpx.HTTPError as exc:
             raise _mid_reply_error(self.where, exc) from None
+
+
+def _shut_on_cancel(response: httpx.Response, cancel: CancelToken, done: threading.Event) -> None:
+    """Shut the socket down when the user cancels: a blocked read returns at once.
+
+    Closing the response from another thread is not enough: a read already waiting on the
+    socket would wait for the server's next bytes.
+    """
+    while not done.is_set():
+        if cancel.wait(0.05):
+            if not done.is_set():
+                stream = response.extensions.get("network_stream")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+            return
 
 
 def _reason(exc: httpx.HTTPError) -> str:
