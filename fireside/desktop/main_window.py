@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self.models.path_changed.connect(self._on_model_path)
         self.models.message.connect(self._on_model_message)
         self.models.busy_changed.connect(self._on_loading)
+        self.models.backend_shown.connect(self._on_backend_shown)
+        self._local_empty_text = p.view.empty_text
         self.documents.message.connect(
             lambda text, kind: p.info_notice.show_message(text, kind))
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
@@ -192,6 +194,23 @@ class MainWindow(QMainWindow):
     # -- models -----------------------------------------------------------------------------
     def _on_model_path(self, path: str) -> None:
         self.panel.model_path = path
+
+    def _on_backend_shown(self, info) -> None:
+        """The empty chat says where replies come from, truthfully for remote models."""
+        view = self.panel.view
+        if info.backend != "remote":
+            view.empty_text = self._local_empty_text
+        elif info.leaves_machine:
+            view.empty_text = self.tr(
+                "Ask anything. Replies come from %1 on another computer: your messages are "
+                "sent there. History, documents and tools stay here."
+            ).replace("%1", info.id)
+        else:
+            view.empty_text = self.tr(
+                "Ask anything. Replies come from %1, a server on this computer; nothing "
+                "leaves it."
+            ).replace("%1", info.id)
+        view.viewport().update()
 
     def _on_loading(self, loading: bool) -> None:
         self.panel.delegate.live_placeholder = "Loading the model…" if loading else "Thinking…"

@@ -26,6 +26,7 @@ class ModelSwitcher(QObject):
     path_changed = Signal(str)  # the model new turns use
     message = Signal(str, str)  # text, kind ("info" / "error"); kind "" hides the notice
     busy_changed = Signal(bool)
+    backend_shown = Signal(object)  # the ModelDescription of the model now in use
 
     def __init__(self, app: App, picker: ModelPicker, status: StatusBar,
                  chat_busy: Callable[[], bool], parent=None) -> None:
@@ -57,6 +58,7 @@ class ModelSwitcher(QObject):
     def _show_backend(self, path: str, info) -> None:
         self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
         self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
+        self.backend_shown.emit(info)
 
     def start(self) -> None:
         """First load: the chosen model, else the bundled demo."""

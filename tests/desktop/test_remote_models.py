@@ -54,6 +54,7 @@ def test_the_picker_lists_each_connections_models_under_its_name(
     picker.activated.emit(index)
     qtbot.waitUntil(lambda: window.models.good_path == REMOTE_ID, timeout=TURN_TIMEOUT_MS)
     assert window.status.remote_label.isVisible()
+    assert "a server on this computer" in window.panel.view.empty_text
     assert window.status.model_label.text() == REMOTE_ID
     assert window.status.device_label.text().startswith("remote (127.0.0.1:")
     assert window.app.settings.model_path == REMOTE_ID
@@ -70,6 +71,7 @@ def test_the_picker_lists_each_connections_models_under_its_name(
     picker.activated.emit(0)
     qtbot.waitUntil(lambda: window.models.good_path == local, timeout=TURN_TIMEOUT_MS)
     assert not window.status.remote_label.isVisible()
+    assert "local model" in window.panel.view.empty_text
 
 
 def test_a_server_elsewhere_is_marked_as_leaving_this_computer(qtbot):
