@@ -42,10 +42,18 @@ def test_add_list_chat_remove(server, fireside_home):  # noqa: F811
     assert out["device"].startswith("remote (127.0.0.1:")
     assert out["usage"]["completion_tokens"] == 5
 
+    used = fireside("models", "use", f"lab/{ALIAS}")
+    assert used.returncode == 0, used.stderr
+    default = fireside("chat", "Hi", "-n", "2", "--json")  # no --model: the chosen default
+    assert json.loads(default.stdout)["model"] == f"lab/{ALIAS}"
+    one_line_error(fireside("models", "use", "lab/llama-70b"), "'llama-70b'")
+
     removed = fireside("models", "remote", "remove", "lab")
     assert removed.returncode == 0 and "removed lab" in removed.stdout
     assert listed("lab") == []
     one_line_error(fireside("models", "remote", "remove", "lab"), "no remote connection", "lab")
+    settings = json.loads((fireside_home / "config" / "settings.json").read_text())
+    assert settings["model_path"] is None  # back to the bundled model
 
 
 def test_a_wrong_key_is_refused_and_nothing_is_saved(server):  # noqa: F811

@@ -25,7 +25,9 @@ def register(sub) -> None:
     ls = ms.add_parser("list", help="the bundled model and recently used ones")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
-    use = ms.add_parser("use", help="make a GGUF the default model ('bundled' to reset)")
+    use = ms.add_parser(
+        "use", help="make a GGUF or CONNECTION/MODEL the default model ('bundled' to reset)"
+    )
     use.add_argument("path")
     use.set_defaults(func=_use)
     remote_cmd.register(ms)
@@ -111,6 +113,13 @@ def _use(args: argparse.Namespace) -> int:
     try:
         if args.path == "bundled":
             app.settings.model_path = None
+        elif app.models.is_remote(args.path):
+            try:
+                app.models.get(args.path)  # the server answers and serves that model
+            except ModelError as exc:
+                return fail(str(exc))
+            app.settings.model_path = args.path
+            app.settings.remember_model(args.path)
         else:
             try:
                 info = inspect_gguf(args.path)
