@@ -90,7 +90,11 @@ def _list(args: argparse.Namespace) -> int:
                 }
             )
         for p in app.settings.recent_models:
-            if not bundled or Path(p) != bundled.path:
+            if app.models.is_remote(p):  # no network here: 'models remote list' checks
+                items.append(
+                    {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
+                )
+            elif not bundled or Path(p) != bundled.path:
                 items.append(
                     {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists()}
                 )
