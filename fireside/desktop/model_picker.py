@@ -29,6 +29,8 @@ class RemoteGroup:
     leaves_machine: bool
     models: list[str] = field(default_factory=list)
     error: str | None = None
+
+
 GGUF_FILTER = "GGUF models (*.gguf);;All files (*)"
 
 

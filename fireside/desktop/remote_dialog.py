@@ -45,18 +45,24 @@ class RemoteConnectionsDialog(QDialog):
         self.url = QLineEdit(placeholderText="http://gpu-box:8000/v1")
         self.key = QLineEdit(placeholderText=self.tr("none"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_env = QLineEdit(placeholderText=self.tr("or the name of a variable, e.g. %1")
-                                 .replace("%1", "OPENAI_API_KEY"))
+        self.key_env = QLineEdit(
+            placeholderText=self.tr("or the name of a variable, e.g. %1").replace(
+                "%1", "OPENAI_API_KEY"
+            )
+        )
         self.tools = QComboBox()
         self.tools.addItem(self.tr("Native (the server's tool calls)"), "native")
         self.tools.addItem(self.tr("In the prompt (servers without tool support)"), "prompt")
         self.add_button = QPushButton(self.tr("Check and add"))
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        note = QLabel(self.tr(
-            "Models of a connection appear in the model picker as NAME/MODEL. Messages to a "
-            "server on another computer leave this one; your history, documents and tools "
-            "stay here."))
+        note = QLabel(
+            self.tr(
+                "Models of a connection appear in the model picker as NAME/MODEL. Messages to a "
+                "server on another computer leave this one; your history, documents and tools "
+                "stay here."
+            )
+        )
         note.setWordWrap(True)
 
         form = QFormLayout()
@@ -84,7 +90,8 @@ class RemoteConnectionsDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_selected)
         buttons.rejected.connect(self.reject)
         self.list.currentItemChanged.connect(
-            lambda item, _old: self.remove_button.setEnabled(item is not None))
+            lambda item, _old: self.remove_button.setEnabled(item is not None)
+        )
         self.resize(560, 460)
         self.refresh()
 
@@ -124,7 +131,8 @@ class RemoteConnectionsDialog(QDialog):
     def _on_checked(self, name, url, key, env, models) -> None:
         try:
             conn, warning = self.remotes.add(
-                name, url, api_key=key, api_key_env=env, tools=self.tools.currentData())
+                name, url, api_key=key, api_key_env=env, tools=self.tools.currentData()
+            )
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return

@@ -51,7 +51,9 @@ class StatusBar(QStatusBar):
             return
         if leaves_machine:
             self.remote_label.setText(self.tr("⇄ Remote: messages leave this computer"))
-            self.remote_label.setToolTip(self.tr("Your messages are sent to %1").replace("%1", where))
+            self.remote_label.setToolTip(
+                self.tr("Your messages are sent to %1").replace("%1", where)
+            )
         else:
             self.remote_label.setText(self.tr("⇄ Remote engine on this computer"))
             self.remote_label.setToolTip(where)

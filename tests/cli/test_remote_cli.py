@@ -22,8 +22,9 @@ def listed(name: str | None = None) -> list[dict]:
 
 
 def test_add_list_chat_remove(server, fireside_home):  # noqa: F811
-    added = fireside("models", "remote", "add", "lab", server.url, "--api-key-stdin",
-                     input=API_KEY + "\n")
+    added = fireside(
+        "models", "remote", "add", "lab", server.url, "--api-key-stdin", input=API_KEY + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert f"lab/{ALIAS}" in added.stdout
     assert API_KEY not in (fireside_home / "config" / "settings.json").read_text()
@@ -34,8 +35,7 @@ def test_add_list_chat_remove(server, fireside_home):  # noqa: F811
     text = fireside("models", "remote", "list")
     assert "lab" in text.stdout and "reachable, 1 model" in text.stdout
 
-    chat = fireside("chat", "Say hello.", "--model", f"lab/{ALIAS}", "-n", "5", "-t", "0",
-                    "--json")
+    chat = fireside("chat", "Say hello.", "--model", f"lab/{ALIAS}", "-n", "5", "-t", "0", "--json")
     assert chat.returncode == 0, chat.stderr
     out = json.loads(chat.stdout)
     assert out["model"] == f"lab/{ALIAS}" and out["backend"] == "remote" and out["text"]
@@ -57,8 +57,9 @@ def test_add_list_chat_remove(server, fireside_home):  # noqa: F811
 
 
 def test_a_wrong_key_is_refused_and_nothing_is_saved(server):  # noqa: F811
-    result = fireside("models", "remote", "add", "lab", server.url, "--api-key-stdin",
-                      input="not-the-key\n")
+    result = fireside(
+        "models", "remote", "add", "lab", server.url, "--api-key-stdin", input="not-the-key\n"
+    )
     one_line_error(result, server.url, "API key", "401")
     assert listed("lab") == []
 
@@ -74,23 +75,29 @@ def test_an_unreachable_server_is_named(fireside_home):
 
 
 def test_bad_names_urls_and_unknown_models(server):  # noqa: F811
-    one_line_error(fireside("models", "remote", "add", "a/b", server.url, "--no-check"),
-                   "connection name")
-    one_line_error(fireside("models", "remote", "add", "lab", "gpu-box:8000", "--no-check"),
-                   "http")
-    one_line_error(fireside("models", "remote", "add", "lab", server.url, "--api-key-stdin",
-                            input="\n"), "no API key")
-    assert fireside("models", "remote", "add", "lab", server.url, "--api-key-stdin",
-                    input=API_KEY).returncode == 0
-    one_line_error(fireside("chat", "hi", "--model", "lab/llama-70b"), "'llama-70b'",
-                   f"lab/{ALIAS}")
+    one_line_error(
+        fireside("models", "remote", "add", "a/b", server.url, "--no-check"), "connection name"
+    )
+    one_line_error(fireside("models", "remote", "add", "lab", "gpu-box:8000", "--no-check"), "http")
+    one_line_error(
+        fireside("models", "remote", "add", "lab", server.url, "--api-key-stdin", input="\n"),
+        "no API key",
+    )
+    assert (
+        fireside(
+            "models", "remote", "add", "lab", server.url, "--api-key-stdin", input=API_KEY
+        ).returncode
+        == 0
+    )
+    one_line_error(
+        fireside("chat", "hi", "--model", "lab/llama-70b"), "'llama-70b'", f"lab/{ALIAS}"
+    )
     one_line_error(fireside("ask", "what?", "--model", "lab/llama-70b"), "'llama-70b'")
 
 
 def test_a_key_from_an_environment_variable(server, fireside_home, monkeypatch):  # noqa: F811
     monkeypatch.setenv("LAB_API_KEY", API_KEY)
-    added = fireside("models", "remote", "add", "lab", server.url, "--api-key-env",
-                     "LAB_API_KEY")
+    added = fireside("models", "remote", "add", "lab", server.url, "--api-key-env", "LAB_API_KEY")
     assert added.returncode == 0, added.stderr
     assert "LAB_API_KEY" in (fireside_home / "config" / "settings.json").read_text()
     chat = fireside("chat", "Hi", "--model", f"lab/{ALIAS}", "-n", "3", "--json")

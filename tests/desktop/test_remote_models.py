@@ -25,7 +25,10 @@ def picker_items(picker) -> list[tuple[str, object, bool]]:
 
 
 def test_the_picker_lists_each_connections_models_under_its_name(
-    qtbot, core, make_window, server  # noqa: F811
+    qtbot,
+    core,
+    make_window,
+    server,  # noqa: F811
 ):
     core.models.remotes.add("lab", server.url, api_key=API_KEY)
     down = f"http://127.0.0.1:{free_port()}/v1"
@@ -45,8 +48,9 @@ def test_the_picker_lists_each_connections_models_under_its_name(
     assert "on this computer" in items[header][0]  # 127.0.0.1: nothing leaves the machine
     assert items[header + 1][1] == REMOTE_ID and REMOTE_ID in items[header + 1][0]
     assert any(t.startswith("down —") and "not reachable" in t for t in texts)
-    assert down in picker.itemData(texts.index(next(t for t in texts if t.startswith("down"))),
-                                   Qt.ItemDataRole.ToolTipRole)
+    assert down in picker.itemData(
+        texts.index(next(t for t in texts if t.startswith("down"))), Qt.ItemDataRole.ToolTipRole
+    )
 
     # Choose it: it connects in the background, the status bar marks it remote, it answers.
     index = picker.findData(REMOTE_ID)
@@ -89,7 +93,10 @@ def test_a_server_elsewhere_is_marked_as_leaving_this_computer(qtbot):
 
 
 def test_the_connections_dialog_checks_then_adds_and_removes(
-    qtbot, core, make_window, server  # noqa: F811
+    qtbot,
+    core,
+    make_window,
+    server,  # noqa: F811
 ):
     window = make_window(core)
     wait_loaded(qtbot, window)

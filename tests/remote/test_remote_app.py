@@ -137,8 +137,7 @@ def test_removing_a_connection_forgets_it_and_its_models(app, server):
         app.models.remotes.remove("lab")
 
 
-def test_a_local_path_that_looks_like_a_connection_stays_local(app, server, tmp_path,
-                                                               monkeypatch):
+def test_a_local_path_that_looks_like_a_connection_stays_local(app, server, tmp_path, monkeypatch):
     app.models.remotes.add("models", server.url, api_key=API_KEY)
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "x.gguf").write_bytes(b"GGUF")
@@ -153,8 +152,9 @@ def test_the_server_dying_mid_reply_keeps_the_partial_reply(app, smollm_path, tm
         app.models.remotes.add("doomed", doomed.url)
         params = SamplingParams(temperature=0.7, max_tokens=1000)
         shown, error = [], None
-        for event in app.engine.send("Write a long story.", model_path=f"doomed/{ALIAS}",
-                                     params=params, cancel=CancelToken()):
+        for event in app.engine.send(
+            "Write a long story.", model_path=f"doomed/{ALIAS}", params=params, cancel=CancelToken()
+        ):
             if isinstance(event, TextDelta):
                 shown.append(event.text)
                 if len(shown) == 4:

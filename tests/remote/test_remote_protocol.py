@@ -96,8 +96,11 @@ def test_context_size_from_the_model_list_and_the_remote_marker():
 
 
 def test_usage_from_the_server_is_used_when_sent():
-    usage = {"prompt_tokens": 21, "completion_tokens": 2,
-             "prompt_tokens_details": {"cached_tokens": 16}}
+    usage = {
+        "prompt_tokens": 21,
+        "completion_tokens": 2,
+        "prompt_tokens_details": {"cached_tokens": 16},
+    }
     transport = Scripted(ok_stream("Hel", "lo", usage=usage))
     items = run(make(transport))
     stats = items[-1]
@@ -108,8 +111,9 @@ def test_usage_from_the_server_is_used_when_sent():
 
 
 def test_without_usage_the_counts_are_estimated():
-    items = run(make(Scripted(ok_stream("a", "b", "c"))), messages=[
-        {"role": "user", "content": "x" * 40}])
+    items = run(
+        make(Scripted(ok_stream("a", "b", "c"))), messages=[{"role": "user", "content": "x" * 40}]
+    )
     stats = items[-1]
     assert stats.completion_tokens == 3
     assert stats.prompt_tokens == estimate("x" * 40) + 4 + 2
@@ -161,8 +165,9 @@ def test_a_stream_that_ends_without_finishing_is_a_disconnect():
 
 
 def test_sampling_options_the_server_refuses_are_dropped_for_good():
-    refusal = httpx.Response(400, json={"error": {"message": "Unrecognized request argument "
-                                                  "supplied: top_k"}})
+    refusal = httpx.Response(
+        400, json={"error": {"message": "Unrecognized request argument supplied: top_k"}}
+    )
     transport = Scripted(refusal, ok_stream("ok"), ok_stream("again"))
     backend = make(transport)
     assert run(backend)[0].text == "ok"
@@ -172,8 +177,9 @@ def test_sampling_options_the_server_refuses_are_dropped_for_good():
 
 
 def test_a_server_without_tool_support_falls_back_to_the_prompt_path():
-    refusal = httpx.Response(400, json={"error": "\"auto\" tool choice requires "
-                                        "--enable-auto-tool-choice"})
+    refusal = httpx.Response(
+        400, json={"error": '"auto" tool choice requires --enable-auto-tool-choice'}
+    )
     transport = Scripted(refusal, ok_stream("no tools then"))
     backend = make(transport)
     tools = openai_tools(ToolRegistry([Tool.from_function(calculator)]))
@@ -184,8 +190,16 @@ def test_a_server_without_tool_support_falls_back_to_the_prompt_path():
 
 def test_native_tool_calls_run_through_the_tool_loop():
     call_deltas = [
-        chunk(tool_calls=[{"index": 0, "id": "call_9", "type": "function",
-                           "function": {"name": "calculator", "arguments": ""}}]),
+        chunk(
+            tool_calls=[
+                {
+                    "index": 0,
+                    "id": "call_9",
+                    "type": "function",
+                    "function": {"name": "calculator", "arguments": ""},
+                }
+            ]
+        ),
         chunk(tool_calls=[{"index": 0, "function": {"arguments": '{"expression": '}}]),
         chunk(tool_calls=[{"index": 0, "function": {"arguments": '"17*23"}'}}]),
         chunk(finish="tool_calls"),
@@ -196,11 +210,18 @@ def test_native_tool_calls_run_through_the_tool_loop():
     )
     backend = make(transport)
     registry = ToolRegistry([Tool.from_function(calculator)])
-    messages = [{"role": "system", "content": "Be brief."},
-                {"role": "user", "content": "What is 17*23?"}]
-    events = list(run_tool_loop(
-        backend_generate(backend, SamplingParams(), None, openai_tools(registry)),
-        messages, registry, tool_format=backend.description.tool_format))
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "What is 17*23?"},
+    ]
+    events = list(
+        run_tool_loop(
+            backend_generate(backend, SamplingParams(), None, openai_tools(registry)),
+            messages,
+            registry,
+            tool_format=backend.description.tool_format,
+        )
+    )
     calls = [e for e in events if isinstance(e, ToolCall)]
     results = [e for e in events if isinstance(e, ToolResult)]
     assert [(c.name, c.arguments) for c in calls] == [("calculator", {"expression": "17*23"})]
@@ -219,10 +240,13 @@ def test_native_tool_calls_run_through_the_tool_loop():
 
 
 def test_a_tool_message_that_answers_no_call_becomes_user_text():
-    wire = to_wire([{"role": "assistant", "content": "plain"},
-                    {"role": "tool", "tool_call_id": "x", "content": "late"}])
-    assert wire == [{"role": "assistant", "content": "plain"},
-                    {"role": "user", "content": "late"}]
+    wire = to_wire(
+        [
+            {"role": "assistant", "content": "plain"},
+            {"role": "tool", "tool_call_id": "x", "content": "late"},
+        ]
+    )
+    assert wire == [{"role": "assistant", "content": "plain"}, {"role": "user", "content": "late"}]
 
 
 def test_server_error_events_mid_stream_are_one_line():
@@ -250,9 +274,14 @@ def test_a_non_http_url_is_refused():
 
 
 def test_stats_are_the_last_item_even_for_a_call_only_reply():
-    deltas = [chunk(tool_calls=[{"index": 0, "id": "c", "function": {"name": "calculator",
-                                                                     "arguments": "{}"}}]),
-              chunk(finish="tool_calls")]
+    deltas = [
+        chunk(
+            tool_calls=[
+                {"index": 0, "id": "c", "function": {"name": "calculator", "arguments": "{}"}}
+            ]
+        ),
+        chunk(finish="tool_calls"),
+    ]
     items = run(make(Scripted(httpx.Response(200, content=sse(*deltas)))))
     assert isinstance(items[0], TextChunk) and "<tool_call>" in items[0].text
     assert isinstance(items[-1], GenerationStats) and items[-1].finish_reason == "stop"
