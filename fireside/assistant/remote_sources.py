@@ -83,6 +83,7 @@ class RemoteSources:
         api_key: str | None = None,
         api_key_env: str | None = None,
         tools: str = "native",
+        timeout_s: float = 120.0,
     ) -> tuple[RemoteConnection, str | None]:
         """Add or replace a connection; return it and a warning for the user, if any.
 
@@ -92,7 +93,9 @@ class RemoteSources:
         base_url = _checked(name, url)
         if tools not in TOOL_MODES:
             raise ConnectionSetupError(None, f"tools must be one of {', '.join(TOOL_MODES)}")
-        conn = RemoteConnection(name, base_url, tools=tools)
+        if not timeout_s > 0:
+            raise ConnectionSetupError(None, "the timeout must be a positive number of seconds")
+        conn = RemoteConnection(name, base_url, tools=tools, timeout_s=timeout_s)
         warning = None
         self.keys.forget(name)
         if api_key_env:

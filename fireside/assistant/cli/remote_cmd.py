@@ -38,6 +38,14 @@ def register(models_sub) -> None:
         default="native",
         help="send tools as OpenAI 'tools' (native, default) or describe them in the prompt",
     )
+    add.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="longest wait for the server's next bytes (default 120; raise it for slow servers "
+        "reading long prompts)",
+    )
     add.add_argument("--no-check", action="store_true", help="save without contacting the server")
     add.set_defaults(func=_add)
     ls = rs.add_parser("list", help="connections, whether they answer, and their models")
@@ -83,6 +91,7 @@ def _add(args: argparse.Namespace) -> int:
                 api_key=api_key,
                 api_key_env=args.api_key_env,
                 tools=args.tools,
+                timeout_s=args.timeout,
             )
         except FiresideError as exc:
             return fail(str(exc))
