@@ -334,3 +334,14 @@ def test_cancel_shuts_the_connection_while_the_server_is_silent():
     thread.join(20)
     assert closed.is_set() and not sent_more.is_set()
     assert [i.text for i in items[:-1]] == ["a"] and items[-1].finish_reason == "cancelled"
+
+
+def test_a_refusal_about_something_else_keeps_the_options_and_says_why():
+    refusal = httpx.Response(
+        400, json={"error": {"message": "This model's maximum context length is 4096 tokens"}}
+    )
+    transport = Scripted(refusal)
+    with pytest.raises(RemoteServerError) as err:
+        run(make(transport))
+    assert len(transport.bodies) == 1 and "maximum context length" in str(err.value)
+    assert "HTTP 400" in str(err.value)

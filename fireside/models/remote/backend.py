@@ -30,6 +30,7 @@ from fireside.models.sampling import SamplingParams
 DEFAULT_REMOTE_CTX = 4096
 MAX_STOPS = 4  # the OpenAI API takes at most four stop strings
 EXTRA_SAMPLING = ("top_k", "min_p", "repeat_penalty")
+_UNKNOWN_FIELD_WORDS = ("unrecognized", "unknown", "extra", "additional", "not permitted")
 _FINISH = {"stop": "stop", "length": "length", "tool_calls": "stop", "function_call": "stop"}
 
 
@@ -162,11 +163,12 @@ class RemoteBackend:
             self.native_tools = False  # the engine's next turn uses the prompt path
             body.pop("tools")
             return True
-        if "stream_options" in body and ("stream_options" in said or not self._extras_ok):
+        if "stream_options" in body and ("stream_options" in said or "include_usage" in said):
             self._usage_ok = False
             body.pop("stream_options")
             return True
-        if self._extras_ok and any(name in body for name in EXTRA_SAMPLING):
+        names_them = any(word in said for word in (*EXTRA_SAMPLING, *_UNKNOWN_FIELD_WORDS))
+        if self._extras_ok and names_them and any(name in body for name in EXTRA_SAMPLING):
             self._extras_ok = False
             for name in EXTRA_SAMPLING:
                 body.pop(name, None)
