@@ -28,6 +28,8 @@ class ModelManager:
     def resolve_path(self, path: str | None = None) -> str:
         """The explicit path, else the user's chosen model, else the bundled one."""
         chosen = path or self.settings.model_path
+        if self.is_remote(chosen):
+            return chosen  # CONNECTION/MODEL: an id, not a path to normalise
         if chosen:
             return str(Path(chosen).expanduser())
         bundled = default_model()
