@@ -126,6 +126,9 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             file=sys.stderr,
             flush=True,
         )
+    if backend.description.leaves_machine and not args.json and conversation_id is None:
+        print(f"[{backend.description.id}: messages are sent to {backend.description.device}]",
+              file=sys.stderr, flush=True)
     params = sampling_from(args, app.settings.model_settings(path).sampling)
     cancel = CancelToken()
     done = None
