@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 
 import keyring
-import keyring.backend
 import pytest
 
 from fireside.assistant.api_keys import ApiKeyStore
@@ -16,6 +15,7 @@ from fireside.models.generation import CancelToken
 from fireside.models.remote.errors import RemoteAuthError
 from fireside.models.sampling import SamplingParams
 from tests.remote.conftest import API_KEY
+from tests.remote.keyrings import MemoryKeyring
 from tests.remote.server import ALIAS, start_server
 
 pytestmark = pytest.mark.slow
@@ -32,23 +32,6 @@ def app(fireside_home):
 
 def all_bytes(home) -> bytes:
     return b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 5
-
-    def __init__(self):
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service, username, password):
-        self.items[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.items.get((service, username))
-
-    def delete_password(self, service, username):
-        self.items.pop((service, username), None)
 
 
 @pytest.fixture
