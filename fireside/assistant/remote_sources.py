@@ -223,6 +223,14 @@ class RemoteSources:
                 self._open[key] = backend
             return backend
 
+    def opened(self, model_id: str) -> RemoteBackend | None:
+        """The backend already open for ``model_id``, without connecting (None if none)."""
+        with self._lock:
+            for key, backend in self._open.items():
+                if f"{key[0]}/{key[1]}" == model_id:
+                    return backend
+        return None
+
     def _drop_open(self, name: str) -> None:
         with self._lock:
             for key in [k for k in self._open if k[0] == name]:

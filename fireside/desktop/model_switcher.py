@@ -130,7 +130,7 @@ class ModelSwitcher(QObject):
             self.path_changed.emit(self.good_path)
             backend = self.app.models.current
             if self.app.models.is_remote(self.good_path):
-                backend = self.app.models.get(self.good_path)  # already open: no network
+                backend = self.app.models.remotes.opened(self.good_path)  # never the network
             if backend is not None:
                 self._show_backend(self.good_path, backend.description)
         else:
