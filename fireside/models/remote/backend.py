@@ -180,7 +180,7 @@ class RemoteBackend:
         body = self._body(base, params)
         chat = path == "chat/completions"
         t0 = time.perf_counter()
-        ttft, pieces, finish = 0.0, 0, None
+        ttft, last, pieces, finish = 0.0, 0.0, 0, None
         usage: dict | None = None
         timings: dict | None = None
         calls = ToolCallCollector()
@@ -205,8 +205,8 @@ class RemoteBackend:
                             else:
                                 text = choice.get("text") or ""
                             if text:
-                                if pieces == 0:
-                                    ttft = time.perf_counter() - t0
+                                last = time.perf_counter() - t0
+                                ttft = ttft if pieces else last
                                 pieces += 1
                                 yield TextChunk(text)
                             reason = choice.get("finish_reason")
@@ -223,8 +223,8 @@ class RemoteBackend:
                     raise
         if calls and finish != "cancelled":
             text = calls.as_text()
-            if pieces == 0:
-                ttft = time.perf_counter() - t0
+            last = time.perf_counter() - t0
+            ttft = ttft if pieces else last
             pieces += 1
             yield TextChunk(text)
         if finish is None:
@@ -236,7 +236,9 @@ class RemoteBackend:
                     f"the reply ended without finishing ({pieces} pieces received and kept); "
                     "the server may have stopped",
                 )
-        generate_s = time.perf_counter() - t0
+        # Decoding ends with the last piece; the trailing usage and [DONE] events are not
+        # generation (a plain client measures the same span).
+        generate_s = last if pieces else time.perf_counter() - t0
         yield self._stats(finish, usage, timings, pieces, ttft, generate_s, count_prompt)
 
     def _stats(self, finish, usage, timings, pieces, ttft, generate_s, count_prompt):
