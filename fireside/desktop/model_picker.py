@@ -60,7 +60,7 @@ class ModelPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         seen: set[str] = set()
-        remote_ids = {f"{g.name}/{m}" for g in self._remote for m in g.models}
+        remote_ids = set(self.remote_ids())
         for path in ([bundled] if bundled else []) + list(recent) + ([current] if current else []):
             if path and path not in seen and path not in remote_ids:
                 seen.add(path)
