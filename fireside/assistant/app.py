@@ -14,10 +14,12 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
 from fireside.assistant.model_manager import ModelManager
+from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
 
@@ -32,7 +34,9 @@ class App:
         self.paths = paths
         self.settings = settings
         self.history = history
-        self.models = ModelManager(settings)
+        self.models = ModelManager(
+            settings, RemoteSources(settings, ApiKeyStore(paths.config_dir))
+        )
 
     @cached_property
     def plugins(self) -> PluginManager:

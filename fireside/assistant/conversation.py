@@ -20,6 +20,7 @@ class Message:
     content: str
     status: str = "complete"  # "complete", "streaming", "stopped", "error", "interrupted"
     model: str | None = None
+    backend: str | None = None  # "llama.cpp", "remote", ...: the engine that wrote it
     settings: dict = field(default_factory=dict)
     prompt_tokens: int | None = None
     completion_tokens: int | None = None

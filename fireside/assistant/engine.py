@@ -46,6 +46,7 @@ from fireside.assistant.slash_commands import (
 )
 from fireside.assistant.tool_calls import ToolCallRecord
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_protocol import openai_tools
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
 from fireside.errors import FiresideError
@@ -431,7 +432,13 @@ class ChatEngine:
             )
         except ModelError as exc:
             self.history.add_message(
-                conv.id, "assistant", "", user.id, status="error", model=description.id
+                conv.id,
+                "assistant",
+                "",
+                user.id,
+                status="error",
+                model=description.id,
+                backend=description.backend,
             )
             yield TurnError(str(exc), conv.id)
             return
@@ -445,6 +452,7 @@ class ChatEngine:
             user.id,
             status="streaming",
             model=description.id,
+            backend=description.backend,
             settings=asdict(params),
         )
         parts: list[str] = []
@@ -543,8 +551,9 @@ class ChatEngine:
             return
         # Text from documents is data, not the user: it never widens what runs unasked.
         allowed = () if document_context else tools.always_allowed
+        native = openai_tools(tools.registry) if backend.description.native_tools else None
         yield from run_tool_loop(
-            backend_generate(backend, params, cancel),
+            backend_generate(backend, params, cancel, native),
             messages,
             tools.registry,
             approve=tools.approve,

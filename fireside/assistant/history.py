@@ -165,6 +165,7 @@ class HistoryStore:
         *,
         status: str = "complete",
         model: str | None = None,
+        backend: str | None = None,
         settings: dict | None = None,
         make_current: bool = True,
     ) -> Message:
@@ -180,6 +181,7 @@ class HistoryStore:
                         "content": content,
                         "status": status,
                         "model": model,
+                        "backend": backend,
                         "settings": json.dumps(settings or {}),
                         "created_at": now,
                     }

@@ -58,10 +58,16 @@ def _m003_conversation_collections(db: sqlite_utils.Database) -> None:
     db["conversations"].add_column("collections", str)
 
 
+def _m004_message_backend(db: sqlite_utils.Database) -> None:
+    # which engine wrote a reply: "llama.cpp" (a local GGUF) or "remote" (CONNECTION/MODEL)
+    db["messages"].add_column("backend", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
     ("003_conversation_collections", _m003_conversation_collections),
+    ("004_message_backend", _m004_message_backend),
 ]
 
 

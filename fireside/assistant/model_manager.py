@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Settings
 from fireside.models.backend import ChatBackend
 from fireside.models.bundled import BUNDLED_NOTE, default_model
@@ -22,8 +23,9 @@ from fireside.models.worker import WorkerBackend
 
 
 class ModelManager:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, remotes: RemoteSources | None = None) -> None:
         self.settings = settings
+        self.remotes = remotes  # CONNECTION/MODEL ids go to a remote engine
         self._backend: ChatBackend | None = None
         self._key: tuple | None = None
         self._lock = threading.Lock()
@@ -31,6 +33,8 @@ class ModelManager:
     def resolve_path(self, path: str | None = None) -> str:
         """The explicit path, else the user's chosen model, else the bundled one."""
         chosen = path or self.settings.model_path
+        if self.is_remote(chosen):
+            return chosen  # CONNECTION/MODEL: an id, not a path to normalise
         if chosen:
             return str(Path(chosen).expanduser())
         bundled = default_model()
@@ -46,8 +50,13 @@ class ModelManager:
         bundled = default_model()
         return bundled is not None and Path(path) == bundled.path
 
+    def is_remote(self, path: str | None) -> bool:
+        return self.remotes is not None and self.remotes.is_remote(path)
+
     def describe(self, path: str) -> str:
         """A label for the status bar and the CLI: honest about the bundled demo model."""
+        if self.is_remote(path):
+            return path
         if self.is_bundled(path):
             return "SmolLM2 135M (bundled demo model)"
         return Path(path).name
@@ -73,6 +82,8 @@ class ModelManager:
         current and the next ``get`` loads the one asked for.
         """
         resolved = self.resolve_path(path)
+        if self.is_remote(resolved):
+            return self.remotes.backend_for(resolved, options.n_ctx if options else None)
         current, key = self._backend, self._key
         if options is None and current is not None and key is not None and key[0] == resolved:
             return current
@@ -97,10 +108,7 @@ class ModelManager:
             return backend
 
     def _open(self, model_id: str, options: LoadOptions) -> ChatBackend:
-        """A loaded backend for ``model_id``: the one place that picks the kind.
-
-        Remote engines (ids of the form ``CONNECTION/MODEL``) plug in here.
-        """
+        """A loaded local model in its own worker process (remote ids never get here)."""
         minutes = self.settings.idle_unload_minutes
         backend = WorkerBackend(model_id, options, idle_unload_s=minutes * 60 if minutes else None)
         try:
@@ -118,6 +126,8 @@ class ModelManager:
         return inspect_gguf(self.resolve_path(path))
 
     def close(self) -> None:
+        if self.remotes is not None:
+            self.remotes.close()
         with self._lock:
             if self._backend is not None:
                 self._backend.close()

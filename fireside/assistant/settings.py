@@ -106,6 +106,8 @@ class Settings:
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
     library: dict = field(default_factory=dict)  # the model library's LibraryConfig
+    # remote OpenAI-compatible engines: name, base URL, where the key is (never the key)
+    remote_connections: list[dict] = field(default_factory=list)
 
     def model_settings(self, path: str | None) -> ModelSettings:
         return ModelSettings.from_dict(self.per_model.get(path or "", None))

@@ -31,11 +31,11 @@ from fireside.assistant.events import TextDelta, ToolCall, ToolResult
 from fireside.assistant.tool_calls import ToolCallRecord
 from fireside.assistant.tool_grammar import call_grammar, text_grammar
 from fireside.assistant.tool_protocol import (
-    RESULT_ROLE,
     ProposedCall,
     ToolCallParseError,
     parse_tool_calls,
     result_message,
+    results_messages,
     with_tools_prompt,
 )
 from fireside.assistant.tool_stream import StepOutput, stream_step
@@ -66,18 +66,26 @@ class ToolLoopResult:
 
 
 def backend_generate(
-    backend: ChatBackend, params: SamplingParams, cancel: CancelToken | None = None
+    backend: ChatBackend,
+    params: SamplingParams,
+    cancel: CancelToken | None = None,
+    tools: list[dict] | None = None,
 ) -> Generate:
-    """``generate`` for a ``ChatBackend``: its ``stream`` with these settings.
+    """``generate`` for a backend: its ``stream`` with these settings.
 
     Steps constrained to a call run without a repeat penalty: JSON repeats ``"`` and key
     names by nature, and a penalised quote pushes small models into nonsense arguments.
+    ``tools`` (OpenAI schemas) go to a backend that takes them natively, on every step
+    where calls are allowed.
     """
     call_params = replace(params, repeat_penalty=1.0)
 
     def generate(
         messages: list[dict], grammar: str | None, call_step: bool = False
     ) -> Iterable[TextChunk | GenerationStats]:
+        if tools is not None:
+            offered = tools if grammar is None or call_step else None
+            return backend.stream(messages, params, cancel, grammar=grammar, tools=offered)
         chosen = call_params if call_step else params
         return backend.stream(messages, chosen, cancel, grammar=grammar)
 
@@ -209,19 +217,24 @@ def run_tool_loop(
         replies = []
         for call in parsed[1]:
             key = f"{call.name}:{json.dumps(call.arguments, sort_keys=True)}"
+            call_id = f"call_{uuid.uuid4().hex[:12]}"
             if key in done:
                 force_text = True
                 replies.append(
-                    f"{call.name} was already called with these arguments; "
-                    f"its result was: {done[key]}. Answer the user now."
+                    (
+                        call_id,
+                        f"{call.name} was already called with these arguments; "
+                        f"its result was: {done[key]}. Answer the user now.",
+                    )
                 )
                 continue
             if attempts >= max_calls:
                 force_text = True
-                replies.append(f"No more tool calls are allowed in this turn ({max_calls}).")
+                replies.append(
+                    (call_id, f"No more tool calls are allowed in this turn ({max_calls}).")
+                )
                 continue
             attempts += 1
-            call_id = f"call_{uuid.uuid4().hex[:12]}"
             proposed = ToolCall(call_id, call.name, dict(call.arguments))
             yield proposed
             outcome = _execute(registry, call, approve, allowed)
@@ -235,9 +248,8 @@ def run_tool_loop(
             yield result_event
             result.calls.append(ToolCallRecord.of(proposed, result_event))
             done[key] = outcome.output
-            replies.append(
-                result_message(tool_format, call.name, outcome.output, outcome.is_error)["content"]
-            )
-        convo.append({"role": RESULT_ROLE, "content": "\n\n".join(replies)})
+            message = result_message(tool_format, call.name, outcome.output, outcome.is_error)
+            replies.append((call_id, message["content"]))
+        convo.extend(results_messages(tool_format, replies))
     yield result
     return result

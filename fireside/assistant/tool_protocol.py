@@ -7,6 +7,9 @@ Models trained for tool use expect their own call syntax; the chat template show
 * ``mistral``: ``[TOOL_CALLS] [{"name": ..., "arguments": {...}}]``
 * ``prompt`` (everything else, e.g. the bundled SmolLM2): the system prompt teaches
   ``{"tool": NAME, "arguments": {...}}``, and a grammar makes sure the call parses.
+* ``native`` (a remote server that takes OpenAI ``tools``): the tools go with the request,
+  not in the prompt; the backend hands calls back as ``<tool_call>`` text, and each result
+  goes back as a ``tool`` message answering its call.
 
 Templates render only role/content messages here, so tools are described in the system
 message in the family's own words, and results go back as a ``user`` message, which every
@@ -24,7 +27,8 @@ from typing import Any
 
 from fireside.plugins.tools import Tool
 
-FORMATS = ("prompt", "hermes", "llama3", "mistral")
+FORMATS = ("prompt", "hermes", "llama3", "mistral")  # call syntaxes taught in the prompt
+NATIVE = "native"  # the server takes OpenAI `tools` itself
 RESULT_ROLE = "user"
 _HERMES_CALL = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
 
@@ -43,9 +47,16 @@ def _signature(tool: Tool) -> dict:
     return {"name": tool.name, "description": tool.description, "parameters": tool.parameters}
 
 
+def openai_tools(tools: Iterable[Tool]) -> list[dict]:
+    """The tools as OpenAI function schemas, for a backend that takes them natively."""
+    return [{"type": "function", "function": _signature(t)} for t in tools]
+
+
 def tools_system_prompt(tools: Iterable[Tool], fmt: str = "prompt") -> str:
     """The instructions that list the tools and the call syntax for ``fmt``."""
     tools = list(tools)
+    if fmt == NATIVE:
+        return ""  # the server puts the tools into the prompt in its model's own words
     if fmt == "hermes":
         sigs = "\n".join(json.dumps({"type": "function", "function": _signature(t)}) for t in tools)
         return (
@@ -89,6 +100,8 @@ def with_tools_prompt(messages: list[dict], tools: Iterable[Tool], fmt: str) -> 
     """A copy of ``messages`` whose system message also describes the tools."""
     text = tools_system_prompt(tools, fmt)
     out = [dict(m) for m in messages]
+    if not text:
+        return out
     if out and out[0].get("role") == "system":
         out[0]["content"] = f"{out[0]['content']}\n\n{text}".strip()
     else:
@@ -101,8 +114,18 @@ def result_message(fmt: str, name: str, output: str, is_error: bool) -> dict:
     if fmt == "hermes":
         body = f"Error: {output}" if is_error else output
         return {"role": RESULT_ROLE, "content": f"<tool_response>\n{body}\n</tool_response>"}
+    if fmt == NATIVE:  # a tool message already says which call it answers
+        return {"role": "tool", "content": f"Error: {output}" if is_error else output}
     label = "Tool error from" if is_error else "Tool result for"
     return {"role": RESULT_ROLE, "content": f"{label} {name}: {output}"}
+
+
+def results_messages(fmt: str, replies: list[tuple[str, str]]) -> list[dict]:
+    """The messages after a step's calls: one ``tool`` message per call for ``native``,
+    else the step's results joined into one message (``replies``: call id, text)."""
+    if fmt == NATIVE:
+        return [{"role": "tool", "tool_call_id": cid, "content": text} for cid, text in replies]
+    return [{"role": RESULT_ROLE, "content": "\n\n".join(text for _, text in replies)}]
 
 
 def _call_from(obj: Any) -> ProposedCall:

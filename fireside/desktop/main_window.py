@@ -32,6 +32,7 @@ from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
 from fireside.desktop.plugins_page import PluginsPage
+from fireside.desktop.remote_dialog import RemoteConnectionsDialog
 from fireside.desktop.settings_dialog import SettingsDialog
 from fireside.desktop.sidebar import Sidebar
 from fireside.desktop.status_bar import StatusBar
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.picker = ModelPicker(app.models.describe)
+        self.picker = ModelPicker(app.models.describe, is_remote=app.models.is_remote)
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(app, self.picker, self.status,
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
                      "Ctrl+O")
         self._action(model, self.tr("Library…"), self.open_library, "Ctrl+L")
+        self._action(model, self.tr("Remote connections…"), self.open_remote_connections)
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("About Fireside"), self.about)
         self._action(help_menu, self.tr("Open log folder"), self.open_log_folder)
@@ -134,6 +136,8 @@ class MainWindow(QMainWindow):
         self.models.path_changed.connect(self._on_model_path)
         self.models.message.connect(self._on_model_message)
         self.models.busy_changed.connect(self._on_loading)
+        self.models.backend_shown.connect(self._on_backend_shown)
+        self._local_empty_text = p.view.empty_text
         self.documents.message.connect(
             lambda text, kind: p.info_notice.show_message(text, kind))
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
@@ -195,6 +199,23 @@ class MainWindow(QMainWindow):
     def _on_model_path(self, path: str) -> None:
         self.panel.model_path = path
 
+    def _on_backend_shown(self, info) -> None:
+        """The empty chat says where replies come from, truthfully for remote models."""
+        view = self.panel.view
+        if info.backend != "remote":
+            view.empty_text = self._local_empty_text
+        elif info.leaves_machine:
+            view.empty_text = self.tr(
+                "Ask anything. Replies come from %1 on another computer: your messages are "
+                "sent there. History, documents and tools stay here."
+            ).replace("%1", info.id)
+        else:
+            view.empty_text = self.tr(
+                "Ask anything. Replies come from %1, a server on this computer; nothing "
+                "leaves it."
+            ).replace("%1", info.id)
+        view.viewport().update()
+
     def _on_loading(self, loading: bool) -> None:
         self.panel.delegate.live_placeholder = (self.tr("Loading the model…") if loading
                                                 else self.tr("Thinking…"))
@@ -223,6 +244,14 @@ class MainWindow(QMainWindow):
         self.apply_theme()
         if reload:
             self.models.request(path, reload=True)
+
+    def open_remote_connections(self) -> None:
+        if self.app.models.remotes is None:
+            return
+        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.app.save_settings, self)
+        dialog.changed.connect(self.models.catalog.refresh)
+        dialog.exec()
+        dialog.deleteLater()
 
     def apply_theme(self) -> None:
         self.colors = resolve_theme(self.app.settings.theme)
@@ -304,4 +333,5 @@ class MainWindow(QMainWindow):
         self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
+        self.models.catalog.wait(30000)
         super().closeEvent(event)

@@ -74,6 +74,8 @@ def inspect_model(manager: ModelManager, path: str) -> Inspection:
 
 def _load(manager: ModelManager, path: str) -> Iterator[Inspection]:
     try:
+        if manager.is_remote(path):  # no file to inspect: connect and check the model
+            return manager.get(path)
         inspection = inspect_model(manager, path)
         yield inspection
         if not inspection.fits:

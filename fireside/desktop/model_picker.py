@@ -1,4 +1,7 @@
-"""Choose the model: the bundled demo, recently used GGUFs, or "Open GGUF…".
+"""Choose the model: the bundled demo, recently used GGUFs, remote models, or "Open GGUF…".
+
+Each remote connection's models are listed under the connection's name, marked as remote;
+those whose server is on another computer say plainly that messages leave this one.
 
 The picker only says what the user chose; loading (and refusing a file that is broken or
 too big) is the model loader's job, after which the window calls ``set_current`` — or puts
@@ -8,12 +11,26 @@ the previous choice back when loading failed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 OPEN_ITEM = "__open__"
+
+
+@dataclass
+class RemoteGroup:
+    """One connection's models for the picker (or why there are none)."""
+
+    name: str
+    url: str
+    leaves_machine: bool
+    models: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
 GGUF_FILTER = QT_TRANSLATE_NOOP("ModelPicker", "GGUF models (*.gguf);;All files (*)")
 
 
@@ -21,8 +38,15 @@ class ModelPicker(QComboBox):
     model_chosen = Signal(str)  # a path
     open_requested = Signal()
 
-    def __init__(self, describe: Callable[[str], str], parent=None) -> None:
+    def __init__(
+        self,
+        describe: Callable[[str], str],
+        parent=None,
+        is_remote: Callable[[str], bool] = lambda path: False,
+    ) -> None:
         super().__init__(parent)
+        self._is_remote = is_remote
+        self._remote: list[RemoteGroup] = []
         self.setObjectName("ModelPicker")
         self.setMinimumContentsLength(28)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -36,18 +60,55 @@ class ModelPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         seen: set[str] = set()
+        remote_ids = set(self.remote_ids())
         for path in ([bundled] if bundled else []) + list(recent) + ([current] if current else []):
-            if path and path not in seen:
+            if path and path not in seen and path not in remote_ids:
                 seen.add(path)
                 label = self._describe(path)
-                if not Path(path).exists():
+                if self._is_remote(path):
+                    label = self.tr("%1 (remote)").replace("%1", label)
+                elif not Path(path).exists():
                     label += self.tr(" (missing)")
                 self.addItem(label, path)
                 self.setItemData(self.count() - 1, path, Qt.ItemDataRole.ToolTipRole)
+        for group in self._remote:
+            self._add_group(group)
         self.insertSeparator(self.count())
         self.addItem(self.tr("Open GGUF…"), OPEN_ITEM)
         self.blockSignals(False)
         self.set_current(current)
+
+    def set_remote(self, groups: list[RemoteGroup]) -> None:
+        """The connections' models, as fetched off the UI thread; the list is rebuilt."""
+        self._remote = list(groups)
+
+    def remote_ids(self) -> list[str]:
+        return [f"{g.name}/{m}" for g in self._remote for m in g.models]
+
+    def _add_group(self, group: RemoteGroup) -> None:
+        self.insertSeparator(self.count())
+        where = (
+            self.tr("messages leave this computer")
+            if group.leaves_machine
+            else self.tr("on this computer")
+        )
+        header = self.tr("%1 — remote, %2").replace("%1", group.name).replace("%2", where)
+        if group.error:
+            header = self.tr("%1 — not reachable").replace("%1", group.name)
+        self.addItem(header, None)
+        item = self.model().item(self.count() - 1)
+        item.setEnabled(False)
+        item.setToolTip(group.error or group.url)
+        for model in group.models:
+            model_id = f"{group.name}/{model}"
+            label = "    ⇄ " + model_id  # an arrow to and from another program
+            self.addItem(label, model_id)
+            tip = (
+                self.tr("Your messages to %1 are sent to %2").replace("%1", model_id)
+                if group.leaves_machine
+                else self.tr("%1 runs in a server on this computer (%2)").replace("%1", model_id)
+            ).replace("%2", group.url)
+            self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
 
     def set_current(self, path: str | None) -> None:
         self._current = path

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from fireside.assistant.app import App
 from fireside.desktop.model_loader import Inspection, ModelLoader
 from fireside.desktop.model_picker import ModelPicker, ask_for_gguf
+from fireside.desktop.remote_catalog import RemoteCatalog
 from fireside.desktop.status_bar import StatusBar
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -25,12 +26,15 @@ class ModelSwitcher(QObject):
     path_changed = Signal(str)  # the model new turns use
     message = Signal(str, str)  # text, kind ("info" / "error"); kind "" hides the notice
     busy_changed = Signal(bool)
+    backend_shown = Signal(object)  # the ModelDescription of the model now in use
 
     def __init__(self, app: App, picker: ModelPicker, status: StatusBar,
                  chat_busy: Callable[[], bool], parent=None) -> None:
         super().__init__(parent)
         self.app, self.picker, self.status = app, picker, status
         self.loader = ModelLoader(app.models, self)
+        self.catalog = RemoteCatalog(app.models.remotes, self)
+        self.catalog.ready.connect(self._on_remote_models)
         self._chat_busy = chat_busy
         self._pending: str | None = None
         self.path: str | None = None  # what chats use (may still be loading)
@@ -47,8 +51,18 @@ class ModelSwitcher(QObject):
         self.picker.set_models(str(bundled.path) if bundled else None,
                                self.app.settings.recent_models, self.path)
 
+    def _on_remote_models(self, groups: list) -> None:
+        self.picker.set_remote(groups)
+        self.refresh_picker()
+
+    def _show_backend(self, path: str, info) -> None:
+        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
+        self.backend_shown.emit(info)
+
     def start(self) -> None:
         """First load: the chosen model, else the bundled demo."""
+        self.catalog.refresh()
         try:
             path = self.app.models.resolve_path(None)
         except ModelError as exc:
@@ -103,7 +117,7 @@ class ModelSwitcher(QObject):
         self.app.save_settings()
         self.refresh_picker()
         info = backend.description
-        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        self._show_backend(path, info)
         loaded = (self.tr("Loaded {model} in {seconds} s") if info.load_s
                   else self.tr("Loaded {model}"))
         self.status.showMessage(loaded.format(model=self.app.models.describe(path),
@@ -119,10 +133,10 @@ class ModelSwitcher(QObject):
             self.picker.set_current(self.good_path)
             self.path_changed.emit(self.good_path)
             backend = self.app.models.current
+            if self.app.models.is_remote(self.good_path):
+                backend = self.app.models.remotes.opened(self.good_path)  # never the network
             if backend is not None:
-                info = backend.description
-                self.status.set_model(self.app.models.describe(self.good_path),
-                                      info.device, info.n_ctx)
+                self._show_backend(self.good_path, backend.description)
             else:  # it was closed to make room for the failed one: bring it back
                 self.request(self.good_path, reload=True)
         else:

@@ -17,11 +17,21 @@ class StatusBar(QStatusBar):
         self.device_label = QLabel("")
         self.speed_label = QLabel("")
         self.context_label = QLabel("")
+        self.remote_label = QLabel("")  # shown for a remote model: where messages go
+        self.remote_label.setObjectName("StatusRemote")
+        self.remote_label.hide()
         self.model_label.setObjectName("StatusModel")
         self.speed_label.setToolTip(self.tr("Generation speed of the last reply"))
         self.context_label.setToolTip(
             self.tr("Tokens in the context after the last reply / context size"))
-        for label in (self.model_label, self.device_label, self.speed_label, self.context_label):
+        labels = (
+            self.model_label,
+            self.remote_label,
+            self.device_label,
+            self.speed_label,
+            self.context_label,
+        )
+        for label in labels:
             self.addPermanentWidget(label)
         self.n_ctx: int | None = None
 
@@ -34,6 +44,21 @@ class StatusBar(QStatusBar):
         self.device_label.setText(device)
         self.n_ctx = n_ctx
         self.set_context(None)
+
+    def set_remote(self, remote: bool, leaves_machine: bool = False, where: str = "") -> None:
+        """Mark a remote model plainly: the user must know when messages leave the computer."""
+        if not remote:
+            self.remote_label.hide()
+            return
+        if leaves_machine:
+            self.remote_label.setText(self.tr("⇄ Remote: messages leave this computer"))
+            self.remote_label.setToolTip(
+                self.tr("Your messages are sent to %1").replace("%1", where)
+            )
+        else:
+            self.remote_label.setText(self.tr("⇄ Remote engine on this computer"))
+            self.remote_label.setToolTip(where)
+        self.remote_label.show()
 
     def set_failed(self, label: str) -> None:
         self.model_label.setText(self.tr("{model} (not loaded)").format(model=label))

@@ -44,6 +44,10 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until cancelled or ``timeout`` passes; True when cancelled."""
+        return self._event.wait(timeout)
+
 
 @dataclass
 class TextChunk:

@@ -47,6 +47,7 @@ def test_round_trip_survives_reopen(tmp_path):
         "001_initial",
         "002_tool_calls_and_citations",
         "003_conversation_collections",
+        "004_message_backend",
     ]
     s2.close()
 
@@ -72,6 +73,34 @@ def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
     assert store.get_conversation(old.id).collections == ["papers", "wiki"]
     store.set_collections(old.id, [])
     assert store.get_conversation(old.id).collections == []
+    store.close()
+
+
+def test_a_history_from_before_backends_keeps_its_replies_and_records_new_ones(tmp_path):
+    """Replies written before the backend was recorded read back with ``backend`` None."""
+    import sqlite_utils
+
+    from fireside.assistant.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
+    for name, migrate in MIGRATIONS[:3]:
+        migrate(db)
+        db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00"})
+    cid = db["conversations"].insert({"title": "Old", "created_at": "x", "updated_at": "x"}).last_pk
+    db["messages"].insert(
+        {"conversation_id": cid, "role": "assistant", "content": "Hi", "model": "/m.gguf"}
+    )
+    db.conn.close()
+    store = HistoryStore(path)
+    [old] = store.thread(cid, 1)
+    assert (old.content, old.model, old.backend) == ("Hi", "/m.gguf", None)
+    new = store.add_message(cid, "assistant", "Yo", 1, model="gpu/qwen", backend="remote")
+    assert (store.get_message(new.id).model, store.get_message(new.id).backend) == (
+        "gpu/qwen",
+        "remote",
+    )
     store.close()
 
 

@@ -92,7 +92,7 @@ def _approver(args):
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
     path = app.models.resolve_path(args.model)
     load = load_options_from(args, app.models.load_options(path))
-    app.models.get(path, load)  # load first: a bad model writes nothing to history
+    backend = app.models.get(path, load)  # load first: a bad model writes nothing to history
     if app.models.is_bundled(path) and not args.json and conversation_id is None:
         print(
             "[using the bundled SmolLM2 135M demo model; for better answers pass "
@@ -100,6 +100,9 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             file=sys.stderr,
             flush=True,
         )
+    if backend.description.leaves_machine and not args.json and conversation_id is None:
+        print(f"[{backend.description.id}: messages are sent to {backend.description.device}]",
+              file=sys.stderr, flush=True)
     cancel = CancelToken()
     request = TurnRequest(
         prompt,
@@ -133,7 +136,8 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                     "tokens_per_s": done.timings.tokens_per_s,
                 },
                 "finish_reason": done.finish_reason,
-                "device": app.models.current.description.device,
+                "device": backend.description.device,
+                "backend": backend.description.backend,
                 "dropped_messages": done.dropped_messages,
                 "tool_calls": out.tool_calls(),
                 "citations": out.citations_json(),

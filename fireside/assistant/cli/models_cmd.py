@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
-from fireside.assistant.cli import library_cmd
+from fireside.assistant.cli import library_cmd, remote_cmd
 from fireside.assistant.cli.common import fail, print_json
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -25,10 +25,13 @@ def register(sub) -> None:
     ls = ms.add_parser("list", help="the bundled model, recent ones and GGUFs found on disk")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
-    use = ms.add_parser("use", help="make a GGUF the default model ('bundled' to reset)")
+    use = ms.add_parser(
+        "use", help="make a GGUF or CONNECTION/MODEL the default model ('bundled' to reset)"
+    )
     use.add_argument("path")
     use.set_defaults(func=_use)
     library_cmd.register(ms)
+    remote_cmd.register(ms)
 
 
 def _gib(n: int) -> str:
@@ -89,7 +92,11 @@ def _list(args: argparse.Namespace) -> int:
                 }
             )
         for p in app.settings.recent_models:
-            if not bundled or Path(p) != bundled.path:
+            if app.models.is_remote(p):  # no network here: 'models remote list' checks
+                items.append(
+                    {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
+                )
+            elif not bundled or Path(p) != bundled.path:
                 items.append(
                     {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists(),
                      "where": "recent"}
@@ -114,6 +121,13 @@ def _use(args: argparse.Namespace) -> int:
     try:
         if args.path == "bundled":
             app.settings.model_path = None
+        elif app.models.is_remote(args.path):
+            try:
+                app.models.get(args.path)  # the server answers and serves that model
+            except ModelError as exc:
+                return fail(str(exc))
+            app.settings.model_path = args.path
+            app.settings.remember_model(args.path)
         else:
             try:
                 info = inspect_gguf(args.path)

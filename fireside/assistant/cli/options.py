@@ -47,8 +47,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--model",
         "-m",
-        metavar="PATH",
-        help="GGUF file (default: your chosen model, else the bundled SmolLM2 demo model)",
+        metavar="PATH|CONNECTION/MODEL",
+        help="GGUF file, or a model of a remote connection (see 'fireside models remote'); "
+        "default: your chosen model, else the bundled SmolLM2 demo model",
     )
     g.add_argument("--ctx-size", type=positive_int, metavar="N", help="context window in tokens")
     g.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads")
