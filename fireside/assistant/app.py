@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
+from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
+from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
@@ -23,11 +25,13 @@ class App:
     models: ModelManager
     engine: ChatEngine
     plugins: PluginManager
+    mcp: McpManager
 
     def save_settings(self) -> None:
         self.settings.save(self.paths)
 
     def close(self) -> None:
+        self.mcp.close()
         self.models.close()
         self.history.close()
 
@@ -39,5 +43,6 @@ def build_app(paths: Paths | None = None) -> App:
     models = ModelManager(settings)
     plugins = PluginManager(disabled=settings.disabled_plugins)
     plugins.load_entry_points()
-    engine = ChatEngine(history, models, settings, plugins)
-    return App(paths, settings, history, models, engine, plugins)
+    mcp = McpManager(McpConfig(paths.config_dir / CONFIG_NAME))
+    engine = ChatEngine(history, models, settings, plugins, mcp=mcp)
+    return App(paths, settings, history, models, engine, plugins, mcp)

@@ -27,6 +27,7 @@ from fireside.assistant.events import (
     Usage,
 )
 from fireside.assistant.history import HistoryStore
+from fireside.assistant.mcp.registry import combined_registry
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
@@ -54,18 +55,20 @@ class ChatEngine:
         models: ModelManager,
         settings: Settings,
         plugins=None,
+        mcp=None,
     ) -> None:
         self.history = history
         self.models = models
         self.settings = settings
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
+        self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
 
     def turn_tools(self, approve=None, enabled: bool | None = None) -> TurnTools | None:
         """The tools a turn may use, from the enabled plugins and the user's settings."""
         if self.plugins is None:
             return None
         return TurnTools(
-            registry=self.plugins.tool_registry(),
+            registry=combined_registry(self.plugins.tools(), self.mcp),
             approve=approve,
             always_allowed=list(self.settings.always_allowed_tools),
             enabled=self.settings.tools_enabled if enabled is None else enabled,

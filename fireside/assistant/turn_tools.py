@@ -33,6 +33,8 @@ class TurnTools:
         not offered tools: they do not call them, and the tool prompt makes their answers
         worse. Slash commands work regardless.
         """
-        if not len(self.registry) or self.enabled is False:
+        if self.enabled is False:
             return False
-        return self.enabled is True or native_format or parameter_count >= MIN_AUTO_PARAMETERS
+        able = self.enabled is True or native_format or parameter_count >= MIN_AUTO_PARAMETERS
+        # Counting the tools may start MCP servers: only once the model is known to be able.
+        return able and len(self.registry) > 0

@@ -1,7 +1,9 @@
 """``fireside tools list|run``: see which tools the plugins offer, and run one by hand.
 
-Running a tool from the command line is the user's own explicit action, so tools that need
-approval in chat (network, filesystem) run without asking here.
+Running a plugin tool from the command line is the user's own explicit action, so plugin
+tools that need approval in chat (network, filesystem) run without asking here. Tools from
+MCP servers are other programs' code: they ask first, as in chat, unless ``--yes`` is given
+or the tool is always allowed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import json
 import sys
 
 from fireside.assistant.cli.common import fail, print_json
+from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
+from fireside.assistant.mcp.manager import McpManager
+from fireside.assistant.mcp.registry import combined_registry
 from fireside.assistant.settings import Paths, Settings
 from fireside.plugins.manager import PluginManager
 from fireside.plugins.registry import UnknownToolError
@@ -26,6 +31,10 @@ def build_manager() -> PluginManager:
     return manager
 
 
+def build_mcp() -> McpManager:
+    return McpManager(McpConfig(Paths.from_env().ensure().config_dir / CONFIG_NAME))
+
+
 def _flags(tool) -> str:
     flags = [f for f in ("network", "filesystem") if getattr(tool, f)]
     return f" [{', '.join(flags)}]" if flags else ""
@@ -33,6 +42,12 @@ def _flags(tool) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     manager = build_manager()
+    mcp = build_mcp()
+    try:
+        mcp_tools = mcp.tools()
+        mcp_failures = [s for s in mcp.statuses() if s.enabled and s.state != "running"]
+    finally:
+        mcp.close()
     if args.json:
         print_json(
             {
@@ -47,8 +62,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                     }
                     for p in manager.plugins()
                 ],
-                "tools": [t.to_dict() for t in manager.tools()],
+                "tools": [t.to_dict() for t in manager.tools() + mcp_tools],
                 "errors": [{"plugin": n, "error": e} for n, e in manager.failures],
+                "mcp_errors": [{"server": s.name, "error": s.error} for s in mcp_failures],
             }
         )
         return 0
@@ -65,9 +81,34 @@ def cmd_list(args: argparse.Namespace) -> int:
                 for p, s in tool.parameters.get("properties", {}).items()
             )
             print(f"    arguments: {params or 'none'}")
+    servers = sorted({t.origin for t in mcp_tools})
+    for origin in servers:
+        print(f"{origin.removeprefix('mcp:')}  [MCP server]")
+        for tool in (t for t in mcp_tools if t.origin == origin):
+            print(f"  {tool.name}: {tool.description}")
     for name, error in manager.failures:
         print(f"fireside: warning: plugin {name} failed to load: {error}", file=sys.stderr)
+    for status in mcp_failures:
+        print(
+            f"fireside: warning: MCP server {status.name} is {status.state}: {status.error}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _approved(tool, arguments: dict, args: argparse.Namespace, settings: Settings) -> bool:
+    """MCP tools ask first (``--yes`` or "always allow" answers for the user)."""
+    if not tool.source.startswith("mcp:") or args.yes:
+        return True
+    if tool.name in settings.always_allowed_tools:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    answer = input(
+        f"Allow {tool.name}({json.dumps(arguments, ensure_ascii=False)}) "
+        f"from MCP server {tool.source.removeprefix('mcp:')}? [y/N] "
+    )
+    return answer.strip().lower() in ("y", "yes")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -77,14 +118,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return fail(f"invalid JSON arguments: {exc.msg} (expected e.g. '{{\"x\": 1}}')")
     if not isinstance(arguments, dict):
         return fail('arguments must be a JSON object, e.g. \'{"expression": "2+2"}\'')
+    settings = Settings.load(Paths.from_env().ensure())
+    mcp = build_mcp()
     try:
-        tool = build_manager().tool_registry().get(args.name)
-        arguments = validate_arguments(tool.parameters, arguments)
-    except UnknownToolError as exc:
-        return fail(str(exc))
-    except ToolArgumentError as exc:
-        return fail(f"invalid arguments for {args.name}: {exc}")
-    outcome = run_tool(tool, arguments)
+        try:
+            tool = combined_registry(build_manager().tools(), mcp).get(args.name)
+            arguments = validate_arguments(tool.parameters, arguments)
+        except UnknownToolError as exc:
+            return fail(str(exc))
+        except ToolArgumentError as exc:
+            return fail(f"invalid arguments for {args.name}: {exc}")
+        if not _approved(tool, arguments, args, settings):
+            return fail(
+                f"{tool.name} comes from {tool.source} and needs your approval: "
+                "run it again with --yes",
+                code=1,
+            )
+        outcome = run_tool(tool, arguments)
+    finally:
+        mcp.close()
     if args.json:
         print_json(
             {
@@ -121,4 +173,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "arguments", nargs="?", default="{}", help='JSON object, e.g. \'{"expression": "2+2"}\''
     )
     p_run.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p_run.add_argument(
+        "--yes", "-y", action="store_true", help="approve this run of a tool that asks first"
+    )
     parser.set_defaults(func=handle)
