@@ -125,7 +125,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         config.put(server, replace=True)
         added.append(server.name)
     if added:
-        print(f"imported {len(added)} MCP server{'s' if len(added) != 1 else ''}: {', '.join(added)}")
+        print(
+            f"imported {len(added)} MCP server{'s' if len(added) != 1 else ''}: {', '.join(added)}"
+        )
     if skipped:
         print(
             f"fireside: warning: already configured, left as they are: {', '.join(skipped)} "

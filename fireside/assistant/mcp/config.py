@@ -100,7 +100,7 @@ class ServerConfig:
             return cls(name, url=url, headers=_strings(data.get("headers"), name, where), **common)
         command = data.get("command")
         if not isinstance(command, str) or not command.strip():
-            raise McpConfigError(f"{where}: server '{name}' needs a \"command\" or a \"url\"")
+            raise McpConfigError(f'{where}: server \'{name}\' needs a "command" or a "url"')
         args = data.get("args", [])
         if not isinstance(args, list) or not all(isinstance(a, str | int | float) for a in args):
             raise McpConfigError(f"{where}: server '{name}': args must be a list of strings")
@@ -127,12 +127,12 @@ def parse_servers(data: Any, where: str) -> list[ServerConfig]:
     """The servers of a parsed config file: ``mcpServers`` (Claude, Cursor, LM Studio, Jan)
     or ``servers`` (VS Code)."""
     if not isinstance(data, dict):
-        raise McpConfigError(f"{where}: expected a JSON object with \"mcpServers\"")
+        raise McpConfigError(f'{where}: expected a JSON object with "mcpServers"')
     servers = data.get("mcpServers", data.get("servers"))
     if servers is None and isinstance(data.get("mcp"), dict):
         servers = data["mcp"].get("servers")  # VS Code settings.json
     if not isinstance(servers, dict):
-        raise McpConfigError(f"{where}: no \"mcpServers\" object in the file")
+        raise McpConfigError(f'{where}: no "mcpServers" object in the file')
     return [ServerConfig.from_json(str(name), entry, where) for name, entry in servers.items()]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,8 +126,15 @@ class ServerConnection:
         c = self.config
         state = self.state if c.enabled else "disabled"
         return ServerStatus(
-            c.name, c.transport, c.target, c.enabled, state, self.error, list(self.tools),
-            self.restarts, self.server_name,
+            c.name,
+            c.transport,
+            c.target,
+            c.enabled,
+            state,
+            self.error,
+            list(self.tools),
+            self.restarts,
+            self.server_name,
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -139,10 +146,8 @@ class ServerConnection:
             self.state = "starting"
             self._task = asyncio.get_running_loop().create_task(self._supervise())
         if self.state in ("starting",):
-            try:
+            with suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._settled.wait(), self.startup_timeout_s + 5)
-            except asyncio.TimeoutError:
-                pass
 
     async def stop(self) -> None:
         self._closing = True
@@ -150,7 +155,7 @@ class ServerConnection:
         if self._task is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), 10)
-            except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - closing anyway
+            except (TimeoutError, Exception):  # noqa: BLE001 - closing anyway
                 self._task.cancel()
         if self._stderr is not None:
             self._stderr.close()
@@ -198,10 +203,8 @@ class ServerConnection:
 
     async def _sleep(self, seconds: float) -> None:
         """Wait before a restart; ``stop()`` cuts it short."""
-        try:
+        with suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._lost.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
         self._lost.clear()
 
     def _explain(self, exc: BaseException, started: bool) -> str:
@@ -245,7 +248,7 @@ class ServerConnection:
         with_timeout = asyncio.wait_for(session.initialize(), self.startup_timeout_s)
         try:
             result = await with_timeout
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ToolError(
                 f"no answer to the MCP handshake within {self.startup_timeout_s:g} s"
             ) from None
@@ -286,11 +289,11 @@ class ServerConnection:
             try:
                 await asyncio.wait_for(self._lost.wait(), PING_INTERVAL_S)
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             try:
                 await asyncio.wait_for(session.send_ping(), PING_TIMEOUT_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue  # busy is not dead
             except Exception as exc:  # noqa: BLE001
                 if _code(exc) == REQUEST_TIMEOUT:
@@ -318,7 +321,9 @@ class ServerConnection:
         except Exception as exc:  # noqa: BLE001
             code = _code(exc)
             if code == REQUEST_TIMEOUT:
-                raise ToolError(f"{tool} (MCP server '{name}') timed out after {timeout_s:g} s")
+                raise ToolError(
+                    f"{tool} (MCP server '{name}') timed out after {timeout_s:g} s"
+                ) from None
             if code == CONNECTION_CLOSED or isinstance(exc, OSError):
                 self.error = "the server stopped during a call"
                 self._lost.set()

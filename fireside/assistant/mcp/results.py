@@ -16,9 +16,7 @@ MAX_RESULT_CHARS = 4000
 def truncate(text: str, limit: int = MAX_RESULT_CHARS) -> str:
     if len(text) <= limit:
         return text
-    return (
-        f"{text[:limit]}\n[output truncated: showing {limit} of {len(text)} characters]"
-    )
+    return f"{text[:limit]}\n[output truncated: showing {limit} of {len(text)} characters]"
 
 
 def short(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ that dies at start-up usually says why there ("ModuleNotFoundError", "API key mi
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import os
 import threading
@@ -26,9 +27,7 @@ class StderrToLog:
         read_fd, write_fd = os.pipe()
         self._reader = os.fdopen(read_fd, "rb", buffering=0)
         self.file: IO[str] = os.fdopen(write_fd, "w", encoding="utf-8", errors="replace")
-        self._thread = threading.Thread(
-            target=self._pump, name=f"mcp-stderr-{server}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._pump, name=f"mcp-stderr-{server}", daemon=True)
         self._thread.start()
 
     def _pump(self) -> None:
@@ -58,7 +57,5 @@ class StderrToLog:
 
     def close(self) -> None:
         """Close our write end; the thread ends once every child holding it has exited."""
-        try:
+        with contextlib.suppress(OSError):
             self.file.close()
-        except OSError:
-            pass
