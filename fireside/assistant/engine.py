@@ -32,6 +32,7 @@ from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_routing import route_message
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
@@ -63,7 +64,9 @@ class ChatEngine:
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
 
-    def turn_tools(self, approve=None, enabled: bool | None = None) -> TurnTools | None:
+    def turn_tools(
+        self, approve=None, enabled: bool | None = None, routing: bool | None = None
+    ) -> TurnTools | None:
         """The tools a turn may use, from the enabled plugins and the user's settings."""
         if self.plugins is None:
             return None
@@ -72,6 +75,7 @@ class ChatEngine:
             approve=approve,
             always_allowed=list(self.settings.always_allowed_tools),
             enabled=self.settings.tools_enabled if enabled is None else enabled,
+            routing=self.settings.routing_enabled if routing is None else routing,
         )
 
     # -- public entry points -----------------------------------------------------------------
@@ -211,13 +215,20 @@ class ChatEngine:
             yield from done.events()
             calls.append(_call_record(done.events()))
             context = f"{context}\n\n{done.context}" if context else done.context
+        # Tool routing: an obvious request in the user's own words runs its tool first.
+        routed = route_message(user.content, tools) if slash is None else None
+        if routed is not None:
+            yield from routed.events()
+            calls.append(routed.record())
+            params = routed.sampling(params)
         context = self._plugin_context(conv, user, context)
         load_s = backend.description.load_s
         try:
             budget = backend.description.n_ctx - min(params.max_tokens, backend.description.n_ctx // 2)
-            messages, dropped, prompt_tokens = fit_messages(
-                self.build_messages(conv, user, context), backend.count_tokens, budget
-            )
+            prompt = self.build_messages(conv, user, context)
+            if routed is not None:
+                prompt += routed.messages()  # the tool's result, then what to do with it
+            messages, dropped, prompt_tokens = fit_messages(prompt, backend.count_tokens, budget)
         except ModelError as exc:
             self.history.add_message(
                 conv.id, "assistant", "", user.id, status="error", model=backend.description.id
@@ -243,6 +254,7 @@ class ChatEngine:
         use_tools = (
             tools is not None
             and slash is None
+            and routed is None
             and tools.offered_to(
                 backend.description.tool_format != "prompt",
                 backend.description.parameter_count or 0,

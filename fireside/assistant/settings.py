@@ -94,6 +94,7 @@ class Settings:
     disabled_plugins: list[str] = field(default_factory=list)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     always_allowed_tools: list[str] = field(default_factory=list)
+    routing_enabled: bool = True  # obvious requests (sums, weather, date) run their tool first
     extra: dict = field(default_factory=dict)
 
     def model_settings(self, path: str | None) -> ModelSettings:

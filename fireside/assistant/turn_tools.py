@@ -25,6 +25,7 @@ class TurnTools:
     always_allowed: list[str] = field(default_factory=list)
     max_calls: int = 3
     enabled: bool | None = None  # None: offer tools only to models able to use them
+    routing: bool = True  # run obviously requested tools before the model answers
 
     def offered_to(self, native_format: bool, parameter_count: int) -> bool:
         """Whether the model sees the tools this turn.

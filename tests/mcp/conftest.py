@@ -40,7 +40,9 @@ def everything_bin(request, tmp_path_factory) -> Path:
 
 def time_server(name: str = "time", **options) -> ServerConfig:
     return ServerConfig(
-        name, command=sys.executable, args=["-m", "mcp_server_time", "--local-timezone", "UTC"],
+        name,
+        command=sys.executable,
+        args=["-m", "mcp_server_time", "--local-timezone", "UTC"],
         **options,
     )
 

@@ -42,7 +42,10 @@ class HttpMcpServer:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         config = uvicorn.Config(
-            build_app(self.headers), host="127.0.0.1", port=self.port, log_level="warning",
+            build_app(self.headers),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
             lifespan="on",
         )
         self.server = uvicorn.Server(config)

@@ -120,7 +120,10 @@ def test_a_server_that_exits_at_start_says_why(manager):
     dies = ServerConfig(
         "dies",
         command="python3",
-        args=["-c", "import sys; print('API key missing: set NOTES_KEY', file=sys.stderr); sys.exit(3)"],
+        args=[
+            "-c",
+            "import sys; print('API key missing: set NOTES_KEY', file=sys.stderr); sys.exit(3)",
+        ],
     )
     (status,) = manager(dies, startup_timeout_s=5).statuses(start=True)
     assert status.state == "failed"
@@ -173,7 +176,11 @@ def test_unreachable_http_server_is_one_line(manager):
 def test_servers_start_lazily_and_stop_on_close(manager, tmp_path, everything_bin):
     pidfile = tmp_path / "pid"
     m = manager(
-        ServerConfig("lazy", command="sh", args=["-c", f'echo $$ > "{pidfile}"; exec "{everything_bin}" stdio'])
+        ServerConfig(
+            "lazy",
+            command="sh",
+            args=["-c", f'echo $$ > "{pidfile}"; exec "{everything_bin}" stdio'],
+        )
     )
     (status,) = m.statuses()
     assert status.state == "stopped" and not pidfile.exists()
