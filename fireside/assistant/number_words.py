@@ -21,14 +21,12 @@ _EN_TENS = {
 }  # fmt: skip
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_WORDS = set(_EN_UNITS) | set(_EN_TENS) | set(_EN_SCALES) | {"hundred", "a"}
+_EN_FIRST = "|".join(sorted(_EN_WORDS - {"a"}, key=len, reverse=True))
+_EN_ANY = "|".join(sorted(_EN_WORDS, key=len, reverse=True))
+_EN_A = r"a(?=\s+(?:hundred|thousand|million|billion)\b)"  # "a hundred", not "a cat"
 _EN_RUN = re.compile(
-    r"\b(?:(?:%s)(?:[\s-]+(?:and[\s-]+)?(?=(?:%s)\b))?)+(?:\s+point(?:\s+(?:%s))+)?\b"
-    % (
-        "|".join(sorted(_EN_WORDS - {"a"}, key=len, reverse=True))
-        + r"|a(?=\s+(?:hundred|thousand|million|billion)\b)",
-        "|".join(sorted(_EN_WORDS, key=len, reverse=True)),
-        "|".join(_EN_UNITS),
-    ),
+    rf"\b(?:(?:{_EN_FIRST}|{_EN_A})(?:[\s-]+(?:and[\s-]+)?(?=(?:{_EN_ANY})\b))?)+"
+    rf"(?:\s+point(?:\s+(?:{'|'.join(_EN_UNITS)}))+)?\b",
     re.I,
 )
 
