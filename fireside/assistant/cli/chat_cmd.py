@@ -190,7 +190,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 )
                 if not args.json:
                     print(
-                        f"[tool] {event.name}({json.dumps(event.arguments)})",
+                        f"[tool] {event.name}({json.dumps(event.arguments, ensure_ascii=False)})",
                         file=sys.stderr,
                         flush=True,
                     )
