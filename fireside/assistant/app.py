@@ -14,6 +14,8 @@ from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.tool_selection import ToolSelector
+from fireside.models.embedder import get_embedder
 from fireside.plugins.manager import PluginManager
 
 
@@ -44,5 +46,6 @@ def build_app(paths: Paths | None = None) -> App:
     plugins = PluginManager(disabled=settings.disabled_plugins)
     plugins.load_entry_points()
     mcp = McpManager(McpConfig(paths.config_dir / CONFIG_NAME))
-    engine = ChatEngine(history, models, settings, plugins, mcp=mcp)
+    selector = ToolSelector(get_embedder)  # MiniLM, loaded only when many tools are offered
+    engine = ChatEngine(history, models, settings, plugins, mcp=mcp, tool_selector=selector)
     return App(paths, settings, history, models, engine, plugins, mcp)

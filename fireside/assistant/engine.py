@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from fireside.assistant.context_window import fit_messages
 from fireside.assistant.conversation import Conversation, Message
@@ -23,6 +23,7 @@ from fireside.assistant.events import (
     ToolResult,
     TurnDone,
     TurnError,
+    TurnNotice,
     TurnStarted,
     Usage,
 )
@@ -57,12 +58,14 @@ class ChatEngine:
         settings: Settings,
         plugins=None,
         mcp=None,
+        tool_selector=None,
     ) -> None:
         self.history = history
         self.models = models
         self.settings = settings
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
+        self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
 
     def turn_tools(
         self, approve=None, enabled: bool | None = None, routing: bool | None = None
@@ -260,6 +263,13 @@ class ChatEngine:
                 backend.description.parameter_count or 0,
             )
         )
+        offered = None
+        if use_tools and self.tool_selector is not None:
+            # Many tools (MCP servers bring dozens): offer the few closest to the message.
+            selection = self.tool_selector.select(tools.registry, user.content)
+            if selection.trimmed:
+                tools, offered = replace(tools, registry=selection.registry), selection.offered
+                yield TurnNotice(selection.notice())
         try:
             for item in self._generate(
                 backend,
@@ -319,6 +329,7 @@ class ChatEngine:
                 "prompt_eval_tokens": stats.prompt_eval_tokens,
                 "cached_tokens": stats.cached_tokens,
                 "dropped_messages": dropped,
+                **({"offered_tools": offered} if offered else {}),
             },
         )
         if self.plugins is not None and stats.finish_reason != "cancelled":
