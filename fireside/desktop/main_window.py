@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "Documents…", self.toggle_documents, "Ctrl+D")
         self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
+        self._action(tools, self.tr("MCP servers…"), self.open_mcp_servers)
         model = bar.addMenu("&Model")
         self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
         help_menu = bar.addMenu("&Help")
@@ -270,6 +271,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
         dialog.resize(560, 420)
         dialog.exec()
+
+    def open_mcp_servers(self) -> None:
+        from fireside.desktop.mcp_dialog import McpServersDialog
+
+        McpServersDialog(self.app.mcp, self).exec()
 
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -34,6 +34,10 @@ DENY, ALLOW_ONCE, ALWAYS_ALLOW = 0, 1, 2  # dialog result codes (DENY is QDialog
 
 def touches(tool: Tool) -> str:
     """Plain words for what a tool reaches outside the app."""
+    if tool.source.startswith("mcp:"):
+        return QCoreApplication.translate(
+            "ToolApprovalDialog", "the MCP server %1, a program outside the app"
+        ).replace("%1", tool.source.removeprefix("mcp:"))
     parts = [
         label
         for flag, label in ((tool.network, "the network"), (tool.filesystem, "the file system"))
