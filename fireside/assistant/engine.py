@@ -31,7 +31,11 @@ from fireside.assistant.history import HistoryStore
 from fireside.assistant.mcp.registry import combined_registry
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
-from fireside.assistant.slash_commands import SlashCommandError, parse_slash_command, run_slash_command
+from fireside.assistant.slash_commands import (
+    SlashCommandError,
+    parse_slash_command,
+    run_slash_command,
+)
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.tool_routing import route_message
 from fireside.assistant.turn_tools import TurnTools

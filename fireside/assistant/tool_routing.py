@@ -147,18 +147,25 @@ def _weather_place(text: str) -> str | None:
     return None
 
 
+def _has_plugin_tool(registry: ToolRegistry, name: str) -> bool:
+    """Routing goes to the plugin tools it knows, never to an MCP tool that happens to share
+    the name (its arguments may differ), and never starts MCP servers to find out."""
+    tool = registry.peek(name)
+    return tool is not None and not tool.source.startswith("mcp:")
+
+
 def detect(message: str, registry: ToolRegistry) -> RoutedCall | None:
     """The one tool call ``message`` obviously asks for, among the tools in ``registry``."""
     text = " ".join(message.split())
     if not text or len(text) > 200 or text.startswith("/"):
         return None
-    if CALCULATOR in registry:
+    if _has_plugin_tool(registry, CALCULATOR):
         expression = arithmetic_expression(text)
         if expression is not None:
             return RoutedCall(CALCULATOR, {"expression": expression}, "arithmetic")
-    if CLOCK in registry and (_TIME_EN.match(text) or _TIME_ZH.match(text)):
+    if _has_plugin_tool(registry, CLOCK) and (_TIME_EN.match(text) or _TIME_ZH.match(text)):
         return RoutedCall(CLOCK, {}, "time")
-    if WEATHER in registry:
+    if _has_plugin_tool(registry, WEATHER):
         place = _weather_place(text)
         if place is not None:
             return RoutedCall(WEATHER, {"place": place}, "weather")
