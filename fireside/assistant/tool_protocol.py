@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fireside.models.chat_templates import detect_tool_format
 from fireside.plugins.tools import Tool
 
 FORMATS = ("prompt", "hermes", "llama3", "mistral")
