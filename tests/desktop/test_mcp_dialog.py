@@ -87,3 +87,19 @@ def test_the_menu_opens_it(qtbot, core, make_window, monkeypatch):
     actions["MCP servers…"].trigger()
     assert len(opened) == 1
     qtbot.waitUntil(lambda: not opened[0].busy, timeout=60000)
+
+
+def test_routing_can_be_turned_off_in_the_plugins_page(qtbot, fireside_home):
+    from fireside.assistant.app import build_app
+    from fireside.assistant.settings import Settings
+    from fireside.desktop.plugins_page import PluginsPage
+
+    app = build_app()
+    try:
+        page = PluginsPage(app.plugins, app.settings, app.save_settings)
+        qtbot.addWidget(page)
+        assert page.routing.isChecked()
+        page.routing.setChecked(False)
+        assert Settings.load(app.paths).routing_enabled is False
+    finally:
+        app.close()
