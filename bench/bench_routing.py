@@ -3,7 +3,7 @@
 40 arithmetic questions written in words (20 English, 20 Chinese) go through the real
 engine with the bundled SmolLM2 135M at its default sampling (temperature 0.7; seeds fixed
 per question), once with routing off and once on. A reply counts as right when it contains
-the exact result. Then the time routing adds to a turn when no tool applies: the median of
+the exact result as a number of its own (not "12" inside "120"). Then the time routing adds to a turn when no tool applies: the median of
 ``route_message`` over ordinary chat messages, against the median time to first token of
 a turn with the same model (the baseline, measured in this process).
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -79,8 +80,9 @@ NO_TOOL = [
 
 
 def holds(text: str, answer: str) -> bool:
-    digits = text.replace(",", "")
-    return answer in digits
+    """The exact number, not part of a longer one ("12" is not in "120" or "1.25")."""
+    digits = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.search(rf"(?<![\d.]){re.escape(answer)}(?:\.0+)?(?![\d]|\.\d)", digits) is not None
 
 
 def run_set(app, path, routing: bool, max_tokens: int) -> tuple[int, list[float]]:
