@@ -163,7 +163,8 @@ class ServerConnection:
         self.state = "stopped"
 
     async def _supervise(self) -> None:
-        failures = 0
+        failures = 0  # start attempts in a row that never got a session
+        streak = 0  # restarts in a row of sessions that died young: the delay grows with it
         while not self._closing:
             self._lost.clear()
             self._garbage = None
@@ -173,7 +174,7 @@ class ServerConnection:
                     session = await self._connect(stack)
                     await self._refresh_tools(session)
                     self._session, self.state, self.error = session, "running", None
-                    started, failures = True, 0
+                    started, failures, born = True, 0, time.monotonic()
                     self._settled.set()
                     await self._watch(session)
             except asyncio.CancelledError:
@@ -196,7 +197,9 @@ class ServerConnection:
                 return
             self.state = "restarting" if started else "failed"
             self._settled.set()
-            delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** max(failures - 1, 0))
+            if started:
+                streak = streak + 1 if time.monotonic() - born < BACKOFF_MAX_S else 1
+            delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** max(failures + streak - 1, 0))
             await self._sleep(delay)
             self.restarts += 1
         self.state = "stopped"
