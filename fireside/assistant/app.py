@@ -18,9 +18,13 @@ from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
+from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
+from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.tool_selection import ToolSelector
+from fireside.models.embedder import get_embedder
 from fireside.plugins.manager import PluginManager
 
 if TYPE_CHECKING:
@@ -72,12 +76,22 @@ class App:
             self.plugins,
             documents=self.documents,
             languages=LanguageDetector(),
+            mcp=self.mcp,
+            # MiniLM is loaded only when a turn offers more tools than a small model can use
+            tool_selector=ToolSelector(get_embedder),
         )
+
+    @cached_property
+    def mcp(self) -> McpManager:
+        """MCP servers start on first use (a turn that offers tools, a listing)."""
+        return McpManager(McpConfig(self.paths.config_dir / CONFIG_NAME))
 
     def save_settings(self) -> None:
         self.settings.save(self.paths)
 
     def close(self) -> None:
+        if "mcp" in self.__dict__:
+            self.mcp.close()
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()

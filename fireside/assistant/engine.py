@@ -38,6 +38,7 @@ from fireside.assistant.events import (
     Usage,
 )
 from fireside.assistant.history import HistoryStore
+from fireside.assistant.mcp.registry import combined_registry
 from fireside.assistant.settings import Settings
 from fireside.assistant.slash_commands import (
     SlashCommand,
@@ -47,6 +48,7 @@ from fireside.assistant.slash_commands import (
 from fireside.assistant.tool_calls import ToolCallRecord
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.tool_protocol import openai_tools
+from fireside.assistant.tool_routing import route_message
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
 from fireside.errors import FiresideError
@@ -97,6 +99,8 @@ class ChatEngine:
         plugins=None,
         documents=None,
         languages: lang.LanguageDetector | None = None,
+        mcp=None,
+        tool_selector=None,
     ) -> None:
         self.history = history
         self.models = models  # model_manager.ModelManager: ``get(path) -> ChatBackend``
@@ -104,10 +108,14 @@ class ChatEngine:
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
         self.documents = documents  # documents.context.DocumentsProvider, or None
         self.languages = languages or lang.LanguageDetector()
+        self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
+        self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
 
-    def turn_tools(self, approve=None, enabled: bool | None = None) -> TurnTools | None:
+    def turn_tools(
+        self, approve=None, enabled: bool | None = None, routing: bool | None = None
+    ) -> TurnTools | None:
         """The tools a turn may use, from the enabled plugins and the user's settings."""
-        return self._tools(ToolPolicy(offer=enabled, approve=approve))
+        return self._tools(ToolPolicy(offer=enabled, approve=approve, routing=routing))
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -286,10 +294,11 @@ class ChatEngine:
             return None
         allowed = policy.always_allowed
         return TurnTools(
-            registry=self.plugins.tool_registry(),
+            registry=combined_registry(self.plugins.tools(), self.mcp),
             approve=policy.approve,
             always_allowed=list(self.settings.always_allowed_tools if allowed is None else allowed),
             enabled=self.settings.tools_enabled if policy.offer is None else policy.offer,
+            routing=self.settings.routing_enabled if policy.routing is None else policy.routing,
         )
 
     def _offers_tools(self, turn: _Turn) -> bool:
@@ -422,11 +431,20 @@ class ChatEngine:
             yield result
             calls.append(ToolCallRecord.of(call, result).to_dict())
             context = f"{context}\n\n{done.context}" if context else done.context
+        # Tool routing: an obvious request in the user's own words runs its tool first.
+        routed = route_message(user.content, tools) if turn.slash is None else None
+        if routed is not None:
+            yield from routed.events()
+            calls.append(routed.record())
+            params = routed.sampling(params)
         context = self._plugin_context(conv, user, context)
         description = backend.description
         try:
+            prompt = self.build_messages(conv, user, context, turn.language)
+            if routed is not None:
+                prompt += routed.messages()  # the tool's result, then what to do with it
             messages, dropped, prompt_tokens = fit_messages(
-                self.build_messages(conv, user, context, turn.language),
+                prompt,
                 backend.count_tokens,
                 prompt_budget(description.n_ctx, params.max_tokens),
             )
@@ -459,7 +477,14 @@ class ChatEngine:
         last_save = time.monotonic()
         stats: GenerationStats | None = None
         completion_tokens = 0
-        use_tools = self._offers_tools(turn)
+        use_tools = routed is None and self._offers_tools(turn)
+        offered = None
+        if use_tools and self.tool_selector is not None:
+            # Many tools (MCP servers bring dozens): offer the few closest to the message.
+            selection = self.tool_selector.select(tools.registry, user.content)
+            if selection.trimmed:
+                tools, offered = replace(tools, registry=selection.registry), selection.offered
+                yield TurnNotice(selection.notice())
         try:
             for item in self._generate(
                 backend, messages, params, cancel, tools, use_tools, document_context
@@ -530,6 +555,7 @@ class ChatEngine:
                 "prompt_eval_tokens": stats.prompt_eval_tokens,
                 "cached_tokens": stats.cached_tokens,
                 "dropped_messages": dropped,
+                **({"offered_tools": offered} if offered else {}),
             },
         )
         if self.plugins is not None and stats.finish_reason != "cancelled":

@@ -28,11 +28,14 @@ class ToolPolicy:
     True offers them to any model, False never (slash commands typed by the user still run).
     ``approve`` is asked before a network or file-system tool runs; None means "no".
     ``always_allowed``: tools that run without asking; None takes the user's settings.
+    ``routing``: run an obviously requested tool (a sum, the weather, the date) before the
+    model answers; None takes the user's settings.
     """
 
     offer: bool | None = None
     approve: Callable[[Tool, dict], bool] | None = None
     always_allowed: Sequence[str] | None = None
+    routing: bool | None = None
 
 
 @dataclass

@@ -25,6 +25,7 @@ class TurnTools:
     always_allowed: list[str] = field(default_factory=list)
     max_calls: int = 3
     enabled: bool | None = None  # None: offer tools only to models able to use them
+    routing: bool = True  # run obviously requested tools before the model answers
 
     def offered_to(self, native_format: bool, parameter_count: int) -> bool:
         """Whether the model sees the tools this turn.
@@ -33,6 +34,8 @@ class TurnTools:
         not offered tools: they do not call them, and the tool prompt makes their answers
         worse. Slash commands work regardless.
         """
-        if not len(self.registry) or self.enabled is False:
+        if self.enabled is False:
             return False
-        return self.enabled is True or native_format or parameter_count >= MIN_AUTO_PARAMETERS
+        able = self.enabled is True or native_format or parameter_count >= MIN_AUTO_PARAMETERS
+        # Counting the tools may start MCP servers: only once the model is known to be able.
+        return able and len(self.registry) > 0

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu(self.tr("&Tools"))
         self._action(tools, self.tr("Documents…"), self.toggle_documents, "Ctrl+D")
         self._action(tools, self.tr("Plugins…"), self.open_plugins, "Ctrl+Shift+P")
+        self._action(tools, self.tr("MCP servers…"), self.open_mcp_servers)
         model = bar.addMenu(self.tr("&Model"))
         self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
                      "Ctrl+O")
@@ -323,6 +324,11 @@ class MainWindow(QMainWindow):
         self.library.raise_()
         self.library.activateWindow()
         return self.library
+
+    def open_mcp_servers(self) -> None:
+        from fireside.desktop.mcp_dialog import McpServersDialog
+
+        McpServersDialog(self.app.mcp, self).exec()
 
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""

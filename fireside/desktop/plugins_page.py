@@ -12,7 +12,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fireside.assistant.settings import Settings
 from fireside.plugins.manager import PluginManager
@@ -68,6 +75,12 @@ class PluginsPage(QWidget):
             )
         )
         layout.addWidget(self.tree, 1)
+        self.routing = QCheckBox(
+            self.tr("Run obvious tool requests first (sums, the weather, the date), for any model")
+        )
+        self.routing.setChecked(settings.routing_enabled)
+        self.routing.toggled.connect(self._on_routing_toggled)
+        layout.addWidget(self.routing)
         self.tree.itemChanged.connect(self._on_item_changed)
         self.refresh()
 
@@ -148,6 +161,10 @@ class PluginsPage(QWidget):
         self.save_callback()
         self.refresh()
         self.plugins_changed.emit()
+
+    def _on_routing_toggled(self, checked: bool) -> None:
+        self.settings.routing_enabled = checked
+        self.save_callback()
 
     def _on_item_changed(self, item: QTreeWidgetItem, _column: int) -> None:
         name = item.data(0, ROLE_PLUGIN)

@@ -35,6 +35,10 @@ DENY, ALLOW_ONCE, ALWAYS_ALLOW = 0, 1, 2  # dialog result codes (DENY is QDialog
 
 def touches(tool: Tool) -> str:
     """Plain words for what a tool reaches outside the app."""
+    if tool.source.startswith("mcp:"):
+        return QCoreApplication.translate(
+            "ToolApprovalDialog", "the MCP server %1, a program outside the app"
+        ).replace("%1", tool.source.removeprefix("mcp:"))
     if tool.network and tool.filesystem:
         return QCoreApplication.translate("ToolApprovalDialog", "the network and the file system")
     if tool.network:

@@ -39,6 +39,10 @@ class ToolRegistry:
             known = ", ".join(sorted(self._tools)) or "none"
             raise UnknownToolError(f"unknown tool '{name}' (available: {known})") from None
 
+    def peek(self, name: str) -> Tool | None:
+        """The tool called ``name`` among those already held (a lazy registry loads nothing)."""
+        return self._tools.get(name)
+
     def names(self) -> list[str]:
         return list(self._tools)
 

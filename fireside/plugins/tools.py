@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fireside import errors
+from fireside.errors import FiresideError
 from fireside.plugins.schema import ToolArgumentError, function_schema, summary, validate_arguments
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,12 @@ class Tool:
     filesystem: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     plugin: str = ""
+    origin: str = ""  # where the tool comes from: "plugin:NAME" (the default) or "mcp:SERVER"
+
+    @property
+    def source(self) -> str:
+        """``origin``, or ``plugin:NAME`` for a tool a plugin registered."""
+        return self.origin or (f"plugin:{self.plugin}" if self.plugin else "")
 
     @classmethod
     def from_function(
@@ -82,12 +89,14 @@ class Tool:
 
     @property
     def needs_approval(self) -> bool:
-        """Tools that reach outside the process must be approved by the user."""
-        return self.network or self.filesystem
+        """Tools that reach outside the process must be approved by the user; so must every
+        MCP tool, since a server may do anything."""
+        return self.network or self.filesystem or self.source.startswith("mcp:")
 
     def to_dict(self) -> dict:
         return {
             "plugin": self.plugin,
+            "origin": self.source,
             "name": self.name,
             "description": self.description,
             "parameters": self.parameters,
@@ -113,7 +122,7 @@ def format_output(value: Any) -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    if isinstance(exc, ToolError):
+    if isinstance(exc, FiresideError):  # ToolError, NotFoundError... say it in words
         return str(exc) or "the tool failed"
     message = str(exc)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

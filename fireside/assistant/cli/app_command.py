@@ -10,18 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from fireside.assistant.cli.common import fail
-
 
 def with_app(run: Callable[..., int]) -> Callable[..., int]:
     @functools.wraps(run)
     def wrapper(args) -> int:
         from fireside.assistant.app import build_app
 
-        try:
-            app = build_app()
-        except Exception as exc:  # a damaged history database, an unwritable data folder
-            return fail(str(exc))
+        app = build_app()  # a damaged or busy database: one line from the CLI's boundary
         try:
             return run(app, args)
         finally:

@@ -52,6 +52,14 @@ def register(sub) -> None:
         "with a tool-call chat template)",
     )
     p.add_argument(
+        "--no-routing",
+        dest="routing",
+        action="store_false",
+        default=None,
+        help="don't run obviously requested tools (sums, weather, the date) before the model "
+        "answers",
+    )
+    p.add_argument(
         "--collection",
         "-C",
         action="append",
@@ -80,9 +88,12 @@ def _approver(args):
         return None
 
     def ask(tool, arguments) -> bool:
+        if tool.source.startswith("mcp:"):
+            what = f"It comes from MCP server {tool.source.removeprefix('mcp:')}"
+        else:
+            what = f"It uses the {'network' if tool.network else 'file system'}"
         answer = input(
-            f"\nAllow {tool.name}({json.dumps(arguments)})? "
-            f"It uses the {'network' if tool.network else 'file system'}. [y/N] "
+            f"\nAllow {tool.name}({json.dumps(arguments, ensure_ascii=False)})? {what}. [y/N] "
         )
         return answer.strip().lower() in ("y", "yes")
 
@@ -108,7 +119,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
         prompt,
         conversation_id=conversation_id,
         collections=_collections(args),
-        tools=ToolPolicy(offer=args.tools, approve=_approver(args)),
+        tools=ToolPolicy(offer=args.tools, approve=_approver(args), routing=args.routing),
         params=sampling_from(args, app.settings.model_settings(path).sampling),
         model=path,
         system=args.system,

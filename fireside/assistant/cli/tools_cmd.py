@@ -1,7 +1,9 @@
 """``fireside tools list|run``: see which tools the plugins offer, and run one by hand.
 
-Running a tool from the command line is the user's own explicit action, so tools that need
-approval in chat (network, filesystem) run without asking here.
+Running a plugin tool from the command line is the user's own explicit action, so plugin
+tools that need approval in chat (network, filesystem) run without asking here. Tools from
+MCP servers are other programs' code: they ask first, as in chat, unless ``--yes`` is given
+or the tool is always allowed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 
 from fireside.assistant.cli.app_command import with_app
 from fireside.assistant.cli.common import fail, print_json
+from fireside.assistant.mcp.registry import combined_registry
+from fireside.assistant.settings import Settings
 from fireside.plugins.registry import UnknownToolError
 from fireside.plugins.schema import ToolArgumentError, validate_arguments
 from fireside.plugins.tools import run_tool
@@ -25,6 +29,8 @@ def _flags(tool) -> str:
 @with_app
 def cmd_list(app, args: argparse.Namespace) -> int:
     manager = app.plugins
+    mcp_tools = app.mcp.tools()
+    mcp_failures = [s for s in app.mcp.statuses() if s.enabled and s.state != "running"]
     if args.json:
         print_json(
             {
@@ -39,8 +45,9 @@ def cmd_list(app, args: argparse.Namespace) -> int:
                     }
                     for p in manager.plugins()
                 ],
-                "tools": [t.to_dict() for t in manager.tools()],
+                "tools": [t.to_dict() for t in manager.tools() + mcp_tools],
                 "errors": [{"plugin": n, "error": e} for n, e in manager.failures],
+                "mcp_errors": [{"server": s.name, "error": s.error} for s in mcp_failures],
             }
         )
         return 0
@@ -57,9 +64,34 @@ def cmd_list(app, args: argparse.Namespace) -> int:
                 for p, s in tool.parameters.get("properties", {}).items()
             )
             print(f"    arguments: {params or 'none'}")
+    servers = sorted({t.origin for t in mcp_tools})
+    for origin in servers:
+        print(f"{origin.removeprefix('mcp:')}  [MCP server]")
+        for tool in (t for t in mcp_tools if t.origin == origin):
+            print(f"  {tool.name}: {tool.description}")
     for name, error in manager.failures:
         print(f"fireside: warning: plugin {name} failed to load: {error}", file=sys.stderr)
+    for status in mcp_failures:
+        print(
+            f"fireside: warning: MCP server {status.name} is {status.state}: {status.error}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _approved(tool, arguments: dict, args: argparse.Namespace, settings: Settings) -> bool:
+    """MCP tools ask first (``--yes`` or "always allow" answers for the user)."""
+    if not tool.source.startswith("mcp:") or args.yes:
+        return True
+    if tool.name in settings.always_allowed_tools:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    answer = input(
+        f"Allow {tool.name}({json.dumps(arguments, ensure_ascii=False)}) "
+        f"from MCP server {tool.source.removeprefix('mcp:')}? [y/N] "
+    )
+    return answer.strip().lower() in ("y", "yes")
 
 
 @with_app
@@ -71,12 +103,18 @@ def cmd_run(app, args: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         return fail('arguments must be a JSON object, e.g. \'{"expression": "2+2"}\'')
     try:
-        tool = app.plugins.tool_registry().get(args.name)
+        tool = combined_registry(app.plugins.tools(), app.mcp).get(args.name)
         arguments = validate_arguments(tool.parameters, arguments)
     except UnknownToolError as exc:
         return fail(str(exc))
     except ToolArgumentError as exc:
         return fail(f"invalid arguments for {args.name}: {exc}")
+    if not _approved(tool, arguments, args, app.settings):
+        return fail(
+            f"{tool.name} comes from {tool.source} and needs your approval: "
+            "run it again with --yes",
+            code=1,
+        )
     outcome = run_tool(tool, arguments)
     if args.json:
         print_json(
@@ -114,4 +152,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "arguments", nargs="?", default="{}", help='JSON object, e.g. \'{"expression": "2+2"}\''
     )
     p_run.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p_run.add_argument(
+        "--yes", "-y", action="store_true", help="approve this run of a tool that asks first"
+    )
     parser.set_defaults(func=handle)
