@@ -302,6 +302,8 @@ class LlamaBackend:
             min_p=params.min_p,
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
+            presence_penalty=params.presence_penalty,
+            frequency_penalty=params.frequency_penalty,
             reset=False,
             grammar=_compile_grammar(grammar) if grammar else None,
         )
