@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
 
 from starlette.applications import Starlette
@@ -75,12 +75,17 @@ def create_app(
         ],
         middleware=middleware,
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: any_error},
-        on_shutdown=[queue.shutdown],
+        lifespan=_lifespan(queue),
     )
     app.state.queue = queue
     app.state.stats = stats
     return app
 
 
-def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False)
+def _lifespan(queue: GenerationQueue):
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        queue.shutdown()
+
+    return lifespan

@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = [
     "fireside.assistant.cli.tools_cmd",
     "fireside.assistant.cli.docs_cmd",
     "fireside.assistant.cli.ask_cmd",
+    "fireside.assistant.cli.serve_cmd",
 ]
 
 
