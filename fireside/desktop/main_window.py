@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from fireside.assistant.app import App
 from fireside.assistant.events import TurnDone
+from fireside.desktop.api_server_control import ApiServerControl
+from fireside.desktop.api_server_dialog import ApiServerDialog
 from fireside.desktop.chat_panel import ChatPanel
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
@@ -63,6 +65,7 @@ class MainWindow(QMainWindow):
         self.docs_dock = DocumentsDock(app, self.panel, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
+        self.api_server = ApiServerControl(app, self)
         self.settings_button = QToolButton(text="⚙  Settings", autoRaise=True,
                                            toolTip="Settings (Ctrl+,)")
 
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "Documents…", self.toggle_documents, "Ctrl+D")
         self._action(tools, "Plugins…", self.open_plugins, "Ctrl+Shift+P")
+        self._action(tools, self.tr("Local API server…"), self.open_api_server)
         model = bar.addMenu("&Model")
         self._action(model, "Open GGUF…", lambda: self.models.open_dialog(self), "Ctrl+O")
         help_menu = bar.addMenu("&Help")
@@ -142,6 +146,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is shown: load the model (and warm the renderer) in the background."""
         self.models.start()
+        if self.api_server.saved_enabled:
+            self.api_server.start()
         self._warm = Worker(warm_up)
         self._warm.start()
         self.panel.composer.box.setFocus()
@@ -271,6 +277,9 @@ class MainWindow(QMainWindow):
         dialog.resize(560, 420)
         dialog.exec()
 
+    def open_api_server(self) -> None:
+        ApiServerDialog(self.api_server, self).exec()
+
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""
         self.approvals.shutdown()  # a worker waiting for an answer must not block the close
@@ -278,4 +287,5 @@ class MainWindow(QMainWindow):
         self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
+        self.api_server.shutdown()
         super().closeEvent(event)
