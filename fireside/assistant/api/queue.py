@@ -40,7 +40,8 @@ class GenerationQueue:
         return self._pending
 
     def events(self, job: Callable[[CancelToken], Iterator], cancel: CancelToken) -> AsyncIterator:
-        """Queue ``job(cancel)`` now (``QueueFull`` if there is no room); stream its items.
+        """Queue ``job(cancel)`` now (``QueueFull`` if there is no room); stream its items
+        in batches (lists of the items that were ready together).
 
         Raises the job's exception in the reader. Closing the iterator cancels the job.
         """
@@ -76,14 +77,22 @@ class GenerationQueue:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-async def _read(items: asyncio.Queue, cancel: CancelToken) -> AsyncIterator:
+async def _read(items: asyncio.Queue, cancel: CancelToken) -> AsyncIterator[list]:
+    """Batches of the items ready so far: a reader that fell behind catches up in one step."""
     try:
         while True:
-            item = await items.get()
-            if item is _END:
-                return
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item
+            batch = [await items.get()]
+            while not items.empty():
+                batch.append(items.get_nowait())
+            for n, item in enumerate(batch):
+                if item is _END:
+                    if n:
+                        yield batch[:n]
+                    return
+                if isinstance(item, _Failed):
+                    if n:
+                        yield batch[:n]
+                    raise item.exc
+            yield batch
     finally:
         cancel.cancel()

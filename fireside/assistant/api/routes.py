@@ -113,7 +113,7 @@ class Routes:
             ) from None
 
     async def _first(self, events: AsyncIterator, request: Request, cancel: CancelToken):
-        """The first event (None when there is none), watching for the client leaving."""
+        """The first batch of events (None when there is none), watching for the client."""
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
             return await anext(events, None)
@@ -126,7 +126,7 @@ class Routes:
     async def _rest(self, events: AsyncIterator, request: Request, cancel: CancelToken) -> list:
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
-            return [item async for item in events]
+            return [item async for batch in events for item in batch]
         finally:
             watcher.cancel()
             await events.aclose()
@@ -136,11 +136,12 @@ class Routes:
 
         async def body():
             try:
-                item = first
-                while item is not None:
-                    for chunk in chunks(item):
-                        yield {"data": json.dumps(chunk, ensure_ascii=False)}
-                    item = await anext(events, None)
+                batch = first
+                while batch is not None:
+                    for item in _merge_text(batch):
+                        for chunk in chunks(item):
+                            yield {"data": json.dumps(chunk, ensure_ascii=False)}
+                    batch = await anext(events, None)
                 self.stats.ok()
             except Exception as exc:  # noqa: BLE001 - the status line is already sent
                 error = as_api_error(exc)
@@ -200,7 +201,7 @@ class Routes:
         if opts.stream:
             return self._stream(first, events, self._chat_chunks(shapes, opts))
         try:
-            items = [first, *await self._rest(events, request, cancel)]
+            items = [*(first or []), *await self._rest(events, request, cancel)]
         except Exception as exc:
             error = as_api_error(exc)
             self.stats.error(error.message)
@@ -291,7 +292,7 @@ class Routes:
 
             return self._stream(first, events, chunks)
         try:
-            items = [first, *await self._rest(events, request, cancel)]
+            items = [*(first or []), *await self._rest(events, request, cancel)]
         except Exception as exc:
             error = as_api_error(exc)
             self.stats.error(error.message)
@@ -440,6 +441,17 @@ def citation_dict_from_hit(hit) -> dict:
     from fireside.assistant.documents.answering import to_citations
 
     return citation_dict(to_citations([hit])[0])
+
+
+def _merge_text(batch: list) -> list:
+    """Adjacent text deltas of a batch as one (one SSE event instead of several)."""
+    out: list = []
+    for item in batch:
+        if isinstance(item, TextDelta) and out and isinstance(out[-1], TextDelta):
+            out[-1] = TextDelta(out[-1].text + item.text)
+        else:
+            out.append(item)
+    return out
 
 
 def _tool_call_delta(call: ToolCall, index: int) -> dict:
