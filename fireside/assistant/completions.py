@@ -9,19 +9,21 @@ call is forced (``required`` or a named function) or JSON is asked for, constrai
 reply with a grammar (``tool_grammar``, llama.cpp's JSON-schema converter) so that even a
 135M model returns something that parses.
 
-The stream is ``Citations`` (only when answering from documents), ``TextDelta``s and/or
-``ToolCall``s, then exactly one ``CompletionDone``. Errors raise: ``CompletionRequestError``
+The stream is ``TextDelta``s and/or ``ToolCall``s, then exactly one ``CompletionDone``.
+``run_with_fireside_tools`` is the other way: Fireside's own tools (``fireside.tools`` in a
+request), run here by the tool loop, reported as ``ToolRun``s. Errors raise: ``CompletionRequestError``
 for a request the model cannot serve as asked, ``ModelError`` for a model failure.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 
-from fireside.assistant.events import Citations, TextDelta, ToolCall, Usage
+from fireside.assistant.events import TextDelta, ToolCall, ToolResult, Usage
 from fireside.assistant.tool_grammar import call_grammar
+from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.tool_protocol import (
     ProposedCall,
     ToolCallParseError,
@@ -34,6 +36,7 @@ from fireside.errors import FiresideError
 from fireside.models.backend import ChatBackend
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.sampling import SamplingParams
+from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool
 
 TOOL_CHOICES = ("auto", "none", "required", "function")
@@ -379,7 +382,60 @@ def run_text_completion(
     yield steps.done()
 
 
-def with_citations(citations: Citations, events: Iterator) -> Iterator:
-    """``citations`` first, then the reply's events (what a document answer streams)."""
-    yield citations
-    yield from events
+@dataclass
+class ToolRun:
+    """A Fireside tool the server ran itself during the reply (``fireside.tools``)."""
+
+    name: str
+    arguments: dict
+    output: str
+    is_error: bool
+    duration_s: float = 0.0
+
+
+def run_with_fireside_tools(
+    backend: ChatBackend,
+    request: CompletionRequest,
+    registry: ToolRegistry,
+    allowed: Collection[str],
+    cancel: CancelToken | None = None,
+) -> Iterator[TextDelta | ToolRun | CompletionDone]:
+    """A reply that may call Fireside's own tools (calculator, plugins), run here.
+
+    Tools that reach the network or the file system run only when the user allowed them for
+    API requests (``allowed``); otherwise the model is told the call was refused. Nobody can
+    be asked: an API request has no one at the screen.
+    """
+    fmt = backend.description.tool_format
+    messages = to_model_messages(request.messages, fmt)
+    if request.context:
+        messages = _with_system(messages, request.context)
+    steps = _Steps()
+    refused = {t.name for t in registry if t.needs_approval and t.name not in allowed}
+    pending: dict[str, ToolCall] = {}
+    for event in run_tool_loop(
+        backend_generate(backend, request.params, cancel),
+        messages,
+        registry,
+        approve=lambda tool, args: tool.name not in refused,
+        cancel=cancel,
+        tool_format=fmt,
+    ):
+        if isinstance(event, TextDelta):
+            yield event
+        elif isinstance(event, ToolCall):
+            pending[event.call_id] = event
+        elif isinstance(event, ToolResult):
+            call = pending.pop(event.call_id)
+            output = event.output
+            if event.name in refused:
+                output = (
+                    f"{event.name} reaches outside this computer and is not allowed for API "
+                    "requests (allow it in Tools > Local API server, or fireside serve "
+                    "--allow-tool)"
+                )
+            yield ToolRun(event.name, call.arguments, output, event.is_error, event.duration_s)
+        elif isinstance(event, ToolLoopResult):
+            for stats in event.steps:
+                steps.add(stats)
+            yield steps.done("cancelled" if event.finish_reason == "cancelled" else None)

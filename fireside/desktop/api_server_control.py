@@ -59,6 +59,19 @@ class ApiServerControl(QObject):
         config.save_to(self.app.settings)
         self.app.save_settings()
 
+    def network_tools(self) -> list[str]:
+        """Tools that reach outside the computer: API requests may run them only if allowed."""
+        return [t.name for t in self.app.plugins.tool_registry() if t.needs_approval]
+
+    def set_tool_allowed(self, name: str, allowed: bool) -> None:
+        config = self.config
+        names = [n for n in config.allowed_tools if n != name] + ([name] if allowed else [])
+        config.allowed_tools = names
+        config.save_to(self.app.settings)
+        self.app.save_settings()
+        if self.server is not None:  # the running server reads this list per request
+            self.server.config.allowed_tools = names
+
     # -- actions ----------------------------------------------------------------------------
     def load_key(self) -> None:
         self._run(self._read_key, self._key_read, switching=False)

@@ -64,6 +64,12 @@ class ApiServerDialog(QDialog):
         self.python = QPlainTextEdit(readOnly=True)
         for box in (self.curl, self.python):
             box.setFont(mono)
+        self.tool_boxes: dict[str, QCheckBox] = {}
+        allowed = set(control.config.allowed_tools)
+        for name in control.network_tools():
+            box = QCheckBox(name, checked=name in allowed)
+            box.toggled.connect(lambda on, n=name: control.set_tool_allowed(n, on))
+            self.tool_boxes[name] = box
         self.copy_curl = QPushButton(self.tr("Copy curl example"))
         self.copy_python = QPushButton(self.tr("Copy Python example"))
 
@@ -79,6 +85,13 @@ class ApiServerDialog(QDialog):
         form.addRow("", self.key_where)
         form.addRow(self.tr("Requests served"), self.served)
         form.addRow(self.tr("Last error"), self.error)
+        if self.tool_boxes:
+            tools_row = QHBoxLayout()
+            for box in self.tool_boxes.values():
+                tools_row.addWidget(box)
+            tools_row.addStretch(1)
+            label = QLabel(self.tr("Network tools API requests may run"), wordWrap=True)
+            form.addRow(label, tools_row)
         copy_row = QHBoxLayout()
         copy_row.addWidget(self.copy_curl)
         copy_row.addWidget(self.copy_python)

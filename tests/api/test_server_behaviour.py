@@ -202,3 +202,88 @@ def test_key_store_generates_once_rotates_and_env_wins(tmp_path, monkeypatch):
     assert rotated.value != first.value and store.get().value == rotated.value
     monkeypatch.setenv(ENV_KEY, "from-env")
     assert store.get().value == "from-env" and store.get().where == ENV_KEY
+
+
+def _registry(ran: list):
+    from fireside.plugins.registry import ToolRegistry
+    from fireside.plugins.tools import Tool
+
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        ran.append("add")
+        return a + b
+
+    def fetch(url: str) -> str:
+        """Fetch a web page."""
+        ran.append("fetch")
+        return "<html>"
+
+    return lambda: ToolRegistry([Tool.from_function(add), Tool.from_function(fetch, network=True)])
+
+
+def test_fireside_tools_run_here_but_network_tools_need_permission(serve, tmp_path):
+    ran: list = []
+    replies = {
+        "add": '{"tool": "add", "arguments": {"a": 2, "b": 3}}',
+        "fetch": '{"tool": "fetch", "arguments": {"url": "http://example.com"}}',
+    }
+
+    def reply_for(messages):
+        last = messages[-1]["content"]
+        if last.startswith("Tool"):
+            return "Done."
+        return replies["add" if "add" in last else "fetch"]
+
+    def server_with(allowed):
+        services = scripted_services(
+            tmp_path / f"t{len(allowed)}", ScriptedBackend(reply_for=reply_for)
+        )
+        services.tools = _registry(ran)
+        server = ApiServer(services, ApiConfig(port=0, allowed_tools=allowed))
+        server.start()
+        return server
+
+    server = server_with([])
+    try:
+        c = client(server)
+        reply = c.chat.completions.create(
+            model="default",
+            messages=[{"role": "user", "content": "add 2 and 3"}],
+            extra_body={"fireside": {"tools": ["add", "fetch"]}},
+        )
+        runs = reply.model_extra["tool_runs"]
+        assert runs[0]["name"] == "add" and runs[0]["output"] == "5" and ran == ["add"]
+        assert reply.choices[0].message.content == "Done."
+        assert not reply.choices[0].message.tool_calls
+        stream = list(
+            c.chat.completions.create(
+                model="default",
+                messages=[{"role": "user", "content": "fetch the page"}],
+                stream=True,
+                extra_body={"fireside": {"tools": ["add", "fetch"]}},
+            )
+        )
+        runs = stream[-1].model_extra["tool_runs"]
+        assert runs[0]["name"] == "fetch" and runs[0]["is_error"]
+        assert "not allowed for API requests" in runs[0]["output"]
+        assert ran == ["add"]  # the network tool never ran
+        with pytest.raises(openai.BadRequestError) as err:
+            c.chat.completions.create(
+                model="default",
+                messages=[{"role": "user", "content": "x"}],
+                extra_body={"fireside": {"tools": ["rm"]}},
+            )
+        assert err.value.body["param"] == "fireside.tools"
+    finally:
+        server.stop()
+    allowed = server_with(["fetch"])
+    try:
+        reply = client(allowed).chat.completions.create(
+            model="default",
+            messages=[{"role": "user", "content": "fetch the page"}],
+            extra_body={"fireside": {"tools": ["fetch"]}},
+        )
+        assert reply.model_extra["tool_runs"][0]["output"] == "<html>"
+        assert ran == ["add", "fetch"]
+    finally:
+        allowed.stop()

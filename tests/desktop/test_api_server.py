@@ -72,3 +72,15 @@ def test_port_in_use_shows_the_error(qtbot, window):
         qtbot.waitUntil(lambda: "already in use" in dialog.error.text(), timeout=20_000)
     qtbot.waitUntil(lambda: not control.busy, timeout=5_000)
     assert not control.running and not dialog.switch.isChecked()
+
+
+def test_network_tools_are_off_for_the_api_until_ticked(qtbot, window):
+    control = window.api_server
+    dialog = ApiServerDialog(control, window)
+    qtbot.addWidget(dialog)
+    box = dialog.tool_boxes["weather"]
+    assert not box.isChecked() and "weather" not in control.config.allowed_tools
+    box.click()
+    assert control.config.allowed_tools == ["weather"]
+    box.click()
+    assert control.config.allowed_tools == []

@@ -28,7 +28,7 @@ def create_app(
     config = config or ApiConfig()
     stats = stats or ApiStats()
     queue = GenerationQueue(config.max_queue)
-    routes = Routes(services, queue, stats)
+    routes = Routes(services, queue, stats, config)
 
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return exc.response()

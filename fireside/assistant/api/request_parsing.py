@@ -55,6 +55,7 @@ class ChatOptions:
     include_usage: bool
     request: CompletionRequest
     collections: list[str] = field(default_factory=list)
+    fireside_tools: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -199,21 +200,31 @@ def _tool_choice(body: dict, tools: list[FunctionSpec]) -> tuple[str, str | None
     raise bad_request("tool_choice must be auto, none, required or a named function", "tool_choice")
 
 
-def _collections(body: dict) -> list[str]:
+def _extension(body: dict) -> tuple[list[str], list[str]]:
+    """``(collections, tools)`` from Fireside's own ``fireside`` object."""
     ext = body.get("fireside")
     if ext is None:
-        return []
+        return [], []
     if not isinstance(ext, dict):
         raise bad_request("'fireside' must be an object", "fireside")
     for key, value in ext.items():
-        if key != "collections" and value is not None:
+        if key not in ("collections", "tools") and value is not None:
             raise unsupported(f"fireside.{key}")
-    cols = ext.get("collections") or []
-    if isinstance(cols, str):
-        cols = [cols]
-    if not isinstance(cols, list) or not all(isinstance(c, str) and c for c in cols):
-        raise bad_request("'fireside.collections' must be a list of names", "fireside")
-    return cols
+    out = []
+    for key in ("collections", "tools"):
+        names = ext.get(key) or []
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(c, str) and c for c in names):
+            raise bad_request(f"'fireside.{key}' must be a list of names", f"fireside.{key}")
+        out.append(names)
+    if out[1] and body.get("tools"):
+        raise bad_request(
+            "'fireside.tools' (run by Fireside) cannot be combined with 'tools' (run by the "
+            "client) in one request",
+            "fireside.tools",
+        )
+    return out[0], out[1]
 
 
 def parse_chat(body, base: SamplingParams) -> ChatOptions:
@@ -235,12 +246,14 @@ def parse_chat(body, base: SamplingParams) -> ChatOptions:
         parallel_tool_calls=_flag(body, "parallel_tool_calls", True),
         response_format=response_format,
     )
+    collections, fireside_tools = _extension(body)
     return ChatOptions(
         model=_model(body),
         stream=stream,
         include_usage=_stream_options(body, stream),
         request=request,
-        collections=_collections(body),
+        collections=collections,
+        fireside_tools=fireside_tools,
     )
 
 

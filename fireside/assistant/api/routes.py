@@ -13,7 +13,7 @@ import base64
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 from sse_starlette.sse import EventSourceResponse
@@ -25,20 +25,23 @@ from fireside.assistant.api.catalogue import CatalogueEntry
 from fireside.assistant.api.errors import ApiError, bad_request, error_body, unsupported
 from fireside.assistant.api.queue import GenerationQueue, QueueFull
 from fireside.assistant.api.request_parsing import ChatOptions, parse_chat, parse_text
-from fireside.assistant.api.services import ApiServices, ApiStats
+from fireside.assistant.api.services import ApiConfig, ApiServices, ApiStats
 from fireside.assistant.api.shapes import ChatShapes, TextShapes, citation_dict
 from fireside.assistant.completions import (
     CompletionDone,
     CompletionRequestError,
+    ToolRun,
     content_text,
     run_completion,
     run_text_completion,
+    run_with_fireside_tools,
 )
 from fireside.assistant.events import Citations, TextDelta, ToolCall, Usage
 from fireside.errors import FiresideError, NotFoundError
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, EmbedderError, canonical_model_name
 from fireside.models.errors import ContextOverflowError, ModelError
 from fireside.models.generation import CancelToken
+from fireside.plugins.registry import ToolRegistry
 
 log = logging.getLogger("fireside.api")
 RETRY_AFTER_S = 5
@@ -72,8 +75,11 @@ async def _watch_disconnect(request: Request, cancel: CancelToken) -> None:
 
 
 class Routes:
-    def __init__(self, services: ApiServices, queue: GenerationQueue, stats: ApiStats) -> None:
+    def __init__(
+        self, services: ApiServices, queue: GenerationQueue, stats: ApiStats, config: ApiConfig
+    ) -> None:
         self.services = services
+        self.config = config
         self.queue = queue
         self.stats = stats
 
@@ -212,7 +218,10 @@ class Routes:
         done = next((i for i in items if isinstance(i, CompletionDone)), None)
         done = done or CompletionDone("stop", Usage())
         self.stats.ok()
-        return JSONResponse(shapes.response(text, calls, done, cites))
+        out = shapes.response(text, calls, done, cites)
+        if opts.fireside_tools:
+            out["tool_runs"] = [asdict(i) for i in items if isinstance(i, ToolRun)]
+        return JSONResponse(out)
 
     def _chat_job(self, entry: CatalogueEntry, opts: ChatOptions, cancel: CancelToken):
         backend = self.services.models.get(entry.path)
@@ -234,10 +243,26 @@ class Routes:
                 yield CompletionDone("stop", Usage())
                 return
             request = replace(request, context=grounding.context)
+        if opts.fireside_tools:
+            registry = self._fireside_tools(opts.fireside_tools)
+            allowed = self.config.allowed_tools
+            yield from run_with_fireside_tools(backend, request, registry, allowed, cancel)
+            return
         yield from run_completion(backend, request, cancel)
 
+    def _fireside_tools(self, names: list[str]) -> ToolRegistry:
+        available = self.services.tools()
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise CompletionRequestError(
+                f"no Fireside tool named '{unknown[0]}' (available: "
+                f"{', '.join(available.names()) or 'none'})",
+                "fireside.tools",
+            )
+        return ToolRegistry(available.get(n) for n in names)
+
     def _chat_chunks(self, shapes: ChatShapes, opts: ChatOptions):
-        state = {"started": False, "calls": 0, "citations": None}
+        state = {"started": False, "calls": 0, "citations": None, "runs": []}
 
         def chunks(item):
             if not state["started"]:
@@ -250,6 +275,8 @@ class Routes:
                 state["calls"] += 1
             elif isinstance(item, Citations):
                 state["citations"] = item.items
+            elif isinstance(item, ToolRun):
+                state["runs"].append(asdict(item))
             elif isinstance(item, CompletionDone):
                 reason = "tool_calls" if state["calls"] else item.finish_reason
                 yield shapes.chunk({}, "stop" if reason == "cancelled" else reason)
@@ -257,6 +284,8 @@ class Routes:
                     yield shapes.usage_chunk(item.usage)
                 if state["citations"] is not None:
                     yield shapes.citations_chunk(state["citations"])
+                if opts.fireside_tools:
+                    yield shapes.extra_chunk("tool_runs", state["runs"])
 
         return chunks
 

@@ -15,6 +15,7 @@ from fireside.assistant.api.catalogue import Catalogue
 from fireside.assistant.settings import Paths, Settings
 from fireside.models.backend import ChatBackend
 from fireside.models.embedder import Embedder, get_embedder
+from fireside.plugins.registry import ToolRegistry
 
 if TYPE_CHECKING:
     from fireside.assistant.app import App
@@ -37,6 +38,7 @@ class ApiConfig:
     cors_origins: list[str] = field(default_factory=list)  # none: CORS off
     max_body_bytes: int = DEFAULT_MAX_BODY
     max_queue: int = DEFAULT_MAX_QUEUE  # requests waiting behind the running one
+    allowed_tools: list[str] = field(default_factory=list)  # network/file tools API may run
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ApiConfig:
@@ -47,7 +49,10 @@ class ApiConfig:
     def save_to(self, settings: Settings) -> None:
         saved = dict(settings.extra.get("api") or {})
         saved.update(
-            port=self.port, allowed_hosts=self.allowed_hosts, cors_origins=self.cors_origins
+            port=self.port,
+            allowed_hosts=self.allowed_hosts,
+            cors_origins=self.cors_origins,
+            allowed_tools=self.allowed_tools,
         )
         settings.extra["api"] = saved
 
@@ -80,6 +85,7 @@ class ApiServices:
     open_documents: Callable[[], DocumentStore]
     embedder: Callable[[str | None], Embedder] = get_embedder
     catalogue: Catalogue | None = None
+    tools: Callable[[], ToolRegistry] = ToolRegistry  # Fireside's own tools (plugins)
 
     def __post_init__(self) -> None:
         if self.catalogue is None:
@@ -95,4 +101,5 @@ class ApiServices:
             paths=app.paths,
             key=key,
             open_documents=lambda: DocumentStore(app.paths.documents_db),
+            tools=app.plugins.tool_registry,
         )

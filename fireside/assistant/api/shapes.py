@@ -93,9 +93,13 @@ class ChatShapes:
         return out
 
     def citations_chunk(self, citations: list[Citation]) -> dict:
+        return self.extra_chunk("citations", [citation_dict(c) for c in citations])
+
+    def extra_chunk(self, name: str, value) -> dict:
+        """A chunk with no choices that carries one of Fireside's additions."""
         out = self._base("chat.completion.chunk")
         out["choices"] = []
-        out["citations"] = [citation_dict(c) for c in citations]
+        out[name] = value
         return out
 
 

@@ -38,6 +38,13 @@ def register(sub) -> None:
         metavar="ORIGIN",
         help="a web origin allowed to call the API from a browser (repeatable; default none)",
     )
+    p.add_argument(
+        "--allow-tool",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="let API requests run this network or file tool, e.g. weather (repeatable)",
+    )
     p.add_argument("--max-queue", type=int, metavar="N", help="requests that may wait (16)")
     p.add_argument("--rotate-key", action="store_true", help="make a new key (the old one stops)")
     p.add_argument("--show-key", action="store_true", help="print the key itself")
@@ -61,6 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
         config.port = args.port
     config.allowed_hosts = [*config.allowed_hosts, *args.allow_host]
     config.cors_origins = [*config.cors_origins, *args.cors_origin]
+    config.allowed_tools = [*config.allowed_tools, *args.allow_tool]
     if args.max_queue is not None:
         config.max_queue = max(0, args.max_queue)
     if args.threads:
