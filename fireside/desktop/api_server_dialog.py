@@ -113,8 +113,8 @@ class ApiServerDialog(QDialog):
         self.show_key.toggled.connect(self._show_key)
         self.copy_key.clicked.connect(lambda: self._copy(control.key))
         self.rotate.clicked.connect(control.rotate_key)
-        self.copy_curl.clicked.connect(lambda: self._copy(self.curl.toPlainText()))
-        self.copy_python.clicked.connect(lambda: self._copy(self.python.toPlainText()))
+        self.copy_curl.clicked.connect(lambda: self._copy(self._example(CURL, hidden=False)))
+        self.copy_python.clicked.connect(lambda: self._copy(self._example(PYTHON, hidden=False)))
         control.running_changed.connect(self._refresh)
         control.key_changed.connect(self._key_changed)
         control.stats_changed.connect(self._stats)
@@ -153,11 +153,17 @@ class ApiServerDialog(QDialog):
         self.key_where.setText(self.tr("Kept in {where}").format(where=where))
         self._examples()
 
-    def _examples(self) -> None:
+    def _example(self, template: str, hidden: bool) -> str:
+        """The example as shown (key hidden unless "Show" is ticked) or as copied (real key)."""
         url = self.control.url or f"http://127.0.0.1:{self.port.value()}/v1"
         key = self.control.key or "KEY"
-        self.curl.setPlainText(CURL.format(url=url, key=key))
-        self.python.setPlainText(PYTHON.format(url=url, key=key))
+        if hidden and not self.show_key.isChecked():
+            key = "•" * 12
+        return template.format(url=url, key=key)
+
+    def _examples(self) -> None:
+        self.curl.setPlainText(self._example(CURL, hidden=True))
+        self.python.setPlainText(self._example(PYTHON, hidden=True))
 
     def _stats(self, served: int, error: str) -> None:
         self.served.setText(str(served))
@@ -170,6 +176,7 @@ class ApiServerDialog(QDialog):
     def _show_key(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.key.setEchoMode(mode)
+        self._examples()
 
     def _copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)

@@ -6,6 +6,7 @@ import socket
 
 import httpx
 import pytest
+from PySide6.QtGui import QGuiApplication
 
 from fireside.desktop.api_server_dialog import ApiServerDialog
 from tests.desktop.helpers import TURN_TIMEOUT_MS, wait_loaded
@@ -27,7 +28,11 @@ def test_switch_on_request_answered_switch_off(qtbot, window, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: bool(control.key), timeout=10_000)
-    assert dialog.key.text() == control.key and control.key in dialog.python.toPlainText()
+    assert dialog.key.text() == control.key and control.key not in dialog.python.toPlainText()
+    dialog.show_key.click()
+    assert control.key in dialog.python.toPlainText()
+    dialog.copy_python.click()
+    assert control.key in QGuiApplication.clipboard().text()
     port = free_port()
     dialog.port.setValue(port)
     dialog.switch.click()
