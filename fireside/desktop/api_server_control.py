@@ -133,7 +133,9 @@ class ApiServerControl(QObject):
 
     def _start(self, config: ApiConfig):
         key = KeyStore(self.app.paths).get()
-        services = ApiServices.from_app(self.app, key=lambda: self.key or key.value)
+        services = ApiServices.from_app(
+            self.app, key=lambda: self.key or key.value, loaded_model_only=True
+        )
         server = ApiServer(services, config)
         server.start()
         return key, server

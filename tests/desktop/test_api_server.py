@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import httpx
 import pytest
@@ -49,6 +50,13 @@ def test_switch_on_request_answered_switch_off(qtbot, window, monkeypatch):
     assert reply.status_code == 200, reply.text
     assert reply.json()["choices"][0]["message"]["content"].strip()
     assert window.app.models.current is not None  # the window's own model answered
+    models = httpx.get(
+        f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": f"Bearer {control.key}"}
+    ).json()["data"]
+    loaded = window.app.models.current.description.id
+    assert [m["id"] for m in models if m["id"] != "all-MiniLM-L6-v2"] == [
+        Path(loaded).name.removesuffix(".gguf")
+    ]
     qtbot.waitUntil(lambda: dialog.served.text() == "1", timeout=5_000)
     wrong = httpx.get(f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": "Bearer x"})
     assert wrong.status_code == 401

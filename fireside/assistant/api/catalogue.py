@@ -8,6 +8,7 @@ default, the recent ones and the GGUFs in the models folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,21 @@ def model_id(path: str | Path) -> str:
 
 
 class Catalogue:
-    def __init__(self, settings: Settings, paths: Paths) -> None:
+    """``loaded``: when given, only the model it returns is served (the window's loaded
+    model: switching models under a chat that is generating is the window's decision)."""
+
+    def __init__(
+        self, settings: Settings, paths: Paths, loaded: Callable[[], str | None] | None = None
+    ) -> None:
         self.settings = settings
         self.paths = paths
+        self.loaded = loaded
 
     def default_path(self) -> str | None:
+        if self.loaded is not None:
+            current = self.loaded()
+            if current:
+                return current
         if self.settings.model_path:
             return str(Path(self.settings.model_path).expanduser())
         bundled = default_model()
@@ -42,12 +53,14 @@ class Catalogue:
 
     def entries(self) -> list[CatalogueEntry]:
         found: dict[str, CatalogueEntry] = {}
-        candidates = [self.default_path(), *self.settings.recent_models]
-        if self.paths.models_dir.is_dir():
-            candidates += sorted(str(p) for p in self.paths.models_dir.glob("*.gguf"))
-        bundled = default_model()
-        if bundled:
-            candidates.append(str(bundled.path))
+        candidates = [self.default_path()]
+        if self.loaded is None:
+            candidates += self.settings.recent_models
+            if self.paths.models_dir.is_dir():
+                candidates += sorted(str(p) for p in self.paths.models_dir.glob("*.gguf"))
+            bundled = default_model()
+            if bundled:
+                candidates.append(str(bundled.path))
         for path in candidates:
             if not path or not Path(path).expanduser().is_file():
                 continue

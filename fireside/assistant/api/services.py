@@ -92,10 +92,18 @@ class ApiServices:
             self.catalogue = Catalogue(self.settings, self.paths)
 
     @classmethod
-    def from_app(cls, app: App, key: Callable[[], str]) -> ApiServices:
+    def from_app(
+        cls, app: App, key: Callable[[], str], *, loaded_model_only: bool = False
+    ) -> ApiServices:
+        """``loaded_model_only``: serve just the model ``app`` has loaded (the window's)."""
         from fireside.assistant.documents.store import DocumentStore
 
+        def loaded() -> str | None:
+            current = app.models.current
+            return current.description.id if current is not None else None
+
         return cls(
+            catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
             models=app.models,
             settings=app.settings,
             paths=app.paths,
