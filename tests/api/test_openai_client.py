@@ -11,7 +11,7 @@ import numpy as np
 import openai
 import pytest
 
-from tests.api.helpers import client
+from tests.api.helpers import TimedBackend, client, scripted_services, start
 
 pytestmark = pytest.mark.slow
 
@@ -292,3 +292,29 @@ def test_two_clients_at_once_are_answered_in_order(real_server):
         t.join(120)
     assert spans["apples"] and spans["boats"]
     assert spans["apples"][-1] < spans["boats"][0]
+
+
+def test_client_that_leaves_stops_the_real_model(real_server, tmp_path):
+    """The bundled model, watched token by token: it stops within one token of the cancel."""
+    real_server.services.models.get(None)
+    backend = TimedBackend(real_server.services.models.current)
+    server = start(scripted_services(tmp_path, backend))
+    try:
+        stream = client(server).chat.completions.create(
+            model="default",
+            messages=[{"role": "user", "content": "Write a very long story about a dragon."}],
+            max_tokens=1500,
+            stream=True,
+        )
+        seen = 0
+        for chunk in stream:
+            seen += bool(chunk.choices and chunk.choices[0].delta.content)
+            if seen >= 3:
+                break
+        stream.close()  # the client goes away mid-reply
+        assert backend.done.wait(30)
+        assert backend.finish == "cancelled"
+        assert backend.tokens_after_cancel() <= 1
+        assert len(backend.token_times) < 200
+    finally:
+        server.stop()

@@ -39,6 +39,7 @@ class ApiServer:
         self.stats = ApiStats()
         self.access_log = access_log
         self._server = None
+        self.app = None  # the ASGI application once started
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self.port: int | None = None
@@ -76,7 +77,7 @@ class ApiServer:
 
         sock = self._bind()
         self.port = sock.getsockname()[1]
-        app = create_app(self.services, self.config, self.stats)
+        app = self.app = create_app(self.services, self.config, self.stats)
         config = uvicorn.Config(
             app,
             log_level="info" if self.access_log else "warning",
