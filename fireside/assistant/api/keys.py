@@ -46,7 +46,7 @@ class KeyStore:
         """The key in force, created on first use."""
         env = os.environ.get(ENV_KEY, "").strip()
         if env:
-            return ApiKey(env, ENV_KEY)
+            return ApiKey(env, f"the {ENV_KEY} environment variable")
         stored = self._read()
         if stored:
             return stored
