@@ -152,3 +152,18 @@ def test_response_format_builds_a_grammar_and_says_so():
     assert err.value.param == "response_format"
     with pytest.raises(CompletionRequestError):
         run(backend, tools=[CITY], response_format={"type": "json_object"})
+
+
+def test_parallel_calls_kept_or_cut_to_one():
+    two = (
+        '<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo"}}</tool_call>\n'
+        '<tool_call>{"name": "get_weather", "arguments": {"city": "Rome"}}</tool_call>'
+    )
+    backend = ScriptedBackend(tokens=[two], tool_format="hermes")
+    calls = [e for e in run(backend, tools=[CITY]) if isinstance(e, ToolCall)]
+    assert [c.arguments["city"] for c in calls] == ["Oslo", "Rome"]
+    assert len({c.call_id for c in calls}) == 2
+    calls = [
+        e for e in run(backend, tools=[CITY], parallel_tool_calls=False) if isinstance(e, ToolCall)
+    ]
+    assert [c.arguments["city"] for c in calls] == ["Oslo"]
