@@ -13,10 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from fireside.assistant.api.errors import ApiError, error_body
+from fireside.assistant.api.documents_routes import DocumentRoutes
+from fireside.assistant.api.embeddings_route import EmbeddingRoutes
+from fireside.assistant.api.errors import ApiError, as_api_error, error_body
 from fireside.assistant.api.guards import HostGuard, KeyAndSizeGuard
 from fireside.assistant.api.queue import GenerationQueue
-from fireside.assistant.api.routes import Routes, as_api_error
+from fireside.assistant.api.routes import Routes
 from fireside.assistant.api.services import ApiConfig, ApiServices, ApiStats
 
 log = logging.getLogger("fireside.api")
@@ -29,6 +31,8 @@ def create_app(
     stats = stats or ApiStats()
     queue = GenerationQueue(config.max_queue)
     routes = Routes(services, queue, stats, config)
+    embeddings = EmbeddingRoutes(services, stats)
+    documents = DocumentRoutes(services)
 
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return exc.response()
@@ -69,9 +73,9 @@ def create_app(
             Route("/v1/models/{model:path}", routes.get_model, methods=["GET"]),
             Route("/v1/chat/completions", routes.chat, methods=["POST"]),
             Route("/v1/completions", routes.completions, methods=["POST"]),
-            Route("/v1/embeddings", routes.embeddings, methods=["POST"]),
-            Route("/v1/fireside/collections", routes.collections, methods=["GET"]),
-            Route("/v1/fireside/search", routes.search, methods=["POST"]),
+            Route("/v1/embeddings", embeddings.embeddings, methods=["POST"]),
+            Route("/v1/fireside/collections", documents.collections, methods=["GET"]),
+            Route("/v1/fireside/search", documents.search, methods=["POST"]),
         ],
         middleware=middleware,
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: any_error},

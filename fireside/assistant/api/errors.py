@@ -6,7 +6,16 @@ message is the one line Fireside shows everywhere else.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.responses import JSONResponse
+
+from fireside.assistant.completions import CompletionRequestError
+from fireside.errors import FiresideError, NotFoundError
+from fireside.models.embedder import EmbedderError
+from fireside.models.errors import ContextOverflowError, ModelError
+
+log = logging.getLogger("fireside.api")
 
 _TYPES = {
     400: "invalid_request_error",
@@ -60,3 +69,21 @@ def unsupported(param: str) -> ApiError:
         param=param,
         code="unsupported_parameter",
     )
+
+
+def as_api_error(exc: BaseException) -> ApiError:
+    """The status and body for an exception raised while serving a request."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, CompletionRequestError):
+        return bad_request(str(exc), exc.param)
+    if isinstance(exc, ContextOverflowError):
+        return ApiError(400, str(exc), param="messages", code="context_length_exceeded")
+    if isinstance(exc, NotFoundError):
+        return ApiError(404, str(exc), code="not_found")
+    if isinstance(exc, ModelError):
+        return ApiError(500, f"the model failed: {exc}", code="model_error")
+    if isinstance(exc, EmbedderError | FiresideError):
+        return ApiError(500, str(exc), code="server_error")
+    log.error("unexpected error while serving a request", exc_info=exc)
+    return ApiError(500, f"internal error ({type(exc).__name__}: {exc})", code="internal_error")

@@ -8,6 +8,7 @@ in the app and is overridden by what the request gives.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 
 from fireside.assistant.api.errors import bad_request, unsupported
@@ -65,6 +66,18 @@ class TextOptions:
     include_usage: bool
     prompt: str
     params: SamplingParams
+
+
+async def read_json(request) -> dict:
+    """The request body as a JSON object (400 otherwise)."""
+    raw = await request.body()
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError:
+        raise bad_request("the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("the request body must be a JSON object")
+    return body
 
 
 def check_known(body, allowed: set[str]) -> dict:

@@ -1,4 +1,4 @@
-"""The endpoints: models, chat and text completions, embeddings, and Fireside's additions.
+"""The generating endpoints (chat and text completions) and the model list.
 
 Each generating route turns the body into a core request, queues one job on the model
 worker, and either collects the events into one response or streams them as server-sent
@@ -9,24 +9,20 @@ once (an unknown collection, a model that will not load) still gets its proper s
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import asdict, replace
 
-import numpy as np
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from fireside.assistant.api.catalogue import CatalogueEntry
-from fireside.assistant.api.errors import ApiError, bad_request, error_body, unsupported
+from fireside.assistant.api.errors import ApiError, as_api_error
 from fireside.assistant.api.queue import GenerationQueue, QueueFull
-from fireside.assistant.api.request_parsing import ChatOptions, parse_chat, parse_text
+from fireside.assistant.api.request_parsing import ChatOptions, parse_chat, parse_text, read_json
 from fireside.assistant.api.services import ApiConfig, ApiServices, ApiStats
-from fireside.assistant.api.shapes import ChatShapes, TextShapes, citation_dict
+from fireside.assistant.api.shapes import ChatShapes, TextShapes
 from fireside.assistant.completions import (
     CompletionDone,
     CompletionRequestError,
@@ -37,33 +33,11 @@ from fireside.assistant.completions import (
     run_with_fireside_tools,
 )
 from fireside.assistant.events import Citations, TextDelta, ToolCall, Usage
-from fireside.errors import FiresideError, NotFoundError
-from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, EmbedderError, canonical_model_name
-from fireside.models.errors import ContextOverflowError, ModelError
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, canonical_model_name
 from fireside.models.generation import CancelToken
 from fireside.plugins.registry import ToolRegistry
 
-log = logging.getLogger("fireside.api")
 RETRY_AFTER_S = 5
-MAX_SEARCH_K = 50
-
-
-def as_api_error(exc: BaseException) -> ApiError:
-    """The status and body for an exception raised while serving a request."""
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, CompletionRequestError):
-        return bad_request(str(exc), exc.param)
-    if isinstance(exc, ContextOverflowError):
-        return ApiError(400, str(exc), param="messages", code="context_length_exceeded")
-    if isinstance(exc, NotFoundError):
-        return ApiError(404, str(exc), code="not_found")
-    if isinstance(exc, ModelError):
-        return ApiError(500, f"the model failed: {exc}", code="model_error")
-    if isinstance(exc, EmbedderError | FiresideError):
-        return ApiError(500, str(exc), code="server_error")
-    log.error("unexpected error while serving a request", exc_info=exc)
-    return ApiError(500, f"internal error ({type(exc).__name__}: {exc})", code="internal_error")
 
 
 async def _watch_disconnect(request: Request, cancel: CancelToken) -> None:
@@ -84,16 +58,6 @@ class Routes:
         self.stats = stats
 
     # -- helpers ------------------------------------------------------------------------------
-    async def _body(self, request: Request) -> dict:
-        raw = await request.body()
-        try:
-            body = json.loads(raw or b"null")
-        except ValueError:
-            raise bad_request("the request body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise bad_request("the request body must be a JSON object")
-        return body
-
     def _model(self, name: str | None) -> CatalogueEntry:
         entry = self.services.catalogue.resolve(name)
         if entry is None:
@@ -191,7 +155,7 @@ class Routes:
 
     # -- chat ---------------------------------------------------------------------------------
     async def chat(self, request: Request):
-        body = await self._body(request)
+        body = await read_json(request)
         entry = self._model(body.get("model") if isinstance(body.get("model"), str) else None)
         opts = parse_chat(body, self.services.settings.model_settings(entry.path).sampling)
         cancel = CancelToken()
@@ -291,7 +255,7 @@ class Routes:
 
     # -- text completions ---------------------------------------------------------------------
     async def completions(self, request: Request):
-        body = await self._body(request)
+        body = await read_json(request)
         entry = self._model(body.get("model") if isinstance(body.get("model"), str) else None)
         opts = parse_text(body, self.services.settings.model_settings(entry.path).sampling)
         cancel = CancelToken()
@@ -331,145 +295,8 @@ class Routes:
         self.stats.ok()
         return JSONResponse(shapes.response(text, done or CompletionDone("stop", Usage())))
 
-    # -- embeddings ---------------------------------------------------------------------------
-    async def embeddings(self, request: Request) -> JSONResponse:
-        body = await self._body(request)
-        for key, value in body.items():
-            if key not in ("input", "model", "encoding_format", "user") and value is not None:
-                raise unsupported(key)
-        texts = body.get("input")
-        if isinstance(texts, str):
-            texts = [texts]
-        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
-            raise bad_request(
-                "'input' must be a string or a non-empty list of strings "
-                "(token arrays are not supported)",
-                "input",
-            )
-        encoding = body.get("encoding_format") or "float"
-        if encoding not in ("float", "base64"):
-            raise bad_request("'encoding_format' must be float or base64", "encoding_format")
-        name = self._embedding_model(body.get("model"))
-        try:
-            embedder = self.services.embedder(name)
-            vectors = await run_in_threadpool(embedder.encode, texts)
-            tokens = await run_in_threadpool(_count_tokens, embedder, texts)
-        except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
-        data = []
-        for i, vec in enumerate(vectors):
-            vec = np.asarray(vec, dtype=np.float32)
-            value = (
-                base64.b64encode(vec.tobytes()).decode()
-                if encoding == "base64"
-                else [float(x) for x in vec]
-            )
-            data.append({"object": "embedding", "index": i, "embedding": value})
-        self.stats.ok()
-        return JSONResponse(
-            {
-                "object": "list",
-                "data": data,
-                "model": body.get("model") or name,
-                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
-            }
-        )
-
-    def _embedding_model(self, name) -> str:
-        if name is None or name == "default":
-            return DEFAULT_EMBEDDING_MODEL
-        if not isinstance(name, str):
-            raise bad_request("'model' must be a string", "model")
-        known = {DEFAULT_EMBEDDING_MODEL}
-        store = self.services.open_documents()
-        try:
-            known |= {c.model for c in store.collections(counts=False)}
-        finally:
-            store.close()
-        canonical = canonical_model_name(name)
-        if canonical not in known:
-            raise ApiError(
-                404,
-                f"the embedding model '{name}' does not exist (available: "
-                f"{', '.join(sorted(known))})",
-                param="model",
-                code="model_not_found",
-            )
-        return canonical
-
-    # -- Fireside's own -----------------------------------------------------------------------
-    async def collections(self, request: Request) -> JSONResponse:
-        def read():
-            store = self.services.open_documents()
-            try:
-                return store.collections(counts=True)
-            finally:
-                store.close()
-
-        cols = await run_in_threadpool(read)
-        data = [
-            {
-                "object": "collection",
-                "name": c.name,
-                "embedding_model": c.model,
-                "documents": c.documents,
-                "chunks": c.chunks,
-                "failed": c.failed,
-            }
-            for c in cols
-        ]
-        return JSONResponse({"object": "list", "data": data})
-
-    async def search(self, request: Request) -> JSONResponse:
-        body = await self._body(request)
-        for key, value in body.items():
-            if key not in ("query", "collections", "k") and value is not None:
-                raise unsupported(key)
-        query = body.get("query")
-        if not isinstance(query, str) or not query.strip():
-            raise bad_request("'query' must be a non-empty string", "query")
-        cols = body.get("collections")
-        if isinstance(cols, str):
-            cols = [cols]
-        if cols is not None and (
-            not isinstance(cols, list) or not all(isinstance(c, str) for c in cols)
-        ):
-            raise bad_request("'collections' must be a list of names", "collections")
-        k = body.get("k", 5)
-        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_SEARCH_K:
-            raise bad_request(f"'k' must be an integer from 1 to {MAX_SEARCH_K}", "k")
-
-        def run():
-            from fireside.assistant.documents.retrieval import search
-
-            store = self.services.open_documents()
-            try:
-                return search(store, query, collections=cols, k=k)
-            except KeyError as exc:
-                raise NotFoundError(str(exc).strip("'\"")) from None
-            finally:
-                store.close()
-
-        try:
-            hits = await run_in_threadpool(run)
-        except Exception as exc:
-            raise as_api_error(exc) from None
-        data = []
-        for h in hits:
-            cite = citation_dict_from_hit(h)
-            data.append({"object": "search_result", "collection": h.collection, **cite})
-        return JSONResponse({"object": "list", "data": data})
-
     async def health(self, request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
-
-
-def citation_dict_from_hit(hit) -> dict:
-    from fireside.assistant.documents.answering import to_citations
-
-    return citation_dict(to_citations([hit])[0])
 
 
 def _merge_text(batch: list) -> list:
@@ -500,13 +327,3 @@ def _last_user_text(messages: list) -> str:
     raise CompletionRequestError(
         "answering from collections needs a user message to search for", "messages"
     )
-
-
-def _count_tokens(embedder, texts: list[str]) -> int:
-    tokenizer = getattr(getattr(embedder, "model", None), "tokenizer", None)
-    if tokenizer is None:
-        return sum(len(t.split()) for t in texts)
-    return sum(len(ids) for ids in tokenizer(texts)["input_ids"])
-
-
-__all__ = ["Routes", "as_api_error", "error_body"]
