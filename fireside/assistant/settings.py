@@ -108,6 +108,7 @@ class Settings:
     library: dict = field(default_factory=dict)  # the model library's LibraryConfig
     # remote OpenAI-compatible engines: name, base URL, where the key is (never the key)
     remote_connections: list[dict] = field(default_factory=list)
+    api: dict = field(default_factory=dict)  # the local API server: enabled, port, hosts...
     routing_enabled: bool = True  # obvious requests (sums, weather, date) run their tool first
 
     def model_settings(self, path: str | None) -> ModelSettings:

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from fireside.assistant.app import App
 from fireside.assistant.events import TurnDone
+from fireside.desktop.api_server_control import ApiServerControl
+from fireside.desktop.api_server_dialog import ApiServerDialog
 from fireside.desktop.chat_panel import ChatPanel
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.docs_dock = DocumentsDock(app, self.panel, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
+        self.api_server = ApiServerControl(app, self)
         self.settings_button = QToolButton(text="⚙  " + self.tr("Settings"), autoRaise=True,
                                            toolTip=self.tr("Settings (Ctrl+,)"))
 
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         self._action(tools, self.tr("Documents…"), self.toggle_documents, "Ctrl+D")
         self._action(tools, self.tr("Plugins…"), self.open_plugins, "Ctrl+Shift+P")
         self._action(tools, self.tr("MCP servers…"), self.open_mcp_servers)
+        self._action(tools, self.tr("Local API server…"), self.open_api_server)
         model = bar.addMenu(self.tr("&Model"))
         self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
                      "Ctrl+O")
@@ -151,6 +155,8 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window is shown: load the model (and warm the renderer) in the background."""
         self.models.start()
+        if self.api_server.saved_enabled:
+            self.api_server.start()
         self._warm = Worker(warm_up)
         self._warm.start()
         self.panel.composer.box.setFocus()
@@ -330,6 +336,9 @@ class MainWindow(QMainWindow):
 
         McpServersDialog(self.app.mcp, self).exec()
 
+    def open_api_server(self) -> None:
+        ApiServerDialog(self.api_server, self).exec()
+
     def closeEvent(self, event) -> None:
         """Stop the reply (it is saved as stopped) and let the workers end before closing."""
         if getattr(self, "library", None) is not None:
@@ -340,4 +349,5 @@ class MainWindow(QMainWindow):
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
         self.models.catalog.wait(30000)
+        self.api_server.shutdown()
         super().closeEvent(event)

@@ -29,6 +29,7 @@ from fireside.models.sampling import SamplingParams
 from fireside.models.stop_strings import StopMatcher
 
 DEFAULT_CTX = 4096
+CLOSE_WAIT_S = 60.0
 
 
 @dataclass
@@ -184,9 +185,20 @@ class LlamaBackend:
         return self._llm
 
     def close(self) -> None:
-        if self._llm is not None:
-            self._llm.close()
-            self._llm = None
+        """Free the model, after a reply streaming on another thread has ended.
+
+        The local API server shares the window's model: freeing it under a running
+        generation would crash the process. A reply that is not cancelled ends by
+        ``max_tokens``; after ``CLOSE_WAIT_S`` the model is freed regardless.
+        """
+        locked = self.lock.acquire(timeout=CLOSE_WAIT_S)
+        try:
+            if self._llm is not None:
+                self._llm.close()
+                self._llm = None
+        finally:
+            if locked:
+                self.lock.release()
 
     @property
     def description(self) -> ModelDescription:
@@ -303,6 +315,8 @@ class LlamaBackend:
             min_p=params.min_p,
             temp=params.temperature,
             repeat_penalty=params.repeat_penalty,
+            presence_penalty=params.presence_penalty,
+            frequency_penalty=params.frequency_penalty,
             reset=False,
             grammar=_compile_grammar(grammar) if grammar else None,
         )

@@ -18,6 +18,8 @@ class SamplingParams:
     top_k: int = 40
     min_p: float = 0.05
     repeat_penalty: float = 1.1
+    presence_penalty: float = 0.0  # OpenAI-style: subtracted once from every seen token
+    frequency_penalty: float = 0.0  # OpenAI-style: subtracted per occurrence
     max_tokens: int = 512
     seed: int | None = None
     stop: list[str] = field(default_factory=list)

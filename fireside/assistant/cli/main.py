@@ -29,6 +29,7 @@ SUBCOMMAND_MODULES = [
     "fireside.assistant.cli.docs_cmd",
     "fireside.assistant.cli.ask_cmd",
     "fireside.assistant.cli.mcp_cmd",
+    "fireside.assistant.cli.serve_cmd",
 ]
 
 
