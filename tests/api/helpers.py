@@ -18,7 +18,7 @@ KEY = "test-key-123"
 
 
 def paths_in(root: Path) -> Paths:
-    return Paths(root / "data", root / "config", root / "cache").ensure()
+    return Paths.under(root).ensure()
 
 
 def real_services(root: Path, model_path: Path, max_tokens: int = 24) -> ApiServices:

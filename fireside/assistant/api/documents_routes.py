@@ -83,6 +83,6 @@ class DocumentRoutes:
 
 
 def citation_dict_from_hit(hit) -> dict:
-    from fireside.assistant.documents.answering import to_citations
+    from fireside.assistant.documents.context import to_citations
 
     return citation_dict(to_citations([hit])[0])

@@ -1,9 +1,10 @@
 """Excerpts and citations for one question, without a conversation in history.
 
-``answering.ask`` runs a turn through the chat engine (saved in history); a stateless
-caller such as the local API server needs only what the model should read and what to cite.
-Both use the same search, threshold, budget and quoting, so an answer from documents is the
-same whichever front end asked.
+The chat engine asks ``DocumentsProvider`` for a turn's document context; a stateless caller
+such as the local API server needs the same thing for a list of messages. Both go through
+the same provider (search, threshold, budget, quoting), so an answer from documents is the
+same whichever front end asked; this module only adds the fixed "not in your documents"
+reply in the question's language.
 """
 
 from __future__ import annotations
@@ -11,20 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fireside.assistant.documents.answering import (
-    EXCERPT_OVERHEAD_TOKENS,
-    AskOptions,
-    _budget_tokens,
-    _threshold,
-    no_answer_text,
-    to_citations,
-)
-from fireside.assistant.documents.prompting import build_context
-from fireside.assistant.documents.retrieval import resolve_collections, search
+from fireside.assistant import language as lang
+from fireside.assistant.context_window import prompt_budget
+from fireside.assistant.documents.context import ContextQuery, DocumentsProvider
 from fireside.assistant.documents.store import DocumentStore
-from fireside.assistant.documents.whole import split_parts
 from fireside.assistant.events import Citation
-from fireside.errors import NotFoundError
+from fireside.assistant.turn_request import RetrievalOptions
 from fireside.models.backend import ChatBackend
 from fireside.models.embedder import Embedder
 
@@ -36,10 +29,13 @@ class Grounding:
     context: str | None
     citations: list[Citation] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
+    language: str = lang.ENGLISH
 
     @property
     def no_answer(self) -> str:
-        return no_answer_text(self.collections)
+        names = lang.quoted_names(self.collections, self.language)
+        where = lang.text("where", self.language, names=names) if self.collections else ""
+        return lang.text("no_answer", self.language, where=where)
 
 
 def ground(
@@ -49,33 +45,22 @@ def ground(
     backend: ChatBackend,
     max_tokens: int,
     *,
-    options: AskOptions | None = None,
     embedders: dict[str, Embedder] | None = None,
 ) -> Grounding:
     """The quoted excerpts that answer ``question`` from ``collections``, and their sources.
 
-    Raises ``NotFoundError`` for a collection that does not exist, and the embedder's error
-    when the embedding model cannot be loaded.
+    Only the top-k path: a whole-document pass needs several model calls, which a single
+    API request does not make. Raises ``NotFoundError`` for a collection that does not
+    exist, and a ``FiresideError`` when the embedding model cannot be loaded.
     """
-    opts = options or AskOptions()
-    try:
-        cols = resolve_collections(store, list(collections))
-    except KeyError as exc:
-        raise NotFoundError(str(exc).strip("'\"")) from None
-    names = [c.name for c in cols]
-    hits = search(
-        store,
-        question,
-        collections=names,
-        k=max(opts.k * 2, 10),
-        options=opts.search,
-        embedders=embedders,
+    query = ContextQuery(
+        question=question,
+        collections=list(collections),
+        prompt_budget=prompt_budget(backend.description.n_ctx, max_tokens),
+        count_text=backend.count_text,
+        ask_model=lambda messages, n: "",  # never called: no whole-document pass
+        options=RetrievalOptions(whole_document=False),
     )
-    threshold = opts.threshold if opts.threshold is not None else _threshold(cols, embedders)
-    relevant = [h for h in hits if h.similarity is None or h.similarity >= threshold]
-    budget = _budget_tokens(backend.description.n_ctx, max_tokens)
-    parts = split_parts(relevant[: opts.k], budget, backend.count_text, EXCERPT_OVERHEAD_TOKENS)
-    sources = parts[0] if parts else []
-    if not sources:
-        return Grounding(None, [], names)
-    return Grounding(build_context(sources), to_citations(sources), names)
+    found = DocumentsProvider(store, embedders).context(query)
+    language = lang.LanguageDetector().detect(question)
+    return Grounding(found.text, found.citations, list(dict.fromkeys(collections)), language)
