@@ -158,19 +158,20 @@ def test_query_idf_matches_fts5_bm25_for_a_one_word_chunk(indexed):
     from fireside.assistant.documents.fts import bm25_search, query_idf
 
     conn = indexed.conn
+    words = indexed.keywords.query_words
     total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
     rare = conn.execute(
-        "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '\"bookworm\"'"
+        "SELECT count(*) FROM chunks_words WHERE chunks_words MATCH '\"bookworm\"'"
     ).fetchone()[0]
     assert 0 < rare < total
     expected = math.log((total - rare + 0.5) / (rare + 0.5))
-    assert query_idf(conn, "Bookworm?") == pytest.approx(expected)
-    assert query_idf(conn, "the Bookworm") == pytest.approx(expected)  # stopwords left out
-    assert query_idf(conn, "zzzunknownword") == 0.0
-    assert query_idf(conn, "Bookworm cannister") > query_idf(conn, "Bookworm")
+    assert query_idf(conn, words("Bookworm?")) == pytest.approx(expected)
+    assert query_idf(conn, words("the Bookworm")) == pytest.approx(expected)  # stopwords left out
+    assert query_idf(conn, words("zzzunknownword")) == 0.0
+    assert query_idf(conn, words("Bookworm cannister")) > query_idf(conn, words("Bookworm"))
     # a full match is worth about the IDF sum: the best hit scores within a small factor
     cols = [c.id for c in indexed.collections(counts=False)]
-    best = bm25_search(conn, "Bookworm", collection_ids=cols, k=1)[0][1]
+    best = bm25_search(conn, words("Bookworm"), collection_ids=cols, k=1)[0][1]
     assert 0.2 * expected < best < 5 * expected
 
 

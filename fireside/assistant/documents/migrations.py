@@ -9,8 +9,9 @@ Why the schema looks like this:
   at most one complete row per path).
 - ``vectors`` is keyed by (chunk, model), so a collection can be re-embedded with another
   model in the background while searches keep using the old vectors.
-- ``chunks_fts`` is an external-content FTS5 index kept in step by triggers, so a chunk row
-  and its full-text entry are written in the same transaction.
+- ``chunks_words`` is an external-content FTS5 index kept in step by triggers, so a chunk
+  row and its full-text entry are written in the same transaction. It indexes the chunk's
+  word-segmented text (``keywords.py``) where that differs from the text (Chinese).
 """
 
 from __future__ import annotations
@@ -111,8 +112,56 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_words(db: sqlite_utils.Database) -> None:
+    """Keyword index over word-segmented text (Chinese) with each chunk's language.
+
+    ``words``/``heading_words`` hold the text as the keyword index should see it, NULL when
+    that is the text itself (anything without CJK characters), so English chunks cost no
+    extra space. ``keyed = 0`` marks rows written before this migration: the store segments
+    them after opening, in committed batches (see ``DocumentStore.key_pending``), and until
+    then they are indexed with their raw text, exactly as before.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE chunks ADD COLUMN words TEXT;
+        ALTER TABLE chunks ADD COLUMN heading_words TEXT;
+        ALTER TABLE chunks ADD COLUMN lang TEXT;
+        ALTER TABLE chunks ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX chunks_unkeyed ON chunks(id) WHERE keyed = 0;
+        DROP TRIGGER chunks_ai;
+        DROP TRIGGER chunks_ad;
+        DROP TRIGGER chunks_au;
+        DROP TABLE chunks_fts;
+        CREATE VIEW chunk_keywords AS SELECT id, coalesce(words, text) AS body,
+            coalesce(heading_words, heading) AS head FROM chunks;
+        CREATE VIRTUAL TABLE chunks_words USING fts5(
+            body, head, content='chunk_keywords', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunks_words_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_words(rowid, body, head) VALUES (
+                new.id, coalesce(new.words, new.text), coalesce(new.heading_words, new.heading));
+        END;
+        CREATE TRIGGER chunks_words_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_words(chunks_words, rowid, body, head) VALUES ('delete',
+                old.id, coalesce(old.words, old.text), coalesce(old.heading_words, old.heading));
+        END;
+        CREATE TRIGGER chunks_words_au AFTER UPDATE OF text, heading, words, heading_words
+            ON chunks BEGIN
+            INSERT INTO chunks_words(chunks_words, rowid, body, head) VALUES ('delete',
+                old.id, coalesce(old.words, old.text), coalesce(old.heading_words, old.heading));
+            INSERT INTO chunks_words(rowid, body, head) VALUES (
+                new.id, coalesce(new.words, new.text), coalesce(new.heading_words, new.heading));
+        END;
+        INSERT INTO chunks_words(chunks_words) VALUES ('rebuild');
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_initial", _m001_initial),
+    ("002_words", _m002_words),
 ]
 
 

@@ -1,7 +1,9 @@
-"""Opening the documents store and the loader registry the way every front end should.
+"""Opening the documents store, the loaders and the embedders the way every front end should.
 
-The registry includes loaders offered by enabled plugins (``register_document_loaders``);
-a plugin that fails to load is skipped by the plugin manager, never fatal here.
+The loader registry includes loaders offered by enabled plugins
+(``register_document_loaders``), the embedder registry their embedders
+(``register_embedders``); a plugin that fails to load is skipped by the plugin manager,
+never fatal here.
 """
 
 from __future__ import annotations
@@ -10,24 +12,46 @@ from fireside.assistant.documents.jobs import DEFAULT_COLLECTION
 from fireside.assistant.documents.loaders import LoaderRegistry
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.settings import Paths, Settings
+from fireside.models.embedder_registry import EmbedderRegistry, shared_registry
+from fireside.plugins.manager import PluginManager
 
-__all__ = ["DEFAULT_COLLECTION", "loader_registry", "open_store", "plugin_loaders"]
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "embedder_registry",
+    "loader_registry",
+    "open_store",
+    "plugin_loaders",
+]
 
 
 def open_store(paths: Paths | None = None) -> DocumentStore:
     paths = (paths or Paths.from_env()).ensure()
-    return DocumentStore(paths.documents_db)
+    return DocumentStore(paths.documents_db, cache_dir=paths.cache_dir)
+
+
+def _plugins(settings: Settings | None) -> PluginManager:
+    manager = PluginManager(disabled=settings.disabled_plugins if settings else ())
+    manager.load_entry_points()
+    return manager
 
 
 def plugin_loaders(settings: Settings | None = None) -> list:
-    """``(extensions, loader)`` pairs from enabled plugins (empty if plugins are unavailable)."""
-    try:
-        from fireside.plugins.manager import PluginManager
-    except ImportError:
-        return []
-    manager = PluginManager(disabled=settings.disabled_plugins if settings else ())
-    manager.load_entry_points()
-    return manager.document_loaders()
+    """``(extensions, loader)`` pairs from enabled plugins."""
+    return _plugins(settings).document_loaders()
+
+
+def embedder_registry(settings: Settings | None = None) -> EmbedderRegistry:
+    """The process's embedders, with those of enabled plugins registered."""
+    registry = shared_registry()
+    for name, factory, options in _plugins(settings).embedders():
+        registry.register(
+            name,
+            factory,
+            description=str(options.get("description", "")),
+            aliases=tuple(options.get("aliases", ())),
+            source="plugin",
+        )
+    return registry
 
 
 def loader_registry(settings: Settings | None = None) -> LoaderRegistry:

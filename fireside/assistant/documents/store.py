@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
+from fireside.assistant.documents.keywords import KeywordText
+from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.per_thread_db import PerThreadDatabase
@@ -86,12 +88,15 @@ def _doc(row: dict) -> DocumentInfo:
 class DocumentStore:
     """All access to the documents database (safe to share between threads)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None) -> None:
+        """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.key = str(self.path.resolve())  # identifies the file in process-wide caches
+        self.keywords = KeywordText(cache_dir)
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
+        self.key_pending()
 
     # -- connection --------------------------------------------------------------------------
     @property
@@ -234,7 +239,8 @@ class DocumentStore:
         for chunk, vec in zip(chunks, vectors, strict=True):
             cur = conn.execute(
                 "INSERT INTO chunks (document_id, ordinal, text, heading, page, line_start, "
-                "line_end, overlap) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "line_end, overlap, words, heading_words, lang, keyed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 [
                     document_id,
                     chunk.ordinal,
@@ -244,12 +250,54 @@ class DocumentStore:
                     chunk.line_start,
                     chunk.line_end,
                     chunk.overlap,
+                    *self._keyed(chunk.text, chunk.heading),
                 ],
             )
             conn.execute(
                 "INSERT INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
                 [cur.lastrowid, model, np.asarray(vec, dtype=np.float32).tobytes()],
             )
+
+    def _keyed(self, text: str, heading: str | None) -> tuple[str | None, str | None, str | None]:
+        """(words, heading words, language) of a chunk, as the keyword index stores them."""
+        return (
+            self.keywords.index_text(text),
+            self.keywords.index_text(heading),
+            main_language(text),
+        )
+
+    def key_pending(self, batch_size: int = 500) -> int:
+        """Segment chunks written before the word index existed; returns how many.
+
+        Each batch is committed on its own, so an interrupted run resumes where it stopped;
+        English-only rows cost a regular-expression scan each.
+        """
+        done = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, text, heading FROM chunks WHERE keyed = 0 ORDER BY id LIMIT ?",
+                [batch_size],
+            ).fetchall()
+            if not rows:
+                return done
+            keyed = [(*self._keyed(text, heading), cid) for cid, text, heading in rows]
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE chunks SET words = ?, heading_words = ?, lang = ?, keyed = 1 "
+                    "WHERE id = ?",
+                    keyed,
+                )
+            done += len(rows)
+
+    def chunk_languages(self, chunk_ids: Sequence[int]) -> dict[int, str | None]:
+        """Each chunk's main language (None: no letters, or not yet known)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.conn.execute(
+            f"SELECT id, lang FROM chunks WHERE id IN ({marks})", list(chunk_ids)
+        )
+        return dict(rows.fetchall())
 
     def chunks_of(self, document_id: int) -> Iterator[dict]:
         """The document's chunks in reading order (for whole-document requests)."""
