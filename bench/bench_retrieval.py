@@ -180,10 +180,13 @@ def main() -> None:
     matrix = CACHE.get(store, col.id, col.model)
 
     depth = 300
+    words = store.keywords.query_words
     bm25_by_weight = {}
     for hw in (1.0, 2.0, 3.0):
         bm25_by_weight[hw] = [
-            bm25_search(store.conn, q["text"], collection_ids=[col.id], k=depth, heading_weight=hw)
+            bm25_search(
+                store.conn, words(q["text"]), collection_ids=[col.id], k=depth, heading_weight=hw
+            )
             for q in queries
         ]
     dense = [matrix.search(qv, depth) for qv in qvecs]
@@ -208,7 +211,7 @@ def main() -> None:
             for b, d in zip(bm25_by_weight[hw], dense, strict=True)
         ]
 
-    idf = [query_idf(store.conn, q["text"]) for q in queries]
+    idf = [query_idf(store.conn, words(q["text"])) for q in queries]
 
     def cc(hw: float, alpha: float, share: float = 0.0) -> list[list[int]]:
         out = []
@@ -217,7 +220,7 @@ def main() -> None:
             cos = dict(list(d.items())[:100])
             cos.update(_similarities(matrix, qv, list(keyword)))
             missing = [c for c in cos if c not in keyword]
-            full = {**keyword, **bm25_scores(store.conn, q["text"], missing, hw)}
+            full = {**keyword, **bm25_scores(store.conn, words(q["text"]), missing, hw)}
             scale = (1 - share) * max(keyword.values(), default=0.0) + share * qi
             out.append(ranked(convex(full, cos, alpha, scale)))
         return out
