@@ -17,6 +17,7 @@ from fireside.plugins.manager import PluginManager
 
 __all__ = [
     "DEFAULT_COLLECTION",
+    "add_plugin_embedders",
     "embedder_registry",
     "loader_registry",
     "open_store",
@@ -42,8 +43,13 @@ def plugin_loaders(settings: Settings | None = None) -> list:
 
 def embedder_registry(settings: Settings | None = None) -> EmbedderRegistry:
     """The process's embedders, with those of enabled plugins registered."""
-    registry = shared_registry()
-    for name, factory, options in _plugins(settings).embedders():
+    return add_plugin_embedders(shared_registry(), _plugins(settings))
+
+
+def add_plugin_embedders(registry: EmbedderRegistry, plugins: PluginManager) -> EmbedderRegistry:
+    """Register what plugins offer through ``register_embedders`` (a plugin's name wins over
+    a built-in of the same name, as a plugin loader wins over a built-in loader)."""
+    for name, factory, options in plugins.embedders():
         registry.register(
             name,
             factory,
