@@ -367,6 +367,13 @@ def run_remove(args) -> int:
 
 
 # -- watch ----------------------------------------------------------------------------------
+def _print_reachability(folder: str, reason: str | None) -> None:
+    if reason is None:
+        print(f"reachable again: {folder}", file=sys.stderr)
+    else:
+        print(f"{reason}; index kept, checking again", file=sys.stderr)
+
+
 def run_watch(args) -> int:
     from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 
@@ -389,6 +396,7 @@ def run_watch(args) -> int:
         registry=loader_registry(_settings()),
         on_file=lambda r: _print_file(r, counter),
         on_removed=lambda p: print(f"removed: {p}", file=sys.stderr),
+        on_unreachable=_print_reachability,
     )
     try:
         for _ in range(2) if args.once else iter(int, 1):

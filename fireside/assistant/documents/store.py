@@ -170,9 +170,6 @@ class DocumentStore:
         )
         return [Collection(**row) for row in rows]
 
-    def collection_by_id(self, collection_id: int) -> Collection:
-        return next(c for c in self.collections() if c.id == collection_id)
-
     def generation(self, collection_id: int) -> int:
         row = self.conn.execute(
             "SELECT generation FROM collections WHERE id = ?", [collection_id]
@@ -194,6 +191,22 @@ class DocumentStore:
             conn.execute(
                 "UPDATE collections SET pending_model = ? WHERE id = ?", [model, collection_id]
             )
+
+    # -- watched folders ---------------------------------------------------------------------
+    def add_watched_folder(self, collection_id: int, path: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO watched_folders (collection_id, path) VALUES (?, ?)",
+                [collection_id, path],
+            )
+
+    def watched_folders(self) -> list[tuple[str, str]]:
+        """(collection name, folder) pairs."""
+        rows = self.conn.execute(
+            "SELECT c.name, w.path FROM watched_folders w JOIN collections c "
+            "ON c.id = w.collection_id ORDER BY c.name, w.path"
+        )
+        return [(r[0], r[1]) for r in rows]
 
     # -- documents ---------------------------------------------------------------------------
     def documents(
