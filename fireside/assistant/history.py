@@ -76,7 +76,7 @@ class HistoryStore:
                 if ok != "ok":
                     raise sqlite3.DatabaseError(ok)
             db = sqlite_utils.Database(conn)
-            apply_migrations(db)
+            apply_migrations(conn)
         except sqlite3.DatabaseError as exc:
             raise HistoryError(
                 f"{self.path}: the chat history database is damaged ({exc}); it was left "

@@ -1,7 +1,8 @@
 """Named, ordered schema migrations for the documents database.
 
-Each migration runs once, in a transaction, and is recorded by name in ``_migrations``; a
-new release appends to ``MIGRATIONS`` and never edits one that has shipped.
+Applied by the shared runner (``fireside/assistant/migration_runner.py``): each runs once, in
+a transaction, recorded by name in ``_migrations``, safe when two processes open the file at
+once; a new release appends to ``MIGRATIONS`` and never edits one that has shipped.
 
 Why the schema looks like this:
 - ``documents`` may hold two rows for one path while a changed file is re-indexed: the old
@@ -17,25 +18,14 @@ Why the schema looks like this:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
 
-import sqlite_utils
-
-
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run statements one by one: ``executescript`` would commit the open transaction."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.conn.execute(statement)
-            statement = ""
+from fireside.assistant.migration_runner import Migration, run_script
+from fireside.assistant.migration_runner import apply_migrations as run_migrations
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
-    _run_script(
-        db,
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
         """
         CREATE TABLE collections (
             id INTEGER PRIMARY KEY,
@@ -112,7 +102,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m002_words(db: sqlite_utils.Database) -> None:
+def _m002_words(conn: sqlite3.Connection) -> None:
     """Keyword index over word-segmented text (Chinese) with each chunk's language.
 
     ``words``/``heading_words`` hold the text as the keyword index should see it, NULL when
@@ -121,8 +111,8 @@ def _m002_words(db: sqlite_utils.Database) -> None:
     them after opening, in committed batches (see ``DocumentStore.key_pending``), and until
     then they are indexed with their raw text, exactly as before.
     """
-    _run_script(
-        db,
+    run_script(
+        conn,
         """
         ALTER TABLE chunks ADD COLUMN words TEXT;
         ALTER TABLE chunks ADD COLUMN heading_words TEXT;
@@ -159,33 +149,12 @@ def _m002_words(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_words", _m002_words),
 ]
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet recorded; returns the names applied now."""
-    conn = db.conn
-    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
-    applied = []
-    for name, migrate in MIGRATIONS:
-        if name in done:
-            continue
-        conn.execute("BEGIN IMMEDIATE")  # another process may be migrating: wait, re-check
-        try:
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
-                conn.execute("COMMIT")
-                continue
-            migrate(db)
-            db["_migrations"].insert(
-                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply the documents migrations not yet recorded; returns the names applied now."""
+    return run_migrations(conn, MIGRATIONS)

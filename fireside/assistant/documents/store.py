@@ -117,7 +117,7 @@ class DocumentStore:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
             db = sqlite_utils.Database(conn)
-            apply_migrations(db)
+            apply_migrations(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path}: the documents database cannot be used ({exc})"
