@@ -239,6 +239,147 @@ class DocumentStore:
             conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
             self.bump(conn, doc.collection_id)
 
+    # -- indexing steps (each one transaction) ----------------------------------------------
+    def keep_unchanged(self, doc: DocumentInfo, size: int, mtime_ns: int) -> None:
+        """The file's content is the indexed one: record its new stat, drop stale attempts."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET size = ?, mtime_ns = ? WHERE id = ?", [size, mtime_ns, doc.id]
+            )
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ? AND "
+                "status != 'complete'",
+                [doc.collection_id, doc.path],
+            )
+
+    def start_document(
+        self,
+        collection_id: int,
+        path: str,
+        *,
+        size: int,
+        mtime_ns: int,
+        sha256: str,
+        kind: str,
+        chunker: str,
+        replaces: int | None = None,
+    ) -> int:
+        """A new 'indexing' row (replacing the interrupted attempt ``replaces``); its id."""
+        with self.transaction() as conn:
+            if replaces is not None:
+                conn.execute("DELETE FROM documents WHERE id = ?", [replaces])
+            return conn.execute(
+                "INSERT INTO documents (collection_id, path, size, mtime_ns, sha256, kind, "
+                "status, chunker, added_at) VALUES (?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
+                [collection_id, path, size, mtime_ns, sha256, kind, chunker, now()],
+            ).lastrowid
+
+    def record_failure(
+        self,
+        collection_id: int,
+        path: str,
+        *,
+        size: int | None,
+        mtime_ns: int | None,
+        error: str,
+        kind: str,
+    ) -> None:
+        """The file cannot be indexed: one 'failed' row replaces every row of the path."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ?", [collection_id, path]
+            )
+            conn.execute(
+                "INSERT INTO documents (collection_id, path, size, mtime_ns, status, error, "
+                "error_kind, added_at) VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)",
+                [collection_id, path, size, mtime_ns, error, kind, now()],
+            )
+            self.bump(conn, collection_id)
+
+    def drop_attempt(self, document_id: int) -> None:
+        """Forget an indexing attempt that failed part-way (never visible to search)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
+
+    def add_batch(
+        self, parts: Sequence[tuple[int, Sequence[Chunk], np.ndarray]], model: str
+    ) -> None:
+        """Chunks of several documents with their vectors, and each document's progress
+        counter, in one transaction: a batch lands whole or not at all."""
+        with self.transaction() as conn:
+            for document_id, chunks, vectors in parts:
+                self.add_chunks(conn, document_id, chunks, vectors, model)
+                conn.execute(
+                    "UPDATE documents SET chunks_done = ? WHERE id = ?",
+                    [chunks[-1].ordinal + 1, document_id],
+                )
+
+    def complete_document(
+        self, collection_id: int, path: str, document_id: int, n_chunks: int, warnings: list[str]
+    ) -> None:
+        """Make the new version searchable and drop the previous one, atomically."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ? AND id != ?",
+                [collection_id, path, document_id],
+            )
+            conn.execute(
+                "UPDATE documents SET status = 'complete', n_chunks = ?, chunks_done = ?, "
+                "warnings = ?, indexed_at = ?, error = NULL WHERE id = ?",
+                [n_chunks, n_chunks, json.dumps(warnings), now(), document_id],
+            )
+            self.bump(conn, collection_id)
+
+    # -- vectors of another model (re-embedding) ---------------------------------------------
+    _MISSING = (
+        "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.collection_id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.chunk_id = c.id AND v.model = ?)"
+    )
+
+    def missing_vectors(self, collection_id: int, model: str) -> int:
+        """How many chunks of the collection have no ``model`` vector yet."""
+        sql = f"SELECT count(*) {self._MISSING}"
+        return self.conn.execute(sql, [collection_id, model]).fetchone()[0]
+
+    def chunks_missing_vectors(
+        self, collection_id: int, model: str, limit: int
+    ) -> list[tuple[int, str]]:
+        """(chunk id, text to embed) of up to ``limit`` chunks still without a ``model`` vector."""
+        rows = self.conn.execute(
+            f"SELECT c.id, c.text, c.heading {self._MISSING} ORDER BY c.id LIMIT ?",
+            [collection_id, model, limit],
+        ).fetchall()
+        return [(cid, f"{heading}\n{text}" if heading else text) for cid, text, heading in rows]
+
+    def put_vectors(self, chunk_ids: Sequence[int], vectors: np.ndarray, model: str) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
+                [
+                    (cid, model, np.asarray(v, dtype=np.float32).tobytes())
+                    for cid, v in zip(chunk_ids, vectors, strict=True)
+                ],
+            )
+
+    def activate_model(self, collection_id: int, model: str, old_model: str) -> bool:
+        """Make ``model`` the collection's and drop ``old_model``'s vectors, in one
+        transaction; False (nothing changed) while some chunk still lacks a new vector."""
+        with self.transaction() as conn:
+            missing = conn.execute(f"SELECT count(*) {self._MISSING}", [collection_id, model])
+            if missing.fetchone()[0]:
+                return False
+            conn.execute(
+                "UPDATE collections SET model = ?, pending_model = NULL, "
+                "generation = generation + 1 WHERE id = ?",
+                [model, collection_id],
+            )
+            conn.execute(
+                "DELETE FROM vectors WHERE model = ? AND chunk_id IN (SELECT c.id FROM chunks c "
+                "JOIN documents d ON d.id = c.document_id WHERE d.collection_id = ?)",
+                [old_model, collection_id],
+            )
+            return True
+
     # -- chunks ------------------------------------------------------------------------------
     def add_chunks(
         self,
