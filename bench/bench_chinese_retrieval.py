@@ -40,7 +40,6 @@ from fireside.assistant.documents.fusion import convex  # noqa: E402
 from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
 from fireside.assistant.documents.retrieval import SearchOptions, search  # noqa: E402
 from fireside.assistant.documents.store import DocumentStore  # noqa: E402
-from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
 from fireside.models.embedder_registry import EmbedderRegistry  # noqa: E402
 
 OLD_WORD = re.compile(r"\w+", re.UNICODE)
@@ -291,7 +290,6 @@ def main() -> None:
             for method, vals in rows.items():
                 hit, mrr = np.mean(vals, axis=0)
                 print(f"{name:18s} {method:34s} {hit:6.3f} {mrr:7.3f}")
-        CACHE.invalidate(store)
         store.close()
 
 
@@ -301,7 +299,7 @@ def runs(q, store, cols, legacy, minilm, embedders) -> dict[str, list[int]]:
     # before: legacy keyword index, MiniLM, convex fusion without languages
     kw = legacy.bm25(q, mcol.id)
     qv = minilm.encode_query(q)
-    matrix = CACHE.get(store, mcol.id, mcol.model)
+    matrix = store.vectors.get(store, mcol.id, mcol.model)
     ids, sc = matrix.search(qv, 100)
     cos = dict(zip(ids.tolist(), sc.tolist(), strict=True))
     kw_all = {**kw, **legacy.bm25(q, mcol.id, [c for c in cos if c not in kw])}

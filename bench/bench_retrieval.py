@@ -33,7 +33,6 @@ from fireside.assistant.documents.indexer import IndexOptions  # noqa: E402
 from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
 from fireside.assistant.documents.retrieval import SearchOptions, _similarities, search  # noqa: E402
 from fireside.assistant.documents.store import DocumentStore  # noqa: E402
-from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
 from fireside.models.embedder import get_embedder  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -177,7 +176,7 @@ def main() -> None:
     }
     qvecs = embedder.encode([q["text"] for q in queries])
     embedder.save()
-    matrix = CACHE.get(store, col.id, col.model)
+    matrix = store.vectors.get(store, col.id, col.model)
 
     depth = 300
     words = store.keywords.query_words

@@ -78,7 +78,9 @@ class MultilingualE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.model
-        out = [model.passage(list(texts[i : i + batch_size])) for i in range(0, len(texts), batch_size)]
+        out = [
+            model.passage(list(texts[i : i + batch_size])) for i in range(0, len(texts), batch_size)
+        ]
         return np.ascontiguousarray(np.concatenate(out), dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

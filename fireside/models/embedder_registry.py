@@ -83,7 +83,9 @@ class EmbedderRegistry:
         source: str = "built-in",
     ) -> None:
         """Add an embedder; a later registration of the same name replaces the earlier one."""
-        self._specs[name] = EmbedderSpec(name, factory, description, tuple(aliases), available, source)
+        self._specs[name] = EmbedderSpec(
+            name, factory, description, tuple(aliases), available, source
+        )
         for alias in (name, *aliases):
             self._aliases[alias.lower()] = name
 

@@ -28,7 +28,7 @@ from fireside.assistant.documents.fusion import convex, reciprocal_rank
 from fireside.assistant.documents.language import main_language, same_language
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
-from fireside.assistant.documents.vector_index import CACHE, VectorMatrix
+from fireside.assistant.documents.vector_index import VectorMatrix
 from fireside.models.embedder import Embedder, get_embedder
 
 
@@ -123,7 +123,7 @@ def search(
                 qvec = embedder.encode_query(query)
             floor = float(getattr(embedder, "similarity_floor", 0.0) or 0.0)
             for col in (c for c in cols if c.model == model):
-                matrix = CACHE.get(store, col.id, model)
+                matrix = store.vectors.get(store, col.id, model)
                 ids, scores = matrix.search(qvec, opts.candidates, doc_filter)
                 scored += [
                     (_above_floor(s, floor), c)

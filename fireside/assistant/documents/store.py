@@ -27,6 +27,7 @@ from fireside.assistant.documents.keywords import KeywordText
 from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
+from fireside.assistant.documents.vector_index import VectorCache
 from fireside.assistant.per_thread_db import PerThreadDatabase
 from fireside.models.embedder import canonical_model_name
 
@@ -92,8 +93,8 @@ class DocumentStore:
         """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.key = str(self.path.resolve())  # identifies the file in process-wide caches
         self.keywords = KeywordText(cache_dir)
+        self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
         self.key_pending()
