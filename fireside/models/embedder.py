@@ -174,14 +174,11 @@ class HashEmbedder:
 
 
 def get_embedder(name: str | None = None) -> Embedder:
-    """The embedder recorded as ``name``, shared per process (loading one costs seconds)."""
-    from fireside.models.embedder_registry import shared_registry
+    """A new embedder object for a built-in ``name`` (nothing is loaded until it encodes).
 
-    return shared_registry().get(name)
+    For code that holds no registry; a documents store keeps its own (``store.embedders``),
+    which also knows the embedders of plugins and keeps one loaded instance per name.
+    """
+    from fireside.models.embedder_registry import EmbedderRegistry
 
-
-def canonical_model_name(name: str | None) -> str:
-    """The name recorded per collection, so aliases of one model compare equal."""
-    from fireside.models.embedder_registry import shared_registry
-
-    return shared_registry().canonical(name)
+    return EmbedderRegistry().get(name)

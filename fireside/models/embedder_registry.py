@@ -147,21 +147,10 @@ class EmbedderRegistry:
         if spec is not None:
             if not spec.available:
                 raise EmbedderError(f"embedder {key!r} is not available on this platform")
-            return spec.factory()
+            embedder = spec.factory()
+            embedder.name = key  # vectors are recorded under the registered name
+            return embedder
         if key.startswith(HASH_MODEL_PREFIX):
             return _hash_embedder(key)
         # a sentence-transformers folder (or a model id already in the local cache)
         return SentenceTransformerEmbedder(key)
-
-
-_shared: EmbedderRegistry | None = None
-_shared_lock = threading.Lock()
-
-
-def shared_registry() -> EmbedderRegistry:
-    """The process's registry, for code that is handed no registry of its own."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = EmbedderRegistry()
-        return _shared

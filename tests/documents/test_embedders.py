@@ -45,6 +45,10 @@ def test_default_falls_back_to_minilm_with_a_notice(monkeypatch):
 
 
 def test_plugins_offer_embedders():
+    plugin_registry()
+
+
+def plugin_registry() -> EmbedderRegistry:
     class Plugin:
         @hookimpl
         def register_embedders(self, register):
@@ -63,6 +67,20 @@ def test_plugins_offer_embedders():
     assert reg.get("tiny-hash").dim == 32
     assert [s.source for s in reg.specs() if s.name == "tiny-hash"] == ["plugin"]
     assert plugins.hook_failures or plugins.failures  # the broken one is recorded, not raised
+    return reg
+
+
+def test_a_plugin_embedder_indexes_and_searches_a_collection(tmp_path):
+    from fireside.assistant.documents.jobs import IndexJob
+    from fireside.assistant.documents.store import DocumentStore
+
+    store = DocumentStore(tmp_path / "d.db", embedders=plugin_registry())
+    col = store.collection("c", model="th")
+    assert col.model == "tiny-hash"
+    IndexJob(store, col, [DATA / "csv" / "debian.csv"]).run()  # the store's embedder
+    hits = search(store, "bookworm", collections="c")
+    assert hits and store.vectors.get(store, col.id, "tiny-hash").matrix.shape[1] == 32
+    store.close()
 
 
 def test_cli_chooses_lists_and_rejects_embedders(tmp_path, capsys):

@@ -15,7 +15,6 @@ from fireside.assistant.cli import docs_search_cmd
 from fireside.assistant.cli.common import fail, print_json
 from fireside.assistant.documents.service import (
     DEFAULT_COLLECTION,
-    embedder_registry,
     loader_registry,
     open_store,
 )
@@ -181,7 +180,7 @@ def _new_collection(store, name: str, embedder: str | None):
     an exit code (int) when the embedder cannot be used."""
     from fireside.models.embedder import EmbedderError
 
-    registry = embedder_registry(_settings())
+    registry = store.embedders
     exists = any(c.name == name for c in store.collections(counts=False))
     try:
         model = registry.check(embedder) if embedder else None
@@ -200,7 +199,7 @@ def run_add(args) -> int:
     col = _new_collection(store, args.collection, args.embedding_model)
     if isinstance(col, int):
         return col
-    if args.embedding_model and col.model != _canonical(args.embedding_model):
+    if args.embedding_model and col.model != store.embedders.canonical(args.embedding_model):
         return fail(
             f"collection {col.name!r} uses {col.model}; switch it with "
             f"`fireside docs embedder {col.name} NAME`"
@@ -214,7 +213,7 @@ def run_reindex(args) -> int:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
         return fail(str(exc).strip("'\""))
-    if args.embedding_model and _canonical(args.embedding_model) != col.model:
+    if args.embedding_model and store.embedders.canonical(args.embedding_model) != col.model:
         code = _switch_embedder(store, col, args.embedding_model)
         if code:
             return code
@@ -231,10 +230,6 @@ def run_reindex(args) -> int:
     return _run_job(store, col, present, force=args.force, as_json=False)
 
 
-def _canonical(name: str) -> str:
-    return embedder_registry(_settings()).canonical(name)
-
-
 def _switch_embedder(store, col, name: str) -> int:
     """Re-embed ``col`` with ``name`` in the foreground; 0, or the exit code of a failure."""
     from fireside.assistant.documents.reembed import reembed
@@ -247,7 +242,7 @@ def _switch_embedder(store, col, name: str) -> int:
             sys.stderr.flush()
 
     try:
-        model = embedder_registry(_settings()).check(name)
+        model = store.embedders.check(name)
         n = reembed(store, col.name, model, on_progress=show)
     except EmbedderError as exc:
         return fail(str(exc))
@@ -272,14 +267,16 @@ def run_embedder(args) -> int:
         pending = f" (switching to {col.pending_model})" if col.pending_model else ""
         print(f"{col.name}: {col.model}{pending}")
         return 0
-    if _canonical(args.name) == col.model and not col.pending_model:
+    if store.embedders.canonical(args.name) == col.model and not col.pending_model:
         print(f"{col.name}: already uses {col.model}", file=sys.stderr)
         return 0
     return _switch_embedder(store, col, args.name)
 
 
 def run_embedders(args) -> int:
-    registry = embedder_registry(_settings())
+    store = open_store()
+    registry = store.embedders
+    store.close()
     default = registry.default_name()
     specs = registry.specs()
     if args.json:

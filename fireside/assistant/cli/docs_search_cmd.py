@@ -42,7 +42,7 @@ def _hit_json(h) -> dict:
 
 def run_search(args) -> int:
     from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
-    from fireside.models.embedder import EmbedderError, get_embedder
+    from fireside.models.embedder import EmbedderError
 
     store = open_store()
     opts = SearchOptions(mode=args.mode)
@@ -72,7 +72,7 @@ def run_search(args) -> int:
         vectors: dict[str, object] = {}
         if opts.mode != "bm25":
             for model in {c.model for c in cols}:
-                vectors[model] = get_embedder(model).encode(texts)
+                vectors[model] = store.embedders.get(model).encode(texts)
         for i, q in enumerate(queries):
             qv = {m: v[i] for m, v in vectors.items()}
             hits = search(

@@ -28,7 +28,7 @@ from fireside.assistant.documents.control import Cancelled, JobControl
 from fireside.assistant.documents.loaders import LoaderRegistry
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
-from fireside.models.embedder import Embedder, get_embedder
+from fireside.models.embedder import Embedder
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Indexer:
     ) -> None:
         self.store = store
         self.collection = collection
-        self.embedder = embedder or get_embedder(collection.model)
+        self.embedder = embedder or store.embedders.get(collection.model)
         self.registry = registry or LoaderRegistry()
         self.options = options or IndexOptions()
         self.control = control or JobControl()

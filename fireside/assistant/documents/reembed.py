@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from fireside.assistant.documents.control import JobControl
 from fireside.assistant.documents.store import DocumentStore
-from fireside.models.embedder import Embedder, canonical_model_name, get_embedder
+from fireside.models.embedder import Embedder
 
 
 def reembed(
@@ -31,11 +31,11 @@ def reembed(
 
     Returns the number of chunks embedded now. ``on_progress(done, total)`` after each batch.
     """
-    model = canonical_model_name(model)
+    model = store.embedders.canonical(model)
     col = store.collection(collection, create=False)
     if col.model == model:
         return 0
-    embedder = embedder or get_embedder(model)
+    embedder = embedder or store.embedders.get(model)
     if embedder.name != model:
         raise ValueError(f"embedder {embedder.name!r} is not {model!r}")
     control = control or JobControl()

@@ -29,7 +29,7 @@ from fireside.assistant.documents.language import main_language, same_language
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.vector_index import VectorMatrix
-from fireside.models.embedder import Embedder, get_embedder
+from fireside.models.embedder import Embedder
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def search(
     if opts.mode in ("hybrid", "vector"):
         scored: list[tuple[float, int]] = []
         for model in dict.fromkeys(c.model for c in cols):
-            embedder = (embedders or {}).get(model) or get_embedder(model)  # loads lazily
+            embedder = (embedders or {}).get(model) or store.embedders.get(model)  # loads lazily
             qvec = (query_vectors or {}).get(model)
             if qvec is None:
                 qvec = embedder.encode_query(query)

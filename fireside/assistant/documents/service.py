@@ -12,22 +12,24 @@ from fireside.assistant.documents.jobs import DEFAULT_COLLECTION
 from fireside.assistant.documents.loaders import LoaderRegistry
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.settings import Paths, Settings
-from fireside.models.embedder_registry import EmbedderRegistry, shared_registry
+from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.plugins.manager import PluginManager
 
 __all__ = [
     "DEFAULT_COLLECTION",
     "add_plugin_embedders",
-    "embedder_registry",
     "loader_registry",
     "open_store",
     "plugin_loaders",
 ]
 
 
-def open_store(paths: Paths | None = None) -> DocumentStore:
+def open_store(paths: Paths | None = None, settings: Settings | None = None) -> DocumentStore:
+    """The documents store, with the built-in embedders and those of enabled plugins."""
     paths = (paths or Paths.from_env()).ensure()
-    return DocumentStore(paths.documents_db, cache_dir=paths.cache_dir)
+    settings = settings or Settings.load(paths)
+    embedders = add_plugin_embedders(EmbedderRegistry(), _plugins(settings))
+    return DocumentStore(paths.documents_db, cache_dir=paths.cache_dir, embedders=embedders)
 
 
 def _plugins(settings: Settings | None) -> PluginManager:
@@ -39,11 +41,6 @@ def _plugins(settings: Settings | None) -> PluginManager:
 def plugin_loaders(settings: Settings | None = None) -> list:
     """``(extensions, loader)`` pairs from enabled plugins."""
     return _plugins(settings).document_loaders()
-
-
-def embedder_registry(settings: Settings | None = None) -> EmbedderRegistry:
-    """The process's embedders, with those of enabled plugins registered."""
-    return add_plugin_embedders(shared_registry(), _plugins(settings))
 
 
 def add_plugin_embedders(registry: EmbedderRegistry, plugins: PluginManager) -> EmbedderRegistry:

@@ -29,7 +29,7 @@ from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.documents.vector_index import VectorCache
 from fireside.assistant.per_thread_db import PerThreadDatabase
-from fireside.models.embedder import canonical_model_name
+from fireside.models.embedder_registry import EmbedderRegistry
 
 
 class StoreError(Exception):
@@ -89,11 +89,19 @@ def _doc(row: dict) -> DocumentInfo:
 class DocumentStore:
     """All access to the documents database (safe to share between threads)."""
 
-    def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None) -> None:
-        """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache."""
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        cache_dir: str | Path | None = None,
+        embedders: EmbedderRegistry | None = None,
+    ) -> None:
+        """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache;
+        ``embedders``: the embedders collections may use (default: the built-in ones)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordText(cache_dir)
+        self.embedders = embedders or EmbedderRegistry()  # one loaded instance per model
         self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
@@ -150,7 +158,7 @@ class DocumentStore:
             with self.transaction() as conn:
                 conn.execute(
                     "INSERT OR IGNORE INTO collections (name, model, created_at) VALUES (?, ?, ?)",
-                    [name, canonical_model_name(model), now()],
+                    [name, self.embedders.canonical(model), now()],
                 )
         return next(c for c in self.collections() if c.name == name)
 
