@@ -7,8 +7,10 @@ a script. Interrupting ``docs add`` keeps what was done; running it again resume
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fireside.assistant.cli import docs_search_cmd
@@ -85,6 +87,20 @@ def _collection(p) -> None:
         default=DEFAULT_COLLECTION,
         help=f"collection name (default {DEFAULT_COLLECTION!r})",
     )
+
+
+def _uses_store(run: Callable[..., int]) -> Callable[..., int]:
+    """Open the documents store for a subcommand and close it however the command ends."""
+
+    @functools.wraps(run)
+    def with_store(args) -> int:
+        store = open_store()
+        try:
+            return run(args, store)
+        finally:
+            store.close()
+
+    return with_store
 
 
 def _embedder_option(p, help_text: str) -> None:
@@ -191,8 +207,8 @@ def _new_collection(store, name: str, embedder: str | None):
     return store.collection(name, model=model)
 
 
-def run_add(args) -> int:
-    store = open_store()
+@_uses_store
+def run_add(args, store) -> int:
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     for p in missing:
         print(f"fireside: warning: {p}: no such file or folder", file=sys.stderr)
@@ -207,8 +223,8 @@ def run_add(args) -> int:
     return _run_job(store, col, args.paths, force=args.force, as_json=args.json)
 
 
-def run_reindex(args) -> int:
-    store = open_store()
+@_uses_store
+def run_reindex(args, store) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
@@ -257,8 +273,8 @@ def _switch_embedder(store, col, name: str) -> int:
     return 0
 
 
-def run_embedder(args) -> int:
-    store = open_store()
+@_uses_store
+def run_embedder(args, store) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
@@ -273,8 +289,8 @@ def run_embedder(args) -> int:
     return _switch_embedder(store, col, args.name)
 
 
-def run_embedders(args) -> int:
-    store = open_store()
+@_uses_store
+def run_embedders(args, store) -> int:
     registry = store.embedders
     store.close()
     default = registry.default_name()
@@ -306,8 +322,8 @@ def run_embedders(args) -> int:
 
 
 # -- list / remove --------------------------------------------------------------------------
-def run_list(args) -> int:
-    store = open_store()
+@_uses_store
+def run_list(args, store) -> int:
     if not args.collection:
         cols = store.collections()
         if args.json:
@@ -340,8 +356,8 @@ def run_list(args) -> int:
     return 0
 
 
-def run_remove(args) -> int:
-    store = open_store()
+@_uses_store
+def run_remove(args, store) -> int:
     try:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
@@ -371,10 +387,10 @@ def _print_reachability(folder: str, reason: str | None) -> None:
         print(f"{reason}; index kept, checking again", file=sys.stderr)
 
 
-def run_watch(args) -> int:
+@_uses_store
+def run_watch(args, store) -> int:
     from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 
-    store = open_store()
     for folder in args.paths:
         if not Path(folder).is_dir():
             return fail(f"{folder}: not a folder")

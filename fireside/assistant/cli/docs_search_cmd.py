@@ -41,10 +41,17 @@ def _hit_json(h) -> dict:
 
 
 def run_search(args) -> int:
+    store = open_store()
+    try:
+        return _search(args, store)
+    finally:
+        store.close()
+
+
+def _search(args, store) -> int:
     from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
     from fireside.models.embedder import EmbedderError
 
-    store = open_store()
     opts = SearchOptions(mode=args.mode)
     try:
         cols = resolve_collections(store, args.collection)
