@@ -117,12 +117,12 @@ def test_old_version_stays_searchable_until_new_one_is_complete(store, folder, h
     indexer = Indexer(store, col, embedder=hasher)
     indexer.options.batch_size = 2
     with pytest.raises(RuntimeError):
-        indexer.index_file(folder / "kernel.en.html")
+        indexer.index_many([folder / "kernel.en.html"])[0]
     rows = store.documents_at(col.id, str(folder / "kernel.en.html"))
     assert {r.status for r in rows} == {"complete", "indexing"}
     assert next(r for r in rows if r.status == "complete").id == old.id
     hasher.fail_after = None
-    result = indexer.index_file(folder / "kernel.en.html")  # resumes the partial one
+    result = indexer.index_many([folder / "kernel.en.html"])[0]  # resumes the partial one
     assert result.status == "indexed"
     rows = store.documents_at(col.id, str(folder / "kernel.en.html"))
     assert len(rows) == 1 and rows[0].status == "complete" and rows[0].n_chunks == 10

@@ -72,12 +72,6 @@ class Indexer:
                 f"embedder {self.embedder.name!r} does not match collection model {collection.model!r}"
             )
 
-    def index_file(
-        self, path: str | Path, on_chunks: Callable[[int], None] | None = None
-    ) -> FileResult:
-        """Index one file; raises ``Cancelled`` (progress kept) and ``EmbedderError`` only."""
-        return self.index_many([path], lambda _p, n: on_chunks and on_chunks(n))[0]
-
     def index_many(
         self,
         paths: Iterable[str | Path],
