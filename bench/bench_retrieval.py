@@ -177,7 +177,9 @@ def main() -> None:
         list(dict.fromkeys([w for w in ws if w not in STOPWORDS] or ws))
         for ws in ([w.lower() for w in re.findall(r"\w+", q["text"])] for q in queries)
     ]
-    changed = sum(p != store.keywords.query_words(q["text"]) for p, q in zip(plain, queries))
+    changed = sum(
+        p != store.keywords.query_words(q["text"]) for p, q in zip(plain, queries, strict=True)
+    )
     print(f"keyword path vs plain unicode61 words: {differs} abstracts, {changed} queries differ")
 
     chunk_doc = {
