@@ -53,6 +53,7 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path):
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "a" in tables and "b" not in tables
     assert [r[0] for r in conn.execute("SELECT name FROM _migrations")] == ["001"]
+
     def fixed(c):
         c.execute("CREATE TABLE b (x)")
 
