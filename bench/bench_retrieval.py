@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,9 +32,9 @@ from fireside.assistant.documents.fts import bm25_scores, bm25_search, query_idf
 from fireside.assistant.documents.fusion import convex, reciprocal_rank  # noqa: E402
 from fireside.assistant.documents.indexer import IndexOptions  # noqa: E402
 from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
+from fireside.assistant.documents.keywords import STOPWORDS  # noqa: E402
 from fireside.assistant.documents.retrieval import SearchOptions, _similarities, search  # noqa: E402
 from fireside.assistant.documents.store import DocumentStore  # noqa: E402
-from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
 from fireside.models.embedder import get_embedder  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -167,6 +168,19 @@ def main() -> None:
         f"corpus {len(corpus)} abstracts -> {col.chunks} chunks ({tag}); "
         f"{len(queries)} queries; index built/checked in {seconds:.0f}s"
     )
+    # the Chinese word index passes text without CJK characters through untouched: count
+    # what the keyword path sees differently from plain unicode61 words (0 and 0: unchanged)
+    differs = sum(
+        store.keywords.index_text(d["title"] + "\n" + d["text"]) is not None for d in corpus
+    )
+    plain = [
+        list(dict.fromkeys([w for w in ws if w not in STOPWORDS] or ws))
+        for ws in ([w.lower() for w in re.findall(r"\w+", q["text"])] for q in queries)
+    ]
+    changed = sum(
+        p != store.keywords.query_words(q["text"]) for p, q in zip(plain, queries, strict=True)
+    )
+    print(f"keyword path vs plain unicode61 words: {differs} abstracts, {changed} queries differ")
 
     chunk_doc = {
         cid: Path(path).stem
@@ -177,13 +191,16 @@ def main() -> None:
     }
     qvecs = embedder.encode([q["text"] for q in queries])
     embedder.save()
-    matrix = CACHE.get(store, col.id, col.model)
+    matrix = store.vectors.get(store, col.id, col.model)
 
     depth = 300
+    words = store.keywords.query_words
     bm25_by_weight = {}
     for hw in (1.0, 2.0, 3.0):
         bm25_by_weight[hw] = [
-            bm25_search(store.conn, q["text"], collection_ids=[col.id], k=depth, heading_weight=hw)
+            bm25_search(
+                store.conn, words(q["text"]), collection_ids=[col.id], k=depth, heading_weight=hw
+            )
             for q in queries
         ]
     dense = [matrix.search(qv, depth) for qv in qvecs]
@@ -208,7 +225,7 @@ def main() -> None:
             for b, d in zip(bm25_by_weight[hw], dense, strict=True)
         ]
 
-    idf = [query_idf(store.conn, q["text"]) for q in queries]
+    idf = [query_idf(store.conn, words(q["text"])) for q in queries]
 
     def cc(hw: float, alpha: float, share: float = 0.0) -> list[list[int]]:
         out = []
@@ -217,7 +234,7 @@ def main() -> None:
             cos = dict(list(d.items())[:100])
             cos.update(_similarities(matrix, qv, list(keyword)))
             missing = [c for c in cos if c not in keyword]
-            full = {**keyword, **bm25_scores(store.conn, q["text"], missing, hw)}
+            full = {**keyword, **bm25_scores(store.conn, words(q["text"]), missing, hw)}
             scale = (1 - share) * max(keyword.values(), default=0.0) + share * qi
             out.append(ranked(convex(full, cos, alpha, scale)))
         return out

@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 from fireside.assistant.documents.retrieval import SearchOptions, search  # noqa: E402
 from fireside.assistant.documents.store import DocumentStore, now  # noqa: E402
 from fireside.assistant.documents.types import Chunk  # noqa: E402
-from fireside.assistant.documents.vector_index import CACHE  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DIM = 384
@@ -90,7 +89,7 @@ def main() -> None:
     col = store.collection("bench")
 
     t0 = time.perf_counter()
-    matrix = CACHE.get(store, col.id, MODEL)
+    matrix = store.vectors.get(store, col.id, MODEL)
     print(
         f"matrix load (first search after a change): {(time.perf_counter() - t0):.2f} s "
         f"for {len(matrix)} x {matrix.matrix.shape[1]} ({matrix.matrix.nbytes / 2**20:.0f} MiB)"

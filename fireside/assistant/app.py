@@ -24,7 +24,7 @@ from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
-from fireside.models.embedder import get_embedder
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, get_embedder
 from fireside.plugins.manager import PluginManager
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class App:
     def documents_store(self) -> DocumentStore:
         from fireside.assistant.documents.service import open_store
 
-        return open_store(self.paths)
+        return open_store(self.paths, self.plugins)
 
     @cached_property
     def loaders(self) -> LoaderRegistry:
@@ -78,7 +78,7 @@ class App:
             languages=LanguageDetector(),
             mcp=self.mcp,
             # MiniLM is loaded only when a turn offers more tools than a small model can use
-            tool_selector=ToolSelector(get_embedder),
+            tool_selector=ToolSelector(lambda: get_embedder(DEFAULT_EMBEDDING_MODEL)),
         )
 
     @cached_property

@@ -74,7 +74,7 @@ class HistoryStore:
                 if ok != "ok":
                     raise sqlite3.DatabaseError(ok)
             db = sqlite_utils.Database(conn)
-            apply_migrations(db)
+            apply_migrations(conn)
         except sqlite3.DatabaseError as exc:
             raise store_error(self.path, "chat history database", exc) from None
         return db

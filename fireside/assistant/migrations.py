@@ -1,69 +1,82 @@
 """Named, ordered schema migrations for the history database.
 
-Each migration runs once, in a transaction, and is recorded by name in ``_migrations``;
-a new release appends to ``MIGRATIONS`` and never edits an applied one.
+Applied by the shared runner (``fireside/assistant/migration_runner.py``): each runs once, in
+a transaction, recorded by name in ``_migrations``, safe when two processes open the file at
+once; a new release appends to ``MIGRATIONS`` and never edits an applied one. The statements
+are the ones sqlite-utils wrote when these migrations were first shipped, so files created
+then and now have the same schema.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+import sqlite3
 
-import sqlite_utils
+from fireside.assistant.migration_runner import Migration, run_script
+from fireside.assistant.migration_runner import apply_migrations as run_migrations
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["conversations"].create(
-        {
-            "id": int,
-            "title": str,
-            "created_at": str,
-            "updated_at": str,
-            "model": str,
-            "system_prompt": str,
-            "current_leaf_id": int,
-        },
-        pk="id",
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE "conversations" (
+           "id" INTEGER PRIMARY KEY,
+           "title" TEXT,
+           "created_at" TEXT,
+           "updated_at" TEXT,
+           "model" TEXT,
+           "system_prompt" TEXT,
+           "current_leaf_id" INTEGER
+        );
+        CREATE TABLE "messages" (
+           "id" INTEGER PRIMARY KEY,
+           "conversation_id" INTEGER REFERENCES "conversations"("id"),
+           "parent_id" INTEGER,
+           "role" TEXT,
+           "content" TEXT,
+           "status" TEXT,
+           "model" TEXT,
+           "settings" TEXT,
+           "prompt_tokens" INTEGER,
+           "completion_tokens" INTEGER,
+           "timings" TEXT,
+           "created_at" TEXT
+        );
+        CREATE INDEX "idx_messages_conversation_id" ON "messages" ("conversation_id");
+        CREATE INDEX "idx_messages_parent_id" ON "messages" ("parent_id");
+        CREATE VIRTUAL TABLE "messages_fts" USING FTS5 ("content", content="messages");
+        CREATE TRIGGER "messages_ai" AFTER INSERT ON "messages" BEGIN
+          INSERT INTO "messages_fts" (rowid, "content") VALUES (new.rowid, new."content");
+        END;
+        CREATE TRIGGER "messages_ad" AFTER DELETE ON "messages" BEGIN
+          INSERT INTO "messages_fts" ("messages_fts", rowid, "content")
+            VALUES('delete', old.rowid, old."content");
+        END;
+        CREATE TRIGGER "messages_au" AFTER UPDATE ON "messages" BEGIN
+          INSERT INTO "messages_fts" ("messages_fts", rowid, "content")
+            VALUES('delete', old.rowid, old."content");
+          INSERT INTO "messages_fts" (rowid, "content") VALUES (new.rowid, new."content");
+        END;
+        """,
     )
-    db["messages"].create(
-        {
-            "id": int,
-            "conversation_id": int,
-            "parent_id": int,
-            "role": str,
-            "content": str,
-            "status": str,
-            "model": str,
-            "settings": str,
-            "prompt_tokens": int,
-            "completion_tokens": int,
-            "timings": str,
-            "created_at": str,
-        },
-        pk="id",
-        foreign_keys=[("conversation_id", "conversations", "id")],
-    )
-    db["messages"].create_index(["conversation_id"])
-    db["messages"].create_index(["parent_id"])
-    db["messages"].enable_fts(["content"], fts_version="FTS5", create_triggers=True)
 
 
-def _m002_tool_calls_and_citations(db: sqlite_utils.Database) -> None:
-    db["messages"].add_column("tool_calls", str)
-    db["messages"].add_column("citations", str)
+def _m002_tool_calls_and_citations(conn: sqlite3.Connection) -> None:
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "tool_calls" TEXT')
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "citations" TEXT')
 
 
-def _m003_conversation_collections(db: sqlite_utils.Database) -> None:
+def _m003_conversation_collections(conn: sqlite3.Connection) -> None:
     # JSON list of document collection names the chat answers from; NULL: plain chat
-    db["conversations"].add_column("collections", str)
+    conn.execute('ALTER TABLE "conversations" ADD COLUMN "collections" TEXT')
 
 
-def _m004_message_backend(db: sqlite_utils.Database) -> None:
+def _m004_message_backend(conn: sqlite3.Connection) -> None:
     # which engine wrote a reply: "llama.cpp" (a local GGUF) or "remote" (CONNECTION/MODEL)
-    db["messages"].add_column("backend", str)
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "backend" TEXT')
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
     ("003_conversation_collections", _m003_conversation_collections),
@@ -71,17 +84,6 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 ]
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply pending migrations; return the names applied now."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, migrate in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            migrate(db)
-            db["_migrations"].insert({"name": name, "applied_at": datetime.now(UTC).isoformat()})
-        applied.append(name)
-    return applied
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply the history migrations not yet recorded; returns the names applied now."""
+    return run_migrations(conn, MIGRATIONS)

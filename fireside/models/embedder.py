@@ -25,11 +25,6 @@ from fireside.errors import FiresideError
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 HASH_MODEL_PREFIX = "hash-"
-_ALIASES = {
-    "all-MiniLM-L6-v2": "all-MiniLM-L6-v2",
-    "sentence-transformers/all-MiniLM-L6-v2": "all-MiniLM-L6-v2",
-    "minilm": "all-MiniLM-L6-v2",
-}
 
 
 class EmbedderError(FiresideError):
@@ -37,9 +32,13 @@ class EmbedderError(FiresideError):
 
 
 class Embedder(Protocol):
+    """``relevance_threshold``: cosine below which a passage is unrelated to a question;
+    ``similarity_floor``: the cosine of unrelated texts, which fusion maps to 0."""
+
     name: str
     dim: int
     relevance_threshold: float
+    similarity_floor: float
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
 
@@ -68,9 +67,10 @@ class SentenceTransformerEmbedder:
 
     # Cosine similarity below which a passage is treated as unrelated to the question.
     relevance_threshold = 0.2
+    similarity_floor = 0.0
 
     def __init__(self, name: str = DEFAULT_EMBEDDING_MODEL, device: str = "cpu") -> None:
-        self.name = _ALIASES.get(name, name)
+        self.name = name
         self.device = device
         self._model = None
         self._dim: int | None = 384 if self.name == DEFAULT_EMBEDDING_MODEL else None
@@ -152,6 +152,7 @@ class HashEmbedder:
     """Hashed bag of words and character trigrams: no model, no torch, same text same vector."""
 
     relevance_threshold = 0.2
+    similarity_floor = 0.0
 
     def __init__(self, dim: int = 384) -> None:
         self.dim = dim
@@ -174,28 +175,12 @@ class HashEmbedder:
         return self.encode([text])[0]
 
 
-_cache: dict[str, Embedder] = {}
-_cache_lock = threading.Lock()
-
-
 def get_embedder(name: str | None = None) -> Embedder:
-    """The embedder for a model name, shared per process (loading MiniLM costs ~100 MB)."""
-    name = name or DEFAULT_EMBEDDING_MODEL
-    key = _ALIASES.get(name, name)
-    with _cache_lock:
-        if key not in _cache:
-            if key.startswith(HASH_MODEL_PREFIX):
-                try:
-                    dim = int(key[len(HASH_MODEL_PREFIX) :])
-                except ValueError:
-                    raise EmbedderError(f"bad hash embedder name {name!r}") from None
-                _cache[key] = HashEmbedder(dim)
-            else:
-                _cache[key] = SentenceTransformerEmbedder(key)
-        return _cache[key]
+    """A new embedder object for a built-in ``name`` (nothing is loaded until it encodes).
 
+    For code that holds no registry; a documents store keeps its own (``store.embedders``),
+    which also knows the embedders of plugins and keeps one loaded instance per name.
+    """
+    from fireside.models.embedder_registry import EmbedderRegistry
 
-def canonical_model_name(name: str | None) -> str:
-    """The name recorded per collection, so aliases of one model compare equal."""
-    name = name or DEFAULT_EMBEDDING_MODEL
-    return _ALIASES.get(name, name)
+    return EmbedderRegistry().get(name)

@@ -29,6 +29,12 @@ RegisterDocumentLoader = Callable[[Sequence[str], Callable[..., Any]], None]
 """``register(extensions, loader)``: ``extensions`` like ``[".txt", ".log"]``."""
 
 
+RegisterEmbedder = Callable[..., None]
+"""``register(name, factory, *, description="", aliases=())``: ``factory()`` returns an object
+with ``name``, ``dim``, ``relevance_threshold``, ``similarity_floor``, ``encode(texts)`` and
+``encode_query(text)`` (L2-normalised float32 rows)."""
+
+
 class FiresideSpecs:
     """Hook specifications; the manager calls each plugin's implementation separately, so one
     plugin that raises is recorded and skipped instead of breaking the others."""
@@ -45,6 +51,14 @@ class FiresideSpecs:
     @hookspec
     def register_document_loaders(self, register: RegisterDocumentLoader) -> None:
         """Offer document loaders: ``register([".ext", ...], loader)`` per loader."""
+
+    @hookspec
+    def register_embedders(self, register: RegisterEmbedder) -> None:
+        """Offer embedding models for document collections: ``register(name, factory)``.
+
+        The factory is called on first use, off the UI thread; the name is what collections
+        record, so keep it stable.
+        """
 
     @hookspec
     def before_prompt(self, messages: list[dict]) -> str | None:

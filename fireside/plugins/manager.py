@@ -171,6 +171,17 @@ class PluginManager:
             self._call(impl, register=register)
         return loaders
 
+    def embedders(self) -> list[tuple[str, Callable[[], Any], dict[str, Any]]]:
+        """``(name, factory, options)`` triples; options: ``description``, ``aliases``."""
+        found: list[tuple[str, Callable[[], Any], dict[str, Any]]] = []
+        for impl in self._impls("register_embedders"):
+
+            def register(name: str, factory: Callable[[], Any], **options: Any) -> None:
+                found.append((name, factory, options))
+
+            self._call(impl, register=register)
+        return found
+
     def before_prompt(self, messages: list[dict]) -> list[str]:
         """Extra context from every plugin that has some (each gets its own copy)."""
         extra = []

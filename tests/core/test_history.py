@@ -62,7 +62,7 @@ def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
     db = sqlite_utils.Database(path)
     db["_migrations"].create({"name": str, "applied_at": str}, pk="name")
     for name, migrate in MIGRATIONS[:2]:
-        migrate(db)
+        migrate(db.conn)
         db["_migrations"].insert({"name": name, "applied_at": "2026-01-01T00:00:00"})
     db["conversations"].insert({"title": "Old chat", "created_at": "x", "updated_at": "x"})
     db.conn.close()

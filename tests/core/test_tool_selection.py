@@ -50,7 +50,7 @@ class ManyTools:
 
 @pytest.fixture(scope="module")
 def minilm():
-    return get_embedder()  # the packaged all-MiniLM-L6-v2
+    return get_embedder("all-MiniLM-L6-v2")  # the packaged MiniLM
 
 
 @pytest.mark.slow

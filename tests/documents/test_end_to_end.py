@@ -34,7 +34,7 @@ def home(tmp_path_factory, minilm):
     from tests.documents.helpers import DATA
 
     store = open_store()
-    col = store.collection("library")
+    col = store.collection("library", model=minilm.name)
     report = home / "report.txt"
     report.write_text(INJECTION)
     paths = [

@@ -35,7 +35,7 @@ def chunk_count(store: DocumentStore) -> int:
 def test_schema_migrations_are_named_and_idempotent(tmp_path):
     s1 = DocumentStore(tmp_path / "d.db")
     names = [r[0] for r in s1.conn.execute("SELECT name FROM _migrations")]
-    assert names == ["001_initial"]
+    assert names == ["001_initial", "002_words"]
     assert s1.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     s1.close()
     s2 = DocumentStore(tmp_path / "d.db")
@@ -47,7 +47,10 @@ def test_collection_records_model(store):
     col = store.collection("papers", model="hash-384")
     assert col.model == "hash-384"
     assert store.collection("papers").model == "hash-384"  # existing: unchanged
-    assert store.collection("other").model == "all-MiniLM-L6-v2"  # the default
+    # the default: multilingual where its wheel exists
+    from fireside.models.embedder_registry import EmbedderRegistry
+
+    assert store.collection("other").model == EmbedderRegistry().default_name()
 
 
 def test_index_folder_stores_chunks_vectors_and_fts(store, folder, hasher):
@@ -57,7 +60,7 @@ def test_index_folder_stores_chunks_vectors_and_fts(store, folder, hasher):
     assert n == sum(f.chunks for f in result.files) == hasher.texts
     assert store.conn.execute("SELECT count(*) FROM vectors").fetchone()[0] == n
     fts = store.conn.execute(
-        "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'bookworm'"
+        "SELECT count(*) FROM chunks_words WHERE chunks_words MATCH 'bookworm'"
     ).fetchone()[0]
     assert fts >= 1
     doc = store.documents(status="complete")[0]
@@ -114,12 +117,12 @@ def test_old_version_stays_searchable_until_new_one_is_complete(store, folder, h
     indexer = Indexer(store, col, embedder=hasher)
     indexer.options.batch_size = 2
     with pytest.raises(RuntimeError):
-        indexer.index_file(folder / "kernel.en.html")
+        indexer.index_many([folder / "kernel.en.html"])[0]
     rows = store.documents_at(col.id, str(folder / "kernel.en.html"))
     assert {r.status for r in rows} == {"complete", "indexing"}
     assert next(r for r in rows if r.status == "complete").id == old.id
     hasher.fail_after = None
-    result = indexer.index_file(folder / "kernel.en.html")  # resumes the partial one
+    result = indexer.index_many([folder / "kernel.en.html"])[0]  # resumes the partial one
     assert result.status == "indexed"
     rows = store.documents_at(col.id, str(folder / "kernel.en.html"))
     assert len(rows) == 1 and rows[0].status == "complete" and rows[0].n_chunks == 10
@@ -137,7 +140,7 @@ def test_remove_document_cascades(store, folder):
         "SELECT count(*) FROM vectors WHERE chunk_id NOT IN (SELECT id FROM chunks)"
     ).fetchone()[0]
     assert orphans == 0
-    hits = store.conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
+    hits = store.conn.execute("SELECT count(*) FROM chunks_words").fetchone()[0]
     assert hits == chunk_count(store)
 
 

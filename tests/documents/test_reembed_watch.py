@@ -8,7 +8,7 @@ import time
 import pytest
 
 from fireside.assistant.documents.indexer import Cancelled, JobControl
-from fireside.assistant.documents.reembed import missing_vectors, reembed
+from fireside.assistant.documents.reembed import reembed
 from fireside.assistant.documents.retrieval import SearchOptions, search
 from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 from fireside.models.embedder import HashEmbedder
@@ -39,7 +39,7 @@ def test_reembed_switches_model_only_when_complete(store, data):
         )
     col = store.collection("docs")
     assert (col.model, col.pending_model) == ("hash-384", "hash-256")
-    assert 0 < missing_vectors(store, col.id, "hash-256") < n
+    assert 0 < store.missing_vectors(col.id, "hash-256") < n
     # searches keep working on the old model meanwhile
     assert search(
         store, "kernel", collections="docs", options=VEC, embedders={"hash-384": HashEmbedder(384)}

@@ -89,7 +89,7 @@ def snapshot(db: Path) -> dict:
     counts = {
         "chunks": conn.execute("SELECT count(*) FROM chunks").fetchone()[0],
         "vectors": conn.execute("SELECT count(*) FROM vectors").fetchone()[0],
-        "fts": conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0],
+        "fts": conn.execute("SELECT count(*) FROM chunks_words").fetchone()[0],
         "chunks_without_vector": conn.execute(
             "SELECT count(*) FROM chunks WHERE id NOT IN (SELECT chunk_id FROM vectors)"
         ).fetchone()[0],

@@ -11,7 +11,7 @@ import pytest
 from fireside.assistant.cli.main import main
 from fireside.assistant.documents.fusion import convex, reciprocal_rank
 from fireside.assistant.documents.retrieval import SearchOptions, search
-from fireside.assistant.documents.vector_index import CACHE, VectorMatrix
+from fireside.assistant.documents.vector_index import VectorMatrix
 from fireside.models.embedder import HashEmbedder
 from tests.documents.helpers import cli_add, index
 
@@ -92,16 +92,16 @@ def test_fuse_is_weighted_reciprocal_rank():
 
 def test_matrix_reloads_only_after_a_change(indexed, data, tmp_path):
     col = indexed.collection("debian")
-    first = CACHE.get(indexed, col.id, col.model)
-    assert CACHE.get(indexed, col.id, col.model) is first  # unchanged: same object
+    first = indexed.vectors.get(indexed, col.id, col.model)
+    assert indexed.vectors.get(indexed, col.id, col.model) is first  # unchanged: same object
     extra = tmp_path / "extra.md"
     extra.write_text("# Extra\n\nA brand new paragraph about penguins.\n")
     index(indexed, [extra], collection="debian")
-    second = CACHE.get(indexed, col.id, col.model)
+    second = indexed.vectors.get(indexed, col.id, col.model)
     assert second is not first and len(second) == len(first) + 1
     doc = next(d for d in indexed.documents() if d.path == str(extra.resolve()))
     indexed.remove_document(doc.id)
-    assert len(CACHE.get(indexed, col.id, col.model)) == len(first)
+    assert len(indexed.vectors.get(indexed, col.id, col.model)) == len(first)
 
 
 def test_matrix_search_matches_brute_force():
@@ -158,25 +158,25 @@ def test_query_idf_matches_fts5_bm25_for_a_one_word_chunk(indexed):
     from fireside.assistant.documents.fts import bm25_search, query_idf
 
     conn = indexed.conn
+    words = indexed.keywords.query_words
     total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
     rare = conn.execute(
-        "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '\"bookworm\"'"
+        "SELECT count(*) FROM chunks_words WHERE chunks_words MATCH '\"bookworm\"'"
     ).fetchone()[0]
     assert 0 < rare < total
     expected = math.log((total - rare + 0.5) / (rare + 0.5))
-    assert query_idf(conn, "Bookworm?") == pytest.approx(expected)
-    assert query_idf(conn, "the Bookworm") == pytest.approx(expected)  # stopwords left out
-    assert query_idf(conn, "zzzunknownword") == 0.0
-    assert query_idf(conn, "Bookworm cannister") > query_idf(conn, "Bookworm")
+    assert query_idf(conn, words("Bookworm?")) == pytest.approx(expected)
+    assert query_idf(conn, words("the Bookworm")) == pytest.approx(expected)  # stopwords left out
+    assert query_idf(conn, words("zzzunknownword")) == 0.0
+    assert query_idf(conn, words("Bookworm cannister")) > query_idf(conn, words("Bookworm"))
     # a full match is worth about the IDF sum: the best hit scores within a small factor
     cols = [c.id for c in indexed.collections(counts=False)]
-    best = bm25_search(conn, "Bookworm", collection_ids=cols, k=1)[0][1]
+    best = bm25_search(conn, words("Bookworm"), collection_ids=cols, k=1)[0][1]
     assert 0.2 * expected < best < 5 * expected
 
 
 def test_idf_share_changes_only_the_keyword_scale(indexed):
-    plain = search(indexed, "Bookworm release", embedders=EMB,
-                   options=SearchOptions(idf_share=0.0))
+    plain = search(indexed, "Bookworm release", embedders=EMB, options=SearchOptions(idf_share=0.0))
     blended = search(indexed, "Bookworm release", embedders=EMB)
     assert {h.chunk_id for h in plain} & {h.chunk_id for h in blended}
     assert [h.score for h in plain] != [h.score for h in blended]

@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse
 from fireside.assistant.api.errors import ApiError, as_api_error, bad_request, unsupported
 from fireside.assistant.api.request_parsing import read_json
 from fireside.assistant.api.services import ApiServices, ApiStats
-from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, canonical_model_name
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
+from fireside.models.embedder_registry import EmbedderRegistry
 
 
 class EmbeddingRoutes:
@@ -79,7 +80,7 @@ class EmbeddingRoutes:
             known |= {c.model for c in store.collections(counts=False)}
         finally:
             store.close()
-        canonical = canonical_model_name(name)
+        canonical = EmbedderRegistry().canonical(name)
         if canonical not in known:
             raise ApiError(
                 404,

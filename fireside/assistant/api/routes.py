@@ -33,7 +33,8 @@ from fireside.assistant.completions import (
     run_with_fireside_tools,
 )
 from fireside.assistant.events import Citations, TextDelta, ToolCall, Usage
-from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, canonical_model_name
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
+from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.models.generation import CancelToken
 from fireside.plugins.registry import ToolRegistry
 
@@ -133,7 +134,7 @@ class Routes:
 
     async def get_model(self, request: Request) -> JSONResponse:
         name = request.path_params["model"]
-        if canonical_model_name(name) == DEFAULT_EMBEDDING_MODEL:
+        if EmbedderRegistry().canonical(name) == DEFAULT_EMBEDDING_MODEL:
             return JSONResponse(
                 {
                     "id": DEFAULT_EMBEDDING_MODEL,

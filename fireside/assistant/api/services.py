@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 from fireside.assistant.api.catalogue import Catalogue
 from fireside.assistant.settings import Paths, Settings
 from fireside.models.backend import ChatBackend
-from fireside.models.embedder import Embedder, get_embedder
+from fireside.models.embedder import Embedder
+from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.plugins.registry import ToolRegistry
 
 if TYPE_CHECKING:
@@ -83,7 +84,10 @@ class ApiServices:
     paths: Paths
     key: Callable[[], str]
     open_documents: Callable[[], DocumentStore]
-    embedder: Callable[[str | None], Embedder] = get_embedder
+    # one loaded embedder per name, kept for the server's life
+    embedder: Callable[[str | None], Embedder] = field(
+        default_factory=lambda: EmbedderRegistry().get
+    )
     catalogue: Catalogue | None = None
     tools: Callable[[], ToolRegistry] = ToolRegistry  # Fireside's own tools (plugins)
 

@@ -25,11 +25,7 @@ def register(sub) -> None:
     p = dsub.add_parser("add", help="index files or folders into a collection")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _collection(p)
-    p.add_argument(
-        "--embedding-model",
-        metavar="NAME",
-        help="embedding model for a new collection (default all-MiniLM-L6-v2)",
-    )
+    _embedder_option(p, "embedder for a new collection (see `fireside docs embedders`)")
     p.add_argument("--force", action="store_true", help="re-index even unchanged files")
     p.add_argument("--json", action="store_true", help="print per-file results as JSON")
     p.set_defaults(func=run_add)
@@ -48,13 +44,24 @@ def register(sub) -> None:
     p = dsub.add_parser("reindex", help="re-check a collection's files; re-embed with --model")
     _collection(p)
     p.add_argument("--force", action="store_true", help="rebuild every document")
-    p.add_argument(
-        "--embedding-model",
-        metavar="NAME",
-        help="switch the collection to this "
-        "embedding model (old vectors serve searches until the new ones are ready)",
+    _embedder_option(
+        p,
+        "switch the collection to this embedder "
+        "(old vectors serve searches until the new ones are ready)",
     )
     p.set_defaults(func=run_reindex)
+
+    p = dsub.add_parser(
+        "embedder",
+        help="show a collection's embedder, or switch it (re-embeds; Ctrl-C keeps progress)",
+    )
+    p.add_argument("collection", metavar="COLLECTION")
+    p.add_argument("name", nargs="?", metavar="NAME", help="the embedder to switch to")
+    p.set_defaults(func=run_embedder)
+
+    p = dsub.add_parser("embedders", help="list the embedders collections can use")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_embedders)
 
     docs_search_cmd.register(dsub)
 
@@ -63,7 +70,7 @@ def register(sub) -> None:
     _collection(p)
     p.add_argument("--interval", type=float, default=3.0, metavar="SECONDS")
     p.add_argument("--once", action="store_true", help="scan twice and exit (for scripts)")
-    p.add_argument("--embedding-model", metavar="NAME", help="embedding model for a new collection")
+    _embedder_option(p, "embedder for a new collection")
     p.set_defaults(func=run_watch)
 
 
@@ -74,6 +81,16 @@ def _collection(p) -> None:
         metavar="NAME",
         default=DEFAULT_COLLECTION,
         help=f"collection name (default {DEFAULT_COLLECTION!r})",
+    )
+
+
+def _embedder_option(p, help_text: str) -> None:
+    p.add_argument(
+        "--embedder",
+        "--embedding-model",
+        dest="embedding_model",
+        metavar="NAME",
+        help=help_text,
     )
 
 
@@ -149,17 +166,35 @@ def _run_job(app, col, paths, *, force: bool, as_json: bool) -> int:
     return 0 if indexed + unchanged else 1
 
 
+def _new_collection(store, name: str, embedder: str | None):
+    """The collection ``name``, created with ``embedder`` (checked) if it does not exist;
+    an exit code (int) when the embedder cannot be used."""
+    from fireside.models.embedder import EmbedderError
+
+    registry = store.embedders
+    exists = any(c.name == name for c in store.collections(counts=False))
+    try:
+        model = registry.check(embedder) if embedder else None
+    except EmbedderError as exc:
+        return fail(str(exc))
+    if not exists and not embedder and registry.default_notice():
+        print(f"fireside: notice: {registry.default_notice()}", file=sys.stderr)
+    return store.collection(name, model=model)
+
+
 @with_app
 def run_add(app, args) -> int:
     store = app.documents_store
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     for p in missing:
         print(f"fireside: warning: {p}: no such file or folder", file=sys.stderr)
-    col = store.collection(args.collection, model=args.embedding_model)
-    if args.embedding_model and col.model != _canonical(args.embedding_model):
+    col = _new_collection(store, args.collection, args.embedding_model)
+    if isinstance(col, int):
+        return col
+    if args.embedding_model and col.model != store.embedders.canonical(args.embedding_model):
         return fail(
             f"collection {col.name!r} uses {col.model}; switch it with "
-            f"`fireside docs reindex -C {col.name} --embedding-model NAME`"
+            f"`fireside docs embedder {col.name} NAME`"
         )
     return _run_job(app, col, args.paths, force=args.force, as_json=args.json)
 
@@ -171,17 +206,10 @@ def run_reindex(app, args) -> int:
         col = store.collection(args.collection, create=False)
     except KeyError as exc:
         return fail(str(exc))
-    if args.embedding_model and _canonical(args.embedding_model) != col.model:
-        from fireside.assistant.documents.reembed import reembed
-
-        def show(done: int, total: int) -> None:
-            print(f"re-embedded {done}/{total} chunks", file=sys.stderr, flush=True)
-
-        n = reembed(store, col.name, args.embedding_model, on_progress=show)
-        print(
-            f"{col.name}: now uses {_canonical(args.embedding_model)} ({n} chunks embedded)",
-            file=sys.stderr,
-        )
+    if args.embedding_model and store.embedders.canonical(args.embedding_model) != col.model:
+        code = _switch_embedder(store, col, args.embedding_model)
+        if code:
+            return code
         col = store.collection(col.name, create=False)
     paths = sorted({d.path for d in store.documents(col.id)})
     gone = [p for p in paths if not Path(p).exists()]
@@ -195,10 +223,81 @@ def run_reindex(app, args) -> int:
     return _run_job(app, col, present, force=args.force, as_json=False)
 
 
-def _canonical(name: str) -> str:
-    from fireside.models.embedder import canonical_model_name
+def _switch_embedder(store, col, name: str) -> int:
+    """Re-embed ``col`` with ``name`` in the foreground; 0, or the exit code of a failure."""
+    from fireside.assistant.documents.reembed import reembed
+    from fireside.models.embedder import EmbedderError
 
-    return canonical_model_name(name)
+    def show(done: int, total: int) -> None:
+        line = f"re-embedded {done}/{total} chunks"
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K" + line)
+            sys.stderr.flush()
+
+    try:
+        model = store.embedders.check(name)
+        n = reembed(store, col.name, model, on_progress=show)
+    except EmbedderError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        print(
+            "\nfireside: interrupted; searches keep using the old embedder until the same "
+            "command finishes the switch",
+            file=sys.stderr,
+        )
+        return 130
+    print(f"{col.name}: now uses {model} ({n} chunks embedded)", file=sys.stderr)
+    return 0
+
+
+@with_app
+def run_embedder(app, args) -> int:
+    store = app.documents_store
+    try:
+        col = store.collection(args.collection, create=False)
+    except KeyError as exc:
+        return fail(exc.args[0])
+    if not args.name:
+        pending = f" (switching to {col.pending_model})" if col.pending_model else ""
+        print(f"{col.name}: {col.model}{pending}")
+        return 0
+    if store.embedders.canonical(args.name) == col.model and not col.pending_model:
+        print(f"{col.name}: already uses {col.model}", file=sys.stderr)
+        return 0
+    return _switch_embedder(store, col, args.name)
+
+
+@with_app
+def run_embedders(app, args) -> int:
+    store = app.documents_store
+    registry = store.embedders
+    store.close()
+    default = registry.default_name()
+    specs = registry.specs()
+    if args.json:
+        print_json(
+            [
+                {
+                    "name": s.name,
+                    "aliases": list(s.aliases),
+                    "description": s.description,
+                    "available": s.available,
+                    "default": s.name == default,
+                    "source": s.source,
+                }
+                for s in specs
+            ]
+        )
+        return 0
+    for s in specs:
+        flags = " (default)" if s.name == default else ""
+        flags += "" if s.available else " (not available on this platform)"
+        aliases = f" [also: {', '.join(s.aliases)}]" if s.aliases else ""
+        print(f"{s.name}{flags}: {s.description}{aliases}")
+    print("or the path of a sentence-transformers model folder")
+    if registry.default_notice():
+        print(f"notice: {registry.default_notice()}", file=sys.stderr)
+    return 0
 
 
 # -- list / remove --------------------------------------------------------------------------
@@ -216,7 +315,7 @@ def run_list(app, args) -> int:
             pending = f" (switching to {c.pending_model})" if c.pending_model else ""
             print(
                 f"{c.name}: {c.documents} documents, {c.chunks} chunks, {c.failed} not "
-                f"indexed, model {c.model}{pending}"
+                f"indexed, embedder {c.model}{pending}"
             )
         return 0
     try:
@@ -262,14 +361,24 @@ def run_remove(app, args) -> int:
 
 
 # -- watch ----------------------------------------------------------------------------------
+def _print_reachability(folder: str, reason: str | None) -> None:
+    if reason is None:
+        print(f"reachable again: {folder}", file=sys.stderr)
+    else:
+        print(f"{reason}; index kept, checking again", file=sys.stderr)
+
+
 @with_app
 def run_watch(app, args) -> int:
     from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 
     store = app.documents_store
+
     for folder in args.paths:
         if not Path(folder).is_dir():
             return fail(f"{folder}: not a folder")
+        if isinstance(_new_collection(store, args.collection, args.embedding_model), int):
+            return 2
         watch_folder(store, args.collection, folder, args.embedding_model)
     folders = watched_folders(store)
     if not folders:
@@ -283,6 +392,7 @@ def run_watch(app, args) -> int:
         registry=app.loaders,
         on_file=lambda r: _print_file(r, counter),
         on_removed=lambda p: print(f"removed: {p}", file=sys.stderr),
+        on_unreachable=_print_reachability,
     )
     try:
         for _ in range(2) if args.once else iter(int, 1):

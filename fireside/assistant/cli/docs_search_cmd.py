@@ -42,10 +42,10 @@ def _hit_json(h) -> dict:
 
 @with_app
 def run_search(app, args) -> int:
-    from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
-    from fireside.models.embedder import EmbedderError, get_embedder
-
     store = app.documents_store
+    from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
+    from fireside.models.embedder import EmbedderError
+
     opts = SearchOptions(mode=args.mode)
     try:
         cols = resolve_collections(store, args.collection)
@@ -73,7 +73,7 @@ def run_search(app, args) -> int:
         vectors: dict[str, object] = {}
         if opts.mode != "bm25":
             for model in {c.model for c in cols}:
-                vectors[model] = get_embedder(model).encode(texts)
+                vectors[model] = store.embedders.get(model).encode(texts)
         for i, q in enumerate(queries):
             qv = {m: v[i] for m, v in vectors.items()}
             hits = search(

@@ -8,21 +8,18 @@ its last chunk is in, so the resume guarantees of ``indexer.py`` hold per docume
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fireside.assistant.documents.store import now
+from fireside.assistant.documents.control import JobControl
+from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
+from fireside.models.embedder import Embedder
 
 log = logging.getLogger(__name__)
-
-if TYPE_CHECKING:
-    from fireside.assistant.documents.indexer import Indexer
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -42,8 +39,28 @@ class Work:
 class EmbedBatch:
     """Chunks waiting to be embedded, possibly from several documents."""
 
-    def __init__(self, indexer: Indexer, on_chunks, on_file) -> None:
-        self.ix = indexer
+    def __init__(
+        self,
+        store: DocumentStore,
+        collection: Collection,
+        embedder: Embedder,
+        control: JobControl,
+        batch_size: int,
+        *,
+        chunks: Callable[[Work], Iterable[Chunk]],
+        record_failure: Callable[[Path, LoadError], None],
+        on_chunks: Callable[[Path, int], None],
+        on_file: Callable[[FileResult], None],
+    ) -> None:
+        """``chunks(work)``: the document's chunks in order; ``record_failure``: remember a
+        file that cannot be indexed."""
+        self.store = store
+        self.collection = collection
+        self.embedder = embedder
+        self.control = control
+        self.batch_size = batch_size
+        self.chunks_of = chunks
+        self.record_failure = record_failure
         self.on_chunks = on_chunks
         self.on_file = on_file
         self.items: list[tuple[Work, Chunk]] = []
@@ -57,7 +74,7 @@ class EmbedBatch:
         while True:
             try:
                 if chunks is None:
-                    chunks = iter(self.ix.chunks(work))
+                    chunks = iter(self.chunks_of(work))
                 chunk = next(chunks)
             except StopIteration:
                 break
@@ -77,7 +94,7 @@ class EmbedBatch:
             if chunk.ordinal < work.done:
                 continue
             self.items.append((work, chunk))
-            if len(self.items) >= self.ix.options.batch_size:
+            if len(self.items) >= self.batch_size:
                 self.flush()
         work.exhausted = True
         if work.total == 0:
@@ -90,52 +107,36 @@ class EmbedBatch:
         """Forget a document that failed part-way: its queued chunks and its partial row."""
         self.items = [(w, c) for w, c in self.items if w is not work]
         self.open.remove(work)
-        with self.ix.store.transaction() as conn:
-            conn.execute("DELETE FROM documents WHERE id = ?", [work.doc_id])
+        self.store.drop_attempt(work.doc_id)
 
     def flush(self, final: bool = False) -> None:
         if self.items:
-            self.ix.control.checkpoint()
+            self.control.checkpoint()
             items, self.items = self.items, []
-            vectors = self.ix.embedder.encode([c.embedding_text() for _, c in items])
-            store = self.ix.store
-            with store.transaction() as conn:
-                for work in dict.fromkeys(w for w, _ in items):
-                    mine = [i for i, (w, _) in enumerate(items) if w is work]
-                    chunks = [items[i][1] for i in mine]
-                    store.add_chunks(
-                        conn, work.doc_id, chunks, vectors[mine], self.ix.embedder.name
-                    )
-                    conn.execute(
-                        "UPDATE documents SET chunks_done = ? WHERE id = ?",
-                        [chunks[-1].ordinal + 1, work.doc_id],
-                    )
-                    work.committed = chunks[-1].ordinal + 1
+            vectors = self.embedder.encode([c.embedding_text() for _, c in items])
+            parts = []
+            for work in dict.fromkeys(w for w, _ in items):
+                mine = [i for i, (w, _) in enumerate(items) if w is work]
+                parts.append((work, [items[i][1] for i in mine], vectors[mine]))
+            self.store.add_batch([(w.doc_id, c, v) for w, c, v in parts], self.embedder.name)
+            for work, chunks, _ in parts:
+                work.committed = chunks[-1].ordinal + 1
             for work in dict.fromkeys(w for w, _ in items):
                 self.on_chunks(work.path, sum(1 for w, _ in items if w is work))
         self._complete_finished()
 
     def _complete_finished(self) -> None:
-        store, col = self.ix.store, self.ix.collection
         for work in [w for w in self.open if w.exhausted and w.committed >= w.total]:
             self.open.remove(work)
-            with store.transaction() as conn:
-                conn.execute(
-                    "DELETE FROM documents WHERE collection_id = ? AND path = ? AND id != ?",
-                    [col.id, str(work.path), work.doc_id],
-                )
-                conn.execute(
-                    "UPDATE documents SET status = 'complete', n_chunks = ?, chunks_done = ?, "
-                    "warnings = ?, indexed_at = ?, error = NULL WHERE id = ?",
-                    [work.total, work.total, json.dumps(work.result.warnings), now(), work.doc_id],
-                )
-                store.bump(conn, col.id)
+            self.store.complete_document(
+                self.collection.id, str(work.path), work.doc_id, work.total, work.result.warnings
+            )
             work.result.chunks = work.total
             self.finish(work)
 
     def fail(self, work: Work, exc: LoadError) -> None:
         work.result.status, work.result.kind, work.result.reason = "skipped", exc.kind, exc.message
-        self.ix.record_failure(work.path, exc)
+        self.record_failure(work.path, exc)
         self.finish(work)
 
     def finish(self, work: Work) -> None:

@@ -1,45 +1,28 @@
-"""Keyword search with SQLite FTS5 and BM25, from a question typed in plain words.
+"""Keyword search with SQLite FTS5 and BM25, from the words of a plain-language question.
 
 A question is not FTS5 syntax ("what's 4-PBA?" would be a syntax error), so it is cut into
-words, each quoted and OR-ed: any matching word can retrieve a chunk, and BM25 ranks chunks
-with more and rarer words first. Very common English words are dropped first; they carry
-almost no BM25 weight but make the OR match nearly every row, which costs time.
+words (``keywords.KeywordText.query_words``: English words, Chinese segmented and folded to
+Simplified), each quoted and OR-ed: any matching word can retrieve a chunk, and BM25 ranks
+chunks with more and rarer words first.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 from collections.abc import Sequence
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-_STOPWORD_TEXT = """
-a an and are as at be been but by can could did do does for from had has have how i if
-in into is it its of on or our so such than that the their them then there these they
-this to was we were what when where which who whom why will with would you your about
-all also any me my no not only other some more most very just should may might must
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+TABLE = "chunks_words"
 
 
-def query_words(text: str) -> list[str]:
-    """The words a query searches for: lower-cased, stopwords dropped, each once."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    kept = [w for w in words if w not in STOPWORDS] or words
-    return list(dict.fromkeys(kept))
-
-
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression for a plain-language query, or None if it has no words."""
-    unique = query_words(text)
-    if not unique:
+def fts_query(words: Sequence[str]) -> str | None:
+    """An FTS5 MATCH expression OR-ing the query words, or None if there are none."""
+    if not words:
         return None
-    return " OR ".join(f'"{w}"' for w in unique)
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def query_idf(conn: sqlite3.Connection, query: str) -> float:
+def query_idf(conn: sqlite3.Connection, words: Sequence[str]) -> float:
     """The sum of the query words' IDF, computed as FTS5's ``bm25()`` computes it.
 
     This is about the BM25 score of a chunk of average length that contains each query word
@@ -48,10 +31,10 @@ def query_idf(conn: sqlite3.Connection, query: str) -> float:
     """
     total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
     idf = 0.0
-    for word in query_words(query):
+    for word in words:
         try:
             hits = conn.execute(
-                "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", [f'"{word}"']
+                f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [fts_query([word])]
             ).fetchone()[0]
         except sqlite3.OperationalError:
             continue
@@ -62,7 +45,7 @@ def query_idf(conn: sqlite3.Connection, query: str) -> float:
 
 def bm25_search(
     conn: sqlite3.Connection,
-    query: str,
+    words: Sequence[str],
     *,
     collection_ids: Sequence[int],
     documents: Sequence[int] | None = None,
@@ -74,14 +57,14 @@ def bm25_search(
     ``heading_weight`` weighs words in the heading path (titles, section names) against the
     body; measured on SciFact, titles count about twice as much as abstract words.
     """
-    match = fts_query(query)
+    match = fts_query(words)
     if match is None or not collection_ids:
         return []
     sql = (
-        f"SELECT c.id, -bm25(chunks_fts, 1.0, {float(heading_weight)}) AS score "
-        "FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+        f"SELECT c.id, -bm25({TABLE}, 1.0, {float(heading_weight)}) AS score "
+        f"FROM {TABLE} JOIN chunks c ON c.id = {TABLE}.rowid "
         "JOIN documents d ON d.id = c.document_id "
-        f"WHERE chunks_fts MATCH ? AND d.status = 'complete' "
+        f"WHERE {TABLE} MATCH ? AND d.status = 'complete' "
         f"AND d.collection_id IN ({','.join('?' * len(collection_ids))})"
     )
     args: list = [match, *collection_ids]
@@ -97,18 +80,21 @@ def bm25_search(
 
 
 def bm25_scores(
-    conn: sqlite3.Connection, query: str, chunk_ids: Sequence[int], heading_weight: float = 1.0
+    conn: sqlite3.Connection,
+    words: Sequence[str],
+    chunk_ids: Sequence[int],
+    heading_weight: float = 1.0,
 ) -> dict[int, float]:
     """BM25 of specific chunks (those the vector search found), for fusing full scores.
 
     A chunk that matches no query word is absent (its keyword score is 0).
     """
-    match = fts_query(query)
+    match = fts_query(words)
     if match is None or not chunk_ids:
         return {}
     sql = (
-        f"SELECT rowid, -bm25(chunks_fts, 1.0, {float(heading_weight)}) FROM chunks_fts "
-        f"WHERE chunks_fts MATCH ? AND rowid IN ({','.join('?' * len(chunk_ids))})"
+        f"SELECT rowid, -bm25({TABLE}, 1.0, {float(heading_weight)}) FROM {TABLE} "
+        f"WHERE {TABLE} MATCH ? AND rowid IN ({','.join('?' * len(chunk_ids))})"
     )
     try:
         return {row[0]: row[1] for row in conn.execute(sql, [match, *chunk_ids])}

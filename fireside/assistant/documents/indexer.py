@@ -17,7 +17,6 @@ slower), and each document is marked complete once its last chunk is committed.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,46 +24,11 @@ from pathlib import Path
 
 from fireside.assistant.documents.batching import EmbedBatch, Work
 from fireside.assistant.documents.chunking import ChunkingOptions, chunk_blocks
+from fireside.assistant.documents.control import Cancelled, JobControl
 from fireside.assistant.documents.loaders import LoaderRegistry
-from fireside.assistant.documents.store import Collection, DocumentStore, now
+from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
-from fireside.models.embedder import Embedder, get_embedder
-
-
-class Cancelled(Exception):
-    """The job was cancelled; work committed so far is kept and resumes next time."""
-
-
-class JobControl:
-    """Pause, resume and cancel from any thread; the indexer checks between batches."""
-
-    def __init__(self) -> None:
-        self._run = threading.Event()
-        self._run.set()
-        self._cancel = threading.Event()
-
-    def pause(self) -> None:
-        self._run.clear()
-
-    def resume(self) -> None:
-        self._run.set()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-        self._run.set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._run.is_set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def checkpoint(self) -> None:
-        self._run.wait()
-        if self._cancel.is_set():
-            raise Cancelled()
+from fireside.models.embedder import Embedder
 
 
 @dataclass
@@ -99,7 +63,7 @@ class Indexer:
     ) -> None:
         self.store = store
         self.collection = collection
-        self.embedder = embedder or get_embedder(collection.model)
+        self.embedder = embedder or store.embedders.get(collection.model)
         self.registry = registry or LoaderRegistry()
         self.options = options or IndexOptions()
         self.control = control or JobControl()
@@ -107,12 +71,6 @@ class Indexer:
             raise ValueError(
                 f"embedder {self.embedder.name!r} does not match collection model {collection.model!r}"
             )
-
-    def index_file(
-        self, path: str | Path, on_chunks: Callable[[int], None] | None = None
-    ) -> FileResult:
-        """Index one file; raises ``Cancelled`` (progress kept) and ``EmbedderError`` only."""
-        return self.index_many([path], lambda _p, n: on_chunks and on_chunks(n))[0]
 
     def index_many(
         self,
@@ -125,7 +83,17 @@ class Indexer:
         ``on_chunks(path, n)`` after each committed batch; ``on_file(result)`` when a file is
         finished (complete, unchanged or skipped). Raises ``Cancelled`` and ``EmbedderError``.
         """
-        batch = EmbedBatch(self, on_chunks or (lambda _p, _n: None), on_file or (lambda _r: None))
+        batch = EmbedBatch(
+            self.store,
+            self.collection,
+            self.embedder,
+            self.control,
+            self.options.batch_size,
+            chunks=self.chunks,
+            record_failure=self.record_failure,
+            on_chunks=on_chunks or (lambda _p, _n: None),
+            on_file=on_file or (lambda _r: None),
+        )
         for raw in paths:
             self.control.checkpoint()
             path = Path(raw).expanduser().resolve()
@@ -178,16 +146,7 @@ class Indexer:
         spec = self.registry.check(path)
         sha = file_sha256(path, self.control)
         if not opts.force and complete and complete.sha256 == sha and complete.chunker == version:
-            with store.transaction() as conn:
-                conn.execute(
-                    "UPDATE documents SET size = ?, mtime_ns = ? WHERE id = ?",
-                    [st.st_size, st.st_mtime_ns, complete.id],
-                )
-                conn.execute(
-                    "DELETE FROM documents WHERE collection_id = ? AND path = ? AND "
-                    "status != 'complete'",
-                    [col.id, str(path)],
-                )
+            store.keep_unchanged(complete, st.st_size, st.st_mtime_ns)
             result.status, result.chunks, result.document_id = (
                 "unchanged",
                 complete.n_chunks,
@@ -197,14 +156,16 @@ class Indexer:
         if partial and partial.sha256 == sha and partial.chunker == version and not opts.force:
             work.doc_id, work.done = partial.id, partial.chunks_done
         else:
-            with store.transaction() as conn:
-                if partial:
-                    conn.execute("DELETE FROM documents WHERE id = ?", [partial.id])
-                work.doc_id = conn.execute(
-                    "INSERT INTO documents (collection_id, path, size, mtime_ns, sha256, kind, "
-                    "status, chunker, added_at) VALUES (?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
-                    [col.id, str(path), st.st_size, st.st_mtime_ns, sha, spec.name, version, now()],
-                ).lastrowid
+            work.doc_id = store.start_document(
+                col.id,
+                str(path),
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                sha256=sha,
+                kind=spec.name,
+                chunker=version,
+                replaces=partial.id if partial else None,
+            )
             work.done = 0
         result.document_id = work.doc_id
         return True
@@ -221,14 +182,11 @@ class Indexer:
             size, mtime = st.st_size, st.st_mtime_ns
         except OSError:
             size = mtime = None
-        with self.store.transaction() as conn:
-            conn.execute(
-                "DELETE FROM documents WHERE collection_id = ? AND path = ?",
-                [self.collection.id, str(path)],
-            )
-            conn.execute(
-                "INSERT INTO documents (collection_id, path, size, mtime_ns, status, error, "
-                "error_kind, added_at) VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)",
-                [self.collection.id, str(path), size, mtime, exc.message, exc.kind, now()],
-            )
-            self.store.bump(conn, self.collection.id)
+        self.store.record_failure(
+            self.collection.id,
+            str(path),
+            size=size,
+            mtime_ns=mtime,
+            error=exc.message,
+            kind=exc.kind,
+        )

@@ -1,7 +1,8 @@
 """Named, ordered schema migrations for the documents database.
 
-Each migration runs once, in a transaction, and is recorded by name in ``_migrations``; a
-new release appends to ``MIGRATIONS`` and never edits one that has shipped.
+Applied by the shared runner (``fireside/assistant/migration_runner.py``): each runs once, in
+a transaction, recorded by name in ``_migrations``, safe when two processes open the file at
+once; a new release appends to ``MIGRATIONS`` and never edits one that has shipped.
 
 Why the schema looks like this:
 - ``documents`` may hold two rows for one path while a changed file is re-indexed: the old
@@ -9,32 +10,22 @@ Why the schema looks like this:
   at most one complete row per path).
 - ``vectors`` is keyed by (chunk, model), so a collection can be re-embedded with another
   model in the background while searches keep using the old vectors.
-- ``chunks_fts`` is an external-content FTS5 index kept in step by triggers, so a chunk row
-  and its full-text entry are written in the same transaction.
+- ``chunks_words`` is an external-content FTS5 index kept in step by triggers, so a chunk
+  row and its full-text entry are written in the same transaction. It indexes the chunk's
+  word-segmented text (``keywords.py``) where that differs from the text (Chinese).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import UTC, datetime
 
-import sqlite_utils
-
-
-def _run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run statements one by one: ``executescript`` would commit the open transaction."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            db.conn.execute(statement)
-            statement = ""
+from fireside.assistant.migration_runner import Migration, run_script
+from fireside.assistant.migration_runner import apply_migrations as run_migrations
 
 
-def _m001_initial(db: sqlite_utils.Database) -> None:
-    _run_script(
-        db,
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
         """
         CREATE TABLE collections (
             id INTEGER PRIMARY KEY,
@@ -111,32 +102,59 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+def _m002_words(conn: sqlite3.Connection) -> None:
+    """Keyword index over word-segmented text (Chinese) with each chunk's language.
+
+    ``words``/``heading_words`` hold the text as the keyword index should see it, NULL when
+    that is the text itself (anything without CJK characters), so English chunks cost no
+    extra space. ``keyed = 0`` marks rows written before this migration: the store segments
+    them after opening, in committed batches (see ``DocumentStore.key_pending``), and until
+    then they are indexed with their raw text, exactly as before.
+    """
+    run_script(
+        conn,
+        """
+        ALTER TABLE chunks ADD COLUMN words TEXT;
+        ALTER TABLE chunks ADD COLUMN heading_words TEXT;
+        ALTER TABLE chunks ADD COLUMN lang TEXT;
+        ALTER TABLE chunks ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX chunks_unkeyed ON chunks(id) WHERE keyed = 0;
+        DROP TRIGGER chunks_ai;
+        DROP TRIGGER chunks_ad;
+        DROP TRIGGER chunks_au;
+        DROP TABLE chunks_fts;
+        CREATE VIEW chunk_keywords AS SELECT id, coalesce(words, text) AS body,
+            coalesce(heading_words, heading) AS head FROM chunks;
+        CREATE VIRTUAL TABLE chunks_words USING fts5(
+            body, head, content='chunk_keywords', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunks_words_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_words(rowid, body, head) VALUES (
+                new.id, coalesce(new.words, new.text), coalesce(new.heading_words, new.heading));
+        END;
+        CREATE TRIGGER chunks_words_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_words(chunks_words, rowid, body, head) VALUES ('delete',
+                old.id, coalesce(old.words, old.text), coalesce(old.heading_words, old.heading));
+        END;
+        CREATE TRIGGER chunks_words_au AFTER UPDATE OF text, heading, words, heading_words
+            ON chunks BEGIN
+            INSERT INTO chunks_words(chunks_words, rowid, body, head) VALUES ('delete',
+                old.id, coalesce(old.words, old.text), coalesce(old.heading_words, old.heading));
+            INSERT INTO chunks_words(rowid, body, head) VALUES (
+                new.id, coalesce(new.words, new.text), coalesce(new.heading_words, new.heading));
+        END;
+        INSERT INTO chunks_words(chunks_words) VALUES ('rebuild');
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
+    ("002_words", _m002_words),
 ]
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not yet recorded; returns the names applied now."""
-    conn = db.conn
-    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
-    applied = []
-    for name, migrate in MIGRATIONS:
-        if name in done:
-            continue
-        conn.execute("BEGIN IMMEDIATE")  # another process may be migrating: wait, re-check
-        try:
-            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
-                conn.execute("COMMIT")
-                continue
-            migrate(db)
-            db["_migrations"].insert(
-                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply the documents migrations not yet recorded; returns the names applied now."""
+    return run_migrations(conn, MIGRATIONS)

@@ -6,6 +6,14 @@ of the cosine similarity and the query-normalised BM25 score (see ``fusion.py`` 
 measurements); reciprocal rank fusion is available as ``fusion="rrf"``. Every hit carries
 its cosine similarity to the question (looked up in the matrix even for keyword-only hits),
 which is what the answering step thresholds on to say "the documents do not contain this".
+
+Languages: the question's main language is compared with each candidate chunk's (stored at
+indexing, ``language.py``). A keyword match across languages is nearly always an accident
+(a product name, a number, an English term inside a Chinese note), so its BM25 score is
+multiplied by ``other_language_keyword_weight``; across languages only the (multilingual)
+embedding can tell whether a passage answers the question. Cosines are fused relative to the
+embedder's ``similarity_floor`` (e5 scores unrelated texts about 0.7, MiniLM about 0), so
+one fusion weight fits every embedder.
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ import numpy as np
 
 from fireside.assistant.documents.fts import bm25_scores, bm25_search, query_idf
 from fireside.assistant.documents.fusion import convex, reciprocal_rank
+from fireside.assistant.documents.language import main_language, same_language
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
-from fireside.assistant.documents.vector_index import CACHE, VectorMatrix
+from fireside.assistant.documents.vector_index import VectorMatrix
 from fireside.errors import NotFoundError
-from fireside.models.embedder import Embedder, get_embedder
+from fireside.models.embedder import Embedder
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class SearchOptions:
     # convex: keyword scores are divided by (1 - s) * best hit + s * the query's IDF sum
     idf_share: float = 0.5
     candidates: int = 100  # how deep each list goes before fusion
+    # BM25 multiplier for a chunk whose main language is not the question's
+    other_language_keyword_weight: float = 0.1
 
 
 def resolve_collections(
@@ -87,14 +98,17 @@ def search(
     if not cols or not query.strip():
         return []
     doc_filter = np.asarray(documents, np.int64) if documents else None
+    words = store.keywords.query_words(query) if opts.mode != "vector" else []
+    language = main_language(query)
     keyword: dict[int, float] = {}
     vector_ids: list[int] = []
-    sims: dict[int, float] = {}
+    sims: dict[int, float] = {}  # raw cosines (what relevance thresholds are set on)
+    floors: dict[int, float] = {}  # each candidate's embedder's similarity floor
     if opts.mode in ("hybrid", "bm25"):
         keyword = dict(
             bm25_search(
                 store.conn,
-                query,
+                words,
                 collection_ids=[c.id for c in cols],
                 documents=documents,
                 k=opts.candidates,
@@ -104,29 +118,37 @@ def search(
     if opts.mode in ("hybrid", "vector"):
         scored: list[tuple[float, int]] = []
         for model in dict.fromkeys(c.model for c in cols):
+            embedder = (embedders or {}).get(model) or store.embedders.get(model)  # loads lazily
             qvec = (query_vectors or {}).get(model)
             if qvec is None:
-                embedder = (embedders or {}).get(model) or get_embedder(model)
                 qvec = embedder.encode_query(query)
+            floor = float(getattr(embedder, "similarity_floor", 0.0) or 0.0)
             for col in (c for c in cols if c.model == model):
-                matrix = CACHE.get(store, col.id, model)
+                matrix = store.vectors.get(store, col.id, model)
                 ids, scores = matrix.search(qvec, opts.candidates, doc_filter)
-                scored += list(zip(scores.tolist(), ids.tolist(), strict=True))
-                sims.update(_similarities(matrix, qvec, list(keyword)))
+                scored += [
+                    (_above_floor(s, floor), c)
+                    for s, c in zip(scores.tolist(), ids.tolist(), strict=True)
+                ]
+                found = _similarities(matrix, qvec, [*keyword, *ids.tolist()])
+                sims.update(found)
+                floors.update(dict.fromkeys(found, floor))
         scored.sort(reverse=True)
         vector_ids = [cid for _, cid in scored[: opts.candidates]]
-        sims.update({cid: s for s, cid in scored})
     candidates = keyword
     if opts.mode == "hybrid" and opts.fusion == "convex":
         # exact keyword scores for the vector-only candidates too: both scores for everyone
         missing = [cid for cid in vector_ids if cid not in keyword]
-        extra = bm25_scores(store.conn, query, missing, opts.heading_weight)
+        extra = bm25_scores(store.conn, words, missing, opts.heading_weight)
         candidates = {**keyword, **extra}
     scale = max(keyword.values(), default=0.0)  # convex: what a full keyword match is worth
     if opts.mode == "hybrid" and opts.fusion == "convex" and opts.idf_share and keyword:
         share = opts.idf_share
-        scale = (1 - share) * scale + share * query_idf(store.conn, query)
-    fused = _fuse(opts, keyword, candidates, vector_ids, sims, scale)
+        scale = (1 - share) * scale + share * query_idf(store.conn, words)
+    if language is not None and opts.other_language_keyword_weight != 1.0 and candidates:
+        keyword, candidates = _weigh_languages(store, language, keyword, candidates, opts)
+    cosine = {cid: _above_floor(s, floors.get(cid, 0.0)) for cid, s in sims.items()}
+    fused = _fuse(opts, keyword, candidates, vector_ids, cosine, scale)
     top = sorted(fused.items(), key=lambda item: -item[1])[:k]
     rows = store.chunk_rows([cid for cid, _ in top])
     keyword_rank = {cid: r for r, cid in enumerate(keyword, 1)}
@@ -155,6 +177,32 @@ def search(
             )
         )
     return hits
+
+
+def _above_floor(cosine: float, floor: float) -> float:
+    """A cosine on a scale where the embedder's "unrelated" is 0 and identical is 1."""
+    return (cosine - floor) / (1.0 - floor) if floor else cosine
+
+
+def _weigh_languages(
+    store: DocumentStore,
+    language: str,
+    keyword: dict[int, float],
+    candidates: dict[int, float],
+    opts: SearchOptions,
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Keyword scores of chunks in another language than the question, scaled down."""
+    langs = store.chunk_languages(list(candidates))
+    weight = opts.other_language_keyword_weight
+
+    def weigh(scores: dict[int, float]) -> dict[int, float]:
+        out = {
+            cid: s if same_language(language, langs.get(cid)) else s * weight
+            for cid, s in scores.items()
+        }
+        return dict(sorted(out.items(), key=lambda item: -item[1]))
+
+    return weigh(keyword), weigh(candidates)
 
 
 def _round(x: float | None) -> float | None:

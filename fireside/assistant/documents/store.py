@@ -23,12 +23,15 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
+from fireside.assistant.documents.keywords import KeywordText
+from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
+from fireside.assistant.documents.vector_index import VectorCache
 from fireside.assistant.per_thread_db import PerThreadDatabase
 from fireside.assistant.store_errors import store_error
 from fireside.errors import NotFoundError
-from fireside.models.embedder import canonical_model_name
+from fireside.models.embedder_registry import EmbedderRegistry
 
 
 def now() -> str:
@@ -84,12 +87,23 @@ def _doc(row: dict) -> DocumentInfo:
 class DocumentStore:
     """All access to the documents database (safe to share between threads)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        cache_dir: str | Path | None = None,
+        embedders: EmbedderRegistry | None = None,
+    ) -> None:
+        """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache;
+        ``embedders``: the embedders collections may use (default: the built-in ones)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.key = str(self.path.resolve())  # identifies the file in process-wide caches
+        self.keywords = KeywordText(cache_dir)
+        self.embedders = embedders or EmbedderRegistry()  # one loaded instance per model
+        self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
+        self.key_pending()
 
     # -- connection --------------------------------------------------------------------------
     @property
@@ -110,7 +124,7 @@ class DocumentStore:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
             db = sqlite_utils.Database(conn)
-            apply_migrations(db)
+            apply_migrations(conn)
         except sqlite3.DatabaseError as exc:
             raise store_error(self.path, "documents database", exc) from None
         return db
@@ -140,7 +154,7 @@ class DocumentStore:
             with self.transaction() as conn:
                 conn.execute(
                     "INSERT OR IGNORE INTO collections (name, model, created_at) VALUES (?, ?, ?)",
-                    [name, canonical_model_name(model), now()],
+                    [name, self.embedders.canonical(model), now()],
                 )
         return next(c for c in self.collections() if c.name == name)
 
@@ -160,9 +174,6 @@ class DocumentStore:
                FROM collections c ORDER BY c.name"""
         )
         return [Collection(**row) for row in rows]
-
-    def collection_by_id(self, collection_id: int) -> Collection:
-        return next(c for c in self.collections() if c.id == collection_id)
 
     def generation(self, collection_id: int) -> int:
         row = self.conn.execute(
@@ -185,6 +196,22 @@ class DocumentStore:
             conn.execute(
                 "UPDATE collections SET pending_model = ? WHERE id = ?", [model, collection_id]
             )
+
+    # -- watched folders ---------------------------------------------------------------------
+    def add_watched_folder(self, collection_id: int, path: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO watched_folders (collection_id, path) VALUES (?, ?)",
+                [collection_id, path],
+            )
+
+    def watched_folders(self) -> list[tuple[str, str]]:
+        """(collection name, folder) pairs."""
+        rows = self.conn.execute(
+            "SELECT c.name, w.path FROM watched_folders w JOIN collections c "
+            "ON c.id = w.collection_id ORDER BY c.name, w.path"
+        )
+        return [(r[0], r[1]) for r in rows]
 
     # -- documents ---------------------------------------------------------------------------
     def documents(
@@ -217,6 +244,147 @@ class DocumentStore:
             conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
             self.bump(conn, doc.collection_id)
 
+    # -- indexing steps (each one transaction) ----------------------------------------------
+    def keep_unchanged(self, doc: DocumentInfo, size: int, mtime_ns: int) -> None:
+        """The file's content is the indexed one: record its new stat, drop stale attempts."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET size = ?, mtime_ns = ? WHERE id = ?", [size, mtime_ns, doc.id]
+            )
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ? AND "
+                "status != 'complete'",
+                [doc.collection_id, doc.path],
+            )
+
+    def start_document(
+        self,
+        collection_id: int,
+        path: str,
+        *,
+        size: int,
+        mtime_ns: int,
+        sha256: str,
+        kind: str,
+        chunker: str,
+        replaces: int | None = None,
+    ) -> int:
+        """A new 'indexing' row (replacing the interrupted attempt ``replaces``); its id."""
+        with self.transaction() as conn:
+            if replaces is not None:
+                conn.execute("DELETE FROM documents WHERE id = ?", [replaces])
+            return conn.execute(
+                "INSERT INTO documents (collection_id, path, size, mtime_ns, sha256, kind, "
+                "status, chunker, added_at) VALUES (?, ?, ?, ?, ?, ?, 'indexing', ?, ?)",
+                [collection_id, path, size, mtime_ns, sha256, kind, chunker, now()],
+            ).lastrowid
+
+    def record_failure(
+        self,
+        collection_id: int,
+        path: str,
+        *,
+        size: int | None,
+        mtime_ns: int | None,
+        error: str,
+        kind: str,
+    ) -> None:
+        """The file cannot be indexed: one 'failed' row replaces every row of the path."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ?", [collection_id, path]
+            )
+            conn.execute(
+                "INSERT INTO documents (collection_id, path, size, mtime_ns, status, error, "
+                "error_kind, added_at) VALUES (?, ?, ?, ?, 'failed', ?, ?, ?)",
+                [collection_id, path, size, mtime_ns, error, kind, now()],
+            )
+            self.bump(conn, collection_id)
+
+    def drop_attempt(self, document_id: int) -> None:
+        """Forget an indexing attempt that failed part-way (never visible to search)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE id = ?", [document_id])
+
+    def add_batch(
+        self, parts: Sequence[tuple[int, Sequence[Chunk], np.ndarray]], model: str
+    ) -> None:
+        """Chunks of several documents with their vectors, and each document's progress
+        counter, in one transaction: a batch lands whole or not at all."""
+        with self.transaction() as conn:
+            for document_id, chunks, vectors in parts:
+                self.add_chunks(conn, document_id, chunks, vectors, model)
+                conn.execute(
+                    "UPDATE documents SET chunks_done = ? WHERE id = ?",
+                    [chunks[-1].ordinal + 1, document_id],
+                )
+
+    def complete_document(
+        self, collection_id: int, path: str, document_id: int, n_chunks: int, warnings: list[str]
+    ) -> None:
+        """Make the new version searchable and drop the previous one, atomically."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM documents WHERE collection_id = ? AND path = ? AND id != ?",
+                [collection_id, path, document_id],
+            )
+            conn.execute(
+                "UPDATE documents SET status = 'complete', n_chunks = ?, chunks_done = ?, "
+                "warnings = ?, indexed_at = ?, error = NULL WHERE id = ?",
+                [n_chunks, n_chunks, json.dumps(warnings), now(), document_id],
+            )
+            self.bump(conn, collection_id)
+
+    # -- vectors of another model (re-embedding) ---------------------------------------------
+    _MISSING = (
+        "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.collection_id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.chunk_id = c.id AND v.model = ?)"
+    )
+
+    def missing_vectors(self, collection_id: int, model: str) -> int:
+        """How many chunks of the collection have no ``model`` vector yet."""
+        sql = f"SELECT count(*) {self._MISSING}"
+        return self.conn.execute(sql, [collection_id, model]).fetchone()[0]
+
+    def chunks_missing_vectors(
+        self, collection_id: int, model: str, limit: int
+    ) -> list[tuple[int, str]]:
+        """(chunk id, text to embed) of up to ``limit`` chunks still without a ``model`` vector."""
+        rows = self.conn.execute(
+            f"SELECT c.id, c.text, c.heading {self._MISSING} ORDER BY c.id LIMIT ?",
+            [collection_id, model, limit],
+        ).fetchall()
+        return [(cid, f"{heading}\n{text}" if heading else text) for cid, text, heading in rows]
+
+    def put_vectors(self, chunk_ids: Sequence[int], vectors: np.ndarray, model: str) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
+                [
+                    (cid, model, np.asarray(v, dtype=np.float32).tobytes())
+                    for cid, v in zip(chunk_ids, vectors, strict=True)
+                ],
+            )
+
+    def activate_model(self, collection_id: int, model: str, old_model: str) -> bool:
+        """Make ``model`` the collection's and drop ``old_model``'s vectors, in one
+        transaction; False (nothing changed) while some chunk still lacks a new vector."""
+        with self.transaction() as conn:
+            missing = conn.execute(f"SELECT count(*) {self._MISSING}", [collection_id, model])
+            if missing.fetchone()[0]:
+                return False
+            conn.execute(
+                "UPDATE collections SET model = ?, pending_model = NULL, "
+                "generation = generation + 1 WHERE id = ?",
+                [model, collection_id],
+            )
+            conn.execute(
+                "DELETE FROM vectors WHERE model = ? AND chunk_id IN (SELECT c.id FROM chunks c "
+                "JOIN documents d ON d.id = c.document_id WHERE d.collection_id = ?)",
+                [old_model, collection_id],
+            )
+            return True
+
     # -- chunks ------------------------------------------------------------------------------
     def add_chunks(
         self,
@@ -230,7 +398,8 @@ class DocumentStore:
         for chunk, vec in zip(chunks, vectors, strict=True):
             cur = conn.execute(
                 "INSERT INTO chunks (document_id, ordinal, text, heading, page, line_start, "
-                "line_end, overlap) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "line_end, overlap, words, heading_words, lang, keyed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 [
                     document_id,
                     chunk.ordinal,
@@ -240,12 +409,54 @@ class DocumentStore:
                     chunk.line_start,
                     chunk.line_end,
                     chunk.overlap,
+                    *self._keyed(chunk.text, chunk.heading),
                 ],
             )
             conn.execute(
                 "INSERT INTO vectors (chunk_id, model, vector) VALUES (?, ?, ?)",
                 [cur.lastrowid, model, np.asarray(vec, dtype=np.float32).tobytes()],
             )
+
+    def _keyed(self, text: str, heading: str | None) -> tuple[str | None, str | None, str | None]:
+        """(words, heading words, language) of a chunk, as the keyword index stores them."""
+        return (
+            self.keywords.index_text(text),
+            self.keywords.index_text(heading),
+            main_language(text),
+        )
+
+    def key_pending(self, batch_size: int = 500) -> int:
+        """Segment chunks written before the word index existed; returns how many.
+
+        Each batch is committed on its own, so an interrupted run resumes where it stopped;
+        English-only rows cost a regular-expression scan each.
+        """
+        done = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, text, heading FROM chunks WHERE keyed = 0 ORDER BY id LIMIT ?",
+                [batch_size],
+            ).fetchall()
+            if not rows:
+                return done
+            keyed = [(*self._keyed(text, heading), cid) for cid, text, heading in rows]
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE chunks SET words = ?, heading_words = ?, lang = ?, keyed = 1 "
+                    "WHERE id = ?",
+                    keyed,
+                )
+            done += len(rows)
+
+    def chunk_languages(self, chunk_ids: Sequence[int]) -> dict[int, str | None]:
+        """Each chunk's main language (None: no letters, or not yet known)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.conn.execute(
+            f"SELECT id, lang FROM chunks WHERE id IN ({marks})", list(chunk_ids)
+        )
+        return dict(rows.fetchall())
 
     def chunks_of(self, document_id: int) -> Iterator[dict]:
         """The document's chunks in reading order (for whole-document requests)."""

