@@ -106,12 +106,19 @@ class ApiServices:
             current = app.models.current
             return current.description.id if current is not None else None
 
+        from fireside.assistant.documents.service import add_plugin_embedders
+
+        # one registry for the server's life: an embedder loads once, not once per request
+        embedders = add_plugin_embedders(EmbedderRegistry(), app.plugins)
         return cls(
             catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
             models=app.models,
             settings=app.settings,
             paths=app.paths,
             key=key,
-            open_documents=lambda: DocumentStore(app.paths.documents_db),
+            open_documents=lambda: DocumentStore(
+                app.paths.documents_db, cache_dir=app.paths.cache_dir, embedders=embedders
+            ),
+            embedder=embedders.get,
             tools=app.plugins.tool_registry,
         )
