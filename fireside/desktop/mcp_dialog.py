@@ -61,7 +61,7 @@ class AddServerDialog(QDialog):
         self.command = QLineEdit()
         self.command.setPlaceholderText(self.tr("e.g. npx -y @modelcontextprotocol/server-memory"))
         self.url = QLineEdit()
-        self.url.setPlaceholderText("http://127.0.0.1:8000/mcp")
+        self.url.setPlaceholderText(self.tr("http://127.0.0.1:8000/mcp"))
         self.pairs = QPlainTextEdit()
         self.pairs.setPlaceholderText(self.tr("KEY=value, one per line"))
         self.pairs.setMaximumHeight(80)
