@@ -54,6 +54,7 @@ class AddServerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add an MCP server"))
+        self.setMinimumWidth(480)  # the example command line shows whole, in any language
         self.name = QLineEdit()
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Command (stdio)"), "stdio")

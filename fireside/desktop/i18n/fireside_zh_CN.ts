@@ -124,7 +124,7 @@
     </message>
     <message>
         <source>Network tools API requests may run</source>
-        <translation>API 请求可运行的联网工具</translation>
+        <translation>API 可用的联网工具</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -148,7 +148,7 @@
     </message>
     <message>
         <source>Kept in {where}</source>
-        <translation>保存在{where}中</translation>
+        <translation>保存在：{where}</translation>
     </message>
 </context>
 <context>

@@ -124,7 +124,7 @@
     </message>
     <message>
         <source>Network tools API requests may run</source>
-        <translation>API 請求可執行的網路工具</translation>
+        <translation>API 可用的網路工具</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -148,7 +148,7 @@
     </message>
     <message>
         <source>Kept in {where}</source>
-        <translation>儲存在{where}中</translation>
+        <translation>儲存於：{where}</translation>
     </message>
 </context>
 <context>
