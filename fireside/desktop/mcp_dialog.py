@@ -231,6 +231,7 @@ class McpServersDialog(QDialog):
                 row.addChild(child)
             row.setExpanded(True)
         self.tree.resizeColumnToContents(0)
+        self.tree.resizeColumnToContents(1)  # "running, 2 tools" is wider in some languages
         self.tree.blockSignals(False)
         if self.manager.config_error:
             self.status.setText(self.manager.config_error)
