@@ -120,7 +120,9 @@ class LibraryDialog(QDialog):
             return QTableWidgetItem(self.tr("unknown"))
         text = {FITS: self.tr("✓ fits"), TIGHT: self.tr("⚠ tight")}.get(
             fit.verdict, self.tr("✗ too large"))
-        item = QTableWidgetItem(f"{text} · {fit.need / 2**30:.1f} GiB")
+        item = QTableWidgetItem(
+            self.tr("{verdict} · {need:.1f} GiB").format(verdict=text, need=fit.need / 2**30)
+        )
         item.setForeground(QColor(BADGE_COLORS[fit.verdict]))
         gib = 2**30
         item.setToolTip(self.tr("Needs about {need:.1f} GiB (weights, context and buffers); "

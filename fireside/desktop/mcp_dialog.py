@@ -54,6 +54,7 @@ class AddServerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add an MCP server"))
+        self.setMinimumWidth(480)  # the example command line shows whole, in any language
         self.name = QLineEdit()
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Command (stdio)"), "stdio")
@@ -61,7 +62,7 @@ class AddServerDialog(QDialog):
         self.command = QLineEdit()
         self.command.setPlaceholderText(self.tr("e.g. npx -y @modelcontextprotocol/server-memory"))
         self.url = QLineEdit()
-        self.url.setPlaceholderText("http://127.0.0.1:8000/mcp")
+        self.url.setPlaceholderText(self.tr("http://127.0.0.1:8000/mcp"))
         self.pairs = QPlainTextEdit()
         self.pairs.setPlaceholderText(self.tr("KEY=value, one per line"))
         self.pairs.setMaximumHeight(80)
@@ -230,6 +231,7 @@ class McpServersDialog(QDialog):
                 row.addChild(child)
             row.setExpanded(True)
         self.tree.resizeColumnToContents(0)
+        self.tree.resizeColumnToContents(1)  # "running, 2 tools" is wider in some languages
         self.tree.blockSignals(False)
         if self.manager.config_error:
             self.status.setText(self.manager.config_error)

@@ -42,7 +42,7 @@ class RemoteConnectionsDialog(QDialog):
         self.list = QListWidget()
         self.remove_button = QPushButton(self.tr("Remove"))
         self.name = QLineEdit(placeholderText=self.tr("gpu-box"))
-        self.url = QLineEdit(placeholderText="http://gpu-box:8000/v1")
+        self.url = QLineEdit(placeholderText=self.tr("http://gpu-box:8000/v1"))
         self.key = QLineEdit(placeholderText=self.tr("none"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_env = QLineEdit(

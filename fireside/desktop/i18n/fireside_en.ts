@@ -49,4 +49,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>RemoteConnectionsDialog</name>
+    <message numerus="yes">
+        <source>Added %1 with %n model(s).</source>
+        <translation>
+            <numerusform>Added %1 with %n model.</numerusform>
+            <numerusform>Added %1 with %n models.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

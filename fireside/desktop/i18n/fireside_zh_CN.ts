@@ -2,6 +2,156 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AddServerDialog</name>
+    <message>
+        <source>Add an MCP server</source>
+        <translation>添加 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>Command (stdio)</source>
+        <translation>命令 (stdio)</translation>
+    </message>
+    <message>
+        <source>URL (Streamable HTTP)</source>
+        <translation>URL (Streamable HTTP)</translation>
+    </message>
+    <message>
+        <source>e.g. npx -y @modelcontextprotocol/server-memory</source>
+        <translation>例如 npx -y @modelcontextprotocol/server-memory</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:8000/mcp</source>
+        <translation>http://127.0.0.1:8000/mcp</translation>
+    </message>
+    <message>
+        <source>KEY=value, one per line</source>
+        <translation>KEY=value，每行一个</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>The command is not valid: %1</source>
+        <translation>命令无效：%1</translation>
+    </message>
+    <message>
+        <source>New server</source>
+        <translation>新服务器</translation>
+    </message>
+</context>
+<context>
+    <name>ApiServerDialog</name>
+    <message>
+        <source>Local API server</source>
+        <translation>本地 API 服务器</translation>
+    </message>
+    <message>
+        <source>Other programs on this computer (editors, scripts, the openai Python package) can use Fireside&apos;s models through an OpenAI-compatible API. They need the key below.</source>
+        <translation>本机上的其他程序（编辑器、脚本、openai Python 包）可以通过兼容 OpenAI 的 API 使用 Fireside 的模型。它们需要使用下面的密钥。</translation>
+    </message>
+    <message>
+        <source>Serve the API</source>
+        <translation>提供 API 服务</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <source>Make a new key; programs using the old one must update</source>
+        <translation>生成新密钥；使用旧密钥的程序需要更新</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Copy curl example</source>
+        <translation>复制 curl 示例</translation>
+    </message>
+    <message>
+        <source>Copy Python example</source>
+        <translation>复制 Python 示例</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Requests served</source>
+        <translation>已处理的请求</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近一次错误</translation>
+    </message>
+    <message>
+        <source>Network tools API requests may run</source>
+        <translation>API 可用的联网工具</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Serving at {url}</source>
+        <translation>正在 {url} 提供服务</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Kept in {where}</source>
+        <translation>保存在：{where}</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -290,6 +440,277 @@
     </message>
 </context>
 <context>
+    <name>LibraryDialog</name>
+    <message>
+        <source>Model library</source>
+        <translation>模型库</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>目录</translation>
+    </message>
+    <message>
+        <source>Search the hub</source>
+        <translation>搜索模型中心</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>On this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可运行</translation>
+    </message>
+    <message>
+        <source>⚠ tight</source>
+        <translation>⚠ 勉强</translation>
+    </message>
+    <message>
+        <source>✗ too large</source>
+        <translation>✗ 太大</translation>
+    </message>
+    <message>
+        <source>{verdict} · {need:.1f} GiB</source>
+        <translation>{verdict} · {need:.1f} GiB</translation>
+    </message>
+    <message>
+        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
+        <translation>大约需要 {need:.1f} GiB（权重、上下文和缓冲区）；可用 {free:.1f} GiB</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>Context size for the memory estimate:</source>
+        <translation>用于估算内存的上下文长度：</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fits?</source>
+        <translation>能否运行？</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Trained to call tools.</source>
+        <translation>经过工具调用训练。</translation>
+    </message>
+    <message>
+        <source>Strong in Chinese.</source>
+        <translation>中文能力强。</translation>
+    </message>
+    <message>
+        <source>Size approximate; size and SHA-256 are checked against the hub when it downloads.</source>
+        <translation>大小为近似值；下载时会根据模型中心核对大小和 SHA-256。</translation>
+    </message>
+    <message>
+        <source>中文 ✓ · </source>
+        <translation>中文 ✓ · </translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Search GGUF models, e.g. qwen 7b</source>
+        <translation>搜索 GGUF 模型，例如 qwen 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Searching for “{0}”…</source>
+        <translation>正在搜索“{0}”…</translation>
+    </message>
+    <message>
+        <source>{0} repositories found</source>
+        <translation>找到 {0} 个仓库</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>没有匹配的 GGUF 仓库。</translation>
+    </message>
+    <message>
+        <source> ({0} parts)</source>
+        <translation>（{0} 个分卷）</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>已就绪</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>, {0} left</source>
+        <translation>，剩余 {0}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} · {speed:.1f} MB/s{eta}</source>
+        <translation>{done} / {total} · {speed:.1f} MB/s{eta}</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>Your folder</source>
+        <translation>你的文件夹</translation>
+    </message>
+    <message>
+        <source> ({0} of {1} parts missing)</source>
+        <translation>（缺少 {1} 个分卷中的 {0} 个）</translation>
+    </message>
+    <message>
+        <source>Switching the chat to {0}</source>
+        <translation>正在将对话切换到 {0}</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>hf_… (only for gated or private models)</source>
+        <translation>hf_…（仅用于受限或私有模型）</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Models folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Hub address (mirror)</source>
+        <translation>模型中心地址（镜像）</translation>
+    </message>
+    <message>
+        <source>Forget token</source>
+        <translation>清除令牌</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>Also list models in</source>
+        <translation>同时列出以下位置的模型</translation>
+    </message>
+    <message>
+        <source>LM Studio&apos;s, GPT4All&apos;s and Jan&apos;s model folders are listed too; their files are used in place, never copied.</source>
+        <translation>LM Studio、GPT4All 和 Jan 的模型文件夹也会列出；其中的文件直接在原位置使用，不会复制。</translation>
+    </message>
+    <message>
+        <source>A folder with GGUF models</source>
+        <translation>包含 GGUF 模型的文件夹</translation>
+    </message>
+    <message>
+        <source>Access token removed</source>
+        <translation>访问令牌已移除</translation>
+    </message>
+    <message>
+        <source>Access token saved ({0})</source>
+        <translation>访问令牌已保存（{0}）</translation>
+    </message>
+    <message>
+        <source>system keyring</source>
+        <translation>系统密钥环</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Settings</source>
@@ -336,12 +757,28 @@
         <translation>插件…</translation>
     </message>
     <message>
+        <source>MCP servers…</source>
+        <translation>MCP 服务器…</translation>
+    </message>
+    <message>
+        <source>Local API server…</source>
+        <translation>本地 API 服务器…</translation>
+    </message>
+    <message>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
         <source>Open GGUF…</source>
         <translation>打开 GGUF…</translation>
+    </message>
+    <message>
+        <source>Library…</source>
+        <translation>模型库…</translation>
+    </message>
+    <message>
+        <source>Remote connections…</source>
+        <translation>远程连接…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -354,6 +791,14 @@
     <message>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
+        <translation>尽管提问。回复来自另一台计算机上的 %1：你的消息会发送到那里。历史记录、文档和工具保留在本机。</translation>
+    </message>
+    <message>
+        <source>Ask anything. Replies come from %1, a server on this computer; nothing leaves it.</source>
+        <translation>尽管提问。回复来自本机上的服务器 %1；任何内容都不会离开本机。</translation>
     </message>
     <message>
         <source>Loading the model…</source>
@@ -372,6 +817,10 @@
         <translation>插件和工具</translation>
     </message>
     <message>
+        <source>Downloaded {0}: Model &gt; Library… to use it</source>
+        <translation>已下载 {0}：通过“模型 &gt; 模型库…”使用它</translation>
+    </message>
+    <message>
         <source>Something went wrong: {error}. Details are in the log: {path}</source>
         <translation>出错了：{error}。详细信息见日志：{path}</translation>
     </message>
@@ -385,6 +834,97 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>McpServersDialog</name>
+    <message>
+        <source>MCP servers</source>
+        <translation>MCP 服务器</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>重启</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>MCP servers give the assistant more tools. Their tools ask before they run. Servers are set in mcp.json, the format Claude Desktop, Cursor and LM Studio use.</source>
+        <translation>MCP 服务器为助手提供更多工具，这些工具在运行前会征求你的同意。服务器在 mcp.json 中配置，与 Claude Desktop、Cursor 和 LM Studio 使用的格式相同。</translation>
+    </message>
+    <message>
+        <source>Starting servers…</source>
+        <translation>正在启动服务器…</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>No MCP servers yet: Add… or Import… one.</source>
+        <translation>还没有 MCP 服务器：请“添加…”或“导入…”。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 servers running</source>
+        <translation>%2 个服务器中有 %1 个正在运行</translation>
+    </message>
+    <message>
+        <source>running, %1 tools</source>
+        <translation>运行中，%1 个工具</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>restarting</source>
+        <translation>正在重启</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Import MCP servers</source>
+        <translation>导入 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
     </message>
 </context>
 <context>
@@ -495,12 +1035,40 @@
         <translation>负责回答的模型（Ctrl+O 打开 GGUF 文件）</translation>
     </message>
     <message>
+        <source>%1 (remote)</source>
+        <translation>%1（远程）</translation>
+    </message>
+    <message>
         <source> (missing)</source>
         <translation>（文件不存在）</translation>
     </message>
     <message>
         <source>Open GGUF…</source>
         <translation>打开 GGUF…</translation>
+    </message>
+    <message>
+        <source>messages leave this computer</source>
+        <translation>消息会离开本机</translation>
+    </message>
+    <message>
+        <source>on this computer</source>
+        <translation>在本机上</translation>
+    </message>
+    <message>
+        <source>%1 — remote, %2</source>
+        <translation>%1 — 远程，%2</translation>
+    </message>
+    <message>
+        <source>%1 — not reachable</source>
+        <translation>%1 — 无法连接</translation>
+    </message>
+    <message>
+        <source>Your messages to %1 are sent to %2</source>
+        <translation>你发给 %1 的消息会发送到 %2</translation>
+    </message>
+    <message>
+        <source>%1 runs in a server on this computer (%2)</source>
+        <translation>%1 在本机的服务器中运行（%2）</translation>
     </message>
     <message>
         <source>Open a GGUF model</source>
@@ -556,6 +1124,10 @@
         <translation>插件为助手提供可用的工具。标有 [网络] 或 [文件] 的工具在运行前会先征求你的同意。</translation>
     </message>
     <message>
+        <source>Run obvious tool requests first (sums, the weather, the date), for any model</source>
+        <translation>对任何模型都先直接运行明显的工具请求（计算、天气、日期）</translation>
+    </message>
+    <message>
         <source>Failed to load: {error}</source>
         <translation>加载失败：{error}</translation>
     </message>
@@ -573,6 +1145,87 @@
     <message>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteConnectionsDialog</name>
+    <message>
+        <source>Remote connections</source>
+        <translation>远程连接</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>gpu-box</source>
+        <translation>gpu-box</translation>
+    </message>
+    <message>
+        <source>http://gpu-box:8000/v1</source>
+        <translation>http://gpu-box:8000/v1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>or the name of a variable, e.g. %1</source>
+        <translation>或环境变量名，例如 %1</translation>
+    </message>
+    <message>
+        <source>Native (the server&apos;s tool calls)</source>
+        <translation>原生（服务器的工具调用）</translation>
+    </message>
+    <message>
+        <source>In the prompt (servers without tool support)</source>
+        <translation>写入提示词（适用于不支持工具的服务器）</translation>
+    </message>
+    <message>
+        <source>Check and add</source>
+        <translation>检查并添加</translation>
+    </message>
+    <message>
+        <source>Models of a connection appear in the model picker as NAME/MODEL. Messages to a server on another computer leave this one; your history, documents and tools stay here.</source>
+        <translation>连接中的模型会以“名称/模型”的形式出现在模型选择器中。发往另一台计算机上服务器的消息会离开本机；你的历史记录、文档和工具保留在本机。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Give the connection a name and the server&apos;s URL.</source>
+        <translation>请为连接命名，并填写服务器的 URL。</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>正在检查 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 with %n model(s).</source>
+        <translation>
+            <numerusform>已添加 %1，包含 %n 个模型。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>Removed %1 and forgot its key.</source>
+        <translation>已移除 %1 并清除其密钥。</translation>
     </message>
 </context>
 <context>
@@ -602,6 +1255,18 @@
         <translation>自动</translation>
     </message>
     <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>End the model&apos;s process after this long unused, so its memory returns to the system; the next message loads it again.</source>
+        <translation>模型闲置这么久后结束其进程，把内存归还给系统；下一条消息会重新加载模型。</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -622,6 +1287,10 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <source>Unload the model after</source>
+        <translation>闲置多久后卸载模型</translation>
     </message>
     <message>
         <source>off</source>
@@ -808,6 +1477,18 @@
         <translation>正在加载 {model}…</translation>
     </message>
     <message>
+        <source>⇄ Remote: messages leave this computer</source>
+        <translation>⇄ 远程：消息会离开本机</translation>
+    </message>
+    <message>
+        <source>Your messages are sent to %1</source>
+        <translation>你的消息会发送到 %1</translation>
+    </message>
+    <message>
+        <source>⇄ Remote engine on this computer</source>
+        <translation>⇄ 本机上的远程引擎</translation>
+    </message>
+    <message>
         <source>{model} (not loaded)</source>
         <translation>{model}（未加载）</translation>
     </message>
@@ -822,6 +1503,10 @@
 </context>
 <context>
     <name>ToolApprovalDialog</name>
+    <message>
+        <source>the MCP server %1, a program outside the app</source>
+        <translation>MCP 服务器 %1（应用以外的程序）</translation>
+    </message>
     <message>
         <source>the network and the file system</source>
         <translation>网络和文件系统</translation>

@@ -2,6 +2,156 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="en">
 <context>
+    <name>AddServerDialog</name>
+    <message>
+        <source>Add an MCP server</source>
+        <translation>新增 MCP 伺服器</translation>
+    </message>
+    <message>
+        <source>Command (stdio)</source>
+        <translation>指令 (stdio)</translation>
+    </message>
+    <message>
+        <source>URL (Streamable HTTP)</source>
+        <translation>網址 (Streamable HTTP)</translation>
+    </message>
+    <message>
+        <source>e.g. npx -y @modelcontextprotocol/server-memory</source>
+        <translation>例如 npx -y @modelcontextprotocol/server-memory</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:8000/mcp</source>
+        <translation>http://127.0.0.1:8000/mcp</translation>
+    </message>
+    <message>
+        <source>KEY=value, one per line</source>
+        <translation>KEY=value，每行一個</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>網址</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>環境變數</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>標頭</translation>
+    </message>
+    <message>
+        <source>The command is not valid: %1</source>
+        <translation>指令無效：%1</translation>
+    </message>
+    <message>
+        <source>New server</source>
+        <translation>新伺服器</translation>
+    </message>
+</context>
+<context>
+    <name>ApiServerDialog</name>
+    <message>
+        <source>Local API server</source>
+        <translation>本機 API 伺服器</translation>
+    </message>
+    <message>
+        <source>Other programs on this computer (editors, scripts, the openai Python package) can use Fireside&apos;s models through an OpenAI-compatible API. They need the key below.</source>
+        <translation>這台電腦上的其他程式（編輯器、指令碼、openai Python 套件）可以透過與 OpenAI 相容的 API 使用 Fireside 的模型。它們需要下方的金鑰。</translation>
+    </message>
+    <message>
+        <source>Serve the API</source>
+        <translation>提供 API 服務</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>複製</translation>
+    </message>
+    <message>
+        <source>New key</source>
+        <translation>新金鑰</translation>
+    </message>
+    <message>
+        <source>Make a new key; programs using the old one must update</source>
+        <translation>產生新金鑰；使用舊金鑰的程式必須更新</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <source>Copy curl example</source>
+        <translation>複製 curl 範例</translation>
+    </message>
+    <message>
+        <source>Copy Python example</source>
+        <translation>複製 Python 範例</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>連接埠</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 金鑰</translation>
+    </message>
+    <message>
+        <source>Requests served</source>
+        <translation>已處理的請求</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近一次錯誤</translation>
+    </message>
+    <message>
+        <source>Network tools API requests may run</source>
+        <translation>API 可用的網路工具</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>範例</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>啟動中…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>停止中…</translation>
+    </message>
+    <message>
+        <source>Serving at {url}</source>
+        <translation>正在 {url} 提供服務</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>已關閉</translation>
+    </message>
+    <message>
+        <source>Kept in {where}</source>
+        <translation>儲存於：{where}</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -290,6 +440,277 @@
     </message>
 </context>
 <context>
+    <name>LibraryDialog</name>
+    <message>
+        <source>Model library</source>
+        <translation>模型庫</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>目錄</translation>
+    </message>
+    <message>
+        <source>Search the hub</source>
+        <translation>搜尋模型中心</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下載</translation>
+    </message>
+    <message>
+        <source>On this computer</source>
+        <translation>這台電腦</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可執行</translation>
+    </message>
+    <message>
+        <source>⚠ tight</source>
+        <translation>⚠ 勉強</translation>
+    </message>
+    <message>
+        <source>✗ too large</source>
+        <translation>✗ 太大</translation>
+    </message>
+    <message>
+        <source>{verdict} · {need:.1f} GiB</source>
+        <translation>{verdict} · {need:.1f} GiB</translation>
+    </message>
+    <message>
+        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
+        <translation>大約需要 {need:.1f} GiB（權重、上下文與緩衝區）；可用 {free:.1f} GiB</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 個 token</translation>
+    </message>
+    <message>
+        <source>Context size for the memory estimate:</source>
+        <translation>用於估算記憶體的上下文長度：</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>參數量</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fits?</source>
+        <translation>能否執行？</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>授權條款</translation>
+    </message>
+    <message>
+        <source>Trained to call tools.</source>
+        <translation>經過工具呼叫訓練。</translation>
+    </message>
+    <message>
+        <source>Strong in Chinese.</source>
+        <translation>中文能力強。</translation>
+    </message>
+    <message>
+        <source>Size approximate; size and SHA-256 are checked against the hub when it downloads.</source>
+        <translation>大小為概略值；下載時會依模型中心核對大小與 SHA-256。</translation>
+    </message>
+    <message>
+        <source>中文 ✓ · </source>
+        <translation>中文 ✓ · </translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下載</translation>
+    </message>
+    <message>
+        <source>Search GGUF models, e.g. qwen 7b</source>
+        <translation>搜尋 GGUF 模型，例如 qwen 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜尋</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Searching for “{0}”…</source>
+        <translation>正在搜尋「{0}」…</translation>
+    </message>
+    <message>
+        <source>{0} repositories found</source>
+        <translation>找到 {0} 個儲存庫</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>沒有符合的 GGUF 儲存庫。</translation>
+    </message>
+    <message>
+        <source> ({0} parts)</source>
+        <translation>（{0} 個分割檔）</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進度</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排隊中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暫停</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就緒</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>啟動中…</translation>
+    </message>
+    <message>
+        <source>, {0} left</source>
+        <translation>，剩餘 {0}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} · {speed:.1f} MB/s{eta}</source>
+        <translation>{done} / {total} · {speed:.1f} MB/s{eta}</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暫停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>繼續</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>已下載</translation>
+    </message>
+    <message>
+        <source>Your folder</source>
+        <translation>您的資料夾</translation>
+    </message>
+    <message>
+        <source> ({0} of {1} parts missing)</source>
+        <translation>（{1} 個分割檔中缺少 {0} 個）</translation>
+    </message>
+    <message>
+        <source>Switching the chat to {0}</source>
+        <translation>正在將對話切換至 {0}</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選擇…</translation>
+    </message>
+    <message>
+        <source>hf_… (only for gated or private models)</source>
+        <translation>hf_…（僅用於受限或私人模型）</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>加入資料夾…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>儲存</translation>
+    </message>
+    <message>
+        <source>Models folder</source>
+        <translation>模型資料夾</translation>
+    </message>
+    <message>
+        <source>Hub address (mirror)</source>
+        <translation>模型中心位址（鏡像）</translation>
+    </message>
+    <message>
+        <source>Forget token</source>
+        <translation>清除權杖</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>存取權杖</translation>
+    </message>
+    <message>
+        <source>Also list models in</source>
+        <translation>一併列出以下位置的模型</translation>
+    </message>
+    <message>
+        <source>LM Studio&apos;s, GPT4All&apos;s and Jan&apos;s model folders are listed too; their files are used in place, never copied.</source>
+        <translation>LM Studio、GPT4All 與 Jan 的模型資料夾也會列出；其中的檔案直接在原處使用，不會複製。</translation>
+    </message>
+    <message>
+        <source>A folder with GGUF models</source>
+        <translation>含有 GGUF 模型的資料夾</translation>
+    </message>
+    <message>
+        <source>Access token removed</source>
+        <translation>存取權杖已移除</translation>
+    </message>
+    <message>
+        <source>Access token saved ({0})</source>
+        <translation>存取權杖已儲存（{0}）</translation>
+    </message>
+    <message>
+        <source>system keyring</source>
+        <translation>系統金鑰圈</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Settings</source>
@@ -336,12 +757,28 @@
         <translation>外掛程式…</translation>
     </message>
     <message>
+        <source>MCP servers…</source>
+        <translation>MCP 伺服器…</translation>
+    </message>
+    <message>
+        <source>Local API server…</source>
+        <translation>本機 API 伺服器…</translation>
+    </message>
+    <message>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
         <source>Open GGUF…</source>
         <translation>開啟 GGUF…</translation>
+    </message>
+    <message>
+        <source>Library…</source>
+        <translation>模型庫…</translation>
+    </message>
+    <message>
+        <source>Remote connections…</source>
+        <translation>遠端連線…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -354,6 +791,14 @@
     <message>
         <source>Open log folder</source>
         <translation>開啟日誌資料夾</translation>
+    </message>
+    <message>
+        <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
+        <translation>儘管提問。回覆來自另一台電腦上的 %1：您的訊息會傳送到那裡。歷史紀錄、文件與工具都留在這台電腦。</translation>
+    </message>
+    <message>
+        <source>Ask anything. Replies come from %1, a server on this computer; nothing leaves it.</source>
+        <translation>儘管提問。回覆來自這台電腦上的伺服器 %1；任何內容都不會離開這台電腦。</translation>
     </message>
     <message>
         <source>Loading the model…</source>
@@ -372,6 +817,10 @@
         <translation>外掛程式與工具</translation>
     </message>
     <message>
+        <source>Downloaded {0}: Model &gt; Library… to use it</source>
+        <translation>已下載 {0}：請透過「模型 &gt; 模型庫…」使用</translation>
+    </message>
+    <message>
         <source>Something went wrong: {error}. Details are in the log: {path}</source>
         <translation>發生錯誤：{error}。詳細資訊請見日誌：{path}</translation>
     </message>
@@ -385,6 +834,97 @@
     <message>
         <source>Copy</source>
         <translation>複製</translation>
+    </message>
+</context>
+<context>
+    <name>McpServersDialog</name>
+    <message>
+        <source>MCP servers</source>
+        <translation>MCP 伺服器</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>伺服器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>詳細資料</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>重新啟動</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <source>MCP servers give the assistant more tools. Their tools ask before they run. Servers are set in mcp.json, the format Claude Desktop, Cursor and LM Studio use.</source>
+        <translation>MCP 伺服器為助理提供更多工具，這些工具執行前會先徵求您的同意。伺服器在 mcp.json 中設定，與 Claude Desktop、Cursor 和 LM Studio 使用的格式相同。</translation>
+    </message>
+    <message>
+        <source>Starting servers…</source>
+        <translation>正在啟動伺服器…</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <source>No MCP servers yet: Add… or Import… one.</source>
+        <translation>尚無 MCP 伺服器：請「新增…」或「匯入…」。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 servers running</source>
+        <translation>%2 個伺服器中有 %1 個正在執行</translation>
+    </message>
+    <message>
+        <source>running, %1 tools</source>
+        <translation>執行中，%1 個工具</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>啟動中</translation>
+    </message>
+    <message>
+        <source>restarting</source>
+        <translation>重新啟動中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Import MCP servers</source>
+        <translation>匯入 MCP 伺服器</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 檔案 (*.json)</translation>
     </message>
 </context>
 <context>
@@ -495,12 +1035,40 @@
         <translation>負責回答的模型（Ctrl+O 開啟 GGUF 檔案）</translation>
     </message>
     <message>
+        <source>%1 (remote)</source>
+        <translation>%1（遠端）</translation>
+    </message>
+    <message>
         <source> (missing)</source>
         <translation>（檔案不存在）</translation>
     </message>
     <message>
         <source>Open GGUF…</source>
         <translation>開啟 GGUF…</translation>
+    </message>
+    <message>
+        <source>messages leave this computer</source>
+        <translation>訊息會離開這台電腦</translation>
+    </message>
+    <message>
+        <source>on this computer</source>
+        <translation>在這台電腦上</translation>
+    </message>
+    <message>
+        <source>%1 — remote, %2</source>
+        <translation>%1 — 遠端，%2</translation>
+    </message>
+    <message>
+        <source>%1 — not reachable</source>
+        <translation>%1 — 無法連線</translation>
+    </message>
+    <message>
+        <source>Your messages to %1 are sent to %2</source>
+        <translation>您傳給 %1 的訊息會傳送到 %2</translation>
+    </message>
+    <message>
+        <source>%1 runs in a server on this computer (%2)</source>
+        <translation>%1 在這台電腦的伺服器中執行（%2）</translation>
     </message>
     <message>
         <source>Open a GGUF model</source>
@@ -556,6 +1124,10 @@
         <translation>外掛程式為助理提供可用的工具。標有 [網路] 或 [檔案] 的工具在執行前會先徵求您的同意。</translation>
     </message>
     <message>
+        <source>Run obvious tool requests first (sums, the weather, the date), for any model</source>
+        <translation>對任何模型都先直接執行明顯的工具請求（計算、天氣、日期）</translation>
+    </message>
+    <message>
         <source>Failed to load: {error}</source>
         <translation>載入失敗：{error}</translation>
     </message>
@@ -573,6 +1145,87 @@
     <message>
         <source>Files of &amp;type:</source>
         <translation>檔案類型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteConnectionsDialog</name>
+    <message>
+        <source>Remote connections</source>
+        <translation>遠端連線</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>gpu-box</source>
+        <translation>gpu-box</translation>
+    </message>
+    <message>
+        <source>http://gpu-box:8000/v1</source>
+        <translation>http://gpu-box:8000/v1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>無</translation>
+    </message>
+    <message>
+        <source>or the name of a variable, e.g. %1</source>
+        <translation>或環境變數名稱，例如 %1</translation>
+    </message>
+    <message>
+        <source>Native (the server&apos;s tool calls)</source>
+        <translation>原生（伺服器的工具呼叫）</translation>
+    </message>
+    <message>
+        <source>In the prompt (servers without tool support)</source>
+        <translation>寫入提示詞（適用於不支援工具的伺服器）</translation>
+    </message>
+    <message>
+        <source>Check and add</source>
+        <translation>檢查並新增</translation>
+    </message>
+    <message>
+        <source>Models of a connection appear in the model picker as NAME/MODEL. Messages to a server on another computer leave this one; your history, documents and tools stay here.</source>
+        <translation>連線中的模型會以「名稱/模型」的形式出現在模型選擇器中。傳給另一台電腦上伺服器的訊息會離開這台電腦；您的歷史紀錄、文件與工具都留在這裡。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>網址</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 金鑰</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Give the connection a name and the server&apos;s URL.</source>
+        <translation>請為連線命名，並填寫伺服器的網址。</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>正在檢查 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 with %n model(s).</source>
+        <translation>
+            <numerusform>已新增 %1，包含 %n 個模型。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>Removed %1 and forgot its key.</source>
+        <translation>已移除 %1 並清除其金鑰。</translation>
     </message>
 </context>
 <context>
@@ -602,6 +1255,18 @@
         <translation>自動</translation>
     </message>
     <message>
+        <source>never</source>
+        <translation>永不</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <source>End the model&apos;s process after this long unused, so its memory returns to the system; the next message loads it again.</source>
+        <translation>模型閒置這麼久後結束其處理程序，將記憶體歸還給系統；下一則訊息會重新載入模型。</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -622,6 +1287,10 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 執行緒數</translation>
+    </message>
+    <message>
+        <source>Unload the model after</source>
+        <translation>閒置多久後卸載模型</translation>
     </message>
     <message>
         <source>off</source>
@@ -808,6 +1477,18 @@
         <translation>正在載入 {model}…</translation>
     </message>
     <message>
+        <source>⇄ Remote: messages leave this computer</source>
+        <translation>⇄ 遠端：訊息會離開這台電腦</translation>
+    </message>
+    <message>
+        <source>Your messages are sent to %1</source>
+        <translation>您的訊息會傳送到 %1</translation>
+    </message>
+    <message>
+        <source>⇄ Remote engine on this computer</source>
+        <translation>⇄ 這台電腦上的遠端引擎</translation>
+    </message>
+    <message>
         <source>{model} (not loaded)</source>
         <translation>{model}（未載入）</translation>
     </message>
@@ -822,6 +1503,10 @@
 </context>
 <context>
     <name>ToolApprovalDialog</name>
+    <message>
+        <source>the MCP server %1, a program outside the app</source>
+        <translation>MCP 伺服器 %1（應用程式以外的程式）</translation>
+    </message>
     <message>
         <source>the network and the file system</source>
         <translation>網路與檔案系統</translation>
