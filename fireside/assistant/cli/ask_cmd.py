@@ -46,11 +46,11 @@ def run_ask(args) -> int:
     from fireside.models.errors import ModelError
     from fireside.models.generation import CancelToken
 
+    app = build_app()  # a damaged or busy database: one line from the CLI's boundary
     try:
-        app = build_app()
-    except Exception as exc:  # a damaged history database, an unwritable data folder
-        return fail(str(exc))
-    try:
+        # the model first, as in `fireside chat`: a bad --model is named whatever else is wrong
+        path = app.models.resolve_path(args.model)
+        app.models.get(path, load_options_from(args, app.models.load_options(path)))
         existing = [c.name for c in app.documents_store.collections(counts=False)]
         unknown = [n for n in args.collection or () if n not in existing]
         if unknown:
@@ -60,8 +60,6 @@ def run_ask(args) -> int:
             )
         if not existing:
             return fail("no document collections yet: fireside docs add PATH... -C NAME")
-        path = app.models.resolve_path(args.model)
-        app.models.get(path, load_options_from(args, app.models.load_options(path)))
         cancel = CancelToken()
         request = TurnRequest(
             args.question,
