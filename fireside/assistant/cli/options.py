@@ -28,6 +28,7 @@ non_negative_int = _number(int, 0, what="a whole number of at least 0")
 non_negative_float = _number(float, 0.0, what="a number of at least 0")
 unit_float = _number(float, 0.0, 1.0, what="a number from 0 to 1")
 positive_float = _number(float, 1e-6, what="a number above 0")
+port_number = _number(int, 0, 65535, what="a port from 0 to 65535")
 
 
 def gpu_layers(value: str) -> int | str:

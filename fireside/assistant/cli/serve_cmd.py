@@ -10,6 +10,7 @@ from fireside.assistant.api.keys import KeyStore
 from fireside.assistant.api.server import ApiServer, ServerError, is_loopback
 from fireside.assistant.api.services import DEFAULT_PORT, ApiConfig, ApiServices
 from fireside.assistant.cli.common import fail
+from fireside.assistant.cli.options import port_number, positive_int
 from fireside.models.errors import ModelError
 
 
@@ -21,9 +22,9 @@ def register(sub) -> None:
         "Clients send 'Authorization: Bearer KEY'; FIRESIDE_API_KEY sets the key.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help=f"port (default {DEFAULT_PORT}; 0: any free port)")
+    p.add_argument("--port", type=port_number, help=f"port (default {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--model", "-m", metavar="PATH", help="GGUF served as 'default'")
-    p.add_argument("--threads", type=int, metavar="N", help="CPU threads for the model")
+    p.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads for the model")
     p.add_argument(
         "--allow-host",
         action="append",
