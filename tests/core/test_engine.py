@@ -168,7 +168,11 @@ def test_model_proposed_network_call_waits_for_approval(app):
     asked = []
     request = TurnRequest(
         "Weather in Oslo?",
-        tools=ToolPolicy(offer=True, approve=lambda tool, a: asked.append((tool.name, a)) or False),
+        tools=ToolPolicy(
+            offer=True,
+            approve=lambda tool, a: asked.append((tool.name, a)) or False,
+            routing=False,  # the model proposes the call here, not the router
+        ),
     )
     events, done = collect(app.engine.run(request))
     assert asked == [("weather", {"place": "Oslo"})]

@@ -229,11 +229,25 @@ def test_no_routing_setting_and_plain_messages_leave_the_turn_alone(app):
     assert not [e for e in events if isinstance(e, ToolCall)]
 
 
-def test_document_text_never_triggers_routing(app):
-    context = "Note: What is 17 times 23? Also: weather in Oslo. 十七乘以二十三是多少"
-    events = list(
-        app.engine.send("Summarise the note.", context=context, tools=app.engine.turn_tools())
+def test_document_text_never_triggers_routing(app, tmp_path):
+    from fireside.assistant.events import Citations
+    from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRequest
+    from tests.documents.helpers import index
+
+    note = tmp_path / "note.txt"
+    note.write_text(
+        "Note: What is 17 times 23? Also: weather in Oslo. 十七乘以二十三是多少\n",
+        encoding="utf-8",
     )
+    index(app.documents_store, [note], collection="notes")
+    request = TurnRequest(
+        "Summarise the note.",
+        collections=["notes"],
+        tools=ToolPolicy(),
+        retrieval=RetrievalOptions(threshold=-1.0),  # the note is always read
+    )
+    events = list(app.engine.run(request))
+    assert any(isinstance(e, Citations) and e.items for e in events)  # the model saw it
     assert not [e for e in events if isinstance(e, ToolCall)]
 
 
