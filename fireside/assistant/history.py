@@ -21,7 +21,7 @@ import sqlite_utils
 
 from fireside.assistant.conversation import Conversation, Message, SearchHit
 from fireside.assistant.migrations import apply_migrations
-from fireside.assistant.per_thread_db import PerThreadDatabase
+from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 from fireside.errors import NotFoundError
 
@@ -66,7 +66,7 @@ class HistoryStore:
         existed = self.path.exists() and self.path.stat().st_size > 0
         try:
             conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            use_wal(conn)
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
             if existed:

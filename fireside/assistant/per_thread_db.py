@@ -30,3 +30,23 @@ class PerThreadDatabase:
         if db is not None:
             db.conn.close()
             self._local.db = None
+
+
+def use_wal(conn, attempts: int = 100, pause_s: float = 0.05) -> None:
+    """Switch ``conn`` to WAL, waiting while another process does the same.
+
+    Changing the journal mode needs a moment of exclusive access and SQLite answers "database
+    is locked" at once instead of waiting for its busy timeout, so two Firesides (or a window
+    and a command) opening a new database together would otherwise fail.
+    """
+    import sqlite3
+    import time
+
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause_s)

@@ -88,8 +88,9 @@ class SentenceTransformerEmbedder:
     def model(self):
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                # Offline through local_files_only, not HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE in
+                # the environment: those would stay set for the whole process (and its child
+                # processes), and the model library could no longer download anything.
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
                 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 try:
@@ -99,7 +100,9 @@ class SentenceTransformerEmbedder:
                         "sentence-transformers is not installed; document search needs it"
                     ) from None
                 try:
-                    self._model = SentenceTransformer(self._location(), device=self.device)
+                    self._model = SentenceTransformer(
+                        self._location(), device=self.device, local_files_only=True
+                    )
                 except (OSError, ValueError) as exc:
                     raise EmbedderError(
                         f"cannot load embedding model {self.name!r} offline: {exc}"

@@ -28,7 +28,7 @@ from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.documents.vector_index import VectorCache
-from fireside.assistant.per_thread_db import PerThreadDatabase
+from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 from fireside.errors import NotFoundError
 from fireside.models.embedder_registry import EmbedderRegistry
@@ -119,7 +119,7 @@ class DocumentStore:
             conn = sqlite3.connect(
                 str(self.path), timeout=30, isolation_level=None, check_same_thread=False
             )
-            conn.execute("PRAGMA journal_mode=WAL")
+            use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")

@@ -64,10 +64,13 @@ class TokenStore:
             except Exception:
                 pass
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # written whole under another name, then renamed: a reader never sees half a token
+        tmp = self.file.with_name(self.file.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(token)
-        os.chmod(self.file, 0o600)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.file)
         return str(self.file)
 
     def clear(self) -> None:
