@@ -94,10 +94,15 @@ class Routes:
         finally:
             watcher.cancel()
 
-    async def _rest(self, events: AsyncIterator, request: Request, cancel: CancelToken) -> list:
+    async def _all(self, first, events: AsyncIterator, request: Request, cancel: CancelToken) -> list:
+        """Every event of a non-streamed reply; a failure becomes the API's error (counted)."""
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
-            return [item async for batch in events for item in batch]
+            return [*(first or []), *[item async for batch in events for item in batch]]
+        except Exception as exc:
+            error = as_api_error(exc)
+            self.stats.error(error.message)
+            raise error from None
         finally:
             watcher.cancel()
             await events.aclose()
@@ -171,12 +176,7 @@ class Routes:
         shapes = ChatShapes(name)
         if opts.stream:
             return self._stream(first, events, self._chat_chunks(shapes, opts))
-        try:
-            items = [*(first or []), *await self._rest(events, request, cancel)]
-        except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
+        items = await self._all(first, events, request, cancel)
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
         calls = [i for i in items if isinstance(i, ToolCall)]
         cites = next((i.items for i in items if isinstance(i, Citations)), None)
@@ -285,12 +285,7 @@ class Routes:
                         yield shapes.usage_chunk(item.usage)
 
             return self._stream(first, events, chunks)
-        try:
-            items = [*(first or []), *await self._rest(events, request, cancel)]
-        except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
+        items = await self._all(first, events, request, cancel)
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
         done = next((i for i in items if isinstance(i, CompletionDone)), None)
         self.stats.ok()

@@ -202,10 +202,7 @@ def run_add(app, args) -> int:
 @with_app
 def run_reindex(app, args) -> int:
     store = app.documents_store
-    try:
-        col = store.collection(args.collection, create=False)
-    except KeyError as exc:
-        return fail(str(exc))
+    col = store.collection(args.collection, create=False)  # NotFoundError: one line
     if args.embedding_model and store.embedders.canonical(args.embedding_model) != col.model:
         code = _switch_embedder(store, col, args.embedding_model)
         if code:
@@ -253,10 +250,7 @@ def _switch_embedder(store, col, name: str) -> int:
 @with_app
 def run_embedder(app, args) -> int:
     store = app.documents_store
-    try:
-        col = store.collection(args.collection, create=False)
-    except KeyError as exc:
-        return fail(exc.args[0])
+    col = store.collection(args.collection, create=False)  # NotFoundError: one line
     if not args.name:
         pending = f" (switching to {col.pending_model})" if col.pending_model else ""
         print(f"{col.name}: {col.model}{pending}")
@@ -318,10 +312,7 @@ def run_list(app, args) -> int:
                 f"indexed, embedder {c.model}{pending}"
             )
         return 0
-    try:
-        col = store.collection(args.collection, create=False)
-    except KeyError as exc:
-        return fail(str(exc))
+    col = store.collection(args.collection, create=False)  # NotFoundError: one line
     docs = store.documents(col.id)
     if args.json:
         print_json([d.__dict__ for d in docs])
@@ -339,10 +330,7 @@ def run_list(app, args) -> int:
 @with_app
 def run_remove(app, args) -> int:
     store = app.documents_store
-    try:
-        col = store.collection(args.collection, create=False)
-    except KeyError as exc:
-        return fail(str(exc))
+    col = store.collection(args.collection, create=False)  # NotFoundError: one line
     if args.all:
         store.delete_collection(col.name)
         print(f"deleted collection {col.name!r}", file=sys.stderr)
