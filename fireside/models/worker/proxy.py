@@ -281,8 +281,10 @@ class WorkerBackend:
         worker = self._ensure()
         event = worker.cancel_event
         event.clear()
-        self._send(worker, request, "reply")
+        # Subscribe before sending: a token cancelled already must reach the worker
+        # before it reads the request, or the first token slips out.
         unsubscribe = cancel.subscribe(event.set) if cancel is not None else None
+        self._send(worker, request, "reply")
         ended = False
         try:
             recv = worker.conn.recv
