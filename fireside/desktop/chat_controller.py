@@ -59,8 +59,11 @@ def _pump(factory: TurnFactory, cancel: CancelToken, buffer: TextBuffer) -> Iter
                 yield event
     except Exception as exc:  # never let a worker die silently
         log.exception("unexpected error while generating")
-        yield TurnError(QCoreApplication.translate(
-            "ChatController", "unexpected error while generating: {error}").format(error=exc))
+        yield TurnError(
+            QCoreApplication.translate(
+                "ChatController", "unexpected error while generating: {error}"
+            ).format(error=exc)
+        )
 
 
 class ChatController(QObject):

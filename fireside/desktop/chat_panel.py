@@ -108,25 +108,38 @@ class ChatPanel(QWidget):
     def open_conversation(self, conversation_id: int | None) -> None:
         self.composer.cancel_edit()
         messages = self.app.history.thread(conversation_id) if conversation_id else []
-        if self._showing_turn_for(conversation_id) and messages and \
-                messages[-1].status == "streaming":
+        if (
+            self._showing_turn_for(conversation_id)
+            and messages
+            and messages[-1].status == "streaming"
+        ):
             messages = messages[:-1]
         self.model.load(conversation_id, messages)
         self._show_collections(
             self.app.history.get_conversation(conversation_id).collections
-            if conversation_id else []
+            if conversation_id
+            else []
         )
         if self._showing_turn_for(conversation_id):
             self.model.begin_live("".join(self.controller.text_so_far), self.model_path)
         self.view.scroll_to_end()
-        used = next(((m.prompt_tokens or 0) + (m.completion_tokens or 0)
-                     for m in reversed(messages) if m.prompt_tokens), None)
+        used = next(
+            (
+                (m.prompt_tokens or 0) + (m.completion_tokens or 0)
+                for m in reversed(messages)
+                if m.prompt_tokens
+            ),
+            None,
+        )
         self.context_used.emit(used)
         self.composer.box.setFocus()
 
     def _showing_turn_for(self, conversation_id: int | None) -> bool:
-        return (self.controller.busy and conversation_id is not None
-                and self.controller.conversation_id == conversation_id)
+        return (
+            self.controller.busy
+            and conversation_id is not None
+            and self.controller.conversation_id == conversation_id
+        )
 
     def new_chat(self) -> None:
         self.open_conversation(None)
@@ -139,8 +152,10 @@ class ChatPanel(QWidget):
             self.app.history.set_collections(self.conversation_id, self.collections)
         self.status_message.emit(
             self.tr("This chat answers from {names}, with sources").format(
-                names=", ".join(self.collections))
-            if self.collections else self.tr("This chat no longer answers from documents")
+                names=", ".join(self.collections)
+            )
+            if self.collections
+            else self.tr("This chat no longer answers from documents")
         )
 
     def _show_collections(self, names: list[str]) -> None:
@@ -219,8 +234,9 @@ class ChatPanel(QWidget):
         elif isinstance(event, ToolResult) and self._showing_turn():
             call = self._calls.pop(event.call_id, None)
             args = call.arguments if call is not None else {}
-            line = format_tool_call(event.name, args, event.output, event.is_error,
-                                    event.duration_s)
+            line = format_tool_call(
+                event.name, args, event.output, event.is_error, event.duration_s
+            )
             self.model.append_live(line + "\n\n")
 
     def stop(self) -> None:
@@ -283,15 +299,16 @@ class ChatPanel(QWidget):
         sibling = self.model.sibling_id(row, step)
         if sibling is None:
             return False
-        visible = [m for m in self.app.history.select_branch(sibling)
-                   if m.role in ("user", "assistant")]
-        self.model.replace_from(row, visible[row + self.model.offset:])
+        visible = [
+            m for m in self.app.history.select_branch(sibling) if m.role in ("user", "assistant")
+        ]
+        self.model.replace_from(row, visible[row + self.model.offset :])
         return True
 
     def on_link(self, href: str, row: int) -> None:
         if href.startswith(COPY_CODE_SCHEME):
             blocks = self.docs.rendered(self.model.item(row)).code_blocks
-            number = int(href[len(COPY_CODE_SCHEME):])
+            number = int(href[len(COPY_CODE_SCHEME) :])
             if number < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[number])
                 self.status_message.emit(self.tr("Code copied"))

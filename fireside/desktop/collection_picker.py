@@ -76,8 +76,7 @@ class CollectionPicker(QToolButton):
     def _show_label(self) -> None:
         self.setText(button_text(self.selected))
         self.setToolTip(
-            self.tr("Answering from: {names} (with sources)").format(
-                names=", ".join(self.selected))
+            self.tr("Answering from: {names} (with sources)").format(names=", ".join(self.selected))
             if self.selected
             else self.tr("Answer from your documents: choose the collections this chat uses")
         )
@@ -97,8 +96,12 @@ class CollectionPicker(QToolButton):
             empty = menu.addAction(self.tr("(no collections yet: add documents first)"))
             empty.setEnabled(False)
         for name in names:
-            action = QAction(name if name in self.available or not self.available
-                             else self.tr("{name} (removed)").format(name=name), menu)
+            action = QAction(
+                name
+                if name in self.available or not self.available
+                else self.tr("{name} (removed)").format(name=name),
+                menu,
+            )
             action.setCheckable(True)
             action.setChecked(name in self.selected)
             action.toggled.connect(lambda on, n=name: self._toggle(n, on))

@@ -22,7 +22,8 @@ class DocumentsDock(QDockWidget):
         self.chat = chat
         self.panel = None  # built on first show: opening the store is disk work
         self.use_in_chat = QCheckBox(
-            self.tr("Use this collection in the current chat (with sources)"))
+            self.tr("Use this collection in the current chat (with sources)")
+        )
         body = QWidget()
         self._layout = QVBoxLayout(body)
         self._layout.addWidget(self.use_in_chat)

@@ -24,8 +24,10 @@ FALLBACK_COLLECTION = "default"
 def indexing_available() -> bool:
     """True when the indexer can be imported (checked without importing torch & co)."""
     try:
-        return all(importlib.util.find_spec(m) is not None for m in (
-            "fireside.assistant.documents.jobs", "fireside.assistant.documents.store"))
+        return all(
+            importlib.util.find_spec(m) is not None
+            for m in ("fireside.assistant.documents.jobs", "fireside.assistant.documents.store")
+        )
     except ImportError:
         return False
 
@@ -35,7 +37,8 @@ def _names(paths: list[Path]) -> str:
     if len(paths) <= 3:
         return shown
     return QCoreApplication.translate("DocumentDrop", "{names} and {count} more").format(
-        names=shown, count=len(paths) - 3)
+        names=shown, count=len(paths) - 3
+    )
 
 
 class IndexingFailed(Exception):
@@ -54,8 +57,7 @@ def _index(app, paths: list[Path], report, running: list) -> tuple[str, str, int
     try:
         documents = app.documents_store
         collection = documents.collection(name)
-        job = jobs.IndexJob(documents, collection, paths, registry=app.loaders,
-                            on_progress=report)
+        job = jobs.IndexJob(documents, collection, paths, registry=app.loaders, on_progress=report)
         running.append(job)  # so the window can cancel it
         result = job.run()
     except Exception as exc:  # the worker swallows RuntimeErrors: report every failure
@@ -63,11 +65,13 @@ def _index(app, paths: list[Path], report, running: list) -> tuple[str, str, int
         raise IndexingFailed(str(exc) or type(exc).__name__) from None
     problems = [f"{Path(f.path).name}: {f.message}" for f in result.problems]
     summary = QCoreApplication.translate(
-        "DocumentDrop", "Indexed {indexed} of {total} file(s) into the '{name}' document "
-        "collection.").format(indexed=len(result.indexed), total=len(result.files), name=name)
+        "DocumentDrop",
+        "Indexed {indexed} of {total} file(s) into the '{name}' document collection.",
+    ).format(indexed=len(result.indexed), total=len(result.files), name=name)
     if problems:
         summary += QCoreApplication.translate("DocumentDrop", " Not indexed: {problems}").format(
-            problems="; ".join(problems[:3]))
+            problems="; ".join(problems[:3])
+        )
     return summary, name, len(result.indexed)
 
 
@@ -99,14 +103,18 @@ class DocumentDrop(QObject):
         if not paths:
             return False
         if not indexing_available():
-            text = self.tr("Document chat is not available yet in this build: {names} were not "
-                           "added. You can still paste text into the message box.", "",
-                           len(paths))
+            text = self.tr(
+                "Document chat is not available yet in this build: {names} were not "
+                "added. You can still paste text into the message box.",
+                "",
+                len(paths),
+            )
             self.message.emit(text.format(names=_names(paths)), "info")
             return False
         if self.busy:
             self.message.emit(
-                self.tr("Documents are still being indexed; drop more when it is done."), "info")
+                self.tr("Documents are still being indexed; drop more when it is done."), "info"
+            )
             return False
         self._running = []
         self._chat_id = chat_id
@@ -130,9 +138,14 @@ class DocumentDrop(QObject):
         if getattr(progress, "state", "") == "running" and progress.current:
             percent = int(100 * progress.fraction)
             text = self.tr("Indexing {name} — {done}/{total} files, {percent}%")
-            self._progress.emit(text.format(name=Path(progress.current).name,
-                                            done=progress.files_done,
-                                            total=progress.files_total, percent=percent))
+            self._progress.emit(
+                text.format(
+                    name=Path(progress.current).name,
+                    done=progress.files_done,
+                    total=progress.files_total,
+                    percent=percent,
+                )
+            )
 
     def _on_progress(self, text: str) -> None:
         self.message.emit(text, "info")

@@ -58,7 +58,8 @@ def _copy(progress: Progress) -> Progress:
 def progress_text(progress: Progress) -> str:
     """``"N / M files · ETA x s"`` (ETA left out until the job can estimate it)."""
     text = QCoreApplication.translate("DocumentsPanel", "{done} / {total} files").format(
-        done=progress.files_done, total=progress.files_total)
+        done=progress.files_done, total=progress.files_total
+    )
     if progress.state == "paused":
         return text + QCoreApplication.translate("DocumentsPanel", " · paused")
     if progress.state == "done":
@@ -67,7 +68,8 @@ def progress_text(progress: Progress) -> str:
         return text + QCoreApplication.translate("DocumentsPanel", " · cancelled")
     if progress.eta_s is not None:
         text += QCoreApplication.translate("DocumentsPanel", " · ETA {seconds} s").format(
-            seconds=f"{progress.eta_s:.0f}")
+            seconds=f"{progress.eta_s:.0f}"
+        )
     return text
 
 
@@ -76,9 +78,11 @@ def status_text(doc: DocumentInfo) -> str:
         return QCoreApplication.translate("DocumentsPanel", "indexed")
     if doc.status == "failed":
         return QCoreApplication.translate("DocumentsPanel", "failed: {error}").format(
-            error=doc.error or QCoreApplication.translate("DocumentsPanel", "unknown error"))
+            error=doc.error or QCoreApplication.translate("DocumentsPanel", "unknown error")
+        )
     return QCoreApplication.translate("DocumentsPanel", "indexing ({done}/{total} chunks)").format(
-        done=doc.chunks_done, total=doc.n_chunks or "?")
+        done=doc.chunks_done, total=doc.n_chunks or "?"
+    )
 
 
 class DocumentsPanel(QWidget):
@@ -113,8 +117,9 @@ class DocumentsPanel(QWidget):
         self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.remove_button = QPushButton(self.tr("Remove"))
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Status"),
-                                              self.tr("Chunks")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("File"), self.tr("Status"), self.tr("Chunks")]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -168,8 +173,11 @@ class DocumentsPanel(QWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         for c in cols:
-            label = (self.tr("{name} (%n documents, {failed} failed)", "", c.documents)
-                     if c.failed else self.tr("{name} (%n documents)", "", c.documents))
+            label = (
+                self.tr("{name} (%n documents, {failed} failed)", "", c.documents)
+                if c.failed
+                else self.tr("{name} (%n documents)", "", c.documents)
+            )
             self.combo.addItem(label.format(name=c.name, failed=c.failed), c.name)
         if not cols:
             self.combo.addItem(DEFAULT_COLLECTION, DEFAULT_COLLECTION)
@@ -194,8 +202,9 @@ class DocumentsPanel(QWidget):
         self.collection_changed.emit(self.selected_collection())
 
     def _ask_new_collection(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New collection"),
-                                        self.tr("Name of the new collection:"))
+        name, ok = QInputDialog.getText(
+            self, self.tr("New collection"), self.tr("Name of the new collection:")
+        )
         if ok:
             self.new_collection(name)
 
@@ -259,7 +268,8 @@ class DocumentsPanel(QWidget):
         if not paths or self.busy:
             if self.busy:
                 self.progress_label.setText(
-                    self.tr("Indexing is running; add more when it is done."))
+                    self.tr("Indexing is running; add more when it is done.")
+                )
             return False
         collection = self.store.collection(self.selected_collection())
         sig = self._signals
@@ -337,9 +347,11 @@ class DocumentsPanel(QWidget):
         else:
             ok = len(outcome.indexed)
             total, problems = len(outcome.files), len(outcome.problems)
-            text = (self.tr("Cancelled: {indexed} of %n file(s) indexed, {problems} not.", "",
-                            total) if outcome.cancelled else
-                    self.tr("Done: {indexed} of %n file(s) indexed, {problems} not.", "", total))
+            text = (
+                self.tr("Cancelled: {indexed} of %n file(s) indexed, {problems} not.", "", total)
+                if outcome.cancelled
+                else self.tr("Done: {indexed} of %n file(s) indexed, {problems} not.", "", total)
+            )
             self.progress_label.setText(text.format(indexed=ok, problems=problems))
             self.progress.setValue(1000 if not outcome.cancelled else self.progress.value())
         self._finish_job()
@@ -367,7 +379,6 @@ class DocumentsPanel(QWidget):
             self.add_paths(files)
 
     def _ask_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self,
-                                                  self.tr("Add a folder to the collection"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder to the collection"))
         if folder:
             self.add_paths([folder])

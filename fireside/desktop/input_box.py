@@ -31,7 +31,8 @@ class InputBox(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("InputBox")
         self.setPlaceholderText(
-            self.tr("Message the assistant — Enter to send, Shift+Enter for a new line"))
+            self.tr("Message the assistant — Enter to send, Shift+Enter for a new line")
+        )
         self.setTabChangesFocus(True)
         self.document().contentsChanged.connect(self._fit_height)
         self._fit_height()
@@ -60,8 +61,7 @@ class InputBox(QPlainTextEdit):
         line = QFontMetrics(self.font()).lineSpacing()
         lines = max(1, min(MAX_LINES, int(self.document().size().height())))
         chrome = max(0, self.height() - self.viewport().height())  # frame, padding, border
-        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome
-                            + 2)
+        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome + 2)
 
     def event(self, event) -> bool:
         # the stylesheet's padding is known only once polished: size again then
@@ -113,8 +113,12 @@ class Composer(QWidget):
 
     def begin_edit(self, message_id: int, text: str) -> None:
         self.editing_id = message_id
-        self.edit_bar.setText(self.tr("Editing your message — Enter resends it as a new version "
-                                      "(the original is kept), Esc cancels"))
+        self.edit_bar.setText(
+            self.tr(
+                "Editing your message — Enter resends it as a new version "
+                "(the original is kept), Esc cancels"
+            )
+        )
         self.edit_bar.show()
         self.box.setPlainText(text)
         self.box.moveCursor(self.box.textCursor().MoveOperation.End)

@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     # A frozen (installer-built) app starts its model worker by running itself again.
     multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else argv
-    if argv:
+    if argv and not opens_model(argv):
         from fireside.assistant.cli.main import main as cli_main
 
         return cli_main(argv)
@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return run([])
+    return run(argv)
+
+
+def opens_model(argv: list[str]) -> bool:
+    """``fireside MODEL.gguf``: how the desktop's "open with" hands a model to the window."""
+    return len(argv) == 1 and argv[0].lower().endswith(".gguf")
 
 
 if __name__ == "__main__":

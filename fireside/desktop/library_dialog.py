@@ -119,15 +119,19 @@ class LibraryDialog(QDialog):
         if fit is None:
             return QTableWidgetItem(self.tr("unknown"))
         text = {FITS: self.tr("✓ fits"), TIGHT: self.tr("⚠ tight")}.get(
-            fit.verdict, self.tr("✗ too large"))
+            fit.verdict, self.tr("✗ too large")
+        )
         item = QTableWidgetItem(
             self.tr("{verdict} · {need:.1f} GiB").format(verdict=text, need=fit.need / 2**30)
         )
         item.setForeground(QColor(BADGE_COLORS[fit.verdict]))
         gib = 2**30
-        item.setToolTip(self.tr("Needs about {need:.1f} GiB (weights, context and buffers); "
-                                "{free:.1f} GiB available").format(need=fit.need / gib,
-                                                                   free=fit.available / gib))
+        item.setToolTip(
+            self.tr(
+                "Needs about {need:.1f} GiB (weights, context and buffers); "
+                "{free:.1f} GiB available"
+            ).format(need=fit.need / gib, free=fit.available / gib)
+        )
         return item
 
     # -- catalog ------------------------------------------------------------------------------
@@ -140,10 +144,18 @@ class LibraryDialog(QDialog):
         top.addWidget(QLabel(self.tr("Context size for the memory estimate:")))
         top.addWidget(self.ctx)
         top.addStretch(1)
-        self.catalog_table = self._table([self.tr("Model"), self.tr("Parameters"),
-                                          self.tr("Quantization"), self.tr("Size"),
-                                          self.tr("Fits?"), self.tr("Languages"),
-                                          self.tr("Licence"), ""])
+        self.catalog_table = self._table(
+            [
+                self.tr("Model"),
+                self.tr("Parameters"),
+                self.tr("Quantization"),
+                self.tr("Size"),
+                self.tr("Fits?"),
+                self.tr("Languages"),
+                self.tr("Licence"),
+                "",
+            ]
+        )
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.catalog_table)
@@ -163,15 +175,25 @@ class LibraryDialog(QDialog):
             if entry.strong_chinese:
                 tips.append(self.tr("Strong in Chinese."))
             if not entry.verified:
-                tips.append(self.tr("Size approximate; size and SHA-256 are checked against "
-                                    "the hub when it downloads."))
+                tips.append(
+                    self.tr(
+                        "Size approximate; size and SHA-256 are checked against "
+                        "the hub when it downloads."
+                    )
+                )
             name.setToolTip("\n".join(t for t in tips if t))
             langs = ", ".join(entry.languages[:6]) + ("…" if len(entry.languages) > 6 else "")
             if entry.strong_chinese:
                 langs = self.tr("中文 ✓ · ") + langs
-            cells = [name, QTableWidgetItem(f"{entry.parameters_b:g}B"),
-                     QTableWidgetItem(entry.quantization), QTableWidgetItem(_gb(entry.size_bytes)),
-                     self._badge(fit), QTableWidgetItem(langs), QTableWidgetItem(entry.licence)]
+            cells = [
+                name,
+                QTableWidgetItem(f"{entry.parameters_b:g}B"),
+                QTableWidgetItem(entry.quantization),
+                QTableWidgetItem(_gb(entry.size_bytes)),
+                self._badge(fit),
+                QTableWidgetItem(langs),
+                QTableWidgetItem(entry.licence),
+            ]
             for c, cell in enumerate(cells):
                 table.setItem(r, c, cell)
             self._catalog_rows[entry.id] = r
@@ -211,8 +233,9 @@ class LibraryDialog(QDialog):
         row.addWidget(self.search_button)
         self.repo_list = QListWidget()
         self.repo_list.currentTextChanged.connect(self.show_repo)
-        self.files_table = self._table([self.tr("File"), self.tr("Quantization"),
-                                        self.tr("Size"), self.tr("Fits?"), ""])
+        self.files_table = self._table(
+            [self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fits?"), ""]
+        )
         body = QHBoxLayout()
         body.addWidget(self.repo_list, 2)
         body.addWidget(self.files_table, 3)
@@ -233,8 +256,11 @@ class LibraryDialog(QDialog):
         self.files_table.setRowCount(0)
         for repo in repos:
             self.repo_list.addItem(repo.id)
-        self.show_message(self.tr("{0} repositories found").format(len(repos)) if repos
-                          else self.tr("No GGUF repositories match."))
+        self.show_message(
+            self.tr("{0} repositories found").format(len(repos))
+            if repos
+            else self.tr("No GGUF repositories match.")
+        )
 
     def show_repo(self, repo: str) -> None:
         if repo:
@@ -245,14 +271,20 @@ class LibraryDialog(QDialog):
         table.setRowCount(len(rows))
         for r, (f, fit) in enumerate(rows):
             parts = self.tr(" ({0} parts)").format(len(f.parts)) if len(f.parts) > 1 else ""
-            for c, cell in enumerate([QTableWidgetItem(f.filename + parts),
-                                      QTableWidgetItem(f.quantization or "-"),
-                                      QTableWidgetItem(_gb(f.size_bytes)), self._badge(fit)]):
+            for c, cell in enumerate(
+                [
+                    QTableWidgetItem(f.filename + parts),
+                    QTableWidgetItem(f.quantization or "-"),
+                    QTableWidgetItem(_gb(f.size_bytes)),
+                    self._badge(fit),
+                ]
+            ):
                 table.setItem(r, c, cell)
             button = QPushButton(self.tr("Download"))
             button.setObjectName(f"hub-download-{f.filename}")
-            button.clicked.connect(lambda _=False, f=f: self.download(
-                f.repo, f.filename, f"{f.repo} · {f.filename}"))
+            button.clicked.connect(
+                lambda _=False, f=f: self.download(f.repo, f.filename, f"{f.repo} · {f.filename}")
+            )
             table.setCellWidget(r, 4, button)
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -261,8 +293,9 @@ class LibraryDialog(QDialog):
     # -- downloads -----------------------------------------------------------------------------
     def _build_downloads(self) -> QWidget:
         page = QWidget()
-        self.downloads_table = self._table([self.tr("Model"), self.tr("Progress"),
-                                            self.tr("Status"), "", ""])
+        self.downloads_table = self._table(
+            [self.tr("Model"), self.tr("Progress"), self.tr("Status"), "", ""]
+        )
         self.downloads_table.setColumnWidth(1, 140)
         self.downloads_table.setColumnWidth(2, 320)
         self.downloads_table.setWordWrap(False)
@@ -336,16 +369,21 @@ class LibraryDialog(QDialog):
                 eta = ""
                 if p.eta_s is not None:
                     eta = self.tr(", {0} left").format(
-                        f"{int(p.eta_s // 60)}:{int(p.eta_s % 60):02d}")
+                        f"{int(p.eta_s // 60)}:{int(p.eta_s % 60):02d}"
+                    )
                 status = self.tr("{done} of {total} · {speed:.1f} MB/s{eta}").format(
-                    done=_gb(p.done), total=_gb(p.total), speed=p.speed_bps / 1e6, eta=eta)
+                    done=_gb(p.done), total=_gb(p.total), speed=p.speed_bps / 1e6, eta=eta
+                )
         if job.state == DONE:
             bar.setValue(1000)
             bar.setFormat("100%")
         table.item(row, 2).setText(status)
         table.item(row, 2).setToolTip(status)
-        toggle.setText({RUNNING: self.tr("Pause"), QUEUED: self.tr("Pause"),
-                        DONE: self.tr("Use")}.get(job.state, self.tr("Resume")))
+        toggle.setText(
+            {RUNNING: self.tr("Pause"), QUEUED: self.tr("Pause"), DONE: self.tr("Use")}.get(
+                job.state, self.tr("Resume")
+            )
+        )
         toggle.setEnabled(job.state != "cancelled")
         cancel.setEnabled(job.state not in (DONE, "cancelled"))
 
@@ -370,8 +408,9 @@ class LibraryDialog(QDialog):
             size = _gb(m.size_bytes)
             if not m.complete:
                 size += self.tr(" ({0} of {1} parts missing)").format(m.missing_parts, m.parts)
-            for c, cell in enumerate([name, QTableWidgetItem(where.get(m.source, m.source)),
-                                      QTableWidgetItem(size)]):
+            for c, cell in enumerate(
+                [name, QTableWidgetItem(where.get(m.source, m.source)), QTableWidgetItem(size)]
+            ):
                 table.setItem(r, c, cell)
             button = QPushButton(self.tr("Use"))
             button.setEnabled(m.complete)
@@ -406,8 +445,11 @@ class LibraryDialog(QDialog):
         self.folders.addItems(config.folders)
         add, remove = QPushButton(self.tr("Add folder…")), QPushButton(self.tr("Remove"))
         add.clicked.connect(self._add_folder)
-        remove.clicked.connect(lambda: [self.folders.takeItem(self.folders.row(i))
-                                        for i in self.folders.selectedItems()])
+        remove.clicked.connect(
+            lambda: [
+                self.folders.takeItem(self.folders.row(i)) for i in self.folders.selectedItems()
+            ]
+        )
         folder_buttons = QHBoxLayout()
         folder_buttons.addWidget(add)
         folder_buttons.addWidget(remove)
@@ -425,14 +467,21 @@ class LibraryDialog(QDialog):
         form.addRow(self.tr("Access token"), token_row)
         form.addRow(self.tr("Also list models in"), self.folders)
         form.addRow("", folder_buttons)
-        form.addRow(QLabel(self.tr("LM Studio's, GPT4All's and Jan's model folders are listed "
-                                   "too; their files are used in place, never copied.")))
+        form.addRow(
+            QLabel(
+                self.tr(
+                    "LM Studio's, GPT4All's and Jan's model folders are listed "
+                    "too; their files are used in place, never copied."
+                )
+            )
+        )
         form.addRow("", save)
         return page
 
     def _choose_models_dir(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Models folder"),
-                                                self.models_dir.text())
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Models folder"), self.models_dir.text()
+        )
         if path:
             self.models_dir.setText(path)
 
@@ -457,12 +506,17 @@ class LibraryDialog(QDialog):
 
     def _forget_token(self) -> None:
         self.token.clear()
-        self._run(token_store(self.app.paths).clear, lambda _r: (
-            self.show_message(self.tr("Access token removed")), self._reopen()))
+        self._run(
+            token_store(self.app.paths).clear,
+            lambda _r: (self.show_message(self.tr("Access token removed")), self._reopen()),
+        )
 
     def _token_saved(self, where: str) -> None:
-        self.show_message(self.tr("Access token saved ({0})").format(
-            self.tr("system keyring") if where == "keyring" else where))
+        self.show_message(
+            self.tr("Access token saved ({0})").format(
+                self.tr("system keyring") if where == "keyring" else where
+            )
+        )
         self._reopen()
 
     def _reopen(self) -> None:

@@ -47,8 +47,9 @@ class DownloadQueue(QObject):
     changed = Signal(object)  # a DownloadJob whose state or progress changed
     finished = Signal(object)  # a DownloadJob that is done (``path`` is set)
 
-    def __init__(self, library: ModelLibrary, parent: QObject | None = None,
-                 max_active: int = MAX_ACTIVE) -> None:
+    def __init__(
+        self, library: ModelLibrary, parent: QObject | None = None, max_active: int = MAX_ACTIVE
+    ) -> None:
         super().__init__(parent)
         self.library = library
         self.max_active = max_active
@@ -136,9 +137,7 @@ class DownloadQueue(QObject):
         """On the worker thread: ask the hub what to fetch, then fetch it."""
         plan = self.library.plan(job.spec, job.filename)
         job.path = plan.path
-        return self.library.download(
-            plan, job.stop, lambda p: self._relay.progress.emit(job, p)
-        )
+        return self.library.download(plan, job.stop, lambda p: self._relay.progress.emit(job, p))
 
     def _discard(self, spec: str, filename: str | None) -> None:
         for pending in self.library.pending():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fireside.assistant.app import App, build_app
@@ -22,6 +24,8 @@ from fireside.desktop.workers import ensure_pool_threads
 from fireside.errors import FiresideError
 
 log = logging.getLogger(__name__)
+
+APP_ICON = Path(__file__).parent / "icons" / "fireside.svg"
 
 
 def create_window(app: App) -> MainWindow:
@@ -67,26 +71,32 @@ def open_app(qt_app: QCoreApplication) -> tuple[App | None, Exception | None]:
 
 
 def run(argv: list[str]) -> int:
-    """Open the window and run until it is closed; returns the exit code."""
-    qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fireside",
-                                                      *argv])
+    """Open the window and run until it is closed; returns the exit code.
+
+    ``argv`` may name one GGUF file (the desktop's "open with"): the window loads it
+    instead of the last used model.
+    """
+    model = str(Path(argv[0]).expanduser().absolute()) if argv else None
+    qt_app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fireside"])
     qt_app.setApplicationName("Fireside")
     qt_app.setApplicationDisplayName("Fireside")
     qt_app.setDesktopFileName("fireside")
+    qt_app.setWindowIcon(QIcon(str(APP_ICON)))
     log_file = setup_logging(Paths.from_env().log_dir)
     app, failure = open_app(qt_app)
     if app is None:
         if not isinstance(failure, FiresideError):
             log.error("the app could not start", exc_info=failure)
-        QMessageBox.critical(None, QCoreApplication.translate("Startup", "Fireside cannot start"),
-                             str(failure))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Startup", "Fireside cannot start"), str(failure)
+        )
         print(f"fireside: error: {failure}", file=sys.stderr)
         return 2
     try:
         window = create_window(app)
         install_error_hook(window, log_file)
         window.show()
-        QTimer.singleShot(0, window, window.start)
+        QTimer.singleShot(0, window, lambda: window.start(model))
         return qt_app.exec()
     finally:
         app.close()

@@ -59,8 +59,9 @@ class MainWindow(QMainWindow):
         self.picker = ModelPicker(app.models.describe, is_remote=app.models.is_remote)
         self.status = StatusBar()
         self.setStatusBar(self.status)
-        self.models = ModelSwitcher(app, self.picker, self.status,
-                                    lambda: self.panel.controller.busy, self)
+        self.models = ModelSwitcher(
+            app, self.picker, self.status, lambda: self.panel.controller.busy, self
+        )
         self.documents = DocumentDrop(app, self)
         self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
         self.panel.approve = self.approvals.approve
@@ -68,8 +69,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
         self.api_server = ApiServerControl(app, self)
-        self.settings_button = QToolButton(text="⚙  " + self.tr("Settings"), autoRaise=True,
-                                           toolTip=self.tr("Settings (Ctrl+,)"))
+        self.settings_button = QToolButton(
+            text="⚙  " + self.tr("Settings"), autoRaise=True, toolTip=self.tr("Settings (Ctrl+,)")
+        )
 
         top = QWidget(objectName="TopBar")
         top_row = QHBoxLayout(top)
@@ -109,8 +111,13 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action(chat, self.tr("Stop reply"), self.panel.stop, "Esc")
         self.stop_action.setEnabled(False)
         chat.addSeparator()
-        self._action(chat, self.tr("Settings…"), self.open_settings, "Ctrl+,",
-                     QKeySequence.StandardKey.Preferences)
+        self._action(
+            chat,
+            self.tr("Settings…"),
+            self.open_settings,
+            "Ctrl+,",
+            QKeySequence.StandardKey.Preferences,
+        )
         self._action(chat, self.tr("Quit"), self.close, "Ctrl+Q")
         tools = bar.addMenu(self.tr("&Tools"))
         self._action(tools, self.tr("Documents…"), self.toggle_documents, "Ctrl+D")
@@ -118,8 +125,7 @@ class MainWindow(QMainWindow):
         self._action(tools, self.tr("MCP servers…"), self.open_mcp_servers)
         self._action(tools, self.tr("Local API server…"), self.open_api_server)
         model = bar.addMenu(self.tr("&Model"))
-        self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self),
-                     "Ctrl+O")
+        self._action(model, self.tr("Open GGUF…"), lambda: self.models.open_dialog(self), "Ctrl+O")
         self._action(model, self.tr("Library…"), self.open_library, "Ctrl+L")
         self._action(model, self.tr("Remote connections…"), self.open_remote_connections)
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -143,8 +149,7 @@ class MainWindow(QMainWindow):
         self.models.busy_changed.connect(self._on_loading)
         self.models.backend_shown.connect(self._on_backend_shown)
         self._local_empty_text = p.view.empty_text
-        self.documents.message.connect(
-            lambda text, kind: p.info_notice.show_message(text, kind))
+        self.documents.message.connect(lambda text, kind: p.info_notice.show_message(text, kind))
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
         self.documents.indexed.connect(self._use_dropped)
         self.settings_button.clicked.connect(self.open_settings)
@@ -152,9 +157,12 @@ class MainWindow(QMainWindow):
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
 
-    def start(self) -> None:
-        """After the window is shown: load the model (and warm the renderer) in the background."""
-        self.models.start()
+    def start(self, model: str | None = None) -> None:
+        """After the window is shown: load the model (and warm the renderer) in the background.
+
+        ``model`` is a GGUF the window was opened with; otherwise the last used one loads.
+        """
+        self.models.start(model)
         if self.api_server.saved_enabled:
             self.api_server.start()
         self._warm = Worker(warm_up)
@@ -218,21 +226,22 @@ class MainWindow(QMainWindow):
             ).replace("%1", info.id)
         else:
             view.empty_text = self.tr(
-                "Ask anything. Replies come from %1, a server on this computer; nothing "
-                "leaves it."
+                "Ask anything. Replies come from %1, a server on this computer; nothing leaves it."
             ).replace("%1", info.id)
         view.viewport().update()
 
     def _on_loading(self, loading: bool) -> None:
-        self.panel.delegate.live_placeholder = (self.tr("Loading the model…") if loading
-                                                else self.tr("Thinking…"))
+        self.panel.delegate.live_placeholder = (
+            self.tr("Loading the model…") if loading else self.tr("Thinking…")
+        )
 
     def _on_model_message(self, text: str, kind: str) -> None:
         if kind == "error":
             self.panel.error_notice.show_message(text, "error")
         elif kind == "info":
             self.panel.info_notice.show_message(
-                text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self))
+                text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self)
+            )
         else:
             self.panel.info_notice.hide()
             self.panel.error_notice.hide()
@@ -240,8 +249,9 @@ class MainWindow(QMainWindow):
     # -- settings and theme -----------------------------------------------------------------
     def open_settings(self) -> None:
         path = self.models.path or self.app.models.resolve_path(None)
-        dialog = SettingsDialog(self.app.settings, path, self.app.models.describe(path),
-                                gpu_offload_supported(), self)
+        dialog = SettingsDialog(
+            self.app.settings, path, self.app.models.describe(path), gpu_offload_supported(), self
+        )
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         reload = dialog.apply_to(self.app.settings) if accepted else False
         dialog.deleteLater()  # not left behind as a child of the window
@@ -272,9 +282,14 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About Fireside"), self.tr(
-            "Fireside — an offline chat assistant for local GGUF models. Your conversations "
-            "never leave this computer."))
+        QMessageBox.about(
+            self,
+            self.tr("About Fireside"),
+            self.tr(
+                "Fireside — an offline chat assistant for local GGUF models. Your conversations "
+                "never leave this computer."
+            ),
+        )
 
     # -- drag and drop ----------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
@@ -324,8 +339,11 @@ class MainWindow(QMainWindow):
         if getattr(self, "library", None) is None:
             self.library = LibraryDialog(self.app, self)
             self.library.use_requested.connect(self.models.request)
-            self.library.queue.finished.connect(lambda job: self.status.showMessage(
-                self.tr("Downloaded {0}: Model > Library… to use it").format(job.label), 8000))
+            self.library.queue.finished.connect(
+                lambda job: self.status.showMessage(
+                    self.tr("Downloaded {0}: Model > Library… to use it").format(job.label), 8000
+                )
+            )
         self.library.show()
         self.library.raise_()
         self.library.activateWindow()

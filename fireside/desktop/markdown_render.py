@@ -73,8 +73,9 @@ class MarkdownRenderer:
             return hit
         env: dict = {"code_blocks": []}
         body = self._parser().render(text, env).strip()  # a trailing newline reads as a space
-        body = body.replace("<table>", '<table class="md" border="1" cellspacing="0" '
-                            'cellpadding="5">')
+        body = body.replace(
+            "<table>", '<table class="md" border="1" cellspacing="0" cellpadding="5">'
+        )
         result = Rendered(body, tuple(env["code_blocks"]))
         self._cache[text] = result
         if len(self._cache) > self._max:
@@ -90,15 +91,16 @@ class MarkdownRenderer:
         from pygments import highlight
 
         body = highlight(code, _lexer(lang), self._formatter).rstrip("\n")
-        label = html.escape(lang) if lang else QCoreApplication.translate("MarkdownRenderer",
-                                                                           "code")
+        label = (
+            html.escape(lang) if lang else QCoreApplication.translate("MarkdownRenderer", "code")
+        )
         copy = QCoreApplication.translate("MarkdownRenderer", "Copy")
         return (
             '<table class="code" width="100%" border="1" cellspacing="0" cellpadding="6">'
             '<tr><td class="codehead"><table width="100%" border="0" cellspacing="0" '
             f'cellpadding="0"><tr><td><small>{label}</small></td><td align="right"><small>'
             f'<a href="{COPY_CODE_SCHEME}{number}">{copy}</a></small></td></tr></table></td></tr>'
-            f'<tr><td><pre>{body}</pre></td></tr></table>\n'
+            f"<tr><td><pre>{body}</pre></td></tr></table>\n"
         )
 
 
@@ -109,5 +111,6 @@ def warm_up() -> None:
     where a finished reply is rendered.
     """
     sample = "| a |\n|---|\n| 1 |\n\n" + "".join(
-        f"```{lang}\nx = 1\n```\n" for lang in ("python", "bash", "javascript", "json", "c"))
+        f"```{lang}\nx = 1\n```\n" for lang in ("python", "bash", "javascript", "json", "c")
+    )
     MarkdownRenderer(max_entries=1).render(sample)

@@ -44,8 +44,11 @@ def tool_calls_markdown(calls: list[dict], expanded: bool = False) -> str:
                 float(c.get("duration_s") or 0.0),
             )
         )
-    label = (QCoreApplication.translate("MessageExtras", "hide tool details") if expanded
-             else QCoreApplication.translate("MessageExtras", "show tool details"))
+    label = (
+        QCoreApplication.translate("MessageExtras", "hide tool details")
+        if expanded
+        else QCoreApplication.translate("MessageExtras", "show tool details")
+    )
     lines.append(f"[{label}]({TOGGLE_TOOLS_LINK})")
     return "\n\n".join(lines)
 
@@ -68,13 +71,16 @@ def citation_for_link(href: str, citations: list[dict] | None) -> dict | None:
 
 def citation_label(citation: dict) -> str:
     name = Path(citation.get("document", "")).name or QCoreApplication.translate(
-        "MessageExtras", "document")
+        "MessageExtras", "document"
+    )
     if citation.get("page"):
         return QCoreApplication.translate("MessageExtras", "{name}, page {page}").format(
-            name=name, page=citation["page"])
+            name=name, page=citation["page"]
+        )
     if citation.get("line_start"):
         return QCoreApplication.translate("MessageExtras", "{name}, line {line}").format(
-            name=name, line=citation["line_start"])
+            name=name, line=citation["line_start"]
+        )
     return name
 
 

@@ -44,31 +44,38 @@ class Inspection:
 
     def summary(self) -> str:
         trained = self.info.context_length
-        ctx = (QCoreApplication.translate("ModelLoader", "context {n_ctx} of {trained}")
-               if trained else QCoreApplication.translate("ModelLoader", "context {n_ctx}"))
+        ctx = (
+            QCoreApplication.translate("ModelLoader", "context {n_ctx} of {trained}")
+            if trained
+            else QCoreApplication.translate("ModelLoader", "context {n_ctx}")
+        )
         ctx = ctx.format(n_ctx=f"{self.n_ctx:,}", trained=f"{trained or 0:,}")
         return QCoreApplication.translate(
             "ModelLoader",
             "{size} · {parameters} · {quantization} · {context} · needs ≈ {need} "
             "({available} free)",
         ).format(
-            size=gib(self.info.file_size), parameters=self.info.parameters_label,
-            quantization=self.info.quantization, context=ctx, need=gib(self.need),
-            available=gib(self.available))
+            size=gib(self.info.file_size),
+            parameters=self.info.parameters_label,
+            quantization=self.info.quantization,
+            context=ctx,
+            need=gib(self.need),
+            available=gib(self.available),
+        )
 
     def refusal(self) -> str:
         return QCoreApplication.translate(
-            "ModelLoader", "needs about {need} of memory (weights + {n_ctx}-token context) but "
+            "ModelLoader",
+            "needs about {need} of memory (weights + {n_ctx}-token context) but "
             "only {available} is available; choose a smaller quantization or a shorter "
-            "context").format(need=gib(self.need), n_ctx=f"{self.n_ctx:,}",
-                              available=gib(self.available))
+            "context",
+        ).format(need=gib(self.need), n_ctx=f"{self.n_ctx:,}", available=gib(self.available))
 
 
 def inspect_model(manager: ModelManager, path: str) -> Inspection:
     """Raises ``ModelError`` (not a GGUF, truncated, missing) with a one-line cause."""
     info = manager.inspect(path)
-    n_ctx = manager.load_options(path).n_ctx or min(info.context_length or DEFAULT_CTX,
-                                                    DEFAULT_CTX)
+    n_ctx = manager.load_options(path).n_ctx or min(info.context_length or DEFAULT_CTX, DEFAULT_CTX)
     return Inspection(path, info, n_ctx, info.memory_estimate(n_ctx), available_memory())
 
 
@@ -139,7 +146,6 @@ class ModelLoader(QObject):
         else:
             self.busy_changed.emit(False)
 
-
     def wait(self, timeout_ms: int = 60000) -> bool:
         """Wait for a load in progress (it cannot be interrupted) and its signals."""
         self._queued = None
@@ -154,5 +160,5 @@ def _message(exc: BaseException) -> str:
 
 def _could_not_load(exc: BaseException) -> str:
     return QCoreApplication.translate(
-        "ModelLoader", "could not load the model ({kind}: {error})").format(
-        kind=type(exc).__name__, error=exc)
+        "ModelLoader", "could not load the model ({kind}: {error})"
+    ).format(kind=type(exc).__name__, error=exc)

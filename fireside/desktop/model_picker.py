@@ -135,6 +135,9 @@ class ModelPicker(QComboBox):
 def ask_for_gguf(parent: QWidget, start_dir: str = "") -> str | None:
     """The file dialog; None when cancelled."""
     path, _ = QFileDialog.getOpenFileName(
-        parent, QCoreApplication.translate("ModelPicker", "Open a GGUF model"), start_dir,
-        QCoreApplication.translate("ModelPicker", GGUF_FILTER))
+        parent,
+        QCoreApplication.translate("ModelPicker", "Open a GGUF model"),
+        start_dir,
+        QCoreApplication.translate("ModelPicker", GGUF_FILTER),
+    )
     return path or None

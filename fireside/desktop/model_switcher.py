@@ -28,8 +28,14 @@ class ModelSwitcher(QObject):
     busy_changed = Signal(bool)
     backend_shown = Signal(object)  # the ModelDescription of the model now in use
 
-    def __init__(self, app: App, picker: ModelPicker, status: StatusBar,
-                 chat_busy: Callable[[], bool], parent=None) -> None:
+    def __init__(
+        self,
+        app: App,
+        picker: ModelPicker,
+        status: StatusBar,
+        chat_busy: Callable[[], bool],
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.app, self.picker, self.status = app, picker, status
         self.loader = ModelLoader(app.models, self)
@@ -48,8 +54,9 @@ class ModelSwitcher(QObject):
 
     def refresh_picker(self) -> None:
         bundled = default_model()
-        self.picker.set_models(str(bundled.path) if bundled else None,
-                               self.app.settings.recent_models, self.path)
+        self.picker.set_models(
+            str(bundled.path) if bundled else None, self.app.settings.recent_models, self.path
+        )
 
     def _on_remote_models(self, groups: list) -> None:
         self.picker.set_remote(groups)
@@ -60,15 +67,21 @@ class ModelSwitcher(QObject):
         self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
         self.backend_shown.emit(info)
 
-    def start(self) -> None:
-        """First load: the chosen model, else the bundled demo."""
+    def start(self, model: str | None = None) -> None:
+        """First load: ``model`` when the window was opened with one, else the chosen model,
+        else the bundled demo."""
         self.catalog.refresh()
+        if model is not None:
+            self.refresh_picker()
+            self.request(model)
+            return
         try:
             path = self.app.models.resolve_path(None)
         except ModelError as exc:
             self.refresh_picker()
-            self.message.emit(self.tr("{error}. Use Model > Open GGUF… to choose one.").format(
-                error=exc), "error")
+            self.message.emit(
+                self.tr("{error}. Use Model > Open GGUF… to choose one.").format(error=exc), "error"
+            )
             return
         self.refresh_picker()
         self.request(path)
@@ -78,8 +91,12 @@ class ModelSwitcher(QObject):
             return
         if self._chat_busy():
             self._pending = path
-            self.status.showMessage(self.tr("Switching to {model} when the reply finishes").format(
-                model=self.app.models.describe(path)), 5000)
+            self.status.showMessage(
+                self.tr("Switching to {model} when the reply finishes").format(
+                    model=self.app.models.describe(path)
+                ),
+                5000,
+            )
             return
         self.path = path
         self.picker.set_current(path)
@@ -93,8 +110,11 @@ class ModelSwitcher(QObject):
             self.request(pending, reload=True)
 
     def open_dialog(self, parent: QWidget) -> None:
-        start = str(Path(self.good_path).parent) if self.good_path and not \
-            self.app.models.is_bundled(self.good_path) else str(Path.home())
+        start = (
+            str(Path(self.good_path).parent)
+            if self.good_path and not self.app.models.is_bundled(self.good_path)
+            else str(Path.home())
+        )
         path = ask_for_gguf(parent, start)
         if path:
             self.request(path)
@@ -118,15 +138,19 @@ class ModelSwitcher(QObject):
         self.refresh_picker()
         info = backend.description
         self._show_backend(path, info)
-        loaded = (self.tr("Loaded {model} in {seconds} s") if info.load_s
-                  else self.tr("Loaded {model}"))
-        self.status.showMessage(loaded.format(model=self.app.models.describe(path),
-                                              seconds=f"{info.load_s or 0:.1f}"), 5000)
+        loaded = (
+            self.tr("Loaded {model} in {seconds} s") if info.load_s else self.tr("Loaded {model}")
+        )
+        self.status.showMessage(
+            loaded.format(model=self.app.models.describe(path), seconds=f"{info.load_s or 0:.1f}"),
+            5000,
+        )
 
     def _on_failed(self, path: str, message: str) -> None:
         name = self.app.models.describe(path)
         self.message.emit(
-            self.tr("Could not use {model}: {error}").format(model=name, error=message), "error")
+            self.tr("Could not use {model}: {error}").format(model=name, error=message), "error"
+        )
         self.status.clearMessage()
         if self.good_path and self.good_path != path:
             self.path = self.good_path

@@ -35,8 +35,13 @@ class Notice(QFrame):
         self.kind = ""
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info", action: str | None = None,
-                     callback: Callable[[], None] | None = None) -> None:
+    def show_message(
+        self,
+        text: str,
+        kind: str = "info",
+        action: str | None = None,
+        callback: Callable[[], None] | None = None,
+    ) -> None:
         """``kind`` is "info" or "error"; an optional button runs ``callback``."""
         self.kind = kind
         self.setProperty("kind", kind)

@@ -110,11 +110,11 @@ class PluginsPage(QWidget):
                 child.setToolTip(0, tool.description)
                 item.addChild(child)
             if info.error:
-                self._add_error(item, self.tr("Failed to load: {error}").format(error=info.error),
-                                info.error)
+                self._add_error(
+                    item, self.tr("Failed to load: {error}").format(error=info.error), info.error
+                )
             for error in hook_errors.get(info.name, []):
-                self._add_error(item, self.tr("A hook failed: {error}").format(error=error),
-                                error)
+                self._add_error(item, self.tr("A hook failed: {error}").format(error=error), error)
             self.tree.addTopLevelItem(item)
         # failures with no plugin entry (e.g. a duplicate or unknown name) are shown too
         for name, error in self.manager.failures:
@@ -122,8 +122,7 @@ class PluginsPage(QWidget):
                 known.add(name)
                 item = QTreeWidgetItem([name])
                 item.setData(0, ROLE_PLUGIN, name)
-                self._add_error(item, self.tr("Failed to load: {error}").format(error=error),
-                                error)
+                self._add_error(item, self.tr("Failed to load: {error}").format(error=error), error)
                 self.tree.addTopLevelItem(item)
         self.tree.expandAll()
         self.tree.blockSignals(False)

@@ -30,13 +30,16 @@ from PySide6.QtWidgets import (
 from fireside.assistant.settings import Settings
 from fireside.desktop.i18n.translators import LANGUAGE_NAMES, SYSTEM
 
-THEMES = [(QT_TRANSLATE_NOOP("SettingsDialog", "Follow system"), "system"),
-          (QT_TRANSLATE_NOOP("SettingsDialog", "Light"), "light"),
-          (QT_TRANSLATE_NOOP("SettingsDialog", "Dark"), "dark")]
+THEMES = [
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Follow system"), "system"),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Light"), "light"),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "Dark"), "dark"),
+]
 
 
-def _spin(minimum: int, maximum: int, value: int, special: str | None = None,
-          step: int = 1) -> QSpinBox:
+def _spin(
+    minimum: int, maximum: int, value: int, special: str | None = None, step: int = 1
+) -> QSpinBox:
     box = QSpinBox(minimum=minimum, maximum=maximum, singleStep=step)
     if special:
         box.setSpecialValueText(special)
@@ -51,8 +54,14 @@ def _dspin(maximum: float, value: float, step: float) -> QDoubleSpinBox:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, model_path: str, model_label: str,
-                 gpu_supported: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        model_path: str,
+        model_label: str,
+        gpu_supported: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(480)
@@ -79,12 +88,14 @@ class SettingsDialog(QDialog):
         language_box.addWidget(self.language)
         language_box.addWidget(self.language_note)
         self.threads = _spin(0, 256, settings.n_threads or 0, self.tr("auto"))
-        self.idle_unload = _spin(0, 24 * 60, settings.idle_unload_minutes,
-                                 self.tr("never"), step=5)
+        self.idle_unload = _spin(0, 24 * 60, settings.idle_unload_minutes, self.tr("never"), step=5)
         self.idle_unload.setSuffix(self.tr(" min"))
-        self.idle_unload.setToolTip(self.tr(
-            "End the model's process after this long unused, so its memory returns to the "
-            "system; the next message loads it again."))
+        self.idle_unload.setToolTip(
+            self.tr(
+                "End the model's process after this long unused, so its memory returns to the "
+                "system; the next message loads it again."
+            )
+        )
         general = QGroupBox(self.tr("General"))
         form = QFormLayout(general)
         form.addRow(self.tr("System prompt\n(new chats)"), self.system_prompt)
@@ -100,8 +111,7 @@ class SettingsDialog(QDialog):
         self.n_ctx = _spin(0, 262144, ms.n_ctx or 0, self.tr("model default"), step=512)
         auto = ms.n_gpu_layers in (None, "auto")
         self.gpu_auto = QCheckBox(self.tr("Auto"), checked=auto)
-        self.gpu_layers = _spin(-1, 999, 0 if auto else int(ms.n_gpu_layers),
-                                self.tr("all"))
+        self.gpu_layers = _spin(-1, 999, 0 if auto else int(ms.n_gpu_layers), self.tr("all"))
         self.gpu_layers.setEnabled(not auto)
         self.gpu_auto.toggled.connect(lambda on: self.gpu_layers.setEnabled(not on))
         gpu_row = QHBoxLayout()
@@ -116,13 +126,15 @@ class SettingsDialog(QDialog):
         form2.addRow(self.tr("Context size"), self.n_ctx)
         form2.addRow(self.tr("GPU layers"), gpu_row)
         if not gpu_supported:
-            note = QLabel(self.tr(
-                "This build of llama.cpp runs on the CPU only; GPU layers are ignored."))
+            note = QLabel(
+                self.tr("This build of llama.cpp runs on the CPU only; GPU layers are ignored.")
+            )
             note.setWordWrap(True)
             form2.addRow(note)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -133,8 +145,7 @@ class SettingsDialog(QDialog):
     def apply_to(self, settings: Settings) -> bool:
         """Write the choices; True when the loaded model must be reloaded to honour them."""
         ms = settings.model_settings(self.model_path)
-        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
-                  settings.idle_unload_minutes)
+        before = (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads, settings.idle_unload_minutes)
         settings.idle_unload_minutes = self.idle_unload.value()
         settings.system_prompt = self.system_prompt.toPlainText().strip()
         settings.theme = self.theme.currentData()
@@ -147,5 +158,9 @@ class SettingsDialog(QDialog):
         ms.n_ctx = self.n_ctx.value() or None
         ms.n_gpu_layers = "auto" if self.gpu_auto.isChecked() else self.gpu_layers.value()
         settings.set_model_settings(self.model_path, ms)
-        return before != (ms.n_ctx, str(ms.n_gpu_layers), settings.n_threads,
-                          settings.idle_unload_minutes)
+        return before != (
+            ms.n_ctx,
+            str(ms.n_gpu_layers),
+            settings.n_threads,
+            settings.idle_unload_minutes,
+        )

@@ -96,8 +96,9 @@ class Sidebar(QWidget):
         self.model = ConversationListModel(history, self)
         self.new_button = QPushButton("＋  " + self.tr("New chat"))
         self.new_button.setToolTip(self.tr("New chat (Ctrl+N)"))
-        self.search = QLineEdit(placeholderText=self.tr("Search chats  (Ctrl+K)"),
-                                clearButtonEnabled=True)
+        self.search = QLineEdit(
+            placeholderText=self.tr("Search chats  (Ctrl+K)"), clearButtonEnabled=True
+        )
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -110,8 +111,9 @@ class Sidebar(QWidget):
         layout.addWidget(self.new_button)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
-        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS,
-                                timeout=self._run_search)
+        self._debounce = QTimer(
+            self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._run_search
+        )
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.new_button.clicked.connect(self.new_chat_requested)
         self.list.clicked.connect(self._on_clicked)
@@ -147,19 +149,25 @@ class Sidebar(QWidget):
             return
         menu = QMenu(self)
         menu.addAction(self.tr("Rename"), lambda: self.list.edit(index))
-        menu.addAction(self.tr("Delete…"),
-                       lambda: self.delete(index.data(ConversationListModel.IdRole)))
+        menu.addAction(
+            self.tr("Delete…"), lambda: self.delete(index.data(ConversationListModel.IdRole))
+        )
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
     def delete(self, conversation_id: int, confirm: bool = True) -> bool:
         if conversation_id == self.protected_id:
-            self.refused.emit(self.tr("This chat is still generating a reply; stop it first, "
-                                      "then delete the chat."))
+            self.refused.emit(
+                self.tr(
+                    "This chat is still generating a reply; stop it first, then delete the chat."
+                )
+            )
             return False
         if confirm:
             answer = QMessageBox.question(
-                self, self.tr("Delete chat"), self.tr("Delete this chat and all its messages? "
-                                                      "This cannot be undone."))
+                self,
+                self.tr("Delete chat"),
+                self.tr("Delete this chat and all its messages? This cannot be undone."),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         self.history.delete_conversation(conversation_id)

@@ -205,8 +205,9 @@ class SourceViewer(QDialog):
         self.citation = dict(citation)
         self.page = citation.get("page") if is_pdf(citation) else None
         self.page_count = None
-        self.setWindowTitle(self.tr("{name} — Source").format(
-            name=self.path.name or self.tr("Source")))
+        self.setWindowTitle(
+            self.tr("{name} — Source").format(name=self.path.name or self.tr("Source"))
+        )
         self.name_label.setToolTip(str(self.path))
         self._elide_name()
         self._load()
@@ -263,10 +264,17 @@ class SourceViewer(QDialog):
             self._show_lines(loaded.result)
         else:
             kind = self.path.suffix.lstrip(".").upper()
-            text = (self.tr("{kind} files cannot be shown here; this is the cited passage. "
-                            "“Open in default app” shows the whole document.") if kind else
-                    self.tr("These files cannot be shown here; this is the cited passage. "
-                            "“Open in default app” shows the whole document."))
+            text = (
+                self.tr(
+                    "{kind} files cannot be shown here; this is the cited passage. "
+                    "“Open in default app” shows the whole document."
+                )
+                if kind
+                else self.tr(
+                    "These files cannot be shown here; this is the cited passage. "
+                    "“Open in default app” shows the whole document."
+                )
+            )
             self._show_passage(text.format(kind=kind), None)
 
     def _on_failed(self, exc: Exception) -> None:
@@ -327,8 +335,7 @@ class SourceViewer(QDialog):
     def _show_passage(self, message: str, error: Exception | None) -> None:
         missing = isinstance(error, SourceError) and error.kind == "missing"
         heading = str(self.citation.get("heading") or "")
-        text = str(self.citation.get("text") or "").strip() or self.tr(
-            "(the citation has no text)")
+        text = str(self.citation.get("text") or "").strip() or self.tr("(the citation has no text)")
         self.passage.setPlainText(f"{heading}\n\n{text}" if heading else text)
         self.stack.setCurrentWidget(self.passage)
         self._set_message(message)
@@ -352,8 +359,7 @@ class SourceViewer(QDialog):
         self.prev_button.setVisible(pdf)
         self.next_button.setVisible(pdf)
         if pdf:
-            where = (self.tr("page {page} of {count}") if self.page_count
-                     else self.tr("page {page}"))
+            where = self.tr("page {page} of {count}") if self.page_count else self.tr("page {page}")
             self.location_label.setText(where.format(page=self.page, count=self.page_count))
             known = self.page_count is not None  # only once a page of this file was shown
             self.prev_button.setEnabled(known and self.page > 1)
@@ -377,8 +383,9 @@ class SourceViewer(QDialog):
 
     def show_in_folder(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent))):
-            self._set_message(self.tr("The folder {folder} could not be opened.").format(
-                folder=self.path.parent))
+            self._set_message(
+                self.tr("The folder {folder} could not be opened.").format(folder=self.path.parent)
+            )
 
     # -- geometry ---------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
@@ -402,10 +409,16 @@ class SourceViewer(QDialog):
 
 def _describe(exc: Exception, path: Path) -> str:
     """The message line: the reason in words (a file name is never capitalised)."""
-    reason = exc.message if isinstance(exc, SourceError) else QCoreApplication.translate(
-        "SourceViewer", "{name} cannot be shown ({error})").format(name=path.name, error=exc)
+    reason = (
+        exc.message
+        if isinstance(exc, SourceError)
+        else QCoreApplication.translate("SourceViewer", "{name} cannot be shown ({error})").format(
+            name=path.name, error=exc
+        )
+    )
     return QCoreApplication.translate(
-        "SourceViewer", "{reason}. Below is the cited passage.").format(reason=reason)
+        "SourceViewer", "{reason}. Below is the cited passage."
+    ).format(reason=reason)
 
 
 def open_citation(parent: QWidget | None, citation: dict) -> SourceViewer:

@@ -23,7 +23,8 @@ class StatusBar(QStatusBar):
         self.model_label.setObjectName("StatusModel")
         self.speed_label.setToolTip(self.tr("Generation speed of the last reply"))
         self.context_label.setToolTip(
-            self.tr("Tokens in the context after the last reply / context size"))
+            self.tr("Tokens in the context after the last reply / context size")
+        )
         labels = (
             self.model_label,
             self.remote_label,
@@ -65,13 +66,15 @@ class StatusBar(QStatusBar):
         self.device_label.setText("")
 
     def set_speed(self, tokens_per_s: float | None) -> None:
-        self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{tokens_per_s:.1f}")
-                                 if tokens_per_s else "")
+        self.speed_label.setText(
+            self.tr("{speed} tok/s").format(speed=f"{tokens_per_s:.1f}") if tokens_per_s else ""
+        )
 
     def set_context(self, used: int | None) -> None:
         if self.n_ctx is None:
             self.context_label.setText("")
             return
         shown = f"{used:,}" if used is not None else "–"
-        self.context_label.setText(self.tr("context {used} / {size}").format(
-            used=shown, size=f"{self.n_ctx:,}"))
+        self.context_label.setText(
+            self.tr("context {used} / {size}").format(used=shown, size=f"{self.n_ctx:,}")
+        )

@@ -43,16 +43,40 @@ class ChatColors:
 
 
 LIGHT = ChatColors(
-    name="light", window="#f4f4f6", base="#ffffff", alt_base="#eceef2", text="#1d1f23",
-    muted="#6b7280", accent="#c2410c", accent_text="#ffffff", border="#d9dce1",
-    user_bubble="#eef1f6", code_bg="#f6f8fa", code_head="#e8ebef", error="#b91c1c",
-    warning_bg="#fff7e6", error_bg="#fdecec", pygments_style="default",
+    name="light",
+    window="#f4f4f6",
+    base="#ffffff",
+    alt_base="#eceef2",
+    text="#1d1f23",
+    muted="#6b7280",
+    accent="#c2410c",
+    accent_text="#ffffff",
+    border="#d9dce1",
+    user_bubble="#eef1f6",
+    code_bg="#f6f8fa",
+    code_head="#e8ebef",
+    error="#b91c1c",
+    warning_bg="#fff7e6",
+    error_bg="#fdecec",
+    pygments_style="default",
 )
 DARK = ChatColors(
-    name="dark", window="#1b1c1f", base="#232428", alt_base="#2c2e33", text="#e6e6e6",
-    muted="#9aa0a8", accent="#fb923c", accent_text="#1b1c1f", border="#3a3d43",
-    user_bubble="#2f3238", code_bg="#16171a", code_head="#2a2c31", error="#f87171",
-    warning_bg="#3a3222", error_bg="#3d2323", pygments_style="github-dark",
+    name="dark",
+    window="#1b1c1f",
+    base="#232428",
+    alt_base="#2c2e33",
+    text="#e6e6e6",
+    muted="#9aa0a8",
+    accent="#fb923c",
+    accent_text="#1b1c1f",
+    border="#3a3d43",
+    user_bubble="#2f3238",
+    code_bg="#16171a",
+    code_head="#2a2c31",
+    error="#f87171",
+    warning_bg="#3a3222",
+    error_bg="#3d2323",
+    pygments_style="github-dark",
 )
 
 
@@ -88,8 +112,11 @@ def _palette(c: ChatColors) -> QPalette:
     }
     for role, value in roles.items():
         pal.setColor(role, QColor(value))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(c.muted))
     return pal
 
@@ -128,21 +155,23 @@ def document_css(c: ChatColors) -> str:
     for cls, (css, _ttype, _level) in HtmlFormatter(style=c.pygments_style).class2style.items():
         if cls and css:
             token_css.append(f".{cls} {{ {css} }}")
-    return "\n".join([
-        f"body {{ color: {c.text}; }}",
-        f"a {{ color: {c.accent}; text-decoration: none; }}",
-        f"code {{ font-family: '{mono}'; background-color: {c.code_bg}; }}",
-        f"pre {{ font-family: '{mono}'; margin: 0; }}",
-        f"table.code {{ background-color: {c.code_bg}; border-color: {c.border}; "
-        "border-collapse: collapse; border-style: solid; }",
-        f"td.codehead {{ background-color: {c.code_head}; color: {c.muted}; }}",
-        f"table.md {{ border-color: {c.border}; border-collapse: collapse; }}",
-        f"th {{ background-color: {c.code_head}; }}",
-        f"blockquote {{ color: {c.muted}; }}",
-        f".error {{ color: {c.error}; }}",
-        "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }",
-        *token_css,
-    ])
+    return "\n".join(
+        [
+            f"body {{ color: {c.text}; }}",
+            f"a {{ color: {c.accent}; text-decoration: none; }}",
+            f"code {{ font-family: '{mono}'; background-color: {c.code_bg}; }}",
+            f"pre {{ font-family: '{mono}'; margin: 0; }}",
+            f"table.code {{ background-color: {c.code_bg}; border-color: {c.border}; "
+            "border-collapse: collapse; border-style: solid; }",
+            f"td.codehead {{ background-color: {c.code_head}; color: {c.muted}; }}",
+            f"table.md {{ border-color: {c.border}; border-collapse: collapse; }}",
+            f"th {{ background-color: {c.code_head}; }}",
+            f"blockquote {{ color: {c.muted}; }}",
+            f".error {{ color: {c.error}; }}",
+            "h1 { font-size: x-large; } h2 { font-size: large; } h3 { font-size: medium; }",
+            *token_css,
+        ]
+    )
 
 
 def apply_theme(app: QApplication, colors: ChatColors) -> None:

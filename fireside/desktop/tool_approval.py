@@ -57,8 +57,11 @@ class ToolApprovalDialog(QDialog):
         super().__init__(parent)
         self.tool = tool
         self.setWindowTitle(self.tr("Allow the {tool} tool?").format(tool=tool.name))
-        self.title = QLabel(self.tr("<b>{tool}</b> wants to run. It uses <b>{reach}</b>.").format(
-            tool=html.escape(tool.name), reach=touches(tool)))
+        self.title = QLabel(
+            self.tr("<b>{tool}</b> wants to run. It uses <b>{reach}</b>.").format(
+                tool=html.escape(tool.name), reach=touches(tool)
+            )
+        )
         self.title.setWordWrap(True)
         self.description = QLabel(tool.description)
         self.description.setWordWrap(True)

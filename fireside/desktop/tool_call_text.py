@@ -70,15 +70,19 @@ def format_tool_call(
     tail = f" · {format_duration(duration_s)}"
     output = output.strip()
     if "\n" not in output and len(output) <= MAX_INLINE_CHARS:
-        shown = _code(output) if output else QCoreApplication.translate("ToolCallText",
-                                                                         "*(no output)*")
+        shown = (
+            _code(output) if output else QCoreApplication.translate("ToolCallText", "*(no output)*")
+        )
         label = QCoreApplication.translate("ToolCallText", "error: ") if is_error else ""
         return f"{head} → {label}{shown}{tail}"
     body = truncate(output, MAX_BLOCK_CHARS)
     longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
     fence = "`" * (longest + 1)
-    word = (QCoreApplication.translate("ToolCallText", "error") if is_error
-            else QCoreApplication.translate("ToolCallText", "output"))
+    word = (
+        QCoreApplication.translate("ToolCallText", "error")
+        if is_error
+        else QCoreApplication.translate("ToolCallText", "output")
+    )
     return f"{head} → {word}{tail}\n{fence}text\n{body}\n{fence}"
 
 

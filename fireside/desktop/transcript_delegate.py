@@ -49,8 +49,13 @@ class MessageDelegate(QStyledItemDelegate):
     action_triggered = Signal(str, int)  # action key, row
     link_activated = Signal(str, int)  # href, row
 
-    def __init__(self, docs: DocumentCache, colors: ChatColors,
-                 model_label: Callable[[str], str], parent=None) -> None:
+    def __init__(
+        self,
+        docs: DocumentCache,
+        colors: ChatColors,
+        model_label: Callable[[str], str],
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.docs = docs
         self.colors = colors
@@ -65,8 +70,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.small.setPointSizeF(max(7.0, base.pointSizeF() * 0.88))
         self._bold_fm = QFontMetrics(self.bold)
         self._small_fm = QFontMetrics(self.small)
-        self._chrome = (2 * GAP + 2 * PAD + self._bold_fm.height() + 6
-                        + self._small_fm.height() + 8)
+        self._chrome = 2 * GAP + 2 * PAD + self._bold_fm.height() + 6 + self._small_fm.height() + 8
         self.model = None  # the transcript model, set by the view (sizeHint reads it directly)
         self._labels: dict[str, str] = {}  # model path -> label (asking costs file lookups)
 
@@ -113,15 +117,17 @@ class MessageDelegate(QStyledItemDelegate):
         bubble = QRect(col.x(), rect.y() + GAP, col.width(), 2 * PAD + header_h + 6 + body_h)
         header = QRect(bubble.x() + PAD, bubble.y() + PAD, bubble.width() - 2 * PAD, header_h)
         body = QRect(header.x(), header.bottom() + 1 + 6, header.width(), body_h)
-        footer = QRect(header.x(), bubble.bottom() + 1 + 4, header.width(),
-                       self._small_fm.height() + 4)
+        footer = QRect(
+            header.x(), bubble.bottom() + 1 + 4, header.width(), self._small_fm.height() + 4
+        )
         return bubble, header, body, footer
 
     def body_rect(self, rect: QRect, item: TranscriptItem) -> QRect:
         return self._rects(rect, item)[2]
 
-    def _footer_layout(self, item: TranscriptItem, versions: tuple[int, int],
-                       footer: QRect) -> list[tuple[str | None, str, QRect]]:
+    def _footer_layout(
+        self, item: TranscriptItem, versions: tuple[int, int], footer: QRect
+    ) -> list[tuple[str | None, str, QRect]]:
         """(action key or None for plain facts, label, rect) left to right."""
         parts: list[tuple[str | None, str]] = []
         if item.live:
@@ -130,8 +136,12 @@ class MessageDelegate(QStyledItemDelegate):
             if item.text:
                 parts.append(("copy", self.tr("Copy")))
             if item.role == "assistant":
-                parts.append(("regenerate", self.tr("Retry") if item.status == "error"
-                              else self.tr("Regenerate")))
+                parts.append(
+                    (
+                        "regenerate",
+                        self.tr("Retry") if item.status == "error" else self.tr("Regenerate"),
+                    )
+                )
             elif item.message_id is not None:
                 parts.append(("edit", self.tr("Edit")))
             index, count = versions
@@ -142,13 +152,19 @@ class MessageDelegate(QStyledItemDelegate):
             elif item.status == "interrupted":
                 parts.append((None, self.tr("interrupted")))
             if item.role == "assistant" and item.tokens_per_s:
-                parts.append((None, self.tr("{speed} tok/s").format(
-                    speed=f"{item.tokens_per_s:.1f}")))
+                parts.append(
+                    (None, self.tr("{speed} tok/s").format(speed=f"{item.tokens_per_s:.1f}"))
+                )
         out, x = [], footer.x()
         for key, label in parts:
             width = self._small_fm.horizontalAdvance(label)
-            out.append((None if key == "pager" else key, label,
-                        QRect(x - 3, footer.y(), width + 6, footer.height())))
+            out.append(
+                (
+                    None if key == "pager" else key,
+                    label,
+                    QRect(x - 3, footer.y(), width + 6, footer.height()),
+                )
+            )
             x += width + (6 if key in ("prev", "pager") else 16)
         return out
 
@@ -163,8 +179,9 @@ class MessageDelegate(QStyledItemDelegate):
         finally:
             painter.restore()
 
-    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index,
-                   item: TranscriptItem) -> None:
+    def _paint_row(
+        self, painter: QPainter, option: QStyleOptionViewItem, index, item: TranscriptItem
+    ) -> None:
         c = self.colors
         bubble, header, body, footer = self._rects(option.rect, item)
         # While a reply streams only its last lines are repainted: skip what is not exposed.
@@ -206,15 +223,20 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setFont(self.small)
             painter.setPen(QColor(self.colors.muted))
             x = header.x() + self._bold_fm.horizontalAdvance(who) + 10
-            painter.drawText(QRect(x, header.y(), header.right() - x, header.height()),
-                             Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRect(x, header.y(), header.right() - x, header.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
 
-    def _paint_body(self, painter: QPainter, item: TranscriptItem, body: QRect,
-                    option: QStyleOptionViewItem) -> None:
+    def _paint_body(
+        self, painter: QPainter, item: TranscriptItem, body: QRect, option: QStyleOptionViewItem
+    ) -> None:
         if item.live and not item.parts:
             painter.setPen(QColor(self.colors.muted))
-            painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                             self.live_placeholder)
+            painter.drawText(
+                body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, self.live_placeholder
+            )
             return
         doc = self.docs.document(item)
         if item.key in self.estimated and not item.live:
@@ -227,7 +249,8 @@ class MessageDelegate(QStyledItemDelegate):
         # Lay out glyphs only where the view is repainting (the last lines while streaming).
         exposed = self._exposed(painter, option)
         ctx.clip = exposed.translated(-QPointF(body.topLeft())).intersected(
-            QRectF(0, 0, body.width(), doc.size().height()))
+            QRectF(0, 0, body.width(), doc.size().height())
+        )
         if ctx.clip.isEmpty():
             return
         painter.save()
@@ -277,8 +300,10 @@ class MessageDelegate(QStyledItemDelegate):
             editor.setGeometry(self.body_rect(option.rect, item))
 
     def editorEvent(self, event, model, option, index) -> bool:
-        if (event.type() == QEvent.Type.MouseButtonRelease
-                and event.button() == Qt.MouseButton.LeftButton):
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
             hit = self.hit_test(index, option.rect, event.position().toPoint())
             if hit is not None:
                 signal = self.action_triggered if hit.kind == "action" else self.link_activated

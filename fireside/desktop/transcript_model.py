@@ -62,9 +62,18 @@ class TranscriptItem:
                 error = reason
             elif not msg.content:
                 error = QCoreApplication.translate(
-                    "TranscriptModel", "This reply failed; Retry asks again.")
-        return cls(role=msg.role, message_id=msg.id, status=msg.status, model=msg.model,
-                   parts=[display_text(msg)], tokens_per_s=tps, key=msg.id, error=error)
+                    "TranscriptModel", "This reply failed; Retry asks again."
+                )
+        return cls(
+            role=msg.role,
+            message_id=msg.id,
+            status=msg.status,
+            model=msg.model,
+            parts=[display_text(msg)],
+            tokens_per_s=tps,
+            key=msg.id,
+            error=error,
+        )
 
 
 def visible(messages: list[Message]) -> list[Message]:
@@ -99,8 +108,11 @@ class TranscriptModel(QAbstractListModel):
         return None
 
     def flags(self, index) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable if index.isValid() else \
-            Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+            if index.isValid()
+            else Qt.ItemFlag.NoItemFlags
+        )
 
     # -- reading ----------------------------------------------------------------------------
     def item(self, row: int) -> TranscriptItem:
@@ -128,8 +140,10 @@ class TranscriptModel(QAbstractListModel):
             if item.message_id is None or item.live:
                 return (1, 1)
             ids = [m.id for m in self._history.siblings(item.message_id)]
-            item.versions = (ids.index(item.message_id) + 1 if item.message_id in ids else 1,
-                             len(ids) or 1)
+            item.versions = (
+                ids.index(item.message_id) + 1 if item.message_id in ids else 1,
+                len(ids) or 1,
+            )
         return item.versions
 
     def sibling_id(self, row: int, step: int) -> int | None:
@@ -191,13 +205,21 @@ class TranscriptModel(QAbstractListModel):
 
     def add_pending_user(self, text: str) -> int:
         """Show the user's words at once; the id arrives with ``TurnStarted``."""
-        return self.append_items([TranscriptItem(role="user", parts=[text],
-                                                 key=self._new_key())])
+        return self.append_items([TranscriptItem(role="user", parts=[text], key=self._new_key())])
 
     def begin_live(self, text: str = "", model: str | None = None) -> int:
-        return self.append_items([TranscriptItem(role="assistant", live=True, status="streaming",
-                                                 key=self._new_key(),
-                                                 parts=[text] if text else [], model=model)])
+        return self.append_items(
+            [
+                TranscriptItem(
+                    role="assistant",
+                    live=True,
+                    status="streaming",
+                    key=self._new_key(),
+                    parts=[text] if text else [],
+                    model=model,
+                )
+            ]
+        )
 
     def set_user_id(self, message_id: int | None) -> None:
         """Attach the stored id to the newest pending user row (``TurnStarted``)."""

@@ -29,14 +29,17 @@ class TranscriptView(QListView):
     action_triggered = Signal(str, int)  # "copy", "regenerate", "edit", "prev", "next"; row
     link_activated = Signal(str, int)
 
-    def __init__(self, model: TranscriptModel, delegate: MessageDelegate,
-                 docs: DocumentCache, parent=None) -> None:
+    def __init__(
+        self, model: TranscriptModel, delegate: MessageDelegate, docs: DocumentCache, parent=None
+    ) -> None:
         super().__init__(parent)
         self._model, self._delegate, self._docs = model, delegate, docs
         self.stick_to_bottom = True
         self.exposed_rect: QRect | None = None
-        self.empty_text = self.tr("Ask anything. Replies are written on this computer by a "
-                                  "local model; nothing leaves it.")
+        self.empty_text = self.tr(
+            "Ask anything. Replies are written on this computer by a "
+            "local model; nothing leaves it."
+        )
         self._scan = -1
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._loading_earlier = False
@@ -113,8 +116,9 @@ class TranscriptView(QListView):
         if self.stick_to_bottom:
             bar.setValue(bar.maximum())
         elif anchor.isValid():
-            bar.setValue(bar.value() + self.visualRect(self._model.index(anchor.row())).top()
-                         - offset)
+            bar.setValue(
+                bar.value() + self.visualRect(self._model.index(anchor.row())).top() - offset
+            )
 
     def resizeEvent(self, event) -> None:
         if self._docs.set_width(self._delegate.text_width(self.viewport().width())):
@@ -156,9 +160,11 @@ class TranscriptView(QListView):
         if self._model.rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(QColor(self._delegate.colors.muted))
-            painter.drawText(self.viewport().rect().adjusted(40, 0, -40, 0),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(40, 0, -40, 0),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             painter.end()
 
     # -- mouse ------------------------------------------------------------------------------
@@ -171,8 +177,9 @@ class TranscriptView(QListView):
     def mouseMoveEvent(self, event) -> None:
         index, hit = self._hit(event.position().toPoint())
         hover = (index.row(), hit.value) if hit is not None and hit.kind == "action" else None
-        self.viewport().setCursor(QCursor(Qt.CursorShape.PointingHandCursor if hit else
-                                          Qt.CursorShape.ArrowCursor))
+        self.viewport().setCursor(
+            QCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
+        )
         if hover != self._delegate.hover:
             self._delegate.hover = hover
             self.viewport().update()
@@ -200,12 +207,15 @@ class TranscriptView(QListView):
         if item.live or item.message_id is None:
             return
         menu = QMenu(self)
-        menu.addAction(self.tr("Copy message"),
-                       lambda: self.action_triggered.emit("copy", index.row()))
+        menu.addAction(
+            self.tr("Copy message"), lambda: self.action_triggered.emit("copy", index.row())
+        )
         if item.role == "assistant":
-            menu.addAction(self.tr("Regenerate"),
-                           lambda: self.action_triggered.emit("regenerate", index.row()))
+            menu.addAction(
+                self.tr("Regenerate"), lambda: self.action_triggered.emit("regenerate", index.row())
+            )
         else:
-            menu.addAction(self.tr("Edit and resend"),
-                           lambda: self.action_triggered.emit("edit", index.row()))
+            menu.addAction(
+                self.tr("Edit and resend"), lambda: self.action_triggered.emit("edit", index.row())
+            )
         menu.exec(event.globalPos())

@@ -78,8 +78,9 @@ def _load(app: QCoreApplication, name: str, folder: str, installed: Installed) -
         installed.missing.append(str(Path(folder) / f"{name}.qm"))
 
 
-def install_translators(app: QCoreApplication, choice: str = SYSTEM,
-                        system: QLocale | None = None) -> Installed:
+def install_translators(
+    app: QCoreApplication, choice: str = SYSTEM, system: QLocale | None = None
+) -> Installed:
     """Install Fireside's and Qt's catalogues for ``choice`` (a setting) into ``app``.
 
     Call before building any widget. A missing catalogue leaves those texts in English
@@ -94,6 +95,8 @@ def install_translators(app: QCoreApplication, choice: str = SYSTEM,
         installed.previous_locale = QLocale()
         QLocale.setDefault(QLocale(installed.language))
     for path in installed.missing:
-        print(f"fireside: warning: no translation catalogue {path}; those texts stay in "
-              "English", file=sys.stderr)
+        print(
+            f"fireside: warning: no translation catalogue {path}; those texts stay in English",
+            file=sys.stderr,
+        )
     return installed

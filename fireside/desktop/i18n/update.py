@@ -39,16 +39,28 @@ def qt_tool(name: str) -> str:
             return str(candidate)
     found = shutil.which(f"pyside6-{name}") or shutil.which(name)
     if found is None:
-        raise SystemExit(f"update.py: error: {name} not found; install PySide6 (pip install "
-                         "PySide6-Essentials)")
+        raise SystemExit(
+            f"update.py: error: {name} not found; install PySide6 (pip install PySide6-Essentials)"
+        )
     return found
 
 
 def lupdate(language: str, ts: Path | None = None) -> Path:
     """Merge the strings now in the sources into ``ts`` (the language's own file by default)."""
     ts = ts or catalogue(language)
-    args = [qt_tool("lupdate"), "-extensions", "py", "-locations", "none", "-no-obsolete",
-            "-source-language", "en", "-target-language", language, "-silent"]
+    args = [
+        qt_tool("lupdate"),
+        "-extensions",
+        "py",
+        "-locations",
+        "none",
+        "-no-obsolete",
+        "-source-language",
+        "en",
+        "-target-language",
+        language,
+        "-silent",
+    ]
     if language in PLURALS_ONLY:
         args.append("-pluralonly")
     subprocess.run([*args, str(SOURCES), "-ts", str(ts)], check=True)
@@ -57,16 +69,20 @@ def lupdate(language: str, ts: Path | None = None) -> Path:
 
 def lrelease(ts: Path, qm: Path | None = None) -> Path:
     qm = qm or ts.with_suffix(".qm")
-    subprocess.run([qt_tool("lrelease"), "-silent", "-nounfinished", str(ts), "-qm", str(qm)],
-                   check=True)
+    subprocess.run(
+        [qt_tool("lrelease"), "-silent", "-nounfinished", str(ts), "-qm", str(qm)], check=True
+    )
     return qm
 
 
 def unfinished(ts: Path) -> list[str]:
     """Source texts of ``ts`` still waiting for a translation."""
     root = ET.parse(ts).getroot()
-    return [message.findtext("source", "") for message in root.iter("message")
-            if message.find("translation").get("type") == "unfinished"]
+    return [
+        message.findtext("source", "")
+        for message in root.iter("message")
+        if message.find("translation").get("type") == "unfinished"
+    ]
 
 
 def main() -> int:
