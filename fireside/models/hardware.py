@@ -14,6 +14,9 @@ def gpu_offload_supported() -> bool:
     try:
         import llama_cpp
 
+        from fireside.models.llama_runtime import ensure_backends
+
+        ensure_backends()  # a portable build registers its backends (GPU ones too) first
         return bool(llama_cpp.llama_supports_gpu_offload())
     except Exception:
         log.debug("GPU offload support could not be queried", exc_info=True)

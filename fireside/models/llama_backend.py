@@ -143,8 +143,9 @@ class LlamaBackend:
             self.check_memory()
         from llama_cpp import Llama
 
-        from fireside.models import llama_log
+        from fireside.models import llama_log, llama_runtime
 
+        llama_runtime.ensure_backends()
         llama_log.install()
         llama_log.clear()
         threads = self.options.n_threads or default_threads()
