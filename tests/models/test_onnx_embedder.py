@@ -220,7 +220,7 @@ NO_TORCH = textwrap.dedent(
     """
     import importlib.abc, sys
 
-    HEAVY = ("torch", "transformers", "sentence_transformers")
+    HEAVY = ("torch", "transformers", "sentence_transformers", "scipy", "sklearn", "sympy")
 
     class Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
