@@ -149,6 +149,9 @@ class OnnxEmbedder:
             raise EmbedderError(
                 f"the ONNX embedder needs the {exc.name} package, which is not installed"
             ) from None
+        # as for sentence-transformers: no Rust thread pool beside ONNX Runtime's threads, and
+        # no warning from the tokenizer when a process forks after it ran
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         model = self.folder / MODEL_FILE
         if not model.is_file():
             raise EmbedderError(f"ONNX embedder folder {self.folder} has no {MODEL_FILE}")
