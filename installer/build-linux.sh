@@ -20,16 +20,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+start=$(date +%s)
 BUILD=$ROOT/build
 version=$(python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
 machine=$(uname -m)
-say() { echo "build-linux: $*"; }
+say() { echo "build-linux: [$(( $(date +%s) - start ))s] $*"; }
 fail() { echo "build-linux: error: $*" >&2; exit 1; }
 command -v pyinstaller >/dev/null || fail "pyinstaller is not installed (pip install -e '.[dev]')"
 command -v dpkg-deb >/dev/null || fail "dpkg-deb is not installed (apt-get install dpkg)"
 mkdir -p "$BUILD"
-start=$(date +%s)
 
 say "icons"
 python installer/make_icons.py "$BUILD/icons" >/dev/null

@@ -31,7 +31,18 @@ sed -i '/ggml_add_cpu_backend_variant(sapphirerapids/d' "$variants"
 
 mkdir -p "$out"
 start=$(date +%s)
-CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON ${CMAKE_ARGS_EXTRA:-}" \
+# ggml installs the backend modules into CMAKE_INSTALL_BINDIR ("bin" by default, outside the
+# package): they must sit beside libggml in llama_cpp/lib, where llama_runtime looks.
+CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON -DCMAKE_INSTALL_BINDIR=llama_cpp/lib ${CMAKE_ARGS_EXTRA:-}" \
 CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
     python -m pip wheel --no-deps --wheel-dir "$out" "$src"
+wheel=$(ls "$out"/llama_cpp_python-"$version"-*.whl)
+python - "$wheel" <<'PY' || exit 1
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+variants = [n for n in names if n.startswith("llama_cpp/lib/") and "ggml-cpu-" in n]
+if not variants or any("sapphirerapids" in n for n in variants):
+    sys.exit(f"build-llama-portable: error: {sys.argv[1]} has CPU variants {variants}")
+print("build-llama-portable: CPU variants:", ", ".join(sorted(n.rsplit("/", 1)[1] for n in variants)))
+PY
 echo "build-llama-portable: built $(ls "$out"/llama_cpp_python-"$version"-*.whl) in $(( $(date +%s) - start )) s on $(nproc) cores"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from fireside.assistant.app import App, build_app
 from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
+from fireside.desktop.file_open import FileOpenFilter
 from fireside.desktop.i18n.translators import SYSTEM, install_translators
 from fireside.desktop.main_window import MainWindow
 from fireside.desktop.workers import ensure_pool_threads
@@ -95,6 +96,8 @@ def run(argv: list[str]) -> int:
     try:
         window = create_window(app)
         install_error_hook(window, log_file)
+        file_open = FileOpenFilter(window.handle_dropped, window)
+        qt_app.installEventFilter(file_open)
         window.show()
         QTimer.singleShot(0, window, lambda: window.start(model))
         return qt_app.exec()

@@ -45,9 +45,10 @@ def ensure_backends() -> bool:
     folder = library_dir()
     if not cpu_variants(folder):
         return False
-    from llama_cpp import _ggml
+    from fireside.models import llama_log
 
-    libggml = _ggml.libggml
+    llama_log.install()  # ggml reports each backend it loads on stderr otherwise
+    libggml = _ggml_as_linked(folder)
     with _lock:
         if libggml.ggml_backend_reg_count() == 0:
             libggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
@@ -55,6 +56,25 @@ def ensure_backends() -> bool:
             libggml.ggml_backend_load_all_from_path(str(folder).encode())
             log.info("llama.cpp backends loaded from %s", folder)
     return True
+
+
+def _ggml_as_linked(folder: Path) -> ctypes.CDLL:
+    """libggml as libllama loads it: by its versioned name (``libggml.so.0``).
+
+    A wheel holds ``libggml.so``, ``libggml.so.0`` and ``libggml.so.0.25.3`` as three copies
+    (zip files have no symlinks). Each copy loaded is a library of its own with its own list
+    of backends, so the backends must be registered in the one libllama uses.
+    """
+    for pattern in ("libggml.so.*", "libggml.*.dylib"):
+        versioned = sorted(folder.glob(pattern), key=lambda p: len(p.name))
+        if versioned:
+            return ctypes.CDLL(str(versioned[0]))
+    for name in ("libggml.so", "libggml.dylib", "ggml.dll"):
+        if (folder / name).exists():
+            return ctypes.CDLL(str(folder / name))
+    from llama_cpp import _ggml
+
+    return _ggml.libggml
 
 
 def loaded_cpu_variant() -> str | None:
