@@ -15,8 +15,10 @@
 #   APPIMAGE_RUNTIME      the AppImage type-2 runtime for this architecture (runtime-x86_64
 #                         from github.com/AppImage/type2-runtime/releases). Without it the
 #                         AppDir is made but no AppImage.
-#   DEB_COMPRESSION       dpkg-deb compressor: xz (default, smallest), zstd or gzip.
+#   DEB_COMPRESSION       dpkg-deb compressor: gzip (default: fast, read by every dpkg),
+#                         xz (smaller, minutes slower) or zstd (dpkg 1.21.18 and newer).
 #   SKIP_ONNX=1           keep torch in the app instead of the ONNX MiniLM embedder.
+#   REUSE_APP=1           package the one-folder app already in build/dist (no freezing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,25 +36,29 @@ mkdir -p "$BUILD"
 say "icons"
 python installer/make_icons.py "$BUILD/icons" >/dev/null
 
-onnx="$BUILD/onnx/all-MiniLM-L6-v2"
-if [ "${SKIP_ONNX:-0}" != 1 ] && [ -f installer/export_minilm_onnx.py ]; then
-    say "MiniLM embedder to ONNX"
-    python installer/export_minilm_onnx.py "$onnx"
-    export FIRESIDE_ONNX_EXPORT=$onnx
-else
-    unset FIRESIDE_ONNX_EXPORT
-fi
-
-say "freezing (PyInstaller)"
-rm -rf "$BUILD/dist/fireside"
-pyinstaller --noconfirm --log-level WARN --distpath "$BUILD/dist" \
-    --workpath "$BUILD/pyinstaller" installer/fireside.spec
 app="$BUILD/dist/fireside"
-[ -x "$app/fireside" ] || fail "PyInstaller did not produce $app/fireside"
+if [ "${REUSE_APP:-0}" = 1 ] && [ -x "$app/fireside" ]; then
+    say "packaging the app already in $app"
+else
+    onnx="$BUILD/onnx/all-MiniLM-L6-v2"
+    if [ "${SKIP_ONNX:-0}" != 1 ] && [ -f installer/export_minilm_onnx.py ]; then
+        say "MiniLM embedder to ONNX"
+        python installer/export_minilm_onnx.py "$onnx"
+        export FIRESIDE_ONNX_EXPORT=$onnx
+    else
+        unset FIRESIDE_ONNX_EXPORT
+    fi
 
-if [ -n "${LLAMA_PORTABLE_WHEEL:-}" ]; then
-    say "llama.cpp libraries from $LLAMA_PORTABLE_WHEEL"
-    python installer/swap_llama_libs.py "$LLAMA_PORTABLE_WHEEL" "$app"
+    say "freezing (PyInstaller)"
+    rm -rf "$BUILD/dist/fireside"
+    pyinstaller --noconfirm --log-level WARN --distpath "$BUILD/dist" \
+        --workpath "$BUILD/pyinstaller" installer/fireside.spec
+    [ -x "$app/fireside" ] || fail "PyInstaller did not produce $app/fireside"
+
+    if [ -n "${LLAMA_PORTABLE_WHEEL:-}" ]; then
+        say "llama.cpp libraries from $LLAMA_PORTABLE_WHEEL"
+        python installer/swap_llama_libs.py "$LLAMA_PORTABLE_WHEEL" "$app"
+    fi
 fi
 
 # -- .deb --------------------------------------------------------------------------------
@@ -78,7 +84,7 @@ installed_kb=$(du -sk --exclude=DEBIAN "$deb_root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$installed_kb/" \
     installer/linux/control.in > "$deb_root/DEBIAN/control"
 deb="$BUILD/fireside_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-xz}" --build "$deb_root" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-gzip}" --build "$deb_root" "$deb" >/dev/null
 rm -rf "$deb_root"
 
 # -- AppImage ----------------------------------------------------------------------------

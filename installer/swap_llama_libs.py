@@ -42,6 +42,11 @@ def swap(wheel: Path, app: Path) -> list[str]:
                     shutil.copyfileobj(src, dst)
                 target.chmod(0o755)
                 names.append(name)
+    # PyInstaller links libraries it found as dependencies from _internal/ to llama_cpp/lib;
+    # a link to a library the portable build does not have (libggml-cpu.so.0) must go
+    for link in (app / "_internal").iterdir():
+        if link.is_symlink() and not link.exists():
+            link.unlink()
     if not any("ggml-cpu" in n for n in names):
         raise SystemExit(f"swap_llama_libs: error: {wheel.name} has no CPU backend libraries")
     return sorted(names)

@@ -104,7 +104,9 @@ class SentenceTransformerEmbedder:
 
                         raise EmbedderError(missing_minilm_message()) from None
                     raise EmbedderError(
-                        "sentence-transformers is not installed; document search needs it"
+                        f"embedder {self.name!r} needs sentence-transformers, which this "
+                        "installation does not include; choose a built-in embedder "
+                        "(fireside docs embedders)"
                     ) from None
                 try:
                     self._model = SentenceTransformer(

@@ -131,7 +131,10 @@ def test_artifacts_match_what_the_scripts_write():
     assert paths("macos") == ["build/*.dmg"]
     assert 'dmg="$BUILD/Fireside-$version-macos-$arch.dmg"' in MACOS.read_text()
     assert paths("windows") == ["build/*-setup.exe"]
-    assert {"build/*.deb", "build/*.AppImage", "build/*.tar.gz"} <= set(paths("linux"))
+    assert {"build/*.deb", "build/*.AppImage"} <= set(paths("linux"))
+    linux = (INSTALLER / "build-linux.sh").read_text()
+    assert 'deb="$BUILD/fireside_${version}_${arch}.deb"' in linux
+    assert 'appimage="$BUILD/Fireside-$version-$machine.AppImage"' in linux
     assert run_steps("windows")[-1].strip() == "./installer/build-windows.ps1 -TestInstall"
     assert wf["jobs"]["windows"]["defaults"]["run"]["shell"] == "pwsh"
     assert "bash installer/build-macos.sh" in run_steps("macos")
