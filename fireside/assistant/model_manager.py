@@ -15,7 +15,7 @@ from pathlib import Path
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Settings
 from fireside.models.backend import ChatBackend
-from fireside.models.bundled import BUNDLED_NOTE, default_model
+from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
 from fireside.models.llama_backend import LoadOptions
@@ -60,9 +60,6 @@ class ModelManager:
         if self.is_bundled(path):
             return "SmolLM2 135M (bundled demo model)"
         return Path(path).name
-
-    def bundled_note(self) -> str:
-        return BUNDLED_NOTE
 
     def load_options(self, path: str) -> LoadOptions:
         ms = self.settings.model_settings(path)

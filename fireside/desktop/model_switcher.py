@@ -129,7 +129,15 @@ class ModelSwitcher(QObject):
         self.good_path = path
         if self.app.models.is_bundled(path):
             settings.model_path = None
-            self.message.emit(self.app.models.bundled_note(), "info")
+            self.message.emit(
+                self.tr(
+                    "SmolLM2 135M is a tiny offline demo model: it chats, but it gets facts and "
+                    "arithmetic wrong. For real answers download a larger model from Model > "
+                    "Library… (or `fireside models catalog`), e.g. Llama 3.2 3B, Qwen 2.5 7B or "
+                    "Gemma 3 4B, or open a GGUF you have with Model > Open GGUF."
+                ),
+                "info",
+            )
         else:
             settings.model_path = path
             settings.remember_model(path)

@@ -1086,6 +1086,10 @@
         <translation>回复结束后将切换到 {model}</translation>
     </message>
     <message>
+        <source>SmolLM2 135M is a tiny offline demo model: it chats, but it gets facts and arithmetic wrong. For real answers download a larger model from Model &gt; Library… (or `fireside models catalog`), e.g. Llama 3.2 3B, Qwen 2.5 7B or Gemma 3 4B, or open a GGUF you have with Model &gt; Open GGUF.</source>
+        <translation>SmolLM2 135M 是一个很小的离线演示模型：它能聊天，但常把事实和算术弄错。想要可靠的回答，请从“模型 &gt; 模型库…”下载更大的模型（或运行 `fireside models catalog`），例如 Llama 3.2 3B、Qwen 2.5 7B 或 Gemma 3 4B；也可以用“模型 &gt; 打开 GGUF…”打开你已有的 GGUF 文件。</translation>
+    </message>
+    <message>
         <source>Loaded {model} in {seconds} s</source>
         <translation>已加载 {model}，用时 {seconds} 秒</translation>
     </message>

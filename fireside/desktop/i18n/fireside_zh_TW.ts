@@ -1086,6 +1086,10 @@
         <translation>回覆結束後將切換至 {model}</translation>
     </message>
     <message>
+        <source>SmolLM2 135M is a tiny offline demo model: it chats, but it gets facts and arithmetic wrong. For real answers download a larger model from Model &gt; Library… (or `fireside models catalog`), e.g. Llama 3.2 3B, Qwen 2.5 7B or Gemma 3 4B, or open a GGUF you have with Model &gt; Open GGUF.</source>
+        <translation>SmolLM2 135M 是一個很小的離線示範模型：它能聊天，但常把事實和算術弄錯。想要可靠的回答，請從「模型 &gt; 模型庫…」下載更大的模型（或執行 `fireside models catalog`），例如 Llama 3.2 3B、Qwen 2.5 7B 或 Gemma 3 4B；也可以用「模型 &gt; 開啟 GGUF…」開啟你已有的 GGUF 檔案。</translation>
+    </message>
+    <message>
         <source>Loaded {model} in {seconds} s</source>
         <translation>已載入 {model}，耗時 {seconds} 秒</translation>
     </message>
