@@ -41,7 +41,7 @@ X_TOOLS = ("Xvfb", "xdotool", "import")
 def build_dir() -> Path:
     given = os.environ.get("FIRESIDE_BUILD_DIR")
     if given:
-        return Path(given)
+        return Path(given).resolve()
     if sys.platform != "linux" or shutil.which("dpkg-deb") is None:
         pytest.skip("the Linux packages are built on Linux with dpkg-deb")
     done = subprocess.run(
@@ -349,6 +349,41 @@ def test_frozen_window_chats_indexes_a_dropped_file_and_survives_a_worker_crash(
     )
     assert (data / "history.db").is_file() and (data / "documents.db").is_file()
     assert gone(restarted), "the model worker outlived the app"
+
+
+# -- the AppImage -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def appimage(build_dir: Path) -> Path:
+    images = sorted(build_dir.glob("Fireside-*.AppImage"))
+    if not images:
+        pytest.skip(
+            "no AppImage built: build-linux.sh makes one when APPIMAGE_RUNTIME names "
+            "the AppImage type-2 runtime"
+        )
+    return images[-1]
+
+
+def test_appimage_is_a_type2_image_with_the_desktop_integration(appimage, tmp_path):
+    head = appimage.read_bytes()[:16]
+    assert head[:4] == b"\x7fELF" and head[8:11] == b"AI\x02"
+    done = run([appimage, "--appimage-extract"], clean_env(tmp_path), timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "squashfs-root"
+    assert os.access(root / "AppRun", os.X_OK)
+    assert "MimeType=application/x-gguf;" in (root / "fireside.desktop").read_text()
+    assert (root / ".DirIcon").resolve().name == "fireside.png"
+    assert os.access(root / "usr" / "lib" / "fireside" / "fireside", os.X_OK)
+
+
+def test_appimage_answers_with_the_bundled_model(appimage, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    # extract-and-run works where FUSE is not available too
+    env = clean_env(home, APPIMAGE_EXTRACT_AND_RUN="1", TMPDIR=str(tmp_path))
+    done = run([appimage, "chat", "What is 17 times 23?"], env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "391" in done.stdout
+    assert (home / ".local" / "share" / "Fireside" / "history.db").is_file()
 
 
 # -- the .deb ---------------------------------------------------------------------------------
