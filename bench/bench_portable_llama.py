@@ -108,7 +108,11 @@ def main() -> int:
         + ", ".join(f"{r['rate']:.1f}" for r in portable)
         + f"  (median {p:.1f})"
     )
-    print(f"portable / native: {p / n:.3f}  (target >= 0.95)")
+    best_n = max(r["rate"] for r in native)
+    best_p = max(r["rate"] for r in portable)
+    print(
+        f"portable / native: {p / n:.3f} median, {best_p / best_n:.3f} best run  (target >= 0.95)"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ differ: they are replaced, and the Python side stays as frozen.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import re
 import shutil
@@ -42,6 +43,7 @@ def swap(wheel: Path, app: Path) -> list[str]:
                     shutil.copyfileobj(src, dst)
                 target.chmod(0o755)
                 names.append(name)
+    _link_copies(lib)
     # PyInstaller links libraries it found as dependencies from _internal/ to llama_cpp/lib;
     # a link to a library the portable build does not have (libggml-cpu.so.0) must go
     for link in (app / "_internal").iterdir():
@@ -50,6 +52,23 @@ def swap(wheel: Path, app: Path) -> list[str]:
     if not any("ggml-cpu" in n for n in names):
         raise SystemExit(f"swap_llama_libs: error: {wheel.name} has no CPU backend libraries")
     return sorted(names)
+
+
+def _link_copies(lib: Path) -> None:
+    """``libllama.so``, ``.so.0`` and ``.so.0.5.0`` are three copies in a wheel (zip files
+    have no links): keep the fully versioned file and link the other names to it."""
+    by_content: dict[bytes, list[Path]] = {}
+    for path in lib.iterdir():
+        if path.is_file() and not path.is_symlink():
+            by_content.setdefault(hashlib.sha256(path.read_bytes()).digest(), []).append(path)
+    for copies in by_content.values():
+        if len(copies) < 2:
+            continue
+        keep = max(copies, key=lambda p: len(p.name))
+        for copy in copies:
+            if copy != keep and keep.name.startswith(copy.name):
+                copy.unlink()
+                copy.symlink_to(keep.name)
 
 
 def main(argv: list[str]) -> int:

@@ -131,6 +131,15 @@ def test_frozen_app_indexes_and_cites_a_real_document_from_the_command_line(froz
     assert added.returncode == 0, added.stderr
     found = run([frozen_app, "docs", "search", "-C", "debian", "bookworm"], env, timeout=120)
     assert found.returncode == 0 and "debian.csv" in found.stdout, found.stdout + found.stderr
+    # Chinese keyword search: jieba's dictionary and OpenCC's tables made it into the app
+    added = run(
+        [frozen_app, "docs", "add", DOCS / "pdf" / "multilang.pdf", "-C", "zh"], env, timeout=300
+    )
+    assert added.returncode == 0, added.stderr
+    found = run(
+        [frozen_app, "docs", "search", "-C", "zh", "--mode", "bm25", "世界"], env, timeout=120
+    )
+    assert found.returncode == 0 and "multilang.pdf" in found.stdout, found.stdout + found.stderr
 
 
 # -- the frozen window under Xvfb ----------------------------------------------------------------
