@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A llama-cpp-python wheel that runs on any x86-64 (or arm64) CPU and picks its fastest
-# code at run time.
+# A llama-cpp-python wheel for Linux that runs on any x86-64 CPU and picks its fastest code
+# at run time (build-macos.sh and build-windows.ps1 build their platform's own).
 #
 # The wheel pip builds by default is compiled with -march=native: it runs only on CPUs like
 # the builder's, and its AMX path crashes on some CPUs that have AMX. This build uses
