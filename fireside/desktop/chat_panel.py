@@ -27,6 +27,7 @@ from fireside.desktop.message_extras import (
     citation_for_link,
     display_text,
 )
+from fireside.desktop.model_names import model_label
 from fireside.desktop.notice import Notice
 from fireside.desktop.theme import ChatColors, document_css
 from fireside.desktop.tool_call_text import format_tool_call
@@ -54,7 +55,9 @@ class ChatPanel(QWidget):
         self.controller = ChatController(self)
         self.model = TranscriptModel(app.history, self)
         self.docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
-        self.delegate = MessageDelegate(self.docs, colors, app.models.describe, self)
+        self.delegate = MessageDelegate(
+            self.docs, colors, lambda path: model_label(app.models, path), self
+        )
         self.view = TranscriptView(self.model, self.delegate, self.docs, self)
         self.info_notice = Notice(self)
         self.error_notice = Notice(self)

@@ -31,6 +31,7 @@ from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
 from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
+from fireside.desktop.model_names import model_label
 from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
 from fireside.desktop.plugins_page import PluginsPage
@@ -56,7 +57,9 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.picker = ModelPicker(app.models.describe, is_remote=app.models.is_remote)
+        self.picker = ModelPicker(
+            lambda path: model_label(app.models, path), is_remote=app.models.is_remote
+        )
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(
@@ -250,7 +253,11 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         path = self.models.path or self.app.models.resolve_path(None)
         dialog = SettingsDialog(
-            self.app.settings, path, self.app.models.describe(path), gpu_offload_supported(), self
+            self.app.settings,
+            path,
+            model_label(self.app.models, path),
+            gpu_offload_supported(),
+            self,
         )
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         reload = dialog.apply_to(self.app.settings) if accepted else False

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from fireside.assistant.app import App
 from fireside.desktop.model_loader import Inspection, ModelLoader
+from fireside.desktop.model_names import model_label
 from fireside.desktop.model_picker import ModelPicker, ask_for_gguf
 from fireside.desktop.remote_catalog import RemoteCatalog
 from fireside.desktop.status_bar import StatusBar
@@ -63,7 +64,7 @@ class ModelSwitcher(QObject):
         self.refresh_picker()
 
     def _show_backend(self, path: str, info) -> None:
-        self.status.set_model(self.app.models.describe(path), info.device, info.n_ctx)
+        self.status.set_model(model_label(self.app.models, path), info.device, info.n_ctx)
         self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
         self.backend_shown.emit(info)
 
@@ -93,7 +94,7 @@ class ModelSwitcher(QObject):
             self._pending = path
             self.status.showMessage(
                 self.tr("Switching to {model} when the reply finishes").format(
-                    model=self.app.models.describe(path)
+                    model=model_label(self.app.models, path)
                 ),
                 5000,
             )
@@ -101,7 +102,7 @@ class ModelSwitcher(QObject):
         self.path = path
         self.picker.set_current(path)
         self.path_changed.emit(path)
-        self.status.set_loading(self.app.models.describe(path))
+        self.status.set_loading(model_label(self.app.models, path))
         self.loader.load(path)
 
     def on_chat_idle(self) -> None:
@@ -120,7 +121,7 @@ class ModelSwitcher(QObject):
             self.request(path)
 
     def _on_inspected(self, inspection: Inspection) -> None:
-        name = self.app.models.describe(inspection.path)
+        name = model_label(self.app.models, inspection.path)
         self.status.showMessage(f"{name}: {inspection.summary()}", 15000)
         self.status.model_label.setToolTip(f"{inspection.path}\n{inspection.summary()}")
 
@@ -150,12 +151,14 @@ class ModelSwitcher(QObject):
             self.tr("Loaded {model} in {seconds} s") if info.load_s else self.tr("Loaded {model}")
         )
         self.status.showMessage(
-            loaded.format(model=self.app.models.describe(path), seconds=f"{info.load_s or 0:.1f}"),
+            loaded.format(
+                model=model_label(self.app.models, path), seconds=f"{info.load_s or 0:.1f}"
+            ),
             5000,
         )
 
     def _on_failed(self, path: str, message: str) -> None:
-        name = self.app.models.describe(path)
+        name = model_label(self.app.models, path)
         self.message.emit(
             self.tr("Could not use {model}: {error}").format(model=name, error=message), "error"
         )

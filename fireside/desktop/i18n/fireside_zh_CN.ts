@@ -1025,6 +1025,13 @@
     </message>
 </context>
 <context>
+    <name>ModelNames</name>
+    <message>
+        <source>SmolLM2 135M (bundled demo model)</source>
+        <translation>SmolLM2 135M（内置演示模型）</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <source>GGUF models (*.gguf);;All files (*)</source>
