@@ -53,6 +53,36 @@ def gemma_path(request, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def portable_wheel() -> Path:
+    """The portable llama-cpp-python wheel the installers carry, built once per checkout.
+
+    ``installer/build-llama-portable.sh`` compiles llama.cpp's CPU backend once per
+    instruction-set level (about 15 minutes on two cores), so a wheel of the installed
+    release already in ``build/llama-portable`` is reused; ``FIRESIDE_PORTABLE_WHEEL``
+    names another.
+    """
+    import importlib.metadata
+    import subprocess
+
+    given = os.environ.get("FIRESIDE_PORTABLE_WHEEL")
+    if given:
+        return Path(given).resolve()
+    root = Path(__file__).resolve().parents[1]
+    out = root / "build" / "llama-portable"
+    version = importlib.metadata.version("llama-cpp-python")
+    pattern = f"llama_cpp_python-{version}-*.whl"
+    if not sorted(out.glob(pattern)):
+        done = subprocess.run(
+            ["bash", str(root / "installer" / "build-llama-portable.sh"), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return sorted(out.glob(pattern))[-1]
+
+
+@pytest.fixture(scope="session")
 def smollm_backend(smollm_path):
     from fireside.models.llama_backend import LlamaBackend, LoadOptions
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-pytestmark = [pytest.mark.installer, pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.installer, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "tests" / "data" / "documents"
@@ -38,15 +38,19 @@ X_TOOLS = ("Xvfb", "xdotool", "import")
 
 
 @pytest.fixture(scope="session")
-def build_dir() -> Path:
+def build_dir(request) -> Path:
+    """The release configuration: the portable llama.cpp inside (``portable_wheel``)."""
     given = os.environ.get("FIRESIDE_BUILD_DIR")
     if given:
         return Path(given).resolve()
     if sys.platform != "linux" or shutil.which("dpkg-deb") is None:
         pytest.skip("the Linux packages are built on Linux with dpkg-deb")
+    wheel = request.getfixturevalue("portable_wheel")
+    env = {**os.environ, "LLAMA_PORTABLE_WHEEL": str(wheel)}
     done = subprocess.run(
         ["bash", str(ROOT / "installer" / "build-linux.sh")],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=3000,
