@@ -20,6 +20,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+# ggml's backend registry is one per process, so the lock that guards registering is too
 _lock = threading.Lock()
 
 

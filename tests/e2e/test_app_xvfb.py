@@ -11,7 +11,6 @@ Needs Debian's ``xvfb xdotool imagemagick`` and the libraries of Qt's xcb platfo
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,10 +22,9 @@ import pytest
 from fireside.assistant.settings import ModelSettings, Paths, Settings
 from fireside.models.bundled import default_model
 from fireside.models.sampling import SamplingParams
+from tests.x11 import virtual_display, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-TOOLS = ("Xvfb", "xdotool", "import", "identify")
 
 
 def _run(args: list[str], env: dict, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -35,24 +33,7 @@ def _run(args: list[str], env: dict, timeout: float = 30) -> subprocess.Complete
 
 @pytest.fixture
 def display():
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb xdotool imagemagick)")
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x820x24", "-nolisten", "tcp", "-noreset"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
-        pytest.skip("Xvfb did not start")
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    yield from virtual_display("1280x820x24")
 
 
 def _fireside_command() -> list[str]:
@@ -68,8 +49,10 @@ def _prepare_home(home: Path) -> Paths:
     os.environ["FIRESIDE_HOME"] = str(home)
     paths = Paths.from_env().ensure()
     settings = Settings(n_threads=1, theme="light")
-    settings.set_model_settings(str(default_model().path), ModelSettings(
-        n_ctx=1024, sampling=SamplingParams(temperature=0.0, max_tokens=24, seed=1)))
+    settings.set_model_settings(
+        str(default_model().path),
+        ModelSettings(n_ctx=1024, sampling=SamplingParams(temperature=0.0, max_tokens=24, seed=1)),
+    )
     settings.save(paths)
     return paths
 
@@ -79,45 +62,45 @@ def _stored_reply(db: Path) -> tuple[str, str] | None:
         return None
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            row = conn.execute("SELECT content, status FROM messages WHERE role = 'assistant' "
-                               "AND status != 'streaming' ORDER BY id DESC LIMIT 1").fetchone()
+            row = conn.execute(
+                "SELECT content, status FROM messages WHERE role = 'assistant' "
+                "AND status != 'streaming' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
     except sqlite3.Error:
         return None
     return row
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_type_a_message_into_the_real_window_and_get_a_stored_reply(display, tmp_path):
     paths = _prepare_home(tmp_path / "home")
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-           "FIRESIDE_HOME": str(tmp_path / "home")}
-    probe = _run([sys.executable, "-c", "from PySide6.QtWidgets import QApplication; "
-                  "QApplication([])"], env)
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "FIRESIDE_HOME": str(tmp_path / "home"),
+    }
+    probe = _run(
+        [sys.executable, "-c", "from PySide6.QtWidgets import QApplication; QApplication([])"], env
+    )
     if probe.returncode != 0:
-        pytest.skip("Qt cannot open the X display (xcb plugin libraries missing?): "
-                    + probe.stderr.strip().splitlines()[-1])
+        pytest.skip(
+            "Qt cannot open the X display (xcb plugin libraries missing?): "
+            + probe.stderr.strip().splitlines()[-1]
+        )
 
     log = (tmp_path / "fireside.log").open("w")
     app = subprocess.Popen(_fireside_command(), env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        found = _run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
-                     env, timeout=60)
+        found = _run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"], env, timeout=60
+        )
         window = found.stdout.split()[0]
         _run(["xdotool", "windowfocus", "--sync", window], env)
         time.sleep(0.5)
         _run(["xdotool", "type", "--delay", "25", "Hello from the keyboard"], env)
         _run(["xdotool", "key", "Return"], env)
 
-        reply = _wait_for(lambda: _stored_reply(paths.history_db), 120, "the stored reply")
+        reply = wait_for(lambda: _stored_reply(paths.history_db), 120, "the stored reply")
         content, status = reply
         assert status == "complete" and content.strip()
         with sqlite3.connect(f"file:{paths.history_db}?mode=ro", uri=True) as conn:

@@ -30,11 +30,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.x11 import virtual_display, wait_for
+
 pytestmark = [pytest.mark.installer, pytest.mark.slow, pytest.mark.timeout(3600)]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "tests" / "data" / "documents"
-X_TOOLS = ("Xvfb", "xdotool", "import")
 
 
 @pytest.fixture(scope="session")
@@ -149,34 +150,7 @@ def test_frozen_app_indexes_and_cites_a_real_document_from_the_command_line(froz
 # -- the frozen window under Xvfb ----------------------------------------------------------------
 @pytest.fixture
 def display():
-    missing = [t for t in X_TOOLS if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (apt-get install xvfb xdotool imagemagick)")
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_fd),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
+    yield from virtual_display()
 
 
 def assistant_replies(db: Path) -> list[tuple[str, str, str | None]]:
@@ -212,14 +186,11 @@ def chat_collections(db: Path) -> list[str]:
     return [name for (value,) in rows if value for name in json.loads(value)]
 
 
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
+def wait_for_replies(db: Path, count: int, what: str) -> list[tuple[str, str, str | None]]:
+    """The assistant replies once there are ``count`` of them."""
+    return wait_for(
+        lambda: (lambda r: r if len(r) >= count else None)(assistant_replies(db)), 300, what
+    )
 
 
 def type_message(text: str, window: str, env: dict) -> None:
@@ -313,14 +284,7 @@ def test_frozen_window_chats_indexes_a_dropped_file_and_survives_a_worker_crash(
         worker.send_signal(signal.SIGKILL)
         wait_for(lambda: gone(worker), 30, "the killed worker to die")
         type_message("Say hello.", window, env)
-        second = wait_for(
-            lambda: (
-                len(assistant_replies(data / "history.db")) >= 2
-                and assistant_replies(data / "history.db")
-            ),
-            300,
-            "the reply after a crash",
-        )
+        second = wait_for_replies(data / "history.db", 2, "the reply after a crash")
         assert second[1][0].strip(), second
         restarted = model_worker(app)
         assert restarted is not None and restarted.pid != worker.pid and app.poll() is None
@@ -334,14 +298,7 @@ def test_frozen_window_chats_indexes_a_dropped_file_and_survives_a_worker_crash(
         )
         wait_for(lambda: chat_collections(data / "history.db"), 300, "the chat to use the file")
         type_message("Which Debian release is called bookworm?", window, env)
-        third = wait_for(
-            lambda: (
-                len(assistant_replies(data / "history.db")) >= 3
-                and assistant_replies(data / "history.db")
-            ),
-            300,
-            "the cited answer",
-        )
+        third = wait_for_replies(data / "history.db", 3, "the cited answer")
         content, status, citations = third[-1]
         assert status == "complete" and citations and "debian.csv" in citations, third[-1]
 
