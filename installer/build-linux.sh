@@ -81,7 +81,12 @@ for size in 16 32 48 64 128 256 512; do
 done
 install -m 644 LICENSE "$deb_root/usr/share/doc/fireside/copyright" 2>/dev/null || true
 installed_kb=$(du -sk --exclude=DEBIAN "$deb_root" | cut -f1)
+# the newest glibc symbol version any bundled binary needs: the oldest libc6 it runs on
+glibc=$(find "$app" -type f \( -name '*.so*' -o -perm -u+x \) -exec objdump -T {} + 2>/dev/null \
+    | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)
+[ -n "$glibc" ] || fail "could not read the glibc version the app needs (objdump, from binutils)"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$installed_kb/" \
+    -e "s/@GLIBC@/$glibc/" \
     installer/linux/control.in > "$deb_root/DEBIAN/control"
 deb="$BUILD/fireside_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-gzip}" --build "$deb_root" "$deb" >/dev/null

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -360,6 +361,7 @@ def test_appimage_answers_with_the_bundled_model(appimage, tmp_path):
 def test_deb_describes_the_package_and_carries_the_desktop_integration(deb):
     info = subprocess.run(["dpkg-deb", "--info", deb], capture_output=True, text=True, check=True)
     assert "Package: fireside" in info.stdout and "Depends:" in info.stdout
+    assert re.search(r"libc6 \(>= 2\.\d+\)", info.stdout), "the glibc the app needs"
     contents = subprocess.run(
         ["dpkg-deb", "--contents", deb], capture_output=True, text=True, check=True
     ).stdout
