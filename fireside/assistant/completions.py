@@ -356,7 +356,12 @@ def _call_suffix() -> str:
 
 
 def _text_reply(backend, messages, params, cancel, grammar, steps: _Steps):
-    for item in backend.stream(messages, params, cancel, grammar=grammar):
+    yield from _deltas(backend.stream(messages, params, cancel, grammar=grammar), steps)
+
+
+def _deltas(items, steps: _Steps) -> Iterator[TextDelta | CompletionDone]:
+    """A backend's chunks as text deltas, its statistics into ``steps``, then the ending."""
+    for item in items:
         if isinstance(item, TextChunk):
             if item.text:
                 yield TextDelta(item.text)
@@ -372,14 +377,7 @@ def run_text_completion(
     cancel: CancelToken | None = None,
 ) -> Iterator[TextDelta | CompletionDone]:
     """Plain continuation of ``prompt`` (``/v1/completions``): no chat template."""
-    steps = _Steps()
-    for item in backend.complete(prompt, params, cancel):
-        if isinstance(item, TextChunk):
-            if item.text:
-                yield TextDelta(item.text)
-        elif isinstance(item, GenerationStats):
-            steps.add(item)
-    yield steps.done()
+    yield from _deltas(backend.complete(prompt, params, cancel), _Steps())
 
 
 @dataclass

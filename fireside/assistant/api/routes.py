@@ -84,25 +84,34 @@ class Routes:
             ) from None
 
     async def _first(self, events: AsyncIterator, request: Request, cancel: CancelToken):
-        """The first batch of events (None when there is none), watching for the client."""
+        """The first batch of events (None when there is none), watching for the client; a
+        failure becomes the API's error (counted)."""
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
             return await anext(events, None)
-        except BaseException:
+        except BaseException as exc:
             await events.aclose()
+            if isinstance(exc, Exception):
+                raise self._counted(exc) from None
             raise
         finally:
             watcher.cancel()
 
-    async def _all(self, first, events: AsyncIterator, request: Request, cancel: CancelToken) -> list:
+    def _counted(self, exc: Exception):
+        """The API's error for ``exc``, counted in the server's statistics."""
+        error = as_api_error(exc)
+        self.stats.error(error.message)
+        return error
+
+    async def _all(
+        self, first, events: AsyncIterator, request: Request, cancel: CancelToken
+    ) -> list:
         """Every event of a non-streamed reply; a failure becomes the API's error (counted)."""
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
             return [*(first or []), *[item async for batch in events for item in batch]]
         except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
+            raise self._counted(exc) from None
         finally:
             watcher.cancel()
             await events.aclose()
@@ -120,9 +129,7 @@ class Routes:
                     batch = await anext(events, None)
                 self.stats.ok()
             except Exception as exc:  # noqa: BLE001 - the status line is already sent
-                error = as_api_error(exc)
-                self.stats.error(error.message)
-                yield {"data": json.dumps(error.body())}
+                yield {"data": json.dumps(self._counted(exc).body())}
             finally:
                 await events.aclose()
             yield {"data": "[DONE]"}
@@ -166,12 +173,7 @@ class Routes:
         opts = parse_chat(body, self.services.settings.model_settings(entry.path).sampling)
         cancel = CancelToken()
         events = self._queue(lambda c: self._chat_job(entry, opts, c), cancel)
-        try:
-            first = await self._first(events, request, cancel)
-        except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
+        first = await self._first(events, request, cancel)
         name = opts.model or entry.id
         shapes = ChatShapes(name)
         if opts.stream:
@@ -266,12 +268,7 @@ class Routes:
             yield from run_text_completion(backend, opts.prompt, opts.params, c)
 
         events = self._queue(job, cancel)
-        try:
-            first = await self._first(events, request, cancel)
-        except Exception as exc:
-            error = as_api_error(exc)
-            self.stats.error(error.message)
-            raise error from None
+        first = await self._first(events, request, cancel)
         shapes = TextShapes(opts.model or entry.id)
         if opts.stream:
 
