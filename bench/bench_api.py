@@ -127,9 +127,8 @@ def main() -> int:
     os.environ.setdefault("FIRESIDE_HOME", tempfile.mkdtemp(prefix="fireside-bench-api-"))
 
     import openai
-
-    from fireside.assistant.api.server import ApiServer
-    from fireside.assistant.api.services import ApiConfig, ApiServices
+    from fireside.api.server import ApiServer
+    from fireside.api.services import ApiConfig, ApiServices
     from fireside.assistant.documents.store import DocumentStore
     from fireside.assistant.model_manager import ModelManager
     from fireside.assistant.settings import Paths, Settings

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from fireside.models.bundled import default_model  # noqa: E402
 from fireside.models.library.hub import HubClient  # noqa: E402
 from fireside.models.library.library import ModelLibrary  # noqa: E402
+
 from tests.hub_server import FakeHub  # noqa: E402
 
 REPO, FILE = "bench/Model-GGUF", "model-Q4_1.gguf"

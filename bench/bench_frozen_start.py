@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
             base = {"HOME": home, "LANG": "C.UTF-8", "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
             frozen_env = {**base, "PATH": "/usr/bin:/bin"}
             venv_env = {**base, "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
-            venv = [sys.executable, "-m", "fireside.desktop.launcher"]
+            venv = [sys.executable, "-m", "fireside.launcher"]
             time_to_window([str(frozen)], frozen_env)
             time_to_window(venv, venv_env)
             frozen_s, venv_s = [], []

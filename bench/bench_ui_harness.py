@@ -98,6 +98,7 @@ def scripted_core(tokens: list[str] | None = None, rate: float | None = None):
     """The real ``App`` with a model that streams ``tokens`` at ``rate`` tokens/s (or as
     fast as Python can, when ``rate`` is None)."""
     from fireside.assistant.app import build_app
+
     from tests.scripted_backend import ScriptedBackend
 
     core = build_app()

@@ -44,7 +44,7 @@ def one_launch(display: str, lang: str | None = None) -> float:
         env = {k: v for k, v in env.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
         env["LANG"] = lang
     t0 = time.perf_counter()
-    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT, env=env,
+    app = subprocess.Popen([sys.executable, "-m", "fireside.launcher"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.perf_counter() - t0 < 30:

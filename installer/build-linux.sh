@@ -72,7 +72,7 @@ cp -a "$app" "$deb_root/opt/fireside"
 ln -s /opt/fireside/fireside "$deb_root/usr/bin/fireside"
 install -m 644 installer/linux/fireside.desktop "$deb_root/usr/share/applications/fireside.desktop"
 install -m 644 installer/linux/fireside-gguf.xml "$deb_root/usr/share/mime/packages/fireside.xml"
-install -m 644 fireside/desktop/icons/fireside.svg \
+install -m 644 desktop/icons/fireside.svg \
     "$deb_root/usr/share/icons/hicolor/scalable/apps/fireside.svg"
 for size in 16 32 48 64 128 256 512; do
     dir="$deb_root/usr/share/icons/hicolor/${size}x${size}/apps"

@@ -7,7 +7,7 @@
 # llama.cpp's run-time CPU dispatch instead (GGML_NATIVE=OFF, GGML_BACKEND_DL=ON,
 # GGML_CPU_ALL_VARIANTS=ON): the CPU backend is compiled once per instruction-set level and
 # the best one the CPU supports is loaded when the model loads
-# (fireside/models/llama_runtime.py). The AMX variant ("sapphirerapids") is left out of the
+# (models/llama_runtime.py). The AMX variant ("sapphirerapids") is left out of the
 # list, so AMX CPUs run the AVX-512 code, which works.
 #
 # Usage: installer/build-llama-portable.sh [OUT_DIR]   (default: build/llama-portable)

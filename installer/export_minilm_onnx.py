@@ -13,7 +13,7 @@ check the result). Writes into OUT_DIR:
 Before returning it embeds a few texts both ways (torch with the same pooling, and
 ``fireside.models.onnx_embedder``) and fails unless every cosine is >= 0.9999.
 
-    python installer/export_minilm_onnx.py fireside/models/onnx/all-MiniLM-L6-v2
+    python installer/export_minilm_onnx.py models/onnx/all-MiniLM-L6-v2
 """
 
 from __future__ import annotations

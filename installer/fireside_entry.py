@@ -6,7 +6,7 @@ this executable again.
 
 import sys
 
-from fireside.desktop.launcher import main
+from fireside.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main())

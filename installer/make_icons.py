@@ -1,4 +1,4 @@
-"""Render the app icon (fireside/desktop/icons/fireside.svg) for each platform's packages.
+"""Render the app icon (desktop/icons/fireside.svg) for each platform's packages.
 
 Writes into OUT_DIR (default build/icons): PNGs at the sizes desktop environments look for
 (hicolor theme), ``fireside.ico`` for Windows and ``fireside.icns`` for macOS. Qt renders
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SVG = ROOT / "fireside" / "desktop" / "icons" / "fireside.svg"
+SVG = ROOT / "desktop" / "icons" / "fireside.svg"
 PNG_SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 

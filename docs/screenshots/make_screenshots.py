@@ -1,7 +1,7 @@
 """Take the README screenshots from the real window on a virtual X display.
 
 For each theme: a fresh FIRESIDE_HOME, the real program (``python -m
-fireside.desktop.launcher``), a question typed with ``xdotool``, the bundled model's reply
+fireside.launcher``), a question typed with ``xdotool``, the bundled model's reply
 (greedy, so the same each time), then ``import -window`` of the Fireside window.
 
 In Chinese the program runs with ``LANG=zh_CN.UTF-8`` or ``zh_TW.UTF-8`` (the system locale
@@ -91,7 +91,7 @@ def running_app(theme: str, language_env: dict | None = None):
         for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
             app_env.pop(name, None)
         app_env.update(language_env)
-    app = subprocess.Popen([sys.executable, "-m", "fireside.desktop.launcher"], cwd=ROOT,
+    app = subprocess.Popen([sys.executable, "-m", "fireside.launcher"], cwd=ROOT,
                            env=app_env)
     try:
         window = _x(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],

@@ -47,7 +47,7 @@
 #define AppExe "FiresideApp.exe"
 #define CliExe "fireside.exe"
 #define ProgId "Fireside.gguf"
-; Where platformdirs puts everything of Fireside on Windows (fireside/assistant/settings.py:
+; Where platformdirs puts everything of Fireside on Windows (assistant/settings.py:
 ; user_data_dir/user_config_dir/user_cache_dir/user_log_dir("Fireside", appauthor=False)
 ; are %LOCALAPPDATA%\Fireside and its Cache and Logs folders).
 #define UserDataDir "{localappdata}\Fireside"

@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from fireside.assistant.api.server import ApiServer
-from fireside.assistant.api.services import ApiConfig, ApiServices
+from fireside.api.server import ApiServer
+from fireside.api.services import ApiConfig, ApiServices
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import ModelSettings, Paths, Settings

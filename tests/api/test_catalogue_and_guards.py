@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from fireside.assistant.api.catalogue import Catalogue
-from fireside.assistant.api.guards import host_allowed
+from fireside.api.catalogue import Catalogue
+from fireside.api.guards import host_allowed
 from fireside.assistant.settings import Settings
+
 from tests.api.helpers import paths_in
 
 

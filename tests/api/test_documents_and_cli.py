@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
-
 from fireside.assistant.documents.jobs import IndexJob
 from fireside.assistant.documents.store import DocumentStore
 from fireside.models.embedder import get_embedder
+
 from tests.api.helpers import KEY, client, real_services, start
 
 pytestmark = pytest.mark.slow
@@ -106,7 +106,7 @@ def test_fireside_serve_prints_url_and_key_location(tmp_path, smollm_path):
         [
             sys.executable,
             "-m",
-            "fireside.assistant.cli.main",
+            "fireside.cli.main",
             "serve",
             "--port",
             "0",
@@ -147,7 +147,7 @@ def test_fireside_serve_errors_are_one_line(tmp_path):
     bad = tmp_path / "broken.gguf"
     bad.write_text("not a model")
     result = subprocess.run(
-        [sys.executable, "-m", "fireside.assistant.cli.main", "serve", "--model", str(bad)],
+        [sys.executable, "-m", "fireside.cli.main", "serve", "--model", str(bad)],
         capture_output=True,
         text=True,
         env=env,

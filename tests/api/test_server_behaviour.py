@@ -12,10 +12,10 @@ import time
 import httpx
 import openai
 import pytest
+from fireside.api.keys import ENV_KEY, KeyStore
+from fireside.api.server import ApiServer, ServerError
+from fireside.api.services import ApiConfig
 
-from fireside.assistant.api.keys import ENV_KEY, KeyStore
-from fireside.assistant.api.server import ApiServer, ServerError
-from fireside.assistant.api.services import ApiConfig
 from tests.api.helpers import KEY, TimedBackend, client, paths_in, scripted_services, start
 from tests.scripted_backend import ScriptedBackend
 

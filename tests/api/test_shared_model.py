@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-
 from fireside.models.generation import TextChunk
 from fireside.models.llama_backend import LlamaBackend, LoadOptions
 from fireside.models.sampling import SamplingParams

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 def fireside(*args, input=None, timeout=120):
     return subprocess.run(
-        [sys.executable, "-m", "fireside.desktop.launcher", *args],
+        [sys.executable, "-m", "fireside.launcher", *args],
         capture_output=True,
         text=True,
         input=input,
@@ -166,7 +166,7 @@ def _start_long_reply():
         [
             sys.executable,
             "-m",
-            "fireside.desktop.launcher",
+            "fireside.launcher",
             "chat",
             "Write a very long story about a lighthouse keeper.",
             "-t",

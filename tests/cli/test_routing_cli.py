@@ -28,7 +28,7 @@ def environment(tmp_path, extra: dict | None = None) -> dict:
 
 def chat(tmp_path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "fireside.assistant.cli.main", "chat", *args],
+        [sys.executable, "-m", "fireside.cli.main", "chat", *args],
         capture_output=True,
         text=True,
         timeout=180,
@@ -80,7 +80,7 @@ def run_in_terminal(tmp_path, args: list[str], answer: str, env: dict | None = N
     """``fireside chat`` with a terminal on stdin (so it may ask), answering ``answer``."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fireside.assistant.cli.main", "chat", *args],
+        [sys.executable, "-m", "fireside.cli.main", "chat", *args],
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -138,7 +138,7 @@ def test_arithmetic_and_weather_inside_a_document_trigger_nothing(tmp_path):
     )
     env = environment(tmp_path)
     add = subprocess.run(
-        [sys.executable, "-m", "fireside.assistant.cli.main", "docs", "add", str(note),
+        [sys.executable, "-m", "fireside.cli.main", "docs", "add", str(note),
          "-C", "notes", "--embedding-model", "hash-384"],
         capture_output=True, text=True, timeout=180, env=env, cwd=REPO,
     )  # fmt: skip

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from fireside.cli.main import main
 
-from fireside.assistant.cli.main import main
 from tests.documents.helpers import cli_add
 
 

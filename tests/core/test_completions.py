@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fireside.assistant.completions import (
     CompletionDone,
     CompletionRequest,
@@ -16,6 +15,7 @@ from fireside.assistant.completions import (
     to_model_messages,
 )
 from fireside.assistant.events import TextDelta, ToolCall
+
 from tests.scripted_backend import ScriptedBackend
 
 CITY = FunctionSpec(

@@ -1,5 +1,4 @@
 import pytest
-
 from fireside.assistant.context_window import fit_messages
 from fireside.models.errors import ContextOverflowError
 

@@ -1,7 +1,6 @@
 """The engine over the real bundled model: events, storage, branches, stop, overflow."""
 
 import pytest
-
 from fireside.assistant.app import build_app
 from fireside.assistant.events import (
     ContextTrimmed,

@@ -4,8 +4,8 @@ import hashlib
 import sqlite3
 
 import pytest
-
 from fireside.assistant.history import HistoryStore
+
 from fireside.errors import StoreDamagedError
 
 
@@ -55,7 +55,6 @@ def test_round_trip_survives_reopen(tmp_path):
 def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
     """A database written by a release without per-chat collections keeps its chats."""
     import sqlite_utils
-
     from fireside.assistant.migrations import MIGRATIONS
 
     path = tmp_path / "old.db"
@@ -79,7 +78,6 @@ def test_a_history_from_before_collections_is_upgraded_in_place(tmp_path):
 def test_a_history_from_before_backends_keeps_its_replies_and_records_new_ones(tmp_path):
     """Replies written before the backend was recorded read back with ``backend`` None."""
     import sqlite_utils
-
     from fireside.assistant.migrations import MIGRATIONS
 
     path = tmp_path / "old.db"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.assistant.language import (
     ENGLISH,
     SIMPLIFIED,

@@ -7,7 +7,6 @@ import multiprocessing
 import sqlite3
 
 import pytest
-
 from fireside.assistant.migration_runner import apply_migrations
 
 
@@ -64,7 +63,6 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path):
 def test_history_schema_is_what_earlier_releases_wrote(tmp_path):
     """Files from releases whose migrations ran through sqlite-utils match new ones."""
     import sqlite_utils
-
     from fireside.assistant.migrations import MIGRATIONS
 
     old = sqlite_utils.Database(tmp_path / "old.db")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult
 from fireside.assistant.tool_grammar import call_grammar, choice_grammar, text_grammar
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
@@ -21,6 +20,7 @@ from fireside.models.sampling import SamplingParams
 from fireside.plugins.builtin.calculator import calculator
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool
+
 from tests.scripted_backend import ScriptedBackend
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.assistant.arithmetic_request import arithmetic_expression
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult, TurnDone
 from fireside.assistant.number_words import chinese_number, english_number, numbers_to_digits
@@ -14,6 +13,7 @@ from fireside.plugins.builtin.calculator import calculator
 from fireside.plugins.builtin.clock import current_datetime
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool, run_tool
+
 from tests.desktop.fakes import scripted_app
 
 
@@ -232,6 +232,7 @@ def test_no_routing_setting_and_plain_messages_leave_the_turn_alone(app):
 def test_document_text_never_triggers_routing(app, tmp_path):
     from fireside.assistant.events import Citations
     from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRequest
+
     from tests.documents.helpers import index
 
     note = tmp_path / "note.txt"

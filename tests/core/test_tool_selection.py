@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.assistant.events import TurnDone, TurnNotice
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import HashEmbedder, get_embedder
@@ -13,6 +12,7 @@ from fireside.plugins.builtin.clock import current_datetime
 from fireside.plugins.hookspecs import hookimpl
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool
+
 from tests.desktop.fakes import scripted_app
 
 

@@ -6,7 +6,6 @@ import os
 import signal
 
 import pytest
-
 from fireside.assistant.app import build_app
 from fireside.assistant.events import TextDelta, TurnDone, TurnError, TurnStarted
 from fireside.models.llama_backend import LoadOptions

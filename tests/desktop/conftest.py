@@ -12,9 +12,9 @@ import threading
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from fireside.assistant.app import App, build_app  # noqa: E402
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
-from fireside.assistant.app import App, build_app  # noqa: E402
 from tests.desktop.helpers import fast_settings  # noqa: E402
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fireside.assistant.app import App, build_app
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.settings import Settings
+
 from tests.scripted_backend import ScriptedBackend
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from fireside.assistant.app import App
 from fireside.assistant.settings import ModelSettings
 from fireside.models.sampling import SamplingParams
+from PySide6.QtCore import Qt
 
 TURN_TIMEOUT_MS = 90_000
 

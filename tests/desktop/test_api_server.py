@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fireside.desktop.api_server_dialog import ApiServerDialog
 from PySide6.QtGui import QGuiApplication
 
-from fireside.desktop.api_server_dialog import ApiServerDialog
 from tests.desktop.helpers import TURN_TIMEOUT_MS, wait_loaded
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.documents.jobs import Progress
 from fireside.assistant.documents.store import DocumentStore
 from fireside.desktop.documents_panel import DocumentsPanel, progress_text

@@ -4,11 +4,11 @@ hub (pause, resume), and "Use" switching the chat's model."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-
 from fireside.models.library.catalog import load_catalog
 from fireside.models.library.download import part_path
 from fireside.models.library.errors import DownloadError
+from PySide6.QtCore import Qt
+
 from tests.desktop.helpers import wait_loaded
 from tests.library.conftest import FILE, REPO, SPLIT_REPO, hub, online, split_parts  # noqa: F401
 

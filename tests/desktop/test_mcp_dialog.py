@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from PySide6.QtCore import Qt
-
 from fireside.assistant.mcp.config import ServerConfig
 from fireside.desktop.mcp_dialog import ERROR_COLOR, AddServerDialog, McpServersDialog
+from PySide6.QtCore import Qt
 
 TIME = ServerConfig("time", command=sys.executable, args=["-m", "mcp_server_time"])
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.desktop import model_loader, model_switcher
+
 from tests.desktop.helpers import copy_model_to, type_and_send, wait_idle, wait_loaded
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from fireside.desktop.file_open import FileOpenFilter
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
-from fireside.desktop.file_open import FileOpenFilter
-from fireside.desktop.launcher import opens_model
+from fireside.launcher import opens_model
 from tests.desktop.helpers import copy_model_to, wait_loaded
 
 

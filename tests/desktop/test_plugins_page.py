@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from fireside.assistant.app import build_app
 from fireside.assistant.settings import Settings
 from fireside.desktop.plugins_page import ERROR_COLOR, PluginsPage
+from PySide6.QtCore import Qt
 
 
 def make_page(qtbot, app):

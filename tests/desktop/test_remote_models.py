@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-
 from fireside.assistant.settings import ModelSettings
 from fireside.desktop.remote_dialog import RemoteConnectionsDialog
 from fireside.models.sampling import SamplingParams
+from PySide6.QtCore import Qt
+
 from tests.desktop.helpers import TURN_TIMEOUT_MS, type_and_send, wait_idle, wait_loaded
 from tests.remote.conftest import API_KEY, server  # noqa: F401 - the shared server fixture
 from tests.remote.server import ALIAS, free_port

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
+from fireside.assistant.app import build_app
+from fireside.desktop.settings_dialog import SettingsDialog
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from fireside.assistant.app import build_app
-from fireside.desktop.settings_dialog import SettingsDialog
 from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 

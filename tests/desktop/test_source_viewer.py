@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fireside.desktop.source_viewer import SourceViewer, open_citation
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
-
-from fireside.desktop.source_viewer import SourceViewer, open_citation
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 OUTLINE = DATA / "pdf" / "pdflatex-outline.pdf"  # 4 pages; "2 Bar" is a section on page 2

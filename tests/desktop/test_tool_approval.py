@@ -5,14 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
-
 from fireside.assistant.app import build_app
 from fireside.assistant.events import ToolCall, ToolResult
 from fireside.assistant.settings import Settings
 from fireside.desktop.tool_approval import ALLOW_ONCE, ApprovalBroker, ToolApprovalDialog
 from fireside.desktop.tool_call_text import format_tool_call, format_tool_event
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint
-
 from fireside.desktop import documents_drop
 from fireside.desktop.markdown_render import MarkdownRenderer
+from PySide6.QtCore import QPoint
+
 from tests.desktop.helpers import wait_idle
 
 MARKDOWN = """# Title

@@ -3,7 +3,7 @@
 Three independent views of "every string of the window is translated": the strings Python's
 own parser finds in ``tr()`` / ``translate()`` calls, the strings ``pyside6-lupdate``
 extracts, and the committed ``.ts`` files. A string added to the window without running
-``fireside/desktop/i18n/update.py`` and translating it fails here, as does a ``.qm`` that
+``desktop/i18n/update.py`` and translating it fails here, as does a ``.qm`` that
 was not rebuilt after its ``.ts`` changed, or a window text that bypasses ``tr()``.
 """
 
@@ -16,8 +16,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-
 from fireside.desktop.i18n import update
 from fireside.desktop.i18n.translators import (
     CATALOGUE_DIR,
@@ -28,6 +26,7 @@ from fireside.desktop.i18n.translators import (
     language_for_tag,
     resolve_language,
 )
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 DESKTOP = Path(update.SOURCES)
 CHINESE = (SIMPLIFIED, TRADITIONAL)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fireside.assistant.documents.service import DEFAULT_COLLECTION
 from fireside.plugins.hookspecs import hookimpl
+
 from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 from tests.desktop.test_chat_collections import DATA, _index
 

@@ -6,9 +6,9 @@ switching chats mid-reply, a reply that fails half-way, stopping quickly.
 
 from __future__ import annotations
 
+from fireside.assistant.events import TextDelta, TurnDone, TurnStarted
 from PySide6.QtCore import QPoint, Qt
 
-from fireside.assistant.events import TextDelta, TurnDone, TurnStarted
 from tests.desktop.helpers import action_point, click_action, type_and_send, wait_idle
 
 
@@ -33,8 +33,6 @@ def test_five_thousand_tokens_stream_into_the_view_in_a_few_batches(qtbot, scrip
 
 def test_tokens_from_a_raw_generator_reach_the_view(qtbot, scripted):
     """The controller and the transcript view alone, fed by a bare event generator."""
-    from PySide6.QtGui import QGuiApplication
-
     from fireside.desktop.chat_controller import ChatController
     from fireside.desktop.markdown_render import MarkdownRenderer
     from fireside.desktop.message_docs import DocumentCache
@@ -42,6 +40,7 @@ def test_tokens_from_a_raw_generator_reach_the_view(qtbot, scripted):
     from fireside.desktop.transcript_delegate import MessageDelegate
     from fireside.desktop.transcript_model import TranscriptModel
     from fireside.desktop.transcript_view import TranscriptView
+    from PySide6.QtGui import QGuiApplication
 
     model = TranscriptModel(scripted.history)
     docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -208,9 +207,8 @@ def test_new_chat_and_search_shortcuts(qtbot, scripted, make_window):
 
 
 def test_double_click_makes_a_message_selectable_and_copyable(qtbot, scripted, make_window):
-    from PySide6.QtGui import QGuiApplication
-
     from fireside.desktop.message_selection import SelectableMessage
+    from PySide6.QtGui import QGuiApplication
 
     scripted.models.tokens = ["Select ", "**some** ", "of this text."]
     window = make_window(scripted)

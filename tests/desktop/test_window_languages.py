@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
-
 from fireside.assistant.app import build_app
 from fireside.assistant.settings import Paths, Settings
 from fireside.desktop.i18n.translators import install_translators
 from fireside.desktop.settings_dialog import SettingsDialog
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
+
 from tests.desktop.helpers import wait_idle, wait_loaded
 from tests.desktop.window_texts import window_texts
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.documents.store import DocumentStore
 from fireside.models.embedder import HashEmbedder
+
 from tests.documents.helpers import DATA, CountingEmbedder
 
 

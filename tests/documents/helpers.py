@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-
 from fireside.assistant.documents.jobs import IndexJob
 from fireside.assistant.documents.store import DocumentStore
 from fireside.models.embedder import HashEmbedder
@@ -46,7 +45,7 @@ def index(store: DocumentStore, paths, *, collection: str = "docs", embedder=Non
 def cli_add(tmp_path: Path, *names: str, collection: str = "deb") -> Path:
     """``fireside docs add`` of sample files (default the Debian CSV) into ``collection``,
     with the hashing embedder; returns the folder they were copied to."""
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     folder = tmp_path / "f"
     folder.mkdir()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from fireside.assistant.documents.context import DocumentsProvider
 from fireside.assistant.documents.prompting import (
     build_context,
@@ -26,6 +25,7 @@ from fireside.assistant.history import HistoryStore
 from fireside.assistant.settings import Settings
 from fireside.assistant.turn_request import RetrievalOptions, TurnRequest
 from fireside.models.embedder import HashEmbedder
+
 from tests.documents.helpers import cli_add, index
 from tests.scripted_backend import ScriptedBackend
 
@@ -200,7 +200,7 @@ def test_unknown_collection_is_a_turn_error(engine, store):
 @pytest.mark.slow
 def test_cli_ask_json_without_relevant_documents(tmp_path, data, capsys, monkeypatch):
     """The ask command end to end with the bundled model, on the no-answer path."""
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     cli_add(tmp_path)
     capsys.readouterr()

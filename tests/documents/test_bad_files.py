@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from fireside.assistant.cli.main import main
 from fireside.assistant.documents.loaders import LoaderRegistry
 from fireside.assistant.documents.types import LoadError
+from fireside.cli.main import main
+
 from tests.documents.helpers import index
 
 

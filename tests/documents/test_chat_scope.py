@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fireside.assistant.events import Citations, TurnDone, TurnError, TurnNotice
 from fireside.assistant.turn_request import RetrievalOptions, TurnRequest
+
 from tests.documents.helpers import cli_add, index
 from tests.documents.test_answering import engine  # noqa: F401  (fixture)
 
@@ -57,7 +57,7 @@ def test_a_chat_whose_collections_are_all_gone_says_so(engine, store):  # noqa: 
 @pytest.mark.slow
 def test_cli_chat_answers_from_the_chats_collections(tmp_path, data, capsys):
     """``fireside chat --collection`` with the bundled model; ``-c`` keeps the choice."""
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     cli_add(tmp_path)
     capsys.readouterr()

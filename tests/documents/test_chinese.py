@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-
 from fireside.assistant.documents.keywords import KeywordText
 from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import MIGRATIONS
@@ -20,6 +19,7 @@ from fireside.assistant.documents.retrieval import SearchOptions, search
 from fireside.assistant.documents.store import DocumentStore
 from fireside.models.e5_embedder import E5_NAME, MultilingualE5Embedder, available
 from fireside.models.embedder import HashEmbedder
+
 from tests.documents.helpers import index
 
 TOPICS = ("food", "weather_state", "transport", "health_body", "family", "shopping")

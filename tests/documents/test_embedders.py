@@ -7,16 +7,16 @@ import json
 import shutil
 
 import pytest
-
-from fireside.assistant.cli.main import main
 from fireside.assistant.documents.retrieval import search
 from fireside.assistant.documents.service import add_plugin_embedders, open_store
+from fireside.cli.main import main
 from fireside.models import e5_embedder
 from fireside.models.e5_embedder import E5_NAME
 from fireside.models.embedder import EmbedderError, HashEmbedder
 from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.plugins.hookspecs import hookimpl
 from fireside.plugins.manager import PluginManager
+
 from tests.documents.helpers import DATA
 
 

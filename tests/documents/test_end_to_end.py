@@ -10,7 +10,6 @@ import os
 
 import numpy as np
 import pytest
-
 from fireside.assistant.app import build_app
 from fireside.assistant.documents.jobs import IndexJob
 from fireside.assistant.documents.retrieval import search
@@ -19,6 +18,7 @@ from fireside.assistant.events import Citations, TextDelta, ToolCall, ToolResult
 from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRequest
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.sampling import SamplingParams
+
 from tests.documents.test_answering import INJECTION
 from tests.scripted_backend import ScriptedBackend
 
@@ -111,7 +111,7 @@ def test_ask_cites_the_page_the_fact_is_on(env):
 
 
 def test_ask_says_when_documents_do_not_contain_it(env, capsys):
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     assert main(["ask", "Who painted the Mona Lisa?", "-C", "library", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -7,10 +7,10 @@ import shutil
 import sqlite3
 
 import pytest
-
 from fireside.assistant.documents.indexer import Indexer
 from fireside.assistant.documents.jobs import IndexJob
 from fireside.assistant.documents.store import DocumentStore
+
 from tests.documents.helpers import index
 
 

@@ -6,7 +6,6 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.documents.chunking import chunk_blocks
 from fireside.assistant.documents.loaders import LoaderRegistry
 from fireside.assistant.documents.loaders.text_loader import iter_lines

@@ -6,12 +6,12 @@ import shutil
 import time
 
 import pytest
-
 from fireside.assistant.documents.indexer import Cancelled, JobControl
 from fireside.assistant.documents.reembed import reembed
 from fireside.assistant.documents.retrieval import SearchOptions, search
 from fireside.assistant.documents.watcher import FolderWatcher, watch_folder, watched_folders
 from fireside.models.embedder import HashEmbedder
+
 from tests.documents.helpers import CountingEmbedder, index
 
 VEC = SearchOptions(mode="vector")
@@ -100,7 +100,7 @@ def test_watcher_thread_starts_and_stops(store, tmp_path):
 
 
 def test_cli_watch_once_indexes_the_folder(tmp_path, data, capsys):
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     folder = tmp_path / "w"
     folder.mkdir()

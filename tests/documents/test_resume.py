@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.documents.indexer import IndexOptions
 from fireside.assistant.documents.store import DocumentStore
+
 from tests.documents.helpers import index
 
 # A slowed-down hashing embedder, so the process can be killed part-way at a known point.

@@ -7,12 +7,12 @@ import shutil
 
 import numpy as np
 import pytest
-
-from fireside.assistant.cli.main import main
 from fireside.assistant.documents.fusion import convex, reciprocal_rank
 from fireside.assistant.documents.retrieval import SearchOptions, search
 from fireside.assistant.documents.vector_index import VectorMatrix
+from fireside.cli.main import main
 from fireside.models.embedder import HashEmbedder
+
 from tests.documents.helpers import cli_add, index
 
 EMB = {"hash-384": HashEmbedder(384)}

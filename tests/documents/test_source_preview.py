@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from fireside.assistant.documents.chunking import chunk_blocks
 from fireside.assistant.documents.loaders.pdf_loader import load_pdf
 from fireside.assistant.documents.source_preview import (

@@ -6,7 +6,6 @@ model and MiniLM)."""
 from __future__ import annotations
 
 import pytest
-
 from fireside.assistant.documents.context import DocumentsProvider
 from fireside.assistant.engine import ChatEngine, title_from
 from fireside.assistant.events import (
@@ -24,6 +23,7 @@ from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRe
 from fireside.models.embedder import HashEmbedder
 from fireside.models.generation import CancelToken
 from fireside.plugins.manager import PluginManager
+
 from tests.documents.helpers import index
 from tests.scripted_backend import ScriptedBackend
 

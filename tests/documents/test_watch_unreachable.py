@@ -74,7 +74,7 @@ def test_an_unreadable_sub_folder_keeps_its_files(store, data, tmp_path, monkeyp
 
 
 def test_cli_watch_says_the_index_is_kept(tmp_path, data, capsys):
-    from fireside.assistant.cli.main import main
+    from fireside.cli.main import main
 
     folder = tmp_path / "w"
     folder.mkdir()

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.settings import ModelSettings, Paths, Settings
 from fireside.models.bundled import default_model
 from fireside.models.sampling import SamplingParams
+
 from tests.x11 import virtual_display, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -39,9 +39,9 @@ def display():
 def _fireside_command() -> list[str]:
     """The installed ``fireside`` script when it is current, else the same entry point."""
     script = Path(sys.executable).with_name("fireside")
-    if script.exists() and "fireside.desktop.launcher" in script.read_text(errors="replace"):
+    if script.exists() and "fireside.launcher" in script.read_text(errors="replace"):
         return [str(script)]
-    return [sys.executable, "-m", "fireside.desktop.launcher"]
+    return [sys.executable, "-m", "fireside.launcher"]
 
 
 def _prepare_home(home: Path) -> Paths:

@@ -232,7 +232,7 @@ def test_iss_paths_match_the_spec_and_make_icons():
 
 
 def test_iss_install_mode_and_gguf_association():
-    from fireside.desktop.launcher import opens_model
+    from fireside.launcher import opens_model
 
     iss = ISS.read_text()
     assert "PrivilegesRequired=lowest" in iss
@@ -252,7 +252,6 @@ def test_uninstaller_deletes_where_platformdirs_puts_windows_data(monkeypatch):
     """Every folder Fireside uses on Windows is under the folder the uninstaller offers to
     delete, and it is asked with No as the default."""
     import platformdirs.windows
-
     from fireside.assistant.settings import APP_NAME
 
     local = "C:\\Users\\ada\\AppData\\Local"
@@ -262,7 +261,7 @@ def test_uninstaller_deletes_where_platformdirs_puts_windows_data(monkeypatch):
     for kind in ("user_data_dir", "user_config_dir", "user_cache_dir", "user_log_dir"):
         path = getattr(dirs, kind).replace("/", "\\")
         assert path == expected or path.startswith(expected + "\\"), (kind, path)
-    settings = (ROOT / "fireside" / "assistant" / "settings.py").read_text()
+    settings = (ROOT / "assistant" / "settings.py").read_text()
     assert "user_data_dir(APP_NAME, appauthor=False)" in settings
     iss = ISS.read_text()
     assert f'#define UserDataDir "{{localappdata}}\\{APP_NAME}"' in iss
@@ -272,7 +271,6 @@ def test_uninstaller_deletes_where_platformdirs_puts_windows_data(monkeypatch):
 
 def test_readme_names_the_macos_data_folders():
     import platformdirs.macos
-
     from fireside.assistant.settings import APP_NAME
 
     readme = (INSTALLER / "README.md").read_text()

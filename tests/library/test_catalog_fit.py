@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from fireside.models.gguf_info import inspect_gguf
 from fireside.models.library.catalog import find_entry, load_catalog
 from fireside.models.memory_fit import (

@@ -10,13 +10,14 @@ import sys
 import time
 from pathlib import Path
 
-from fireside.assistant.cli.main import main
+from fireside.cli.main import main
+
 from tests.hub_server import FakeHub
 from tests.library.conftest import FILE, REPO
 
 
 def run_cli(*args: str, env: dict | None = None, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "fireside.assistant.cli.main", *args],
+    return subprocess.Popen([sys.executable, "-m", "fireside.cli.main", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})}, **kw)
 

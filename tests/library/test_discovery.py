@@ -53,7 +53,6 @@ def test_user_folders_and_duplicates(tmp_path, smollm_path):
 
 def test_loader_names_split_parts_and_projectors(tmp_path, split_parts, smollm_path):
     import pytest
-
     from fireside.models.errors import ModelError, NotGGUFError
     from fireside.models.gguf_info import inspect_gguf
 

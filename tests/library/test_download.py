@@ -7,8 +7,6 @@ import threading
 import time
 
 import pytest
-
-from fireside.errors import NotFoundError
 from fireside.models.library.download import PAUSED, StopFlag, part_path, sidecar_path
 from fireside.models.library.errors import (
     ChecksumError,
@@ -20,6 +18,8 @@ from fireside.models.library.errors import (
 )
 from fireside.models.library.hub import HubClient
 from fireside.models.library.library import ModelLibrary
+
+from fireside.errors import NotFoundError
 from tests.hub_server import FakeHub
 from tests.library.conftest import FILE, REPO, SPLIT_REPO
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.models.library.hub import HubClient
 from fireside.models.library.library import ModelLibrary
+
 from tests.library.split_gguf import write_split
 
 SPLIT = "test-org/SmolLM2-135M-Instruct-split-GGUF"

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from fireside.assistant.mcp.config import McpConfig, ServerConfig
 from fireside.assistant.mcp.manager import McpManager
 

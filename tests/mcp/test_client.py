@@ -10,9 +10,9 @@ import threading
 import time
 
 import pytest
-
 from fireside.assistant.mcp.config import ServerConfig
 from fireside.plugins.tools import run_tool
+
 from tests.mcp.conftest import everything_server, garbage_server, time_server
 from tests.mcp.http_server import HttpMcpServer
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone
+
 from tests.desktop.fakes import scripted_app
 from tests.mcp.conftest import time_server
 from tests.scripted_backend import ScriptedBackend

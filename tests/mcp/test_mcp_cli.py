@@ -16,7 +16,7 @@ TIME = [sys.executable, "-m", "mcp_server_time", "--local-timezone", "UTC"]
 
 def fireside(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "fireside.assistant.cli.main", *args],
+        [sys.executable, "-m", "fireside.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

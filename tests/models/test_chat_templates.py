@@ -1,5 +1,4 @@
 import pytest
-
 from fireside.models.chat_templates import choose_template
 from fireside.models.errors import ChatTemplateError
 

@@ -1,5 +1,4 @@
 import pytest
-
 from fireside.models.errors import CorruptGGUFError, ModelError, NotGGUFError
 from fireside.models.gguf_info import inspect_gguf
 

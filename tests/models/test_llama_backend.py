@@ -2,7 +2,6 @@
 
 import llama_cpp
 import pytest
-
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.llama_backend import LlamaBackend, LoadOptions
 from fireside.models.sampling import SamplingParams

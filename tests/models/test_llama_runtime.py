@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from fireside.models import llama_runtime
 
 ROOT = Path(__file__).resolve().parents[2]

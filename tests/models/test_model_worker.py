@@ -12,7 +12,6 @@ import time
 
 import psutil
 import pytest
-
 from fireside.models.backend import ChatBackend
 from fireside.models.errors import ContextOverflowError, ModelError, NotGGUFError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk

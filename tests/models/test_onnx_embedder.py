@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from fireside.models import onnx_embedder
 from fireside.models.embedder import (
     DEFAULT_EMBEDDING_MODEL,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.plugins.builtin.calculator import calculator, format_number
 from fireside.plugins.tools import Tool, run_tool
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.plugins.hookspecs import hookimpl
 from fireside.plugins.manager import PluginManager
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fireside.assistant.events import ToolCall, ToolResult
 from fireside.assistant.slash_commands import (
     SlashCommand,

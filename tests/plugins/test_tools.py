@@ -6,7 +6,6 @@ import threading
 from typing import Annotated, Literal, Optional
 
 import pytest
-
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.schema import ToolArgumentError, function_schema, validate_arguments
 from fireside.plugins.tools import MAX_OUTPUT_CHARS, Tool, ToolError, run_tool

@@ -21,7 +21,7 @@ def fireside(*args: str, home: Path, extra_path: list[Path] = (), env: dict | No
     paths = [str(p) for p in extra_path] + [environ.get("PYTHONPATH", "")]
     environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     return subprocess.run(
-        [sys.executable, "-m", "fireside.assistant.cli.main", "tools", *args],
+        [sys.executable, "-m", "fireside.cli.main", "tools", *args],
         capture_output=True,
         text=True,
         env=environ,

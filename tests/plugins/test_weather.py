@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from fireside.plugins.builtin.weather import OpenMeteo, describe_code, make_weather_tool
 from fireside.plugins.tools import run_tool
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import keyring
 import keyring.backends.fail
 import pytest
-
 from fireside.assistant.api_keys import ApiKeyStore
+
 from tests.remote.keyrings import MemoryKeyring
 
 

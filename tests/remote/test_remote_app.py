@@ -6,14 +6,14 @@ import signal
 
 import keyring
 import pytest
-
 from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.app import build_app
 from fireside.assistant.events import TextDelta, TurnDone, TurnError
-from fireside.errors import NotFoundError
 from fireside.models.generation import CancelToken
 from fireside.models.remote.errors import RemoteAuthError
 from fireside.models.sampling import SamplingParams
+
+from fireside.errors import NotFoundError
 from tests.remote.conftest import API_KEY
 from tests.remote.keyrings import MemoryKeyring
 from tests.remote.server import ALIAS, start_server

@@ -6,7 +6,6 @@ import signal
 
 import httpx
 import pytest
-
 from fireside.models.backend import ChatBackend
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.remote import Endpoint, RemoteBackend, RemoteClient
@@ -18,6 +17,7 @@ from fireside.models.remote.errors import (
     RemoteUnreachableError,
 )
 from fireside.models.sampling import SamplingParams
+
 from tests.remote.conftest import API_KEY
 from tests.remote.server import ALIAS, free_port, start_server
 

@@ -8,7 +8,6 @@ import json
 
 import httpx
 import pytest
-
 from fireside.assistant.events import ToolCall, ToolResult
 from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
 from fireside.assistant.tool_protocol import openai_tools

@@ -1,0 +1,148 @@
+"""The documents as a context provider: what a turn with collections gives the model.
+
+The engine calls ``DocumentsProvider.context`` before it commits anything; the answer is
+the text added to the system prompt (excerpts quoted as data, or notes from a whole-document
+pass) and the citations the reply will carry, or no text at all when nothing in the
+collections is relevant, so that the engine can answer "not in your documents" without
+asking the model (a small model given irrelevant excerpts answers from them anyway).
+
+Two ways to read: top-k hybrid search above a similarity threshold, or, for requests about
+a whole document ("summarise", "compare", "list all"), the chosen documents in order
+(``map_reduce`` condenses them when they do not fit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from fireside.assistant.documents.map_reduce import notes_context
+from fireside.assistant.documents.prompting import build_context
+from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
+from fireside.assistant.documents.store import DocumentStore
+from fireside.assistant.documents.types import Hit
+from fireside.assistant.documents.whole import (
+    pick_documents,
+    read_in_order,
+    split_parts,
+    wants_whole_document,
+)
+from fireside.assistant.events import Citation
+from fireside.assistant.turn_request import RetrievalOptions
+from fireside.models.embedder import Embedder, EmbedderError, get_embedder
+from fireside.models.generation import CancelToken
+
+from fireside.errors import FiresideError
+
+DOCUMENT_RESERVE_TOKENS = 700  # rules text, question, chat template, a little history
+MIN_DOCUMENT_TOKENS = 300
+EXCERPT_OVERHEAD_TOKENS = 40  # an excerpt's label and BEGIN/END markers
+
+AskModel = Callable[[list[dict], int], str]  # (messages, max_tokens) -> the model's reply
+
+
+@dataclass
+class ContextQuery:
+    """What the engine knows when it asks for document context."""
+
+    question: str
+    collections: Sequence[str]
+    prompt_budget: int  # ``context_window.prompt_budget`` for this model and reply length
+    count_text: Callable[[str], int]  # the model's own tokenizer
+    ask_model: AskModel  # the engine's generation path, for the map step
+    options: RetrievalOptions = field(default_factory=RetrievalOptions)
+    documents: Sequence[int] | None = None
+    cancel: CancelToken | None = None
+
+
+@dataclass
+class DocumentContext:
+    text: str | None  # None: nothing in the collections is about the question
+    citations: list[Citation] = field(default_factory=list)  # citations[i] is source [i + 1]
+
+
+class DocumentsProvider:
+    """Reads the documents store for the engine; ``store`` may be a callable opening it
+    on first use (opening is disk work the window does not do at start-up)."""
+
+    def __init__(
+        self,
+        store: DocumentStore | Callable[[], DocumentStore],
+        embedders: dict[str, Embedder] | None = None,
+    ) -> None:
+        self._store = store
+        self.embedders = embedders
+
+    @property
+    def store(self) -> DocumentStore:
+        return self._store if isinstance(self._store, DocumentStore) else self._store()
+
+    def split_available(self, names: Sequence[str]) -> tuple[list[str], list[str]]:
+        """``names`` split into (collections that exist, collections that no longer do)."""
+        existing = {c.name for c in self.store.collections(counts=False)}
+        unique = list(dict.fromkeys(names))
+        return [n for n in unique if n in existing], [n for n in unique if n not in existing]
+
+    def context(self, query: ContextQuery) -> DocumentContext:
+        try:
+            return self._context(query)
+        except EmbedderError as exc:
+            raise FiresideError(str(exc)) from exc
+
+    def _context(self, query: ContextQuery) -> DocumentContext:
+        store, opts = self.store, query.options
+        cols = resolve_collections(store, list(query.collections))
+        budget = max(MIN_DOCUMENT_TOKENS, query.prompt_budget - DOCUMENT_RESERVE_TOKENS)
+        hits = search(
+            store,
+            query.question,
+            collections=[c.name for c in cols],
+            documents=query.documents,
+            k=max(opts.k * 2, 10),
+            options=opts.search if isinstance(opts.search, SearchOptions) else None,
+            embedders=self.embedders,
+        )
+        whole = opts.whole_document
+        if whole is None:
+            whole = wants_whole_document(query.question)
+        if whole:
+            ids = pick_documents(store, query.question, [c.id for c in cols], hits, query.documents)
+            sources = read_in_order(store, ids, max_chars=budget * 4 * opts.max_parts)
+            parts = split_parts(sources, budget, query.count_text, EXCERPT_OVERHEAD_TOKENS)
+            if len(parts) > 1:
+                text = notes_context(query.question, parts, query.ask_model, query.cancel)
+                return DocumentContext(text, to_citations(sources))
+        else:
+            threshold = opts.threshold
+            if threshold is None:
+                threshold = self._threshold(cols)
+            relevant = [h for h in hits if h.similarity is None or h.similarity >= threshold]
+            parts = split_parts(
+                relevant[: opts.k], budget, query.count_text, EXCERPT_OVERHEAD_TOKENS
+            )
+            sources = parts[0] if parts else []
+        if not sources:
+            return DocumentContext(None)
+        return DocumentContext(build_context(sources), to_citations(sources))
+
+    def _threshold(self, cols) -> float:
+        values = []
+        for col in cols:
+            embedder = (self.embedders or {}).get(col.model) or get_embedder(col.model)
+            values.append(embedder.relevance_threshold)
+        return min(values) if values else 0.0
+
+
+def to_citations(hits: Sequence[Hit]) -> list[Citation]:
+    return [
+        Citation(
+            document=h.document,
+            page=h.page,
+            text=h.text,
+            score=float(h.similarity if h.similarity is not None else h.score),
+            line_start=h.line_start,
+            line_end=h.line_end,
+            heading=h.heading,
+        )
+        for h in hits
+    ]

@@ -1,0 +1,81 @@
+"""The ``fireside`` command: subcommands for chat, history, models, tools and documents.
+
+Plain ``fireside`` opens the desktop app (see ``fireside.launcher``). Each
+subcommand lives in its own module exposing ``register(subparsers)``; a handler returns the
+exit code. This is the command line's one error boundary: a ``FiresideError`` (a bad file, an
+unknown id, a damaged or busy database, a model that failed) is printed as one line with exit
+code 2; anything else is a bug, logged with its traceback and reported as one line pointing at
+the log, with exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from fireside.assistant.logs import setup_logging
+from fireside.assistant.settings import Paths
+
+from fireside.errors import FiresideError
+
+log = logging.getLogger(__name__)
+
+SUBCOMMAND_MODULES = [
+    "fireside.cli.chat_cmd",
+    "fireside.cli.history_cmd",
+    "fireside.cli.models_cmd",
+    "fireside.cli.tools_cmd",
+    "fireside.cli.docs_cmd",
+    "fireside.cli.ask_cmd",
+    "fireside.cli.mcp_cmd",
+    "fireside.cli.serve_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fireside",
+        description="Fireside: an offline chat assistant over local GGUF models. "
+        "Run with no arguments to open the desktop app.",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also print the log on stderr"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    log_file = setup_logging(Paths.from_env().log_dir, verbose=args.verbose)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("\nfireside: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except FiresideError as exc:
+        log.info("%s failed: %s", args.command, exc)
+        print(f"fireside: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the boundary: a bug must not print a traceback
+        log.exception("unexpected error in 'fireside %s'", args.command)
+        print(
+            f"fireside: error: unexpected {type(exc).__name__}: {exc} (details in {log_file})",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

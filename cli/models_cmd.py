@@ -1,0 +1,141 @@
+"""``fireside models``: inspect a GGUF without loading it, list and choose models."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fireside.assistant.app import build_app
+from fireside.cli import library_cmd, remote_cmd
+from fireside.cli.common import fail, print_json
+from fireside.models.bundled import default_model
+from fireside.models.errors import ModelError
+from fireside.models.gguf_info import inspect_gguf
+from fireside.models.hardware import available_memory, gpu_offload_supported
+
+
+def register(sub) -> None:
+    p = sub.add_parser("models", help="inspect and choose GGUF models")
+    ms = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    ins = ms.add_parser("inspect", help="facts about a GGUF file, without loading it")
+    ins.add_argument("path")
+    ins.add_argument("--ctx-size", type=int, help="context size for the memory estimate")
+    ins.add_argument("--json", action="store_true")
+    ins.set_defaults(func=_inspect)
+    ls = ms.add_parser("list", help="the bundled model, recent ones and GGUFs found on disk")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=_list)
+    use = ms.add_parser(
+        "use", help="make a GGUF or CONNECTION/MODEL the default model ('bundled' to reset)"
+    )
+    use.add_argument("path")
+    use.set_defaults(func=_use)
+    library_cmd.register(ms)
+    remote_cmd.register(ms)
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    try:
+        info = inspect_gguf(args.path)
+    except ModelError as exc:
+        return fail(str(exc))
+    data = info.to_dict(args.ctx_size)
+    data["available_memory_bytes"] = available_memory()
+    data["fits_in_memory"] = data["memory_estimate_bytes"] <= data["available_memory_bytes"]
+    data["gpu_offload_supported"] = gpu_offload_supported()
+    if args.json:
+        print_json(data)
+        return 0
+    rows = [
+        ("file", info.path),
+        ("size", _gib(info.file_size)),
+        ("architecture", info.architecture),
+        ("name", info.name or "-"),
+        ("parameters", f"{info.parameters_label} ({info.parameter_count:,})"),
+        ("quantization", info.quantization),
+        ("context length", f"{info.context_length or '-'} tokens (trained)"),
+        ("chat template", "in the file" if info.chat_template else "none (chosen by architecture)"),
+        (
+            "memory needed",
+            f"about {_gib(data['memory_estimate_bytes'])} "
+            f"(available {_gib(data['available_memory_bytes'])})",
+        ),
+        (
+            "GPU offload",
+            "supported by this build"
+            if data["gpu_offload_supported"]
+            else "not in this build (CPU only)",
+        ),
+    ]
+    for k, v in rows:
+        print(f"{k:>15}: {v}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    app = build_app()
+    try:
+        bundled = default_model()
+        items = []
+        if bundled:
+            items.append(
+                {
+                    "path": str(bundled.path),
+                    "label": bundled.label,
+                    "bundled": True,
+                    "note": bundled.note,
+                    "where": "bundled",
+                }
+            )
+        for p in app.settings.recent_models:
+            if app.models.is_remote(p):  # no network here: 'models remote list' checks
+                items.append(
+                    {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
+                )
+            elif not bundled or Path(p) != bundled.path:
+                items.append(
+                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists(),
+                     "where": "recent"}
+                )
+        items += library_cmd.local_items({item["path"] for item in items})
+        current = app.settings.model_path or (str(bundled.path) if bundled else None)
+        for item in items:
+            item["default"] = item["path"] == current
+        if args.json:
+            print_json(items)
+        else:
+            for item in items:
+                mark = "*" if item["default"] else " "
+                print(f"{mark} {item['label']}  [{item['where']}]\n    {item['path']}")
+        return 0
+    finally:
+        app.close()
+
+
+def _use(args: argparse.Namespace) -> int:
+    app = build_app()
+    try:
+        if args.path == "bundled":
+            app.settings.model_path = None
+        elif app.models.is_remote(args.path):
+            try:
+                app.models.get(args.path)  # the server answers and serves that model
+            except ModelError as exc:
+                return fail(str(exc))
+            app.settings.model_path = args.path
+            app.settings.remember_model(args.path)
+        else:
+            try:
+                info = inspect_gguf(args.path)
+            except ModelError as exc:
+                return fail(str(exc))
+            app.settings.model_path = info.path
+            app.settings.remember_model(info.path)
+        app.save_settings()
+        return 0
+    finally:
+        app.close()

@@ -1,0 +1,182 @@
+"""The conversation list: newest first, filtered as you type, renamed in place, deleted.
+
+The list model adapts ``HistoryStore.list_conversations`` directly; renaming writes through
+``HistoryStore.rename``. Searching is debounced a little so typing a word runs one query,
+not one per key.
+"""
+
+from __future__ import annotations
+
+from fireside.assistant.conversation import Conversation
+from fireside.assistant.history import HistoryStore
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SEARCH_DELAY_MS = 120
+
+
+class ConversationListModel(QAbstractListModel):
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, history: HistoryStore, parent=None) -> None:
+        super().__init__(parent)
+        self._history = history
+        self._rows: list[Conversation] = []
+        self.query = ""
+
+    def refresh(self, query: str | None = None) -> None:
+        if query is not None:
+            self.query = query
+        self.beginResetModel()
+        self._rows = self._history.list_conversations(self.query.strip() or None)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        conv = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return conv.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{conv.title}\n{conv.updated_at[:16].replace('T', ' ')} UTC"
+        if role == self.IdRole:
+            return conv.id
+        return None
+
+    def flags(self, index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        title = str(value).strip()
+        if role != Qt.ItemDataRole.EditRole or not title:
+            return False
+        conv = self._rows[index.row()]
+        self._history.rename(conv.id, title)
+        conv.title = title
+        self.dataChanged.emit(index, index)
+        return True
+
+    def row_of(self, conversation_id: int | None) -> int:
+        for row, conv in enumerate(self._rows):
+            if conv.id == conversation_id:
+                return row
+        return -1
+
+    def ids(self) -> list[int]:
+        return [c.id for c in self._rows]
+
+    def titles(self) -> list[str]:
+        return [c.title for c in self._rows]
+
+
+class Sidebar(QWidget):
+    conversation_selected = Signal(int)
+    new_chat_requested = Signal()
+    conversation_deleted = Signal(int)
+    refused = Signal(str)
+
+    def __init__(self, history: HistoryStore, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Sidebar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.history = history
+        self.model = ConversationListModel(history, self)
+        self.new_button = QPushButton("＋  " + self.tr("New chat"))
+        self.new_button.setToolTip(self.tr("New chat (Ctrl+N)"))
+        self.search = QLineEdit(
+            placeholderText=self.tr("Search chats  (Ctrl+K)"), clearButtonEnabled=True
+        )
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self.new_button)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        self._debounce = QTimer(
+            self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._run_search
+        )
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.new_button.clicked.connect(self.new_chat_requested)
+        self.list.clicked.connect(self._on_clicked)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.current_id: int | None = None
+        self.protected_id: int | None = None  # the chat a reply is being written into
+        self.model.refresh()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        self.select(self.current_id)
+
+    def _run_search(self) -> None:
+        self.model.refresh(self.search.text())
+        self.select(self.current_id)
+
+    def select(self, conversation_id: int | None) -> None:
+        self.current_id = conversation_id
+        row = self.model.row_of(conversation_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        else:
+            self.list.clearSelection()
+
+    def _on_clicked(self, index) -> None:
+        conversation_id = index.data(ConversationListModel.IdRole)
+        if conversation_id is not None and conversation_id != self.current_id:
+            self.conversation_selected.emit(conversation_id)
+
+    def _context_menu(self, pos) -> None:
+        index = self.list.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Rename"), lambda: self.list.edit(index))
+        menu.addAction(
+            self.tr("Delete…"), lambda: self.delete(index.data(ConversationListModel.IdRole))
+        )
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def delete(self, conversation_id: int, confirm: bool = True) -> bool:
+        if conversation_id == self.protected_id:
+            self.refused.emit(
+                self.tr(
+                    "This chat is still generating a reply; stop it first, then delete the chat."
+                )
+            )
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Delete chat"),
+                self.tr("Delete this chat and all its messages? This cannot be undone."),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.history.delete_conversation(conversation_id)
+        self.conversation_deleted.emit(conversation_id)
+        self.refresh()
+        return True
+
+    def keyPressEvent(self, event) -> None:
+        index = self.list.currentIndex()
+        if event.key() == Qt.Key.Key_Delete and index.isValid():
+            self.delete(index.data(ConversationListModel.IdRole))
+            return
+        super().keyPressEvent(event)

@@ -1,5 +1,0 @@
-"""The window's languages: Qt translation sources (``.ts``), compiled catalogues (``.qm``).
-
-English is the source language. ``translators.install_translators`` picks the language at
-start-up; ``update.py`` collects new strings from ``fireside/desktop`` and recompiles.
-"""
