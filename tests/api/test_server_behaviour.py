@@ -14,9 +14,18 @@ import openai
 import pytest
 from fireside.api.keys import ENV_KEY, KeyStore
 from fireside.api.server import ApiServer, ServerError
-from fireside.api.services import ApiConfig
+from fireside.api.services import ApiConfig, ApiServices
+from fireside.plugins.hookspecs import hookimpl
 
-from tests.api.helpers import KEY, TimedBackend, client, paths_in, scripted_services, start
+from tests.api.helpers import (
+    KEY,
+    TimedBackend,
+    client,
+    paths_in,
+    scripted_app,
+    scripted_services,
+    start,
+)
 from tests.scripted_backend import ScriptedBackend
 
 HEADERS = {"Authorization": f"Bearer {KEY}"}
@@ -204,21 +213,28 @@ def test_key_store_generates_once_rotates_and_env_wins(tmp_path, monkeypatch):
     assert store.get().value == "from-env" and ENV_KEY in store.get().where
 
 
-def _registry(ran: list):
-    from fireside.plugins.registry import ToolRegistry
-    from fireside.plugins.tools import Tool
+class _Tools:
+    """A plugin offering a local tool and a network tool, counting what ran."""
 
-    def add(a: int, b: int) -> int:
-        """Add two numbers."""
-        ran.append("add")
-        return a + b
+    def __init__(self, ran: list) -> None:
+        self.ran = ran
 
-    def fetch(url: str) -> str:
-        """Fetch a web page."""
-        ran.append("fetch")
-        return "<html>"
+    @hookimpl
+    def register_tools(self, register):
+        ran = self.ran
 
-    return lambda: ToolRegistry([Tool.from_function(add), Tool.from_function(fetch, network=True)])
+        def add(a: int, b: int) -> int:
+            """Add two numbers."""
+            ran.append("add")
+            return a + b
+
+        def fetch(url: str) -> str:
+            """Fetch a web page."""
+            ran.append("fetch")
+            return "<html>"
+
+        register(add)
+        register(fetch, network=True)
 
 
 def test_fireside_tools_run_here_but_network_tools_need_permission(serve, tmp_path):
@@ -235,10 +251,9 @@ def test_fireside_tools_run_here_but_network_tools_need_permission(serve, tmp_pa
         return replies["add" if "add" in last else "fetch"]
 
     def server_with(allowed):
-        services = scripted_services(
-            tmp_path / f"t{len(allowed)}", ScriptedBackend(reply_for=reply_for)
-        )
-        services.tools = _registry(ran)
+        app = scripted_app(tmp_path / f"t{len(allowed)}", ScriptedBackend(reply_for=reply_for))
+        app.plugins.add_plugin("test-tools", _Tools(ran))
+        services = ApiServices.from_app(app, key=lambda: KEY)
         server = ApiServer(services, ApiConfig(port=0, allowed_tools=allowed))
         server.start()
         return server
@@ -287,3 +302,18 @@ def test_fireside_tools_run_here_but_network_tools_need_permission(serve, tmp_pa
         assert ran == ["add", "fetch"]
     finally:
         allowed.stop()
+
+
+def test_the_listening_socket_is_tcp_so_replies_are_not_held_back(serve):
+    """asyncio turns Nagle's algorithm off only on sockets that name IPPROTO_TCP; without it
+    a kept-alive client waited ~40 ms per request for its delayed ACK."""
+    import socket
+
+    server = serve(ScriptedBackend())
+    probe = ApiServer(server.services, ApiConfig(port=0))._bind()
+    try:
+        assert probe.proto == socket.IPPROTO_TCP
+    finally:
+        probe.close()
+    with httpx.Client(base_url=server.url, headers=HEADERS) as http:  # one kept-alive client
+        assert all(http.get("/models").status_code == 200 for _ in range(5))
