@@ -8,10 +8,10 @@ is required) and *text* (calls are used up: answer in words).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
+from fireside.assistant.json_grammar import schema_grammar
 from fireside.plugins.tools import Tool
 
 # Free text may not begin like a call; after the first character anything goes.
@@ -37,12 +37,10 @@ def _call_schema(tools: Iterable[Tool], fmt: str) -> tuple[dict, list[str]]:
 
 def _call_rules(tools: Iterable[Tool], fmt: str) -> str:
     """Rules whose ``tool-call`` symbol is one call object in ``fmt``'s JSON shape."""
-    from llama_cpp.llama_grammar import json_schema_to_gbnf
-
     schema, order = _call_schema(tools, fmt)
     if not schema["anyOf"]:
         raise ValueError("no tools to build a call grammar from")
-    rules = json_schema_to_gbnf(json.dumps(schema), order)
+    rules = schema_grammar(schema, order)
     rules = re.sub(r"^root ::=", "call-object ::=", rules, flags=re.M)
     if fmt == "hermes":
         wrapper = 'tool-call ::= "<tool_call>" "\\n"? call-object "\\n"? "</tool_call>"'
