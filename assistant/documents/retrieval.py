@@ -19,15 +19,15 @@ one fusion weight fits every embedder.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from fireside.assistant.documents.fts import bm25_scores, bm25_search, query_idf
 from fireside.assistant.documents.fusion import convex, reciprocal_rank
-from fireside.assistant.documents.language import main_language, same_language
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.vector_index import VectorMatrix
+from fireside.assistant.language import main_language, same_language
 from fireside.models.embedder import Embedder
 
 from fireside.errors import NotFoundError
@@ -97,13 +97,8 @@ def search(
     cols = resolve_collections(store, collections)
     if not cols or not query.strip():
         return []
-    doc_filter = np.asarray(documents, np.int64) if documents else None
     words = store.keywords.query_words(query) if opts.mode != "vector" else []
-    language = main_language(query)
     keyword: dict[int, float] = {}
-    vector_ids: list[int] = []
-    sims: dict[int, float] = {}  # raw cosines (what relevance thresholds are set on)
-    floors: dict[int, float] = {}  # each candidate's embedder's similarity floor
     if opts.mode in ("hybrid", "bm25"):
         keyword = dict(
             bm25_search(
@@ -115,44 +110,97 @@ def search(
                 heading_weight=opts.heading_weight,
             )
         )
+    vectors = _VectorCandidates()
     if opts.mode in ("hybrid", "vector"):
-        scored: list[tuple[float, int]] = []
-        for model in dict.fromkeys(c.model for c in cols):
-            embedder = (embedders or {}).get(model) or store.embedders.get(model)  # loads lazily
-            qvec = (query_vectors or {}).get(model)
-            if qvec is None:
-                qvec = embedder.encode_query(query)
-            floor = float(getattr(embedder, "similarity_floor", 0.0) or 0.0)
-            for col in (c for c in cols if c.model == model):
-                matrix = store.vectors.get(store, col.id, model)
-                ids, scores = matrix.search(qvec, opts.candidates, doc_filter)
-                scored += [
-                    (_above_floor(s, floor), c)
-                    for s, c in zip(scores.tolist(), ids.tolist(), strict=True)
-                ]
-                found = _similarities(matrix, qvec, [*keyword, *ids.tolist()])
-                sims.update(found)
-                floors.update(dict.fromkeys(found, floor))
-        scored.sort(reverse=True)
-        vector_ids = [cid for _, cid in scored[: opts.candidates]]
+        vectors = _vector_candidates(
+            store, query, cols, documents, keyword, opts, embedders, query_vectors
+        )
+    fused, keyword = _fused_scores(store, query, words, keyword, vectors, opts)
+    top = sorted(fused.items(), key=lambda item: -item[1])[:k]
+    return _hits(store, top, keyword, vectors)
+
+
+@dataclass
+class _VectorCandidates:
+    ids: list[int] = field(default_factory=list)  # best first, over every embedder
+    sims: dict[int, float] = field(default_factory=dict)  # raw cosines (thresholds use these)
+    floors: dict[int, float] = field(default_factory=dict)  # each one's embedder's floor
+
+
+def _vector_candidates(
+    store: DocumentStore,
+    query: str,
+    cols,
+    documents: Sequence[int] | None,
+    keyword: dict[int, float],
+    opts: SearchOptions,
+    embedders: Mapping[str, Embedder] | None,
+    query_vectors: Mapping[str, np.ndarray] | None,
+) -> _VectorCandidates:
+    """The nearest chunks by embedding, per embedder the collections use, and the cosine
+    of every candidate (the keyword ones too, so fusion has both scores)."""
+    doc_filter = np.asarray(documents, np.int64) if documents else None
+    out = _VectorCandidates()
+    scored: list[tuple[float, int]] = []
+    for model in dict.fromkeys(c.model for c in cols):
+        embedder = (embedders or {}).get(model) or store.embedders.get(model)  # loads lazily
+        qvec = (query_vectors or {}).get(model)
+        if qvec is None:
+            qvec = embedder.encode_query(query)
+        floor = float(getattr(embedder, "similarity_floor", 0.0) or 0.0)
+        for col in (c for c in cols if c.model == model):
+            matrix = store.vectors.get(store, col.id, model)
+            ids, scores = matrix.search(qvec, opts.candidates, doc_filter)
+            scored += [
+                (_above_floor(s, floor), c)
+                for s, c in zip(scores.tolist(), ids.tolist(), strict=True)
+            ]
+            found = _similarities(matrix, qvec, [*keyword, *ids.tolist()])
+            out.sims.update(found)
+            out.floors.update(dict.fromkeys(found, floor))
+    scored.sort(reverse=True)
+    out.ids = [cid for _, cid in scored[: opts.candidates]]
+    return out
+
+
+def _fused_scores(
+    store: DocumentStore,
+    query: str,
+    words: list[str],
+    keyword: dict[int, float],
+    vectors: _VectorCandidates,
+    opts: SearchOptions,
+) -> tuple[dict[int, float], dict[int, float]]:
+    """One score per candidate from its keyword and vector scores (``opts.fusion``), and
+    the keyword scores as fusion weighed them (other-language matches count less)."""
     candidates = keyword
-    if opts.mode == "hybrid" and opts.fusion == "convex":
+    convex = opts.mode == "hybrid" and opts.fusion == "convex"
+    if convex:
         # exact keyword scores for the vector-only candidates too: both scores for everyone
-        missing = [cid for cid in vector_ids if cid not in keyword]
+        missing = [cid for cid in vectors.ids if cid not in keyword]
         extra = bm25_scores(store.conn, words, missing, opts.heading_weight)
         candidates = {**keyword, **extra}
     scale = max(keyword.values(), default=0.0)  # convex: what a full keyword match is worth
-    if opts.mode == "hybrid" and opts.fusion == "convex" and opts.idf_share and keyword:
+    if convex and opts.idf_share and keyword:
         share = opts.idf_share
         scale = (1 - share) * scale + share * query_idf(store.conn, words)
+    language = main_language(query)
     if language is not None and opts.other_language_keyword_weight != 1.0 and candidates:
         keyword, candidates = _weigh_languages(store, language, keyword, candidates, opts)
-    cosine = {cid: _above_floor(s, floors.get(cid, 0.0)) for cid, s in sims.items()}
-    fused = _fuse(opts, keyword, candidates, vector_ids, cosine, scale)
-    top = sorted(fused.items(), key=lambda item: -item[1])[:k]
+    cosine = {cid: _above_floor(s, vectors.floors.get(cid, 0.0)) for cid, s in vectors.sims.items()}
+    return _fuse(opts, keyword, candidates, vectors.ids, cosine, scale), keyword
+
+
+def _hits(
+    store: DocumentStore,
+    top: list[tuple[int, float]],
+    keyword: dict[int, float],
+    vectors: _VectorCandidates,
+) -> list[Hit]:
+    """The chosen chunks as hits, with where each ranked on its own."""
     rows = store.chunk_rows([cid for cid, _ in top])
     keyword_rank = {cid: r for r, cid in enumerate(keyword, 1)}
-    vector_rank = {cid: r for r, cid in enumerate(vector_ids, 1)}
+    vector_rank = {cid: r for r, cid in enumerate(vectors.ids, 1)}
     hits = []
     for cid, score in top:
         row = rows.get(cid)
@@ -170,7 +218,7 @@ def search(
                 line_end=row["line_end"],
                 heading=row["heading"],
                 ordinal=row["ordinal"],
-                similarity=_round(sims.get(cid)),
+                similarity=_round(vectors.sims.get(cid)),
                 bm25_rank=keyword_rank.get(cid),
                 vector_rank=vector_rank.get(cid),
                 collection=row["collection"],
