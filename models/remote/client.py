@@ -153,10 +153,6 @@ class RemoteClient:
         with self._open("GET", path) as response:
             return self._json(response)
 
-    def post_json(self, path: str, body: dict) -> dict:
-        with self._open("POST", path, body) as response:
-            return self._json(response)
-
     def probe(self, path: str, body: dict) -> dict | None:
         """POST that may legitimately not exist on this server: None for 404/405."""
         try:
