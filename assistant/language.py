@@ -1,10 +1,16 @@
-"""Which language a question is in, and the fixed texts the core writes in that language.
+"""Which language a text is in, and the fixed texts the core writes in that language.
+
+One detector for the whole core. ``main_language`` reads the script a text is written in:
+Han characters are Chinese (unless kana show it is Japanese), Hangul Korean, Cyrillic
+Russian, Latin letters English (the keyword index stems English; other Latin-script
+languages share its tokenizer, so for keyword purposes they count as one). Counts compare
+like with like: a Chinese character carries about one word, so Han characters are weighed
+against Latin *words*: "请解释一下 transformer 的原理" is Chinese, "what does 幻觉 mean?"
+English. No model, no dictionary: a passage or a query is classified in microseconds.
 
 A reply should come in the user's language, including the sentences Fireside writes itself
-("the documents do not contain this", notices about collections). Only English and Chinese
-are told apart: by the ratio of Han characters to Latin letters (one Han character carries
-about as much as three letters, so "请解释一下 transformer 的原理" is Chinese while
-"what does 幻觉 mean?" is English), then Simplified against Traditional by which way the
+("the documents do not contain this", notices about collections): ``LanguageDetector``
+tells English from Simplified and Traditional Chinese, the latter two by which way the
 OpenCC tables change the text.
 """
 
@@ -15,9 +21,12 @@ import re
 from opencc import OpenCC
 
 ENGLISH, SIMPLIFIED, TRADITIONAL = "en", "zh-Hans", "zh-Hant"
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-HAN_WEIGHT = 3  # letters one Han character counts as
+CHINESE = "zh"  # the script-level answer of ``main_language``
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 _TEXTS: dict[str, dict[str, str]] = {
     "no_answer": {
@@ -58,6 +67,26 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def main_language(text: str) -> str | None:
+    """``"zh"``, ``"en"``, ``"ja"``, ``"ko"``, ``"ru"``, or None for text with no letters."""
+    han = len(_HAN.findall(text))
+    kana = len(_KANA.findall(text))
+    counts = {
+        CHINESE: han if kana * 4 < han else 0,
+        "ja": han + kana if kana * 4 >= han and kana else 0,
+        "ko": len(_HANGUL.findall(text)),
+        "ru": len(_CYRILLIC_WORD.findall(text)),
+        ENGLISH: len(_LATIN_WORD.findall(text)),
+    }
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
+
+
+def same_language(a: str | None, b: str | None) -> bool:
+    """Unknown (None) matches anything: a number or a code name is language-neutral."""
+    return a is None or b is None or a == b
+
+
 class LanguageDetector:
     """Tells English from Simplified and Traditional Chinese; owns its conversion tables."""
 
@@ -66,10 +95,9 @@ class LanguageDetector:
         self._to_traditional: OpenCC | None = None
 
     def detect(self, text: str) -> str:
-        han = _HAN.findall(text)
-        if not han or len(han) * HAN_WEIGHT < len(_LATIN.findall(text)):
+        if main_language(text) != CHINESE:
             return ENGLISH
-        chars = "".join(han)
+        chars = "".join(_HAN.findall(text))
         if self._to_simplified is None:
             self._to_simplified, self._to_traditional = OpenCC("t2s"), OpenCC("s2t")
         traditional = _changed(chars, self._to_simplified.convert(chars))
@@ -87,6 +115,12 @@ def text(key: str, language: str = ENGLISH, **values: str) -> str:
     """The fixed text ``key`` in ``language`` (English when there is no translation)."""
     variants = _TEXTS[key]
     return variants.get(language, variants[ENGLISH]).format(**values)
+
+
+def no_answer_text(collections: list[str], language: str = ENGLISH) -> str:
+    """The fixed reply when the documents hold nothing about the question."""
+    where = text("where", language, names=quoted_names(collections, language))
+    return text("no_answer", language, where=where if collections else "")
 
 
 def is_chinese(language: str) -> bool:

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 from fireside.assistant.documents.keywords import KeywordText
-from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import apply_migrations
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.documents.vector_index import VectorCache
+from fireside.assistant.language import main_language
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 from fireside.models.embedder_registry import EmbedderRegistry

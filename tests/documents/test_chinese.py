@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from fireside.assistant.documents.keywords import KeywordText
-from fireside.assistant.documents.language import main_language
 from fireside.assistant.documents.migrations import MIGRATIONS
 from fireside.assistant.documents.retrieval import SearchOptions, search
 from fireside.assistant.documents.store import DocumentStore
+from fireside.assistant.language import main_language
 from fireside.models.e5_embedder import E5_NAME, MultilingualE5Embedder, available
 from fireside.models.embedder import HashEmbedder
 
