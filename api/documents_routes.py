@@ -20,14 +20,7 @@ class DocumentRoutes:
         self.services = services
 
     async def collections(self, request: Request) -> JSONResponse:
-        def read():
-            store = self.services.open_documents()
-            try:
-                return store.collections(counts=True)
-            finally:
-                store.close()
-
-        cols = await run_in_threadpool(read)
+        cols = await run_in_threadpool(lambda: self.services.documents().collections(counts=True))
         data = [
             {
                 "object": "collection",
@@ -63,13 +56,10 @@ class DocumentRoutes:
         def run():
             from fireside.assistant.documents.retrieval import search
 
-            store = self.services.open_documents()
             try:
-                return search(store, query, collections=cols, k=k)
+                return search(self.services.documents(), query, collections=cols, k=k)
             except KeyError as exc:
                 raise NotFoundError(str(exc).strip("'\"")) from None
-            finally:
-                store.close()
 
         try:
             hits = await run_in_threadpool(run)

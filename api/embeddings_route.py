@@ -1,6 +1,9 @@
-"""``POST /v1/embeddings`` with the documents embedder, batch input, float or base64.
+"""``POST /v1/embeddings`` with the app's embedders, batch input, float or base64.
 
-Runs on the thread pool, not the model queue: embedding does not use the chat model.
+Runs on the thread pool, not the model queue: embedding does not use the chat model. The
+``model`` may be any embedder ``/v1/models`` lists (built-in or from a plugin), one a
+collection uses, or a chat model's id: clients often send the id they chat with, and then
+the default embedder answers, named in the reply's ``model``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from fireside.api.errors import ApiError, as_api_error, bad_request, unsupported
 from fireside.api.request_parsing import read_json
 from fireside.api.services import ApiServices, ApiStats
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
-from fireside.models.embedder_registry import EmbedderRegistry
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -42,7 +44,7 @@ class EmbeddingRoutes:
             raise bad_request("'encoding_format' must be float or base64", "encoding_format")
         name = self._embedding_model(body.get("model"))
         try:
-            embedder = self.services.embedder(name)
+            embedder = self.services.embedders.get(name)
             vectors = await run_in_threadpool(embedder.encode, texts)
             tokens = await run_in_threadpool(_count_tokens, embedder, texts)
         except Exception as exc:
@@ -63,7 +65,7 @@ class EmbeddingRoutes:
             {
                 "object": "list",
                 "data": data,
-                "model": body.get("model") or name,
+                "model": name,
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             }
         )
@@ -73,22 +75,20 @@ class EmbeddingRoutes:
             return DEFAULT_EMBEDDING_MODEL
         if not isinstance(name, str):
             raise bad_request("'model' must be a string", "model")
-        known = {DEFAULT_EMBEDDING_MODEL}
-        store = self.services.open_documents()
-        try:
-            known |= {c.model for c in store.collections(counts=False)}
-        finally:
-            store.close()
-        canonical = EmbedderRegistry().canonical(name)
-        if canonical not in known:
-            raise ApiError(
-                404,
-                f"the embedding model '{name}' does not exist (available: "
-                f"{', '.join(sorted(known))})",
-                param="model",
-                code="model_not_found",
-            )
-        return canonical
+        registry = self.services.embedders
+        known = {s.name for s in registry.specs() if s.available}
+        known |= {c.model for c in self.services.documents().collections(counts=False)}
+        canonical = registry.canonical(name)
+        if canonical in known:
+            return canonical
+        if self.services.catalogue.resolve(name) is not None:
+            return DEFAULT_EMBEDDING_MODEL  # a chat model's id: the default embedder answers
+        raise ApiError(
+            404,
+            f"the embedding model '{name}' does not exist (available: {', '.join(sorted(known))})",
+            param="model",
+            code="model_not_found",
+        )
 
 
 def _count_tokens(embedder, texts: list[str]) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from fireside.assistant.completions import CompletionRequestError
+from fireside.assistant.request_error import RequestError
 from fireside.models.embedder import EmbedderError
 from fireside.models.errors import ContextOverflowError, ModelError
 from starlette.responses import JSONResponse
@@ -75,7 +75,7 @@ def as_api_error(exc: BaseException) -> ApiError:
     """The status and body for an exception raised while serving a request."""
     if isinstance(exc, ApiError):
         return exc
-    if isinstance(exc, CompletionRequestError):
+    if isinstance(exc, RequestError):
         return bad_request(str(exc), exc.param)
     if isinstance(exc, ContextOverflowError):
         return ApiError(400, str(exc), param="messages", code="context_length_exceeded")

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass, field, replace
 
 from fireside.api.errors import bad_request, unsupported
-from fireside.assistant.completions import CompletionRequest, FunctionSpec
+from fireside.assistant.client_functions import ClientFunctions, FunctionSpec
+from fireside.assistant.turn_request import ToolPolicy, TurnRequest
+from fireside.models.generation import CancelToken
 from fireside.models.sampling import SamplingParams
 
 _SAMPLING = {
@@ -47,6 +49,12 @@ CHAT_PARAMS = _COMMON | {
 }
 COMPLETION_PARAMS = _COMMON | {"prompt", "echo", "logprobs"}
 MAX_STOP = 4
+EXTENSION = ("collections", "tools", "save")
+# said with a refused call: how the user lets API requests run a network or file tool
+REFUSAL_HINT = (
+    "network and file tools are not allowed for API requests unless allowed in Tools > "
+    "Local API server, or with fireside serve --allow-tool"
+)
 
 
 @dataclass
@@ -54,9 +62,38 @@ class ChatOptions:
     model: str | None
     stream: bool
     include_usage: bool
-    request: CompletionRequest
+    messages: list
+    params: SamplingParams
+    functions: ClientFunctions | None = None
+    response_format: dict | None = None
     collections: list[str] = field(default_factory=list)
     fireside_tools: list[str] = field(default_factory=list)
+    save: bool = False
+
+    def turn(self, model_path: str, cancel: CancelToken, allowed_tools) -> TurnRequest:
+        """The request as a chat turn: the same turn the window makes, with the caller's
+        conversation, not written to the history unless ``fireside.save`` asked for it.
+        Fireside's own tools (and routing to them) only when the request names them."""
+        tools = None
+        if self.fireside_tools:
+            tools = ToolPolicy(
+                offer=True,
+                always_allowed=list(allowed_tools),
+                routing=True,
+                only=self.fireside_tools,
+                refusal_hint=REFUSAL_HINT,
+            )
+        return TurnRequest(
+            messages=self.messages,
+            save=self.save,
+            model=model_path,
+            params=self.params,
+            collections=self.collections or None,
+            functions=self.functions,
+            response_format=self.response_format,
+            tools=tools,
+            cancel=cancel,
+        )
 
 
 @dataclass
@@ -213,16 +250,17 @@ def _tool_choice(body: dict, tools: list[FunctionSpec]) -> tuple[str, str | None
     raise bad_request("tool_choice must be auto, none, required or a named function", "tool_choice")
 
 
-def _extension(body: dict) -> tuple[list[str], list[str]]:
-    """``(collections, tools)`` from Fireside's own ``fireside`` object."""
+def _extension(body: dict) -> tuple[list[str], list[str], bool]:
+    """``(collections, tools, save)`` from Fireside's own ``fireside`` object."""
     ext = body.get("fireside")
     if ext is None:
-        return [], []
+        return [], [], False
     if not isinstance(ext, dict):
         raise bad_request("'fireside' must be an object", "fireside")
     for key, value in ext.items():
-        if key not in ("collections", "tools") and value is not None:
+        if key not in EXTENSION and value is not None:
             raise unsupported(f"fireside.{key}")
+    save = _flag(ext, "save", False)
     out = []
     for key in ("collections", "tools"):
         names = ext.get(key) or []
@@ -237,7 +275,7 @@ def _extension(body: dict) -> tuple[list[str], list[str]]:
             "client) in one request",
             "fireside.tools",
         )
-    return out[0], out[1]
+    return out[0], out[1], save
 
 
 def parse_chat(body, base: SamplingParams) -> ChatOptions:
@@ -250,23 +288,22 @@ def parse_chat(body, base: SamplingParams) -> ChatOptions:
     response_format = body.get("response_format")
     if response_format is not None and not isinstance(response_format, dict):
         raise bad_request("'response_format' must be an object", "response_format")
-    request = CompletionRequest(
-        messages=body["messages"],
-        params=sampling(body, base, "max_completion_tokens"),
-        tools=tools,
-        tool_choice=choice,
-        tool_name=name,
-        parallel_tool_calls=_flag(body, "parallel_tool_calls", True),
-        response_format=response_format,
-    )
-    collections, fireside_tools = _extension(body)
+    functions = None
+    if tools or choice != "none":
+        parallel = _flag(body, "parallel_tool_calls", True)
+        functions = ClientFunctions(tools, choice, name, parallel)
+    collections, fireside_tools, save = _extension(body)
     return ChatOptions(
         model=_model(body),
         stream=stream,
         include_usage=_stream_options(body, stream),
-        request=request,
+        messages=body["messages"],
+        params=sampling(body, base, "max_completion_tokens"),
+        functions=functions,
+        response_format=response_format,
         collections=collections,
         fireside_tools=fireside_tools,
+        save=save,
     )
 
 

@@ -11,33 +11,38 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import asdict, replace
 
 from fireside.api.catalogue import CatalogueEntry
 from fireside.api.errors import ApiError, as_api_error
 from fireside.api.queue import GenerationQueue, QueueFull
 from fireside.api.request_parsing import ChatOptions, parse_chat, parse_text, read_json
 from fireside.api.services import ApiConfig, ApiServices, ApiStats
-from fireside.api.shapes import ChatShapes, TextShapes
-from fireside.assistant.completions import (
-    CompletionDone,
-    CompletionRequestError,
-    ToolRun,
-    content_text,
-    run_completion,
-    run_text_completion,
-    run_with_fireside_tools,
+from fireside.api.shapes import ChatShapes, TextShapes, finish_reason
+from fireside.assistant.events import (
+    Citations,
+    ClientCall,
+    ContextTrimmed,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnDone,
+    TurnError,
+    TurnNotice,
+    TurnStarted,
+    Usage,
 )
-from fireside.assistant.events import Citations, TextDelta, ToolCall, Usage
-from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
-from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.assistant.text_completion import CompletionDone, run_text_completion
+from fireside.assistant.turn_request import TurnRequest
 from fireside.models.generation import CancelToken
-from fireside.plugins.registry import ToolRegistry
 from sse_starlette.sse import EventSourceResponse
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from fireside.errors import FiresideError
+
 RETRY_AFTER_S = 5
+# what a turn says before its reply: the response may wait for what comes after it
+_PREAMBLE = (TurnStarted, Citations, TurnNotice, ContextTrimmed)
 
 
 async def _watch_disconnect(request: Request, cancel: CancelToken) -> None:
@@ -83,11 +88,18 @@ class Routes:
             ) from None
 
     async def _first(self, events: AsyncIterator, request: Request, cancel: CancelToken):
-        """The first batch of events (None when there is none), watching for the client; a
-        failure becomes the API's error (counted)."""
+        """The events up to the reply's first output (None when there are none), watching
+        for the client; a failure becomes the API's error (counted). Waiting for output, not
+        just the turn's start, lets a model that fails at once still answer with a status."""
         watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
         try:
-            return await anext(events, None)
+            first: list | None = None
+            while first is None or all(isinstance(i, _PREAMBLE) for i in first):
+                batch = await anext(events, None)
+                if batch is None:
+                    break
+                first = [*(first or []), *batch]
+            return first
         except BaseException as exc:
             await events.aclose()
             if isinstance(exc, Exception):
@@ -138,23 +150,18 @@ class Routes:
     # -- models -------------------------------------------------------------------------------
     async def list_models(self, request: Request) -> JSONResponse:
         data = [self._model_object(e) for e in self.services.catalogue.entries()]
-        data.append(
-            {"id": DEFAULT_EMBEDDING_MODEL, "object": "model", "created": 0, "owned_by": "fireside"}
-        )
+        data += [_embedder_object(name) for name in self._embedder_names()]
         return JSONResponse({"object": "list", "data": data})
 
     async def get_model(self, request: Request) -> JSONResponse:
         name = request.path_params["model"]
-        if EmbedderRegistry().canonical(name) == DEFAULT_EMBEDDING_MODEL:
-            return JSONResponse(
-                {
-                    "id": DEFAULT_EMBEDDING_MODEL,
-                    "object": "model",
-                    "created": 0,
-                    "owned_by": "fireside",
-                }
-            )
+        canonical = self.services.embedders.canonical(name)
+        if canonical in self._embedder_names():
+            return JSONResponse(_embedder_object(canonical))
         return JSONResponse(self._model_object(self._model(name)))
+
+    def _embedder_names(self) -> list[str]:
+        return [s.name for s in self.services.embedders.specs() if s.available]
 
     def _model_object(self, entry: CatalogueEntry) -> dict:
         import os
@@ -163,7 +170,13 @@ class Routes:
             created = int(os.stat(entry.path).st_mtime)
         except OSError:
             created = 0
-        return {"id": entry.id, "object": "model", "created": created, "owned_by": entry.owned_by}
+        return {
+            "id": entry.id,
+            "object": "model",
+            "created": created,
+            "owned_by": entry.owned_by,
+            "type": "chat",
+        }
 
     # -- chat ---------------------------------------------------------------------------------
     async def chat(self, request: Request):
@@ -171,7 +184,8 @@ class Routes:
         entry = self._model(body.get("model") if isinstance(body.get("model"), str) else None)
         opts = parse_chat(body, self.services.settings.model_settings(entry.path).sampling)
         cancel = CancelToken()
-        events = self._queue(lambda c: self._chat_job(entry, opts, c), cancel)
+        turn = opts.turn(entry.path, cancel, self.config.allowed_tools)
+        events = self._queue(lambda c: self._turn(turn), cancel)
         first = await self._first(events, request, cancel)
         name = opts.model or entry.id
         shapes = ChatShapes(name)
@@ -179,53 +193,23 @@ class Routes:
             return self._stream(first, events, self._chat_chunks(shapes, opts))
         items = await self._all(first, events, request, cancel)
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
-        calls = [i for i in items if isinstance(i, ToolCall)]
+        calls = [i for i in items if isinstance(i, ClientCall)]
         cites = next((i.items for i in items if isinstance(i, Citations)), None)
-        done = next((i for i in items if isinstance(i, CompletionDone)), None)
-        done = done or CompletionDone("stop", Usage())
+        done = next((i for i in items if isinstance(i, TurnDone)), None)
         self.stats.ok()
-        out = shapes.response(text, calls, done, cites)
+        out = shapes.response(text, calls, _ending(done), cites)
         if opts.fireside_tools:
-            out["tool_runs"] = [asdict(i) for i in items if isinstance(i, ToolRun)]
+            out["tool_runs"] = _tool_runs(items)
+        if opts.save and done is not None:
+            out["fireside"] = {"conversation_id": done.conversation_id}
         return JSONResponse(out)
 
-    def _chat_job(self, entry: CatalogueEntry, opts: ChatOptions, cancel: CancelToken):
-        backend = self.services.models.get(entry.path)
-        request = opts.request
-        if opts.collections:
-            from fireside.assistant.documents.grounding import ground
-
-            question = _last_user_text(request.messages)
-            store = self.services.open_documents()
-            try:
-                grounding = ground(
-                    store, question, opts.collections, backend, request.params.max_tokens
-                )
-            finally:
-                store.close()
-            yield Citations(grounding.citations)
-            if grounding.context is None:  # said without asking the model, as in the app
-                yield TextDelta(grounding.no_answer)
-                yield CompletionDone("stop", Usage())
-                return
-            request = replace(request, context=grounding.context)
-        if opts.fireside_tools:
-            registry = self._fireside_tools(opts.fireside_tools)
-            allowed = self.config.allowed_tools
-            yield from run_with_fireside_tools(backend, request, registry, allowed, cancel)
-            return
-        yield from run_completion(backend, request, cancel)
-
-    def _fireside_tools(self, names: list[str]) -> ToolRegistry:
-        available = self.services.tools()
-        unknown = [n for n in names if n not in available]
-        if unknown:
-            raise CompletionRequestError(
-                f"no Fireside tool named '{unknown[0]}' (available: "
-                f"{', '.join(available.names()) or 'none'})",
-                "fireside.tools",
-            )
-        return ToolRegistry(available.get(n) for n in names)
+    def _turn(self, turn: TurnRequest) -> Iterator:
+        """The engine's events for ``turn``; a failed turn raises, for the API's status."""
+        for event in self.services.engine.run(turn):
+            if isinstance(event, TurnError):
+                raise event.error if event.error is not None else FiresideError(event.message)
+            yield event
 
     def _chat_chunks(self, shapes: ChatShapes, opts: ChatOptions):
         state = {"started": False, "calls": 0, "citations": None, "runs": []}
@@ -236,22 +220,24 @@ class Routes:
                 yield shapes.chunk({"role": "assistant", "content": ""})
             if isinstance(item, TextDelta):
                 yield shapes.chunk({"content": item.text})
-            elif isinstance(item, ToolCall):
+            elif isinstance(item, ClientCall):
                 yield shapes.chunk({"tool_calls": [_tool_call_delta(item, state["calls"])]})
                 state["calls"] += 1
             elif isinstance(item, Citations):
                 state["citations"] = item.items
-            elif isinstance(item, ToolRun):
-                state["runs"].append(asdict(item))
-            elif isinstance(item, CompletionDone):
-                reason = "tool_calls" if state["calls"] else item.finish_reason
-                yield shapes.chunk({}, "stop" if reason == "cancelled" else reason)
+            elif isinstance(item, (ToolCall, ToolResult)):
+                state["runs"].append(item)
+            elif isinstance(item, TurnDone):
+                ending = _ending(item)
+                yield shapes.chunk({}, finish_reason(ending))
                 if opts.include_usage:
-                    yield shapes.usage_chunk(item.usage)
+                    yield shapes.usage_chunk(ending.usage)
                 if state["citations"] is not None:
                     yield shapes.citations_chunk(state["citations"])
                 if opts.fireside_tools:
-                    yield shapes.extra_chunk("tool_runs", state["runs"])
+                    yield shapes.extra_chunk("tool_runs", _tool_runs(state["runs"]))
+                if opts.save:
+                    yield shapes.extra_chunk("fireside", {"conversation_id": item.conversation_id})
 
         return chunks
 
@@ -275,8 +261,7 @@ class Routes:
                 if isinstance(item, TextDelta):
                     yield shapes.chunk(item.text)
                 elif isinstance(item, CompletionDone):
-                    reason = "stop" if item.finish_reason == "cancelled" else item.finish_reason
-                    yield shapes.chunk("", reason)
+                    yield shapes.chunk("", finish_reason(item))
                     if opts.include_usage:
                         yield shapes.usage_chunk(item.usage)
 
@@ -302,7 +287,7 @@ def _merge_text(batch: list) -> list:
     return out
 
 
-def _tool_call_delta(call: ToolCall, index: int) -> dict:
+def _tool_call_delta(call: ClientCall, index: int) -> dict:
     return {
         "index": index,
         "id": call.call_id,
@@ -311,11 +296,35 @@ def _tool_call_delta(call: ToolCall, index: int) -> dict:
     }
 
 
-def _last_user_text(messages: list) -> str:
-    for i in range(len(messages) - 1, -1, -1):
-        message = messages[i]
-        if isinstance(message, dict) and message.get("role") == "user":
-            return content_text(message.get("content"), f"messages[{i}].content")
-    raise CompletionRequestError(
-        "answering from collections needs a user message to search for", "messages"
-    )
+def _ending(done: TurnDone | None) -> CompletionDone:
+    """How the reply ended, in the API's terms (a turn that ended without ``TurnDone`` was
+    stopped by its reader)."""
+    if done is None:
+        return CompletionDone("stop", Usage())
+    return CompletionDone(done.finish_reason, done.usage)
+
+
+def _tool_runs(items: list) -> list[dict]:
+    """Fireside's own tools the turn ran: each call with its result (``tool_runs``)."""
+    calls = {i.call_id: i for i in items if isinstance(i, ToolCall)}
+    return [
+        {
+            "name": r.name,
+            "arguments": calls[r.call_id].arguments if r.call_id in calls else {},
+            "output": r.output,
+            "is_error": r.is_error,
+            "duration_s": r.duration_s,
+        }
+        for r in items
+        if isinstance(r, ToolResult)
+    ]
+
+
+def _embedder_object(name: str) -> dict:
+    return {
+        "id": name,
+        "object": "model",
+        "created": 0,
+        "owned_by": "fireside",
+        "type": "embedding",
+    }

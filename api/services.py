@@ -1,7 +1,8 @@
-"""What the server needs from the rest of the app, handed in by whoever starts it.
+"""What the server needs from the rest of the app: the app's own parts, handed in once.
 
-The window passes its own ``App`` (so API requests share the loaded model with the chat),
-``fireside serve`` builds one, and tests may put a scripted model in place of ``models``.
+The window passes its own ``App`` (so API requests share the loaded model, the documents
+store and the embedders with the chat), ``fireside serve`` builds one. Every request uses
+these same objects: the server opens no store and loads no embedder of its own.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from fireside.api.catalogue import Catalogue
+from fireside.assistant.engine import ChatEngine
 from fireside.assistant.settings import Paths, Settings
 from fireside.models.backend import ChatBackend
-from fireside.models.embedder import Embedder
 from fireside.models.embedder_registry import EmbedderRegistry
-from fireside.plugins.registry import ToolRegistry
 
 if TYPE_CHECKING:
     from fireside.assistant.app import App
@@ -79,46 +79,32 @@ class ApiStats:
 
 @dataclass
 class ApiServices:
+    engine: ChatEngine  # every chat request is a turn of the app's one engine
     models: ModelSource
     settings: Settings
     paths: Paths
     key: Callable[[], str]
-    open_documents: Callable[[], DocumentStore]
-    # one loaded embedder per name, kept for the server's life
-    embedder: Callable[[str | None], Embedder] = field(
-        default_factory=lambda: EmbedderRegistry().get
-    )
-    catalogue: Catalogue | None = None
-    tools: Callable[[], ToolRegistry] = ToolRegistry  # Fireside's own tools (plugins)
-
-    def __post_init__(self) -> None:
-        if self.catalogue is None:
-            self.catalogue = Catalogue(self.settings, self.paths)
+    documents: Callable[[], DocumentStore]  # the app's one store, opened on first use
+    embedders: EmbedderRegistry  # the app's one registry (plugins' embedders included)
+    catalogue: Catalogue
 
     @classmethod
     def from_app(
         cls, app: App, key: Callable[[], str], *, loaded_model_only: bool = False
     ) -> ApiServices:
         """``loaded_model_only``: serve just the model ``app`` has loaded (the window's)."""
-        from fireside.assistant.documents.store import DocumentStore
 
         def loaded() -> str | None:
             current = app.models.current
             return current.description.id if current is not None else None
 
-        from fireside.assistant.documents.service import add_plugin_embedders
-
-        # one registry for the server's life: an embedder loads once, not once per request
-        embedders = add_plugin_embedders(EmbedderRegistry(), app.plugins)
         return cls(
-            catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
+            engine=app.engine,
             models=app.models,
             settings=app.settings,
             paths=app.paths,
             key=key,
-            open_documents=lambda: DocumentStore(
-                app.paths.documents_db, cache_dir=app.paths.cache_dir, embedders=embedders
-            ),
-            embedder=embedders.get,
-            tools=app.plugins.tool_registry,
+            documents=lambda: app.documents_store,
+            embedders=app.embedders,
+            catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
         )

@@ -7,8 +7,8 @@ import secrets
 import time
 from dataclasses import asdict
 
-from fireside.assistant.completions import CompletionDone
-from fireside.assistant.events import Citation, ToolCall, Usage
+from fireside.assistant.events import Citation, ClientCall, Usage
+from fireside.assistant.text_completion import CompletionDone
 
 
 def new_id(prefix: str) -> str:
@@ -28,7 +28,7 @@ def finish_reason(done: CompletionDone) -> str:
     return "stop" if done.finish_reason == "cancelled" else done.finish_reason
 
 
-def tool_call_dict(call: ToolCall, index: int | None = None) -> dict:
+def tool_call_dict(call: ClientCall, index: int | None = None) -> dict:
     out = {
         "id": call.call_id,
         "type": "function",
@@ -65,7 +65,7 @@ class ChatShapes:
     def response(
         self,
         text: str,
-        calls: list[ToolCall],
+        calls: list[ClientCall],
         done: CompletionDone,
         citations: list[Citation] | None,
     ) -> dict:

@@ -24,7 +24,8 @@ from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
-from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, get_embedder
+from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
+from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.plugins.manager import PluginManager
 
 if TYPE_CHECKING:
@@ -49,10 +50,17 @@ class App:
         return manager
 
     @cached_property
+    def embedders(self) -> EmbedderRegistry:
+        """The one registry: built-in embedders plus plugins', each loaded once."""
+        from fireside.assistant.documents.service import add_plugin_embedders
+
+        return add_plugin_embedders(EmbedderRegistry(), self.plugins)
+
+    @cached_property
     def documents_store(self) -> DocumentStore:
         from fireside.assistant.documents.service import open_store
 
-        return open_store(self.paths, self.plugins)
+        return open_store(self.paths, self.embedders)
 
     @cached_property
     def loaders(self) -> LoaderRegistry:
@@ -78,7 +86,7 @@ class App:
             languages=LanguageDetector(),
             mcp=self.mcp,
             # MiniLM is loaded only when a turn offers more tools than a small model can use
-            tool_selector=ToolSelector(lambda: get_embedder(DEFAULT_EMBEDDING_MODEL)),
+            tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
         )
 
     @cached_property

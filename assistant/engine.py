@@ -1,14 +1,18 @@
 """Turn a ``TurnRequest`` into a stream of events: the one path every front end uses.
 
+The window, the command line and the local API all hand a request to ``ChatEngine.run``.
+The steps are the same for each: resolve the request (model, sampling, language, tools),
+gather context (a slash command's result, the document collections, plugins'
+``before_prompt`` hooks), commit the question, route an obvious request to its tool, build
+and fit the prompt, pick the tools to offer, generate (plain, under a JSON grammar, through
+the tool loop, or proposing the caller's own functions), record the reply, and call the
+``after_reply`` hooks. Where the turn is written (the history, or nowhere for the API) is a
+``turn_record`` object; nothing else differs between front ends.
+
 Order matters for not losing data: the model is loaded and the context gathered first (a
 bad model file or an unknown message writes nothing), then the user's message is committed,
-then the reply is streamed and checkpointed to the database every couple of seconds, so
-Ctrl-C, Stop, or even a killed process leave the partial reply in history.
-
-Context comes from providers the engine calls: a slash command's result, the document
-collections the chat answers from (``documents.context.DocumentsProvider``) and plugins'
-``before_prompt`` hooks. So a chat with documents gets tools and slash commands like any
-chat, and a regenerated or edited question is answered from the documents again.
+then the reply is streamed and checkpointed every couple of seconds, so Ctrl-C, Stop, or
+even a killed process leave the partial reply in history.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
+from fireside.assistant.client_functions import CallerConversation, propose_calls, to_model_messages
 from fireside.assistant.context_window import fit_messages, prompt_budget
 from fireside.assistant.conversation import Conversation, Message
 from fireside.assistant.documents.map_reduce import ReadingCancelled
 from fireside.assistant.events import (
     Citation,
     Citations,
+    ClientCall,
     ContextTrimmed,
     Event,
     TextDelta,
@@ -34,29 +40,33 @@ from fireside.assistant.events import (
     TurnDone,
     TurnError,
     TurnNotice,
-    TurnStarted,
     Usage,
 )
 from fireside.assistant.history import HistoryStore
+from fireside.assistant.json_grammar import response_grammar
 from fireside.assistant.mcp.registry import combined_registry
+from fireside.assistant.request_error import RequestError
 from fireside.assistant.settings import Settings
-from fireside.assistant.slash_commands import (
-    SlashCommand,
-    parse_slash_command,
-    run_slash_command,
-)
+from fireside.assistant.slash_commands import SlashCommand, parse_slash_command, run_slash_command
 from fireside.assistant.tool_calls import ToolCallRecord
-from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_loop import (
+    LoopOptions,
+    ToolLoopResult,
+    backend_generate,
+    run_tool_loop,
+)
 from fireside.assistant.tool_protocol import openai_tools
-from fireside.assistant.tool_routing import route_message
+from fireside.assistant.tool_routing import RoutedResult, route_message
+from fireside.assistant.turn_record import CallerRecord, HistoryRecord, title_from
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.backend import ChatBackend
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.sampling import SamplingParams
+from fireside.plugins.registry import ToolRegistry
 
-from fireside.errors import FiresideError
+from fireside.errors import FiresideError, NotFoundError
 
 __all__ = ["AFTER_CURRENT", "ChatEngine", "title_from"]
 
@@ -64,18 +74,14 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY_S = 2.0
 _STATUS_BY_FINISH = {"stop": "complete", "length": "complete", "cancelled": "stopped"}
-_USER_ERRORS = (FiresideError,)  # ModelError, NotFoundError, SlashCommandError... derive from it
+_USER_ERRORS = (FiresideError,)  # ModelError, NotFoundError, RequestError... derive from it
 
-
-def title_from(text: str) -> str:
-    """A new chat's title: its first message on one line, cut at 60 characters."""
-    line = " ".join(text.split())
-    return (line[:57] + "…") if len(line) > 60 else (line or "New chat")
+Record = HistoryRecord | CallerRecord
 
 
 @dataclass
-class _Turn:
-    """A request resolved against history: where the reply goes and what it answers."""
+class ResolvedTurn:
+    """A request resolved: the model, what the turn answers and what it may use."""
 
     question: str
     conversation: Conversation | None  # None: a new chat, created when the turn commits
@@ -89,6 +95,29 @@ class _Turn:
     collections: list[str] = field(default_factory=list)
     remember_collections: bool = False
     notices: list[str] = field(default_factory=list)
+    caller: CallerConversation | None = None  # a conversation the request carries (the API)
+    grammar: str | None = None  # the reply's JSON grammar (response_format)
+    format_hint: str | None = None  # and the instruction that goes with it
+
+
+@dataclass
+class _Prompt:
+    messages: list[dict]
+    dropped: int
+    tokens: int
+    params: SamplingParams
+    routed: RoutedResult | None
+    calls: list[dict]  # slash command and routed calls, run before the model
+    documents: bool  # the context holds document text (data, not the user's words)
+
+
+@dataclass
+class _Outcome:
+    text: str
+    stats: GenerationStats | None = None
+    completion_tokens: int = 0
+    calls: list[dict] = field(default_factory=list)
+    client_calls: int = 0
 
 
 class ChatEngine:
@@ -112,12 +141,6 @@ class ChatEngine:
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
 
-    def turn_tools(
-        self, approve=None, enabled: bool | None = None, routing: bool | None = None
-    ) -> TurnTools | None:
-        """The tools a turn may use, from the enabled plugins and the user's settings."""
-        return self._tools(ToolPolicy(offer=enabled, approve=approve, routing=routing))
-
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
         """Stream one turn: ``TurnStarted``, then ``Citations`` (with documents), text and
@@ -125,7 +148,7 @@ class ChatEngine:
         try:
             turn = self._resolve(request)
         except _USER_ERRORS as exc:
-            yield TurnError(str(exc), request.conversation_id)
+            yield TurnError(str(exc), request.conversation_id, error=exc)
             return
         for notice in turn.notices:
             yield TurnNotice(notice)
@@ -141,10 +164,10 @@ class ChatEngine:
                 message = str(exc)
                 if isinstance(exc, ReadingCancelled):
                     message = lang.text("cancelled_reading", turn.language)
-                yield TurnError(message, cid)
+                yield TurnError(message, cid, error=exc)
                 return
-        conv, user = self._commit(turn, request)
-        yield TurnStarted(conv.id, user.id, user.parent_id)
+        record = self._record(turn, request)
+        yield record.commit()
         citations: list[Citation] = []
         context = None
         if documents is not None:
@@ -153,95 +176,26 @@ class ChatEngine:
             context = documents.text
             if context is None:
                 if not self._offers_tools(turn):
-                    yield from self._no_answer(conv, user, turn)
+                    yield from self._no_answer(record, turn)
                     return
                 context = self._nothing_found_note(turn)
-        yield from self._reply(conv, user, turn, context, request.cancel, citations)
-
-    # -- shorthands: each is one request to ``run`` -----------------------------------------
-    def send(
-        self,
-        text: str,
-        *,
-        conversation_id: int | None = None,
-        model_path=None,
-        params=None,
-        system=None,
-        cancel=None,
-        parent_id=AFTER_CURRENT,
-        tools: TurnTools | ToolPolicy | None = None,
-    ) -> Iterator[Event]:
-        """A new user message (after the current leaf, or under ``parent_id``)."""
-        return self.run(
-            TurnRequest(
-                text,
-                conversation_id=conversation_id,
-                parent_id=parent_id,
-                model=model_path,
-                params=params,
-                system=system,
-                cancel=cancel,
-                tools=_policy(tools),
-            )
-        )
-
-    def regenerate(
-        self,
-        message_id: int,
-        *,
-        model_path=None,
-        params=None,
-        cancel=None,
-        tools: TurnTools | ToolPolicy | None = None,
-    ) -> Iterator[Event]:
-        """A new version of an assistant reply; the old one stays as a sibling."""
-        return self.run(
-            TurnRequest(
-                regenerate=message_id,
-                model=model_path,
-                params=params,
-                cancel=cancel,
-                tools=_policy(tools),
-            )
-        )
-
-    def edit(
-        self,
-        message_id: int,
-        new_text: str,
-        *,
-        model_path=None,
-        params=None,
-        cancel=None,
-        tools: TurnTools | ToolPolicy | None = None,
-    ) -> Iterator[Event]:
-        """Resend an edited user message as a sibling of the original, keeping the original."""
-        return self.run(
-            TurnRequest(
-                new_text,
-                edit=message_id,
-                model=model_path,
-                params=params,
-                cancel=cancel,
-                tools=_policy(tools),
-            )
-        )
+        yield from self._reply(record, turn, context, documents is not None, request, citations)
 
     # -- resolving a request -----------------------------------------------------------------
-    def question_of(self, message_id: int) -> Message:
+    def _question_of(self, message_id: int) -> Message:
         """The user message a reply answers (the message itself when it is the user's)."""
         message = self.history.get_message(message_id)
         if message.role != "user" and message.parent_id is not None:
             message = self.history.get_message(message.parent_id)
         return message
 
-    def _resolve(self, request: TurnRequest) -> _Turn:
+    def _resolve(self, request: TurnRequest) -> ResolvedTurn:
         user = None
         parent_id = request.parent_id
         conversation_id = request.conversation_id
         question = request.text
         if request.regenerate is not None:
-            user = self.question_of(request.regenerate)
+            user = self._question_of(request.regenerate)
             question, conversation_id, parent_id = (
                 user.content,
                 user.conversation_id,
@@ -251,13 +205,28 @@ class ChatEngine:
             old = self.history.get_message(request.edit)
             conversation_id, parent_id = old.conversation_id, old.parent_id
         conv = self.history.get_conversation(conversation_id) if conversation_id else None
+        backend = self.models.get(request.model)
+        caller = None
+        if request.messages is not None:
+            caller = to_model_messages(list(request.messages), backend.description.tool_format)
+            question = caller.question
         tools = self._tools(request.tools)
         slash = None
-        if tools is not None and question.startswith("/"):
+        if tools is not None and question.startswith("/") and request.functions is None:
             slash = parse_slash_command(question, tools.registry)
-        backend = self.models.get(request.model)
         params = request.params or self.settings.model_settings(backend.description.id).sampling
-        turn = _Turn(
+        grammar, hint = response_grammar(request.response_format)
+        if request.functions is not None:
+            offered = request.functions.offered()
+            if grammar and offered and request.functions.choice == "auto":
+                raise RequestError(
+                    "response_format with tools needs tool_choice 'none' or 'required' (a "
+                    "reply is either a call or JSON)",
+                    "response_format",
+                )
+            if offered:
+                grammar = hint = None  # the reply is a call, written under the call grammar
+        turn = ResolvedTurn(
             question,
             conv,
             user,
@@ -267,11 +236,14 @@ class ChatEngine:
             self.languages.detect(question),
             tools,
             slash,
+            caller=caller,
+            grammar=grammar,
+            format_hint=hint,
         )
         self._choose_collections(turn, request)
         return turn
 
-    def _choose_collections(self, turn: _Turn, request: TurnRequest) -> None:
+    def _choose_collections(self, turn: ResolvedTurn, request: TurnRequest) -> None:
         """The collections this turn answers from; ones deleted since are left out with a
         notice (never an error that stops the chat), and forgotten by the chat."""
         if request.collections is not None:
@@ -283,6 +255,9 @@ class ChatEngine:
         if self.documents is None:
             raise FiresideError("document chat is not available: no documents store")
         kept, missing = self.documents.split_available(names)
+        if missing and turn.caller is not None:
+            # a caller names its collections in each request: a wrong name is an error
+            raise NotFoundError(f"no collection named '{missing[0]}'")
         if missing:
             key = "collections_gone" if len(missing) > 1 else "collection_gone"
             names_text = lang.quoted_names(missing, turn.language)
@@ -293,25 +268,36 @@ class ChatEngine:
     def _tools(self, policy: ToolPolicy | None) -> TurnTools | None:
         if policy is None or self.plugins is None:
             return None
+        registry = combined_registry(self.plugins.tools(), self.mcp)
+        if policy.only is not None:
+            registry = _only(registry, policy.only)
         allowed = policy.always_allowed
         return TurnTools(
-            registry=combined_registry(self.plugins.tools(), self.mcp),
+            registry=registry,
             approve=policy.approve,
             always_allowed=list(self.settings.always_allowed_tools if allowed is None else allowed),
             enabled=self.settings.tools_enabled if policy.offer is None else policy.offer,
             routing=self.settings.routing_enabled if policy.routing is None else policy.routing,
+            refusal_hint=policy.refusal_hint,
         )
 
-    def _offers_tools(self, turn: _Turn) -> bool:
+    def _offers_tools(self, turn: ResolvedTurn) -> bool:
         d = turn.backend.description
         return (
             turn.tools is not None
             and turn.slash is None
+            and turn.grammar is None
             and turn.tools.offered_to(d.tool_format != "prompt", d.parameter_count or 0)
         )
 
+    def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
+        default = self.settings.system_prompt
+        if turn.caller is not None and not request.save:
+            return CallerRecord(turn.caller, default)
+        return HistoryRecord(self.history, turn, request.system, default)
+
     # -- context -----------------------------------------------------------------------------
-    def _document_context(self, turn: _Turn, request: TurnRequest):
+    def _document_context(self, turn: ResolvedTurn, request: TurnRequest):
         # numpy, search and embedders load on the first turn with documents, not at start-up
         from fireside.assistant.documents.context import ContextQuery
 
@@ -323,7 +309,7 @@ class ChatEngine:
                 collections=turn.collections,
                 prompt_budget=budget,
                 count_text=backend.count_text,
-                ask_model=lambda messages, max_tokens: self.complete(
+                ask_model=lambda messages, max_tokens: self._complete(
                     backend, messages, replace(turn.params, max_tokens=max_tokens), request.cancel
                 ),
                 options=request.retrieval,
@@ -332,7 +318,7 @@ class ChatEngine:
             )
         )
 
-    def complete(
+    def _complete(
         self,
         backend: ChatBackend,
         messages: list[dict],
@@ -346,84 +332,71 @@ class ChatEngine:
             if isinstance(item, TextChunk)
         )
 
-    def _nothing_found_note(self, turn: _Turn) -> str:
+    def _nothing_found_note(self, turn: ResolvedTurn) -> str:
         names = lang.quoted_names(turn.collections)
         return (
             f"The user's document collections ({names}) contain nothing about this request. "
             "Use a tool if one helps; otherwise say that the documents do not contain it."
         )
 
-    def _plugin_context(self, conv: Conversation, user: Message, context: str | None):
+    def _plugin_context(self, record: Record, context: str | None) -> str | None:
         """Extra context from plugins' ``before_prompt`` hooks (e.g. today's date)."""
         if self.plugins is None:
             return context
-        extra = self.plugins.before_prompt(self.build_messages(conv, user))
+        extra = self.plugins.before_prompt(self._messages(record))
         if not extra:
             return context
         joined = "\n\n".join(extra)
         return f"{context}\n\n{joined}" if context else joined
 
-    def build_messages(
-        self, conv: Conversation, leaf: Message, context: str | None = None, language: str = ""
+    def _messages(
+        self, record: Record, extras: Sequence[str | None] = (), language: str = ""
     ) -> list[dict]:
-        system = (
-            conv.system_prompt if conv.system_prompt is not None else self.settings.system_prompt
-        )
-        for extra in (
-            context,
-            lang.text("answer_in", language) if lang.is_chinese(language) else None,
-        ):
+        """The system prompt (with ``extras`` after it) and the thread up to the question."""
+        system = record.system_prompt()
+        instruction = lang.text("answer_in", language) if lang.is_chinese(language) else None
+        for extra in (*extras, instruction):
             if extra:
                 system = f"{system}\n\n{extra}" if system else extra
         messages = [{"role": "system", "content": system}] if system else []
-        for msg in self.history.thread(conv.id, leaf.id):
-            if msg.role in ("user", "assistant") and (msg.content or msg.role == "user"):
-                messages.append({"role": msg.role, "content": msg.content})
-        return messages
+        return messages + record.turns()
 
-    # -- committing and replying -------------------------------------------------------------
-    def _commit(self, turn: _Turn, request: TurnRequest) -> tuple[Conversation, Message]:
-        conv = turn.conversation
-        if conv is not None and request.system not in (None, conv.system_prompt):
-            self.history.set_system_prompt(conv.id, request.system)
-            conv.system_prompt = request.system
-        if conv is None:
-            system = request.system if request.system is not None else self.settings.system_prompt
-            conv = self.history.create_conversation(
-                title_from(turn.question),
-                model=turn.backend.description.id,
-                system_prompt=system,
-            )
-        if turn.remember_collections:
-            self.history.set_collections(conv.id, turn.collections)
-        user = turn.user
-        if user is None:
-            parent = conv.current_leaf_id if turn.parent_id == AFTER_CURRENT else turn.parent_id
-            user = self.history.add_message(conv.id, "user", turn.question, parent)
-        return conv, user
-
-    def _no_answer(self, conv: Conversation, user: Message, turn: _Turn) -> Iterator[Event]:
+    # -- replying ----------------------------------------------------------------------------
+    def _no_answer(self, record: Record, turn: ResolvedTurn) -> Iterator[Event]:
         """The fixed reply, in the user's language, written without asking the model."""
-        where = lang.text(
-            "where", turn.language, names=lang.quoted_names(turn.collections, turn.language)
-        )
-        text = lang.text("no_answer", turn.language, where=where if turn.collections else "")
-        reply = self.history.add_message(conv.id, "assistant", text, user.id, model="documents")
+        text = lang.no_answer_text(turn.collections, turn.language)
+        record.fixed_reply(text, "documents")
         yield TextDelta(text)
-        yield TurnDone(conv.id, reply.id, text, "documents", "stop", Usage(), Timings())
+        yield TurnDone(
+            record.conversation_id, record.reply_id, text, "documents", "stop", Usage(), Timings()
+        )
 
     def _reply(
         self,
-        conv: Conversation,
-        user: Message,
-        turn: _Turn,
+        record: Record,
+        turn: ResolvedTurn,
         context: str | None,
-        cancel: CancelToken | None,
+        documents: bool,
+        request: TurnRequest,
         citations: Sequence[Citation] = (),
     ) -> Iterator[Event]:
-        backend, params, tools = turn.backend, turn.params, turn.tools
-        document_context = context is not None
+        prompt = yield from self._prompt(record, turn, context, documents)
+        if prompt is None:
+            return
+        record.begin_reply(turn.backend.description, prompt.params)
+        tools, offered, use_tools = yield from self._offered_tools(turn, prompt)
+        outcome = yield from self._stream(record, turn, prompt, tools, use_tools, request)
+        if outcome is None:
+            return
+        yield self._finish(record, turn, prompt, outcome, citations, offered)
+
+    def _prompt(
+        self, record: Record, turn: ResolvedTurn, context: str | None, documents: bool
+    ) -> Iterator[Event]:
+        """Run what comes before the model (a slash command, a routed tool), then build and
+        fit the prompt; returns None after an error event when it cannot fit."""
         calls: list[dict] = []
+        tools, params = turn.tools, turn.params
         if turn.slash is not None:
             # The user typed the call: that is the approval. The model gets the result as data.
             done = run_slash_command(turn.slash, tools.registry)
@@ -433,168 +406,191 @@ class ChatEngine:
             calls.append(ToolCallRecord.of(call, result).to_dict())
             context = f"{context}\n\n{done.context}" if context else done.context
         # Tool routing: an obvious request in the user's own words runs its tool first.
-        routed = route_message(user.content, tools) if turn.slash is None else None
+        routed = route_message(turn.question, tools) if turn.slash is None else None
         if routed is not None:
             yield from routed.events()
             calls.append(routed.record())
             params = routed.sampling(params)
-        context = self._plugin_context(conv, user, context)
-        description = backend.description
+        context = self._plugin_context(record, context)
+        description = turn.backend.description
         try:
-            prompt = self.build_messages(conv, user, context, turn.language)
+            messages = self._messages(record, (context, turn.format_hint), turn.language)
             if routed is not None:
-                prompt += routed.messages()  # the tool's result, then what to do with it
-            messages, dropped, prompt_tokens = fit_messages(
-                prompt,
-                backend.count_tokens,
+                messages += routed.messages()  # the tool's result, then what to do with it
+            fitted, dropped, tokens = fit_messages(
+                messages,
+                turn.backend.count_tokens,
                 prompt_budget(description.n_ctx, params.max_tokens),
             )
         except ModelError as exc:
-            self.history.add_message(
-                conv.id,
-                "assistant",
-                "",
-                user.id,
-                status="error",
-                model=description.id,
-                backend=description.backend,
-            )
-            yield TurnError(str(exc), conv.id)
-            return
+            record.failed_prompt(description)
+            yield TurnError(str(exc), record.conversation_id, error=exc)
+            return None
         if dropped:
-            yield ContextTrimmed(dropped, prompt_tokens, description.n_ctx)
+            yield ContextTrimmed(dropped, tokens, description.n_ctx)
+        return _Prompt(fitted, dropped, tokens, params, routed, calls, documents)
 
-        reply = self.history.add_message(
-            conv.id,
-            "assistant",
-            "",
-            user.id,
-            status="streaming",
-            model=description.id,
-            backend=description.backend,
-            settings=asdict(params),
-        )
-        parts: list[str] = []
-        last_save = time.monotonic()
-        stats: GenerationStats | None = None
-        completion_tokens = 0
-        use_tools = routed is None and self._offers_tools(turn)
+    def _offered_tools(self, turn: ResolvedTurn, prompt: _Prompt) -> Iterator[Event]:
+        """``(tools, names offered when trimmed, whether the model sees tools)``."""
+        tools = turn.tools
+        use_tools = prompt.routed is None and self._offers_tools(turn)
         offered = None
         if use_tools and self.tool_selector is not None:
             # Many tools (MCP servers bring dozens): offer the few closest to the message.
-            selection = self.tool_selector.select(tools.registry, user.content)
+            selection = self.tool_selector.select(tools.registry, turn.question)
             if selection.trimmed:
                 tools, offered = replace(tools, registry=selection.registry), selection.offered
                 yield TurnNotice(selection.notice())
+        return tools, offered, use_tools
+
+    def _stream(
+        self,
+        record: Record,
+        turn: ResolvedTurn,
+        prompt: _Prompt,
+        tools: TurnTools | None,
+        use_tools: bool,
+        request: TurnRequest,
+    ) -> Iterator[Event]:
+        """Generate, forwarding events and checkpointing the text; None after an error."""
+        out = _Outcome("", calls=list(prompt.calls))
+        parts: list[str] = []
+        last_save = time.monotonic()
         try:
-            for item in self._generate(
-                backend, messages, params, cancel, tools, use_tools, document_context
-            ):
+            for item in self._generate(turn, prompt, tools, use_tools, request):
                 if isinstance(item, (TextChunk, TextDelta)):
                     parts.append(item.text)
                     yield TextDelta(item.text)
                     if time.monotonic() - last_save > CHECKPOINT_EVERY_S:
-                        self.history.update_message(reply.id, content="".join(parts))
+                        record.checkpoint("".join(parts))
                         last_save = time.monotonic()
                 elif isinstance(item, (ToolCall, ToolResult)):
                     yield item
+                elif isinstance(item, ClientCall):
+                    out.client_calls += 1
+                    yield item
                 elif isinstance(item, ToolLoopResult):
-                    stats = item.stats
-                    completion_tokens = sum(s.completion_tokens for s in item.steps)
-                    calls += [c.to_dict() for c in item.calls]
-                    if item.finish_reason == "cancelled" and stats is not None:
-                        stats.finish_reason = "cancelled"
-                    self.history.update_message(reply.id, tool_calls=calls)
+                    out.stats = item.stats
+                    out.completion_tokens = sum(s.completion_tokens for s in item.steps)
+                    out.calls += [c.to_dict() for c in item.calls]
+                    if item.finish_reason in ("cancelled", "tool_calls") and out.stats:
+                        out.stats = replace(out.stats, finish_reason=item.finish_reason)
                 elif isinstance(item, GenerationStats):
-                    stats = item
-                    completion_tokens = item.completion_tokens
+                    out.stats = item
+                    out.completion_tokens = item.completion_tokens
         except ModelError as exc:
             # The partial reply is kept, marked, with the reason (e.g. the model worker died).
-            self.history.update_message(
-                reply.id, content="".join(parts), status="error", timings={"error": str(exc)}
-            )
-            yield TurnError(str(exc), conv.id)
-            return
+            record.end("".join(parts), "error", timings={"error": str(exc)})
+            yield TurnError(str(exc), record.conversation_id, error=exc)
+            return None
         except Exception as exc:
             # A bug (a plugin, a tool, our own code): the partial reply is kept as an error,
             # not as "stopped", and the details go to the log.
             log.exception("unexpected error during a reply")
             reason = f"unexpected {type(exc).__name__}: {exc}"
-            self.history.update_message(
-                reply.id, content="".join(parts), status="error", timings={"error": reason}
-            )
-            yield TurnError(reason, conv.id)
-            return
+            record.end("".join(parts), "error", timings={"error": reason})
+            yield TurnError(reason, record.conversation_id, error=exc)
+            return None
         except BaseException:
             # Ctrl-C, a closed generator, a crash in the consumer: keep what was said.
-            self.history.update_message(reply.id, content="".join(parts), status="stopped")
+            record.end("".join(parts), "stopped")
             raise
-        text = "".join(parts)
+        out.text = "".join(parts)
+        return out
+
+    def _generate(
+        self,
+        turn: ResolvedTurn,
+        prompt: _Prompt,
+        tools: TurnTools | None,
+        use_tools: bool,
+        request: TurnRequest,
+    ):
+        backend, params, cancel = turn.backend, prompt.params, request.cancel
+        if request.functions is not None and request.functions.offered():
+            yield from propose_calls(backend, prompt.messages, request.functions, params, cancel)
+            return
+        if not use_tools:
+            yield from backend.stream(prompt.messages, params, cancel, grammar=turn.grammar)
+            return
+        # Text from documents is data, not the user: it never widens what runs unasked.
+        allowed = () if prompt.documents else tools.always_allowed
+        native = openai_tools(tools.registry) if backend.description.native_tools else None
+        options = LoopOptions(
+            approve=tools.approve,
+            max_calls=tools.max_calls,
+            tool_format=backend.description.tool_format,
+            always_allowed=allowed,
+            refusal_hint=tools.refusal_hint,
+        )
+        yield from run_tool_loop(
+            backend_generate(backend, params, cancel, native),
+            prompt.messages,
+            tools.registry,
+            options,
+            cancel,
+        )
+
+    def _finish(
+        self,
+        record: Record,
+        turn: ResolvedTurn,
+        prompt: _Prompt,
+        out: _Outcome,
+        citations: Sequence[Citation],
+        offered: list[str] | None,
+    ) -> TurnDone:
+        """Write the reply's final state, tell the plugins, and say how the turn ended."""
+        description = turn.backend.description
+        stats = out.stats
         if stats is None:  # cancelled before the model produced anything
-            stats = GenerationStats("cancelled", prompt_tokens, 0, 0, 0, 0.0, 0.0)
+            stats = GenerationStats("cancelled", prompt.tokens, 0, 0, 0, 0.0, 0.0)
         timings = Timings(
             description.load_s, stats.ttft_s, stats.generate_s, round(stats.tokens_per_s, 2)
         )
         usage = Usage(
             stats.prompt_tokens,
-            completion_tokens,
+            out.completion_tokens,
             stats.prompt_eval_tokens,
             stats.cached_tokens,
         )
         sources = {"citations": [asdict(c) for c in citations]} if citations else {}
-        self.history.update_message(
-            reply.id,
-            content=text,
-            status=_STATUS_BY_FINISH.get(stats.finish_reason, "complete"),
+        record.end(
+            out.text,
+            _STATUS_BY_FINISH.get(stats.finish_reason, "complete"),
             prompt_tokens=stats.prompt_tokens,
-            completion_tokens=completion_tokens,
-            tool_calls=calls,
+            completion_tokens=out.completion_tokens,
+            tool_calls=out.calls,
             **sources,
             timings={
                 **asdict(timings),
                 "finish_reason": stats.finish_reason,
                 "prompt_eval_tokens": stats.prompt_eval_tokens,
                 "cached_tokens": stats.cached_tokens,
-                "dropped_messages": dropped,
+                "dropped_messages": prompt.dropped,
                 **({"offered_tools": offered} if offered else {}),
             },
         )
         if self.plugins is not None and stats.finish_reason != "cancelled":
-            self.plugins.after_reply(text, conv.id)
-        yield TurnDone(
-            conversation_id=conv.id,
-            message_id=reply.id,
-            text=text,
+            self.plugins.after_reply(out.text, record.conversation_id)
+        return TurnDone(
+            conversation_id=record.conversation_id,
+            message_id=record.reply_id,
+            text=out.text,
             model=description.id,
             finish_reason=stats.finish_reason,
             usage=usage,
             timings=timings,
-            dropped_messages=dropped,
-        )
-
-    def _generate(self, backend, messages, params, cancel, tools, use_tools, document_context):
-        if not use_tools:
-            yield from backend.stream(messages, params, cancel)
-            return
-        # Text from documents is data, not the user: it never widens what runs unasked.
-        allowed = () if document_context else tools.always_allowed
-        native = openai_tools(tools.registry) if backend.description.native_tools else None
-        yield from run_tool_loop(
-            backend_generate(backend, params, cancel, native),
-            messages,
-            tools.registry,
-            approve=tools.approve,
-            max_calls=tools.max_calls,
-            cancel=cancel,
-            tool_format=backend.description.tool_format,
-            always_allowed=allowed,
+            dropped_messages=prompt.dropped,
         )
 
 
-def _policy(tools: TurnTools | ToolPolicy | None) -> ToolPolicy | None:
-    """The old ``tools=`` argument as a policy (a ``TurnTools`` from ``turn_tools``)."""
-    if tools is None or isinstance(tools, ToolPolicy):
-        return tools
-    return ToolPolicy(
-        offer=tools.enabled, approve=tools.approve, always_allowed=tools.always_allowed
-    )
+def _only(registry: ToolRegistry, names: Sequence[str]) -> ToolRegistry:
+    """The named tools of ``registry``; an unknown name is the request's error."""
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        available = ", ".join(registry.names()) or "none"
+        raise RequestError(
+            f"no Fireside tool named '{unknown[0]}' (available: {available})", "fireside.tools"
+        )
+    return ToolRegistry(registry.get(n) for n in names)

@@ -1,8 +1,9 @@
 """The typed events a chat turn streams; the CLI, the window and the API consume the same.
 
 A turn yields ``TurnStarted``, then ``TextDelta``s (and, with tools or documents,
-``ToolCall``/``ToolResult``/``Citations``), and ends with exactly one ``TurnDone`` or
-``TurnError``.
+``ToolCall``/``ToolResult``/``Citations``; with a caller's own functions, ``ClientCall``),
+and ends with exactly one ``TurnDone`` or ``TurnError``. A turn that is not written to the
+history (``TurnRequest.save`` false: the local API) carries no conversation or message ids.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class TurnStarted:
-    conversation_id: int
+    conversation_id: int | None
     user_message_id: int | None
     parent_id: int | None
 
@@ -37,6 +38,15 @@ class ToolCall:
     name: str
     arguments: dict
     source: str = "model"  # "model": the model proposed it; "user": a slash command
+
+
+@dataclass
+class ClientCall:
+    """A call to one of the caller's own functions: handed back to the caller, not run."""
+
+    call_id: str
+    name: str
+    arguments: dict
 
 
 @dataclass
@@ -82,11 +92,11 @@ class Timings:
 
 @dataclass
 class TurnDone:
-    conversation_id: int
-    message_id: int
+    conversation_id: int | None
+    message_id: int | None
     text: str
     model: str
-    finish_reason: str  # "stop", "length", "cancelled"
+    finish_reason: str  # "stop", "length", "cancelled", "tool_calls" (calls for the caller)
     usage: Usage
     timings: Timings
     dropped_messages: int = 0
@@ -103,6 +113,8 @@ class TurnNotice:
 class TurnError:
     message: str
     conversation_id: int | None = None
+    # what went wrong, for a front end that answers by kind (the API's status codes)
+    error: Exception | None = field(default=None, repr=False, compare=False)
 
 
 Event = (
@@ -111,6 +123,7 @@ Event = (
     | ContextTrimmed
     | ToolCall
     | ToolResult
+    | ClientCall
     | Citations
     | TurnNotice
     | TurnDone

@@ -3,7 +3,7 @@
 The engine passes a ``generate(messages, grammar, call_step)`` callable (wrapping
 ``ChatBackend.stream`` with its sampling settings and cancel token) and iterates::
 
-    for event in run_tool_loop(generate, messages, registry, approve=ask_user):
+    for event in run_tool_loop(generate, messages, registry, LoopOptions(approve=ask_user)):
         if isinstance(event, ToolLoopResult): ...store event.text and event.calls...
         else: ...forward TextDelta / ToolCall / ToolResult to the UI...
 
@@ -92,31 +92,43 @@ def backend_generate(
     return generate
 
 
-def _approval_error(
-    tool: Tool, args: dict, approve: Approve | None, allowed: Collection[str]
-) -> str | None:
+@dataclass
+class LoopOptions:
+    """How one turn's tool loop behaves.
+
+    ``approve`` is asked before a network or file-system tool runs (None: nobody can be
+    asked, so such calls are refused, saying ``refusal_hint`` when given). ``tool_format`` is
+    ``tool_protocol.detect_tool_format(template_text)``. ``require_tool`` forces the first
+    reply to be a call. ``always_allowed`` tools run without asking.
+    """
+
+    approve: Approve | None = None
+    max_calls: int = 4
+    tool_format: str = "prompt"
+    require_tool: bool = False
+    always_allowed: Collection[str] = ()
+    use_grammar: bool = True
+    refusal_hint: str | None = None
+
+
+def refusal_text(tool_name: str, asked: bool, hint: str | None = None) -> str:
+    """What a refused call returns to the model (and shows the user), said in one place."""
+    if asked:
+        return f"the user declined to run {tool_name}"
+    text = f"the user declined: {tool_name} needs approval and none could be asked"
+    return f"{text} ({hint})" if hint else text
+
+
+def _approval_error(tool: Tool, args: dict, options: LoopOptions, allowed: Collection[str]):
     if not tool.needs_approval or tool.name in allowed:
         return None
-    if approve is None:
-        return f"the user declined: {tool.name} needs approval and none could be asked"
+    if options.approve is None:
+        return refusal_text(tool.name, False, options.refusal_hint)
     try:
-        ok = bool(approve(tool, args))
+        ok = bool(options.approve(tool, args))
     except Exception:  # noqa: BLE001 - a failing approval dialog is a "no"
         ok = False
-    return None if ok else f"the user declined to run {tool.name}"
-
-
-def _execute(
-    registry: ToolRegistry, call: ProposedCall, approve: Approve | None, allowed: Collection[str]
-) -> ToolOutcome:
-    try:
-        tool = registry.get(call.name)
-    except UnknownToolError as exc:
-        return ToolOutcome(str(exc), True, 0.0)
-    refusal = _approval_error(tool, call.arguments, approve, allowed)
-    if refusal:
-        return ToolOutcome(refusal, True, 0.0)
-    return run_tool(tool, call.arguments)
+    return None if ok else refusal_text(tool.name, True)
 
 
 def _reads_outside(registry: ToolRegistry, name: str) -> bool:
@@ -135,51 +147,121 @@ def _grammar(builder: Callable[[], str], enabled: bool) -> str | None:
         return None
 
 
+class _ToolLoop:
+    """The state of one turn's loop: the conversation so far, the calls made, the budget."""
+
+    def __init__(self, generate: Generate, registry: ToolRegistry, options: LoopOptions):
+        self.generate = generate
+        self.registry = registry
+        self.options = options
+        self.done: dict[str, str] = {}  # call key -> output, to stop a model repeating itself
+        self.attempts = 0
+        self.force_text = not len(registry)
+        self.allowed: Collection[str] = tuple(options.always_allowed)
+
+    @property
+    def own_syntax(self) -> bool:
+        return self.options.tool_format == "prompt"
+
+    def step_grammar(self, regenerate_call: bool) -> tuple[str | None, bool, bool]:
+        """``(grammar, calls allowed, call step)`` for the next generation step."""
+        fmt, registry = self.options.tool_format, self.registry
+        calls_allowed = not self.force_text and self.attempts < self.options.max_calls
+        if not calls_allowed:
+            # Rare (the budget is spent): worth a slower step to keep call syntax out of view.
+            enabled = self.options.use_grammar and len(registry) > 0
+            return _grammar(lambda: text_grammar(fmt), enabled), False, False
+        if regenerate_call or (self.options.require_tool and self.attempts == 0):
+            grammar = _grammar(lambda: call_grammar(registry, fmt), True)
+            return grammar, True, grammar is not None
+        # Unconstrained: a grammar checked against the whole vocabulary makes every token
+        # about ten times slower. A reply that starts like a call but does not parse is
+        # regenerated under the call grammar, so no malformed call gets through.
+        return None, True, False
+
+    def parse(self, step: StepOutput):
+        parsed = parse_tool_calls(step.raw) if step.maybe_call else None
+        if parsed is None and step.maybe_call and self.own_syntax and step.raw.lstrip()[:1] == "{":
+            raise ToolCallParseError("the reply started like a tool call but is not one")
+        return parsed
+
+    def run_calls(self, calls: list[ProposedCall], result: ToolLoopResult, convo: list[dict]):
+        """Run the proposed calls (yielding their events); the replies go into ``convo``."""
+        max_calls, fmt = self.options.max_calls, self.options.tool_format
+        replies = []
+        for call in calls:
+            key = f"{call.name}:{json.dumps(call.arguments, sort_keys=True)}"
+            call_id = f"call_{uuid.uuid4().hex[:12]}"
+            if key in self.done:
+                self.force_text = True
+                replies.append(
+                    (
+                        call_id,
+                        f"{call.name} was already called with these arguments; "
+                        f"its result was: {self.done[key]}. Answer the user now.",
+                    )
+                )
+                continue
+            if self.attempts >= max_calls:
+                self.force_text = True
+                replies.append(
+                    (call_id, f"No more tool calls are allowed in this turn ({max_calls}).")
+                )
+                continue
+            self.attempts += 1
+            proposed = ToolCall(call_id, call.name, dict(call.arguments))
+            yield proposed
+            outcome = self.execute(call)
+            if not outcome.is_error and _reads_outside(self.registry, call.name):
+                # What a network or file tool returns is outside text, not the user: from
+                # here on every such call is asked for, "always allow" or not.
+                self.allowed = ()
+            result_event = ToolResult(
+                call_id, call.name, outcome.output, outcome.is_error, outcome.duration_s
+            )
+            yield result_event
+            result.calls.append(ToolCallRecord.of(proposed, result_event))
+            self.done[key] = outcome.output
+            message = result_message(fmt, call.name, outcome.output, outcome.is_error)
+            replies.append((call_id, message["content"]))
+        convo.extend(results_messages(fmt, replies))
+
+    def execute(self, call: ProposedCall) -> ToolOutcome:
+        try:
+            tool = self.registry.get(call.name)
+        except UnknownToolError as exc:
+            return ToolOutcome(str(exc), True, 0.0)
+        refusal = _approval_error(tool, call.arguments, self.options, self.allowed)
+        if refusal:
+            return ToolOutcome(refusal, True, 0.0)
+        return run_tool(tool, call.arguments)
+
+
 def run_tool_loop(
     generate: Generate,
     messages: list[dict],
     tools: ToolRegistry | Iterable[Tool],
-    *,
-    approve: Approve | None = None,
-    max_calls: int = 4,
+    options: LoopOptions | None = None,
     cancel: CancelToken | None = None,
-    tool_format: str = "prompt",
-    require_tool: bool = False,
-    always_allowed: Collection[str] = (),
-    use_grammar: bool = True,
 ) -> Iterator[TextDelta | ToolCall | ToolResult | ToolLoopResult]:
     """Yield ``TextDelta``/``ToolCall``/``ToolResult`` events, then one ``ToolLoopResult``.
 
-    ``tool_format`` is ``fireside.assistant.tool_protocol.detect_tool_format(template_text)``.
-    ``require_tool`` forces the first reply to be a call. Steps run unconstrained; a reply that
-    starts like a call but does not parse is generated again under the call grammar (built
-    from the tools' JSON schemas); once the call budget is spent, steps are constrained to text.
+    Steps run unconstrained; a reply that starts like a call but does not parse is generated
+    again under the call grammar (built from the tools' JSON schemas); once the call budget
+    is spent, steps are constrained to text.
     """
+    options = options or LoopOptions()
     registry = tools if isinstance(tools, ToolRegistry) else ToolRegistry(tools)
-    convo = with_tools_prompt(messages, registry, tool_format) if len(registry) else list(messages)
+    fmt = options.tool_format
+    convo = with_tools_prompt(messages, registry, fmt) if len(registry) else list(messages)
     result = ToolLoopResult(text="", messages=convo)
-    done: dict[str, str] = {}  # call key -> output, to stop a model repeating itself
-    attempts, force_text = 0, not len(registry)
-    regenerate_call = retrying = False
-    own_syntax = tool_format == "prompt"
-    allowed: Collection[str] = tuple(always_allowed)
+    loop = _ToolLoop(generate, registry, options)
+    regenerate_call = False
     while True:
         if cancel is not None and cancel.cancelled:
             result.finish_reason = "cancelled"
             break
-        calls_allowed = not force_text and attempts < max_calls
-        call_step = False
-        if not calls_allowed:
-            # Rare (the budget is spent): worth a slower step to keep call syntax out of view.
-            grammar = _grammar(lambda: text_grammar(tool_format), use_grammar and len(registry) > 0)
-        elif regenerate_call or (require_tool and attempts == 0):
-            grammar = _grammar(lambda: call_grammar(registry, tool_format), True)
-            call_step = grammar is not None
-        else:
-            # Unconstrained: a grammar checked against the whole vocabulary makes every token
-            # about ten times slower. A reply that starts like a call but does not parse is
-            # regenerated below under the call grammar, so no malformed call gets through.
-            grammar = None
+        grammar, calls_allowed, call_step = loop.step_grammar(regenerate_call)
         retrying, regenerate_call = regenerate_call, False
         step: StepOutput = yield from stream_step(
             generate(convo, grammar, call_step),
@@ -195,18 +277,17 @@ def run_tool_loop(
             result.finish_reason = "cancelled"
             break
         try:
-            parsed = parse_tool_calls(step.raw) if step.maybe_call else None
-            if parsed is None and step.maybe_call and own_syntax and step.raw.lstrip()[:1] == "{":
-                raise ToolCallParseError("the reply started like a tool call but is not one")
+            parsed = loop.parse(step)
         except ToolCallParseError as exc:
             # Our own call syntax: write the call again under the grammar (nothing was shown).
             # Trained formats get the error back instead and correct themselves.
-            if own_syntax and use_grammar and not retrying and not step.shown and not grammar:
-                regenerate_call = True  # nothing was shown: write the call again, constrained
+            own = loop.own_syntax and options.use_grammar
+            if own and not retrying and not step.shown and not grammar:
+                regenerate_call = True
                 continue
-            attempts += 1
+            loop.attempts += 1
             convo.append({"role": "assistant", "content": step.raw.strip()})
-            convo.append(result_message(tool_format, "the tool call", str(exc), True))
+            convo.append(result_message(fmt, "the tool call", str(exc), True))
             continue
         if parsed is None:
             if step.held:  # looked like a call at first, but was an answer after all
@@ -214,42 +295,6 @@ def run_tool_loop(
                 result.text += step.held
             break
         convo.append({"role": "assistant", "content": step.raw.strip()})
-        replies = []
-        for call in parsed[1]:
-            key = f"{call.name}:{json.dumps(call.arguments, sort_keys=True)}"
-            call_id = f"call_{uuid.uuid4().hex[:12]}"
-            if key in done:
-                force_text = True
-                replies.append(
-                    (
-                        call_id,
-                        f"{call.name} was already called with these arguments; "
-                        f"its result was: {done[key]}. Answer the user now.",
-                    )
-                )
-                continue
-            if attempts >= max_calls:
-                force_text = True
-                replies.append(
-                    (call_id, f"No more tool calls are allowed in this turn ({max_calls}).")
-                )
-                continue
-            attempts += 1
-            proposed = ToolCall(call_id, call.name, dict(call.arguments))
-            yield proposed
-            outcome = _execute(registry, call, approve, allowed)
-            if not outcome.is_error and _reads_outside(registry, call.name):
-                # What a network or file tool returns is outside text, not the user: from
-                # here on every such call is asked for, "always allow" or not.
-                allowed = ()
-            result_event = ToolResult(
-                call_id, call.name, outcome.output, outcome.is_error, outcome.duration_s
-            )
-            yield result_event
-            result.calls.append(ToolCallRecord.of(proposed, result_event))
-            done[key] = outcome.output
-            message = result_message(tool_format, call.name, outcome.output, outcome.is_error)
-            replies.append((call_id, message["content"]))
-        convo.extend(results_messages(tool_format, replies))
+        yield from loop.run_calls(parsed[1], result, convo)
     yield result
     return result

@@ -2,7 +2,10 @@
 
 The window, ``fireside chat``, ``fireside ask`` and the API server all build a
 ``TurnRequest`` and read the events ``ChatEngine.run`` yields; none of them needs to know
-whether documents, tools or a map-reduce pass over whole documents took part.
+whether documents, tools or a map-reduce pass over whole documents took part. What differs
+between them is a field, not a code path: the API carries its own conversation
+(``messages``), is not written to the history (``save``), may offer functions the caller
+runs (``functions``) and may ask for JSON (``response_format``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fireside.models.generation import CancelToken
 from fireside.models.sampling import SamplingParams
 
 if TYPE_CHECKING:
+    from fireside.assistant.client_functions import ClientFunctions
     from fireside.plugins.tools import Tool
 
 AFTER_CURRENT = -1  # parent_id default: continue after the conversation's current leaf
@@ -30,12 +34,16 @@ class ToolPolicy:
     ``always_allowed``: tools that run without asking; None takes the user's settings.
     ``routing``: run an obviously requested tool (a sum, the weather, the date) before the
     model answers; None takes the user's settings.
+    ``only``: the names of the tools this turn may use (None: every enabled tool).
+    ``refusal_hint``: said with a refused call when nobody could be asked (how to allow it).
     """
 
     offer: bool | None = None
     approve: Callable[[Tool, dict], bool] | None = None
     always_allowed: Sequence[str] | None = None
     routing: bool | None = None
+    only: Sequence[str] | None = None
+    refusal_hint: str | None = None
 
 
 @dataclass
@@ -60,6 +68,13 @@ class TurnRequest:
     ``collections``: the document collections to answer from. None keeps the ones the
     conversation remembers; a list (even empty) is the new choice and is remembered.
     ``tools``: None for no tools and no slash commands at all.
+
+    ``messages``: the whole conversation as the caller keeps it (OpenAI chat messages); the
+    history is not read, and the last user message is the question. ``save``: False writes
+    nothing to the history (with ``messages`` and True, they become a new conversation).
+    ``functions``: functions the caller runs itself; calls to them end the turn as
+    ``ClientCall`` events. ``response_format``: OpenAI's ``json_object``/``json_schema``,
+    enforced with a grammar.
     """
 
     text: str = ""
@@ -75,3 +90,7 @@ class TurnRequest:
     model: str | None = None
     system: str | None = None
     cancel: CancelToken | None = None
+    messages: Sequence[dict] | None = None
+    save: bool = True
+    functions: ClientFunctions | None = None
+    response_format: dict | None = None

@@ -26,6 +26,7 @@ class TurnTools:
     max_calls: int = 3
     enabled: bool | None = None  # None: offer tools only to models able to use them
     routing: bool = True  # run obviously requested tools before the model answers
+    refusal_hint: str | None = None  # how to allow a refused tool, when nobody could be asked
 
     def offered_to(self, native_format: bool, parameter_count: int) -> bool:
         """Whether the model sees the tools this turn.

@@ -27,19 +27,22 @@ PROMPT = "Write a very long and detailed essay about the history of the Roman Em
 KEY = "bench-key"
 
 
-def core_run(backend, n: int) -> float:
-    from fireside.assistant.completions import CompletionDone, CompletionRequest, run_completion
-    from fireside.assistant.events import TextDelta
+def core_run(engine, n: int) -> float:
+    """The same request straight through the core: the engine's turn, as the API makes it."""
+    from fireside.assistant.events import TextDelta, TurnDone
+    from fireside.assistant.turn_request import TurnRequest
     from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(temperature=0, max_tokens=n, repeat_penalty=1.0, seed=1)
-    request = CompletionRequest([{"role": "user", "content": PROMPT}], params)
+    request = TurnRequest(
+        messages=[{"role": "user", "content": PROMPT}], save=False, tools=None, params=params
+    )
     times = []
     tokens = 0
-    for event in run_completion(backend, request):
+    for event in engine.run(request):
         if isinstance(event, TextDelta):
             times.append(time.perf_counter())
-        elif isinstance(event, CompletionDone):
+        elif isinstance(event, TurnDone):
             tokens = event.usage.completion_tokens
     return (tokens - 1) / (times[-1] - times[0])
 
@@ -129,30 +132,22 @@ def main() -> int:
     import openai
     from fireside.api.server import ApiServer
     from fireside.api.services import ApiConfig, ApiServices
-    from fireside.assistant.documents.store import DocumentStore
-    from fireside.assistant.model_manager import ModelManager
-    from fireside.assistant.settings import Paths, Settings
+    from fireside.assistant.app import build_app
 
-    paths = Paths.from_env().ensure()
-    settings = Settings(n_threads=1, model_path=args.model)
-    models = ModelManager(settings)
-    backend = models.get(None)
-    services = ApiServices(
-        models=models,
-        settings=settings,
-        paths=paths,
-        key=lambda: KEY,
-        open_documents=lambda: DocumentStore(paths.documents_db),
-    )
+    app = build_app()
+    app.settings.n_threads = 1
+    app.settings.model_path = args.model
+    backend = app.models.get(None)
+    services = ApiServices.from_app(app, key=lambda: KEY)
     server = ApiServer(services, ApiConfig(port=0, max_queue=64))
     server.start()
     client = openai.OpenAI(base_url=server.url, api_key=KEY, max_retries=0, timeout=600)
     print(f"model: {backend.description.name}, threads 1, {args.tokens} tokens, greedy")
-    core_run(backend, 16)  # warm-up
+    core_run(app.engine, 16)  # warm-up
     api_run(client, 16)
     core, api = [], []
     for _ in range(args.repeats):
-        core.append(core_run(backend, args.tokens))
+        core.append(core_run(app.engine, args.tokens))
         api.append(api_run(client, args.tokens))
     c, a = statistics.median(core), statistics.median(api)
     print(f"core  : {c:7.1f} tok/s   (runs: {', '.join(f'{x:.1f}' for x in core)})")
@@ -176,7 +171,7 @@ def main() -> int:
         f"with one (ratio {total_tps / single_tps:.2f})"
     )
     server.stop()
-    models.close()
+    app.close()
     return 0 if dropped == 0 else 1
 
 

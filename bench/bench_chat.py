@@ -25,13 +25,15 @@ SYSTEM = "You are a helpful assistant."
 
 def engine_run(app, path, n):
     from fireside.assistant.events import TurnDone
+    from fireside.assistant.turn_request import TurnRequest
     from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(
         temperature=0, max_tokens=n, repeat_penalty=1.0, top_k=40, top_p=0.95, min_p=0.05, seed=1
     )
     app.models.current.reset_cache()
-    for ev in app.engine.send(PROMPT, model_path=path, params=params, system=SYSTEM):
+    request = TurnRequest(PROMPT, model=path, params=params, system=SYSTEM, tools=None)
+    for ev in app.engine.run(request):
         if isinstance(ev, TurnDone):
             t = ev.timings
             return ev.usage.completion_tokens, t.generate_s - t.ttft_s, t.ttft_s
@@ -82,6 +84,7 @@ def bare_generate(llm, tokens, n):
 
 def conversation_ttft(app, path, turns=10):
     from fireside.assistant.events import TurnDone
+    from fireside.assistant.turn_request import TurnRequest
     from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(temperature=0, max_tokens=48, seed=1)
@@ -100,7 +103,8 @@ def conversation_ttft(app, path, turns=10):
     cid, ttfts, stats = None, [], []
     app.models.current.reset_cache()  # turn 1 starts from an empty cache, as a new chat would
     for q in questions[:turns]:
-        for ev in app.engine.send(q, conversation_id=cid, model_path=path, params=params):
+        request = TurnRequest(q, conversation_id=cid, model=path, params=params, tools=None)
+        for ev in app.engine.run(request):
             if isinstance(ev, TurnDone):
                 cid = ev.conversation_id
                 ttfts.append(ev.timings.ttft_s)
@@ -108,7 +112,8 @@ def conversation_ttft(app, path, turns=10):
     # The same turn-10 prompt with the cache dropped: what every turn would cost without reuse
     app.models.current.reset_cache()
     last_user = app.history.thread(cid)[-2]
-    for ev in app.engine.regenerate(app.history.thread(cid)[-1].id, params=params):
+    again = TurnRequest(regenerate=app.history.thread(cid)[-1].id, params=params, tools=None)
+    for ev in app.engine.run(again):
         if isinstance(ev, TurnDone):
             cold = ev.timings.ttft_s
             cold_usage = ev.usage

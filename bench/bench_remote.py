@@ -81,10 +81,12 @@ def plain_client(url: str, n: int) -> tuple[int, float]:
 
 def through_fireside(app, n: int) -> tuple[int, float]:
     from fireside.assistant.events import TurnDone
+    from fireside.assistant.turn_request import TurnRequest
     from fireside.models.sampling import SamplingParams
 
     params = SamplingParams(max_tokens=n, **SAMPLING)
-    for event in app.engine.send(PROMPT, model_path=f"lab/{ALIAS}", params=params, system=SYSTEM):
+    request = TurnRequest(PROMPT, model=f"lab/{ALIAS}", params=params, system=SYSTEM, tools=None)
+    for event in app.engine.run(request):
         if isinstance(event, TurnDone):
             t = event.timings
             return event.usage.completion_tokens, t.generate_s - t.ttft_s

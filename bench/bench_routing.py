@@ -87,13 +87,15 @@ def holds(text: str, answer: str) -> bool:
 
 def run_set(app, path, routing: bool, max_tokens: int) -> tuple[int, list[float]]:
     from fireside.assistant.events import TurnDone
+    from fireside.assistant.turn_request import ToolPolicy, TurnRequest
     from fireside.models.sampling import SamplingParams
 
     right, ttfts = 0, []
     for seed, (question, answer) in enumerate(QUESTIONS):
         params = SamplingParams(max_tokens=max_tokens, seed=seed)
-        tools = app.engine.turn_tools(routing=routing)
-        for event in app.engine.send(question, model_path=path, params=params, tools=tools):
+        tools = ToolPolicy(routing=routing)
+        request = TurnRequest(question, model=path, params=params, tools=tools)
+        for event in app.engine.run(request):
             if isinstance(event, TurnDone):
                 right += holds(event.text, answer)
                 ttfts.append(event.timings.ttft_s)
@@ -109,7 +111,9 @@ def main() -> int:
 
     from fireside.assistant.app import build_app
     from fireside.assistant.tool_routing import route_message
+    from fireside.assistant.turn_tools import TurnTools
     from fireside.models.llama_backend import LoadOptions
+    from fireside.plugins.registry import ToolRegistry
 
     app = build_app()
     try:
@@ -122,7 +126,7 @@ def main() -> int:
         print(f"  right number in the reply, routing off: {before}/{n} ({before / n:.0%})")
         print(f"  right number in the reply, routing on:  {after}/{n} ({after / n:.0%})")
 
-        tools = app.engine.turn_tools()
+        tools = TurnTools(ToolRegistry(app.plugins.tools()))
         samples = []
         for _ in range(20):
             for message in NO_TOOL:

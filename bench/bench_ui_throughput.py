@@ -1,4 +1,4 @@
-"""Tokens/s of a reply streamed into the window vs a plain loop over ``engine.send``.
+"""Tokens/s of a reply streamed into the window vs a plain loop over ``engine.run``.
 
 Same process, same loaded model (the bundled one unless --model), same prompt, greedy, the
 same number of tokens; the two are alternated so drifts in machine load hit both. The plain
@@ -23,13 +23,12 @@ PROMPT = "Write a long, detailed essay about the history of lighthouses."
 
 def plain_turn(core, path: str) -> tuple[float, float]:
     from fireside.assistant.events import TurnDone
+    from fireside.assistant.turn_request import TurnRequest
 
-    extra = {}
-    if hasattr(core.engine, "turn_tools"):  # as the command line does (and the window)
-        extra["tools"] = core.engine.turn_tools()
     t0 = time.perf_counter()
     done = None
-    for event in core.engine.send(PROMPT, model_path=path, **extra):
+    # tools as the command line and the window offer them (the request's default)
+    for event in core.engine.run(TurnRequest(PROMPT, model=path)):
         if isinstance(event, TurnDone):
             done = event
     wall = time.perf_counter() - t0

@@ -117,3 +117,18 @@ class ScriptedBackend:
 
     def close(self) -> None:
         self.closed = True
+
+
+class FixedModel:
+    """A model source that always hands out one backend (a scripted one), in place of the
+    app's model manager."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+        self.current = backend
+
+    def get(self, path: str | None = None):
+        return self.backend
+
+    def close(self) -> None:
+        pass

@@ -29,7 +29,7 @@ from fireside.assistant.documents.whole import (
 )
 from fireside.assistant.events import Citation
 from fireside.assistant.turn_request import RetrievalOptions
-from fireside.models.embedder import Embedder, EmbedderError, get_embedder
+from fireside.models.embedder import Embedder, EmbedderError
 from fireside.models.generation import CancelToken
 
 from fireside.errors import FiresideError
@@ -128,7 +128,7 @@ class DocumentsProvider:
     def _threshold(self, cols) -> float:
         values = []
         for col in cols:
-            embedder = (self.embedders or {}).get(col.model) or get_embedder(col.model)
+            embedder = (self.embedders or {}).get(col.model) or self.store.embedders.get(col.model)
             values.append(embedder.relevance_threshold)
         return min(values) if values else 0.0
 

@@ -1,8 +1,9 @@
 """Opening the documents store with its embedders; the app keeps the one it opens.
 
-``fireside.assistant.app.App`` owns one store (``documents_store``, with the embedders of
-enabled plugins through ``register_embedders``) and one loader registry (``loaders``) for
-every front end; ``open_store`` without plugins serves scripts and tests.
+``fireside.assistant.app.App`` owns one embedder registry (``embedders``, with those of
+enabled plugins through ``register_embedders``), one store (``documents_store``) over it and
+one loader registry (``loaders``) for every front end; ``open_store`` without a registry
+serves scripts and tests.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from fireside.plugins.manager import PluginManager
 __all__ = ["DEFAULT_COLLECTION", "add_plugin_embedders", "open_store"]
 
 
-def open_store(paths: Paths | None = None, plugins: PluginManager | None = None) -> DocumentStore:
-    """The documents store, with the built-in embedders and those of ``plugins``."""
+def open_store(
+    paths: Paths | None = None, embedders: EmbedderRegistry | None = None
+) -> DocumentStore:
+    """The documents store over ``embedders`` (default: the built-in ones)."""
     paths = (paths or Paths.from_env()).ensure()
-    embedders = EmbedderRegistry()
-    if plugins is not None:
-        add_plugin_embedders(embedders, plugins)
     return DocumentStore(paths.documents_db, cache_dir=paths.cache_dir, embedders=embedders)
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from fireside.api.server import ApiServer
 from fireside.api.services import ApiConfig, ApiServices
-from fireside.assistant.documents.store import DocumentStore
-from fireside.assistant.model_manager import ModelManager
-from fireside.assistant.settings import ModelSettings, Paths, Settings
+from fireside.assistant.app import App, build_app
+from fireside.assistant.settings import ModelSettings, Paths
 from fireside.models.generation import GenerationStats, TextChunk
 from fireside.models.sampling import SamplingParams
+
+from tests.scripted_backend import FixedModel
 
 KEY = "test-key-123"
 
@@ -21,40 +22,30 @@ def paths_in(root: Path) -> Paths:
     return Paths.under(root).ensure()
 
 
-def real_services(root: Path, model_path: Path, max_tokens: int = 24) -> ApiServices:
-    """The app's own model manager over the bundled GGUF: one thread, greedy by default."""
-    paths = paths_in(root)
-    settings = Settings(n_threads=1)
+def real_app(root: Path, model_path: Path, max_tokens: int = 24) -> App:
+    """The app over the bundled GGUF: one thread, greedy by default."""
+    app = build_app(paths_in(root))
+    app.settings.n_threads = 1
     sampling = SamplingParams(temperature=0.0, max_tokens=max_tokens, seed=1)
-    settings.set_model_settings(str(model_path), ModelSettings(n_ctx=2048, sampling=sampling))
-    return ApiServices(
-        models=ModelManager(settings),
-        settings=settings,
-        paths=paths,
-        key=lambda: KEY,
-        open_documents=lambda: DocumentStore(paths.documents_db),
-    )
+    app.settings.set_model_settings(str(model_path), ModelSettings(n_ctx=2048, sampling=sampling))
+    return app
 
 
-class FixedModel:
-    """A ``ModelSource`` that always hands out one backend (a scripted one in tests)."""
+def real_services(root: Path, model_path: Path, max_tokens: int = 24) -> ApiServices:
+    """The API over the app's own parts (``real_app``)."""
+    return ApiServices.from_app(real_app(root, model_path, max_tokens), key=lambda: KEY)
 
-    def __init__(self, backend) -> None:
-        self.backend = backend
 
-    def get(self, path: str | None = None):
-        return self.backend
+def scripted_app(root: Path, backend) -> App:
+    """An app whose every model is ``backend``."""
+    app = build_app(paths_in(root))
+    app.models = FixedModel(backend)
+    return app
 
 
 def scripted_services(root: Path, backend) -> ApiServices:
-    paths = paths_in(root)
-    return ApiServices(
-        models=FixedModel(backend),
-        settings=Settings(),
-        paths=paths,
-        key=lambda: KEY,
-        open_documents=lambda: DocumentStore(paths.documents_db),
-    )
+    """The API over an app whose every model is ``backend``."""
+    return ApiServices.from_app(scripted_app(root, backend), key=lambda: KEY)
 
 
 def start(services: ApiServices, **config) -> ApiServer:

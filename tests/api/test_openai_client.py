@@ -46,12 +46,28 @@ TIME = {
 
 def test_model_list_and_lookup(real_server):
     c = client(real_server)
-    ids = [m.id for m in c.models.list().data]
-    assert "SmolLM2-135M-Instruct.Q4_1" in ids
-    assert "all-MiniLM-L6-v2" in ids
+    models = c.models.list().data
+    kinds = {m.id: m.model_extra["type"] for m in models}
+    assert kinds["SmolLM2-135M-Instruct.Q4_1"] == "chat"
+    assert kinds["all-MiniLM-L6-v2"] == "embedding"
+    embedders = real_server.services.embedders
+    assert {s.name for s in embedders.specs() if s.available} <= set(kinds)
     assert c.models.retrieve("SmolLM2-135M-Instruct.Q4_1").owned_by == "fireside"
+    assert c.models.retrieve("all-MiniLM-L6-v2").model_extra["type"] == "embedding"
     with pytest.raises(openai.NotFoundError):
         c.models.retrieve("no-such-model")
+
+
+def test_an_embedder_from_the_list_and_a_chat_model_id_both_embed(real_server):
+    c = client(real_server)
+    listed = [m.id for m in c.models.list().data if m.model_extra["type"] == "embedding"]
+    for name in listed:
+        result = c.embeddings.create(model=name, input="a lighthouse on a cliff")
+        assert result.model == name and len(result.data[0].embedding) > 100
+    chat_id = next(m.id for m in c.models.list().data if m.model_extra["type"] == "chat")
+    result = c.embeddings.create(model=chat_id, input="a lighthouse on a cliff")
+    assert result.model == "all-MiniLM-L6-v2"  # the default embedder answered, and says so
+    assert len(result.data[0].embedding) == 384
 
 
 def test_chat(real_server):
@@ -208,6 +224,57 @@ def test_json_schema_output_validates(real_server):
         max_tokens=80,
     )
     assert isinstance(json.loads(reply.choices[0].message.content), dict)
+
+
+def test_json_mode_replies_parse(real_server):
+    """JSON mode is a grammar, not a request: every reply that ends by itself parses
+    (strings hold no raw control characters, which JSON forbids)."""
+    c = client(real_server)
+    prompts = [
+        "Give me a JSON object about a dog.",
+        "JSON for a book with a multi-line summary.",
+        "Weather report JSON for Paris.",
+        "A person with address and phone, as JSON.",
+    ]
+    ended = 0
+    for seed, prompt in enumerate(prompts):
+        reply = c.chat.completions.create(
+            model="default",
+            messages=[{"role": "user", "content": prompt}],
+            response_format={"type": "json_object"},
+            max_tokens=300,
+            temperature=0.8,
+            seed=seed,
+        )
+        if reply.choices[0].finish_reason == "length":
+            continue
+        ended += 1
+        assert isinstance(json.loads(reply.choices[0].message.content), dict)
+    assert ended >= 2
+
+
+def test_api_turns_are_not_kept_unless_asked(real_server):
+    c = client(real_server)
+    history = real_server.services.engine.history
+    before = len(history.list_conversations())
+    c.chat.completions.create(
+        model="default", messages=[{"role": "user", "content": "Say hi."}], max_tokens=4
+    )
+    assert len(history.list_conversations()) == before
+    messages = [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "Name a colour."},
+        {"role": "assistant", "content": "Blue."},
+        {"role": "user", "content": "Another one."},
+    ]
+    reply = c.chat.completions.create(
+        model="default", messages=messages, max_tokens=4, extra_body={"fireside": {"save": True}}
+    )
+    cid = reply.model_extra["fireside"]["conversation_id"]
+    thread = history.thread(cid)
+    assert [m.content for m in thread[:3]] == ["Name a colour.", "Blue.", "Another one."]
+    assert thread[3].content == reply.choices[0].message.content
+    assert history.get_conversation(cid).system_prompt == "You are terse."
 
 
 def test_text_completion(real_server):

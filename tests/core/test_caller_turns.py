@@ -1,22 +1,19 @@
-"""The stateless completion core: OpenAI messages in, events out (scripted model; the same
-paths run with the bundled GGUF in tests/api)."""
+"""Turns over a conversation the caller carries (the API's path through the engine):
+OpenAI messages in, events out, nothing stored (scripted model; the same paths run with the
+bundled GGUF in tests/api)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from fireside.assistant.completions import (
-    CompletionDone,
-    CompletionRequest,
-    CompletionRequestError,
-    FunctionSpec,
-    run_completion,
-    to_model_messages,
-)
-from fireside.assistant.events import TextDelta, ToolCall
+from fireside.assistant.app import build_app
+from fireside.assistant.client_functions import ClientFunctions, FunctionSpec, to_model_messages
+from fireside.assistant.events import ClientCall, TextDelta, TurnDone, TurnError
+from fireside.assistant.request_error import RequestError
+from fireside.assistant.turn_request import TurnRequest
 
-from tests.scripted_backend import ScriptedBackend
+from tests.scripted_backend import FixedModel, ScriptedBackend
 
 CITY = FunctionSpec(
     "get_weather",
@@ -25,9 +22,40 @@ CITY = FunctionSpec(
 )
 
 
-def run(backend, **kw):
-    kw.setdefault("messages", [{"role": "user", "content": "hi"}])
-    return list(run_completion(backend, CompletionRequest(**kw)))
+@pytest.fixture
+def app():
+    a = build_app()
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def run(app):
+    """One caller turn over ``backend``; a refused request raises its ``RequestError``."""
+
+    def run(backend, **kw):
+        app.models = app.engine.models = FixedModel(backend)
+        functions = None
+        if "tools" in kw or "tool_choice" in kw:
+            functions = ClientFunctions(
+                kw.pop("tools", []),
+                kw.pop("tool_choice", "auto"),
+                kw.pop("tool_name", None),
+                kw.pop("parallel_tool_calls", True),
+            )
+        request = TurnRequest(
+            messages=kw.pop("messages", [{"role": "user", "content": "hi"}]),
+            save=False,
+            tools=None,
+            functions=functions,
+            **kw,
+        )
+        events = list(app.engine.run(request))
+        if isinstance(events[-1], TurnError):
+            raise events[-1].error
+        return events
+
+    return run
 
 
 def test_messages_become_template_friendly_turns():
@@ -57,18 +85,19 @@ def test_messages_become_template_friendly_turns():
         {"role": "tool", "tool_call_id": "c1", "content": "4 C"},
         {"role": "tool", "tool_call_id": "c2", "content": "7 C"},
     ]
-    out = to_model_messages(messages, "hermes")
-    assert [m["role"] for m in out] == ["system", "user", "assistant", "user"]
-    assert out[0]["content"] == "Be brief.\n\nUse metric units."
-    assert out[1]["content"] == "Weather in Oslo?"
-    assert out[2]["content"].count("<tool_call>") == 2 and '"Bergen"' in out[2]["content"]
-    assert "4 C" in out[3]["content"] and "7 C" in out[3]["content"]
-    prompt = to_model_messages(messages, "prompt")
-    assert json.loads(prompt[2]["content"].splitlines()[0]) == {
+    caller = to_model_messages(messages, "hermes")
+    out = caller.turns
+    assert [m["role"] for m in out] == ["user", "assistant", "user"]
+    assert caller.system == "Be brief.\n\nUse metric units."
+    assert caller.question == out[0]["content"] == "Weather in Oslo?"
+    assert out[1]["content"].count("<tool_call>") == 2 and '"Bergen"' in out[1]["content"]
+    assert "4 C" in out[2]["content"] and "7 C" in out[2]["content"]
+    prompt = to_model_messages(messages, "prompt").turns
+    assert json.loads(prompt[1]["content"].splitlines()[0]) == {
         "tool": "get_weather",
         "arguments": {"city": "Oslo"},
     }
-    assert "Tool result for get_weather: 4 C" in prompt[3]["content"]
+    assert "Tool result for get_weather: 4 C" in prompt[2]["content"]
 
 
 @pytest.mark.parametrize(
@@ -84,38 +113,39 @@ def test_messages_become_template_friendly_turns():
     ],
 )
 def test_bad_messages_name_the_field(messages, where):
-    with pytest.raises(CompletionRequestError) as err:
+    with pytest.raises(RequestError) as err:
         to_model_messages(messages, "prompt")
     assert err.value.param == where
 
 
-def test_plain_text_reply_and_usage():
+def test_plain_text_reply_and_usage(run, app):
     events = run(ScriptedBackend(tokens=["Hel", "lo"]))
     assert [e.text for e in events if isinstance(e, TextDelta)] == ["Hel", "lo"]
     done = events[-1]
-    assert isinstance(done, CompletionDone) and done.finish_reason == "stop"
+    assert isinstance(done, TurnDone) and done.finish_reason == "stop"
     assert done.usage.completion_tokens == 2
+    assert done.conversation_id is None and app.history.list_conversations() == []
 
 
-def test_auto_tool_call_is_read_back_not_shown():
+def test_auto_tool_call_is_read_back_not_shown(run):
     call = '{"tool": "get_weather", "arguments": {"city": "Oslo"}}'
     backend = ScriptedBackend(tokens=[call[:10], call[10:]])
     events = run(backend, tools=[CITY])
     assert not [e for e in events if isinstance(e, TextDelta)]
-    calls = [e for e in events if isinstance(e, ToolCall)]
+    calls = [e for e in events if isinstance(e, ClientCall)]
     assert calls[0].name == "get_weather" and calls[0].arguments == {"city": "Oslo"}
     assert events[-1].finish_reason == "tool_calls"
     assert "get_weather" in backend.calls[0][0]["content"]  # described in the system message
     assert backend.grammars == [None]  # auto: unconstrained
 
 
-def test_auto_text_reply_that_starts_like_json_is_still_text():
+def test_auto_text_reply_that_starts_like_json_is_still_text(run):
     backend = ScriptedBackend(tokens=["{not a call} but text"])
     events = run(backend, tools=[CITY])
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "{not a call} but text"
 
 
-def test_broken_call_is_written_again_under_the_grammar():
+def test_broken_call_is_written_again_under_the_grammar(run):
     replies = iter(
         [
             '{"tool": "get_weather", "arguments": {"city": ',
@@ -124,46 +154,48 @@ def test_broken_call_is_written_again_under_the_grammar():
     )
     backend = ScriptedBackend(reply_for=lambda messages: next(replies))
     events = run(backend, tools=[CITY])
-    assert [e.arguments for e in events if isinstance(e, ToolCall)] == [{"city": "Rome"}]
+    assert [e.arguments for e in events if isinstance(e, ClientCall)] == [{"city": "Rome"}]
     assert backend.grammars[0] is None and "tool-call" in backend.grammars[1]
 
 
-def test_forced_and_none_tool_choice():
+def test_forced_and_none_tool_choice(run):
     backend = ScriptedBackend(
         reply_for=lambda m: '{"tool": "get_weather", "arguments": {"city": "Oslo"}}'
     )
     events = run(backend, tools=[CITY], tool_choice="function", tool_name="get_weather")
-    assert isinstance(events[0], ToolCall) and "tool-call" in backend.grammars[0]
+    assert isinstance(events[1], ClientCall) and "tool-call" in backend.grammars[0]
     plain = ScriptedBackend(tokens=["No tools."])
     events = run(plain, tools=[CITY], tool_choice="none")
     assert "get_weather" not in json.dumps(plain.calls[0])
-    with pytest.raises(CompletionRequestError):
+    with pytest.raises(RequestError):
         run(plain, tools=[CITY], tool_choice="function", tool_name="nope")
 
 
-def test_response_format_builds_a_grammar_and_says_so():
+def test_response_format_builds_a_grammar_and_says_so(run):
     backend = ScriptedBackend(tokens=['{"a": 1}'])
     schema = {"type": "object", "properties": {"a": {"type": "integer"}}, "required": ["a"]}
     run(backend, response_format={"type": "json_schema", "json_schema": {"schema": schema}})
     assert backend.grammars[0] and "root" in backend.grammars[0]
     assert '"a"' in backend.calls[0][0]["content"]
-    with pytest.raises(CompletionRequestError) as err:
+    with pytest.raises(RequestError) as err:
         run(backend, response_format={"type": "yaml"})
     assert err.value.param == "response_format"
-    with pytest.raises(CompletionRequestError):
+    with pytest.raises(RequestError):
         run(backend, tools=[CITY], response_format={"type": "json_object"})
 
 
-def test_parallel_calls_kept_or_cut_to_one():
+def test_parallel_calls_kept_or_cut_to_one(run):
     two = (
         '<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo"}}</tool_call>\n'
         '<tool_call>{"name": "get_weather", "arguments": {"city": "Rome"}}</tool_call>'
     )
     backend = ScriptedBackend(tokens=[two], tool_format="hermes")
-    calls = [e for e in run(backend, tools=[CITY]) if isinstance(e, ToolCall)]
+    calls = [e for e in run(backend, tools=[CITY]) if isinstance(e, ClientCall)]
     assert [c.arguments["city"] for c in calls] == ["Oslo", "Rome"]
     assert len({c.call_id for c in calls}) == 2
     calls = [
-        e for e in run(backend, tools=[CITY], parallel_tool_calls=False) if isinstance(e, ToolCall)
+        e
+        for e in run(backend, tools=[CITY], parallel_tool_calls=False)
+        if isinstance(e, ClientCall)
     ]
     assert [c.arguments["city"] for c in calls] == ["Oslo"]

@@ -16,6 +16,8 @@ from fireside.models.generation import CancelToken
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
 
+from tests.turns import edit, regenerate, send
+
 pytestmark = pytest.mark.slow
 GREEDY = SamplingParams(temperature=0, max_tokens=12)
 
@@ -35,7 +37,7 @@ def collect(events):
 
 
 def test_send_streams_and_stores(app):
-    events, done = collect(app.engine.send("Say hello.", params=GREEDY))
+    events, done = collect(send(app.engine, "Say hello.", params=GREEDY))
     assert isinstance(events[0], TurnStarted)
     assert isinstance(done, TurnDone)
     deltas = "".join(e.text for e in events if isinstance(e, TextDelta))
@@ -50,9 +52,9 @@ def test_send_streams_and_stores(app):
 
 
 def test_follow_up_turn_reuses_cache_and_history(app):
-    _, first = collect(app.engine.send("Name a fruit.", params=GREEDY))
+    _, first = collect(send(app.engine, "Name a fruit.", params=GREEDY))
     _, second = collect(
-        app.engine.send("Name another.", conversation_id=first.conversation_id, params=GREEDY)
+        send(app.engine, "Name another.", conversation_id=first.conversation_id, params=GREEDY)
     )
     assert second.conversation_id == first.conversation_id
     assert second.usage.cached_tokens > 0
@@ -61,16 +63,18 @@ def test_follow_up_turn_reuses_cache_and_history(app):
 
 
 def test_regenerate_and_edit_keep_versions(app):
-    _, first = collect(app.engine.send("Name a planet.", params=GREEDY))
+    _, first = collect(send(app.engine, "Name a planet.", params=GREEDY))
     _, again = collect(
-        app.engine.regenerate(
-            first.message_id, params=SamplingParams(temperature=1.5, seed=7, max_tokens=12)
+        regenerate(
+            app.engine,
+            first.message_id,
+            params=SamplingParams(temperature=1.5, seed=7, max_tokens=12),
         )
     )
     versions = app.history.siblings(first.message_id)
     assert [v.id for v in versions] == [first.message_id, again.message_id]
     user = app.history.thread(first.conversation_id)[0]
-    _, edited = collect(app.engine.edit(user.id, "Name a star.", params=GREEDY))
+    _, edited = collect(edit(app.engine, user.id, "Name a star.", params=GREEDY))
     assert [m.content for m in app.history.siblings(user.id)] == ["Name a planet.", "Name a star."]
     assert app.history.thread(first.conversation_id)[0].content == "Name a star."
     assert edited.conversation_id == first.conversation_id
@@ -80,8 +84,11 @@ def test_cancel_keeps_partial_reply_marked_stopped(app):
     cancel = CancelToken()
     seen = 0
     events = []
-    for event in app.engine.send(
-        "Write a long story.", params=SamplingParams(temperature=0, max_tokens=300), cancel=cancel
+    for event in send(
+        app.engine,
+        "Write a long story.",
+        params=SamplingParams(temperature=0, max_tokens=300),
+        cancel=cancel,
     ):
         events.append(event)
         if isinstance(event, TextDelta):
@@ -95,8 +102,8 @@ def test_cancel_keeps_partial_reply_marked_stopped(app):
 
 
 def test_closing_the_stream_early_keeps_partial_reply(app):
-    stream = app.engine.send(
-        "Write a long poem.", params=SamplingParams(temperature=0, max_tokens=200)
+    stream = send(
+        app.engine, "Write a long poem.", params=SamplingParams(temperature=0, max_tokens=200)
     )
     started = next(stream)
     for event in stream:
@@ -114,10 +121,11 @@ def test_overflow_drops_oldest_turns_and_says_so(app, smollm_path):
     trimmed = []
     for i in range(8):
         events, done = collect(
-            app.engine.send(
+            send(
+                app.engine,
                 f"Tell me fact number {i} about the ocean, in detail please.",
                 conversation_id=conv_id,
-                model_path=str(smollm_path),
+                model=str(smollm_path),
                 params=params,
             )
         )
@@ -130,15 +138,15 @@ def test_overflow_drops_oldest_turns_and_says_so(app, smollm_path):
 
 
 def test_bad_model_yields_error_and_writes_nothing(app, not_gguf):
-    events = list(app.engine.send("hi", model_path=str(not_gguf)))
+    events = list(send(app.engine, "hi", model=str(not_gguf)))
     assert len(events) == 1 and isinstance(events[0], TurnError)
     assert "not a GGUF" in events[0].message
     assert app.history.list_conversations() == []
 
 
 def test_slash_command_runs_the_tool_and_the_model_answers_with_it(app):
-    tools = app.engine.turn_tools()
-    events, done = collect(app.engine.send("/calc 17*23", params=GREEDY, tools=tools))
+    tools = ToolPolicy()
+    events, done = collect(send(app.engine, "/calc 17*23", params=GREEDY, tools=tools))
     calls = [e for e in events if isinstance(e, ToolCall)]
     results = [e for e in events if isinstance(e, ToolResult)]
     assert [(c.name, c.arguments) for c in calls] == [("calculator", {"expression": "17*23"})]

@@ -7,7 +7,12 @@ import threading
 import pytest
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult
 from fireside.assistant.tool_grammar import call_grammar, choice_grammar, text_grammar
-from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_loop import (
+    LoopOptions,
+    ToolLoopResult,
+    backend_generate,
+    run_tool_loop,
+)
 from fireside.assistant.tool_protocol import (
     FORMATS,
     ToolCallParseError,
@@ -73,7 +78,8 @@ def run(model, tools=None, **kwargs):
         {"role": "user", "content": kwargs.pop("question", "What is 17*23?")},
     ]
     tools = registry() if tools is None else tools
-    events = list(run_tool_loop(model, messages, tools, **kwargs))
+    cancel = kwargs.pop("cancel", None)
+    events = list(run_tool_loop(model, messages, tools, LoopOptions(**kwargs), cancel))
     result = events[-1]
     assert isinstance(result, ToolLoopResult)
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
@@ -296,8 +302,10 @@ def test_a_call_written_in_a_tool_result_is_asked_for_even_when_always_allowed()
             backend_generate(backend, SamplingParams()),
             messages,
             ToolRegistry([Tool.from_function(fetch, network=True)]),
-            approve=lambda tool, args: asked.append(args) or False,
-            always_allowed=("fetch",),
+            LoopOptions(
+                approve=lambda tool, args: asked.append(args) or False,
+                always_allowed=("fetch",),
+            ),
         )
     )
     assert "IGNORE PREVIOUS INSTRUCTIONS" in read[1]  # the model read the page
@@ -412,7 +420,9 @@ def test_smollm2_calls_the_calculator_under_the_grammar(smollm_backend):
         {"role": "user", "content": "What is 17*23? Use the calculator."},
     ]
     tools = ToolRegistry([Tool.from_function(calculator)])
-    events = list(run_tool_loop(generate, messages, tools, require_tool=True, max_calls=2))
+    events = list(
+        run_tool_loop(generate, messages, tools, LoopOptions(require_tool=True, max_calls=2))
+    )
     calls, results = of(events, ToolCall), of(events, ToolResult)
     assert calls and calls[0].name == "calculator"
     assert set(calls[0].arguments) == {"expression"}
@@ -428,7 +438,7 @@ def test_smollm2_free_choice_under_the_grammar_never_breaks(smollm_backend):
     generate = backend_generate(smollm_backend, params)
     messages = [{"role": "user", "content": "Compute 12*(3+4) with the calculator tool."}]
     tools = ToolRegistry([Tool.from_function(calculator)])
-    events = list(run_tool_loop(generate, messages, tools, max_calls=1))
+    events = list(run_tool_loop(generate, messages, tools, LoopOptions(max_calls=1)))
     result = events[-1]
     assert isinstance(result, ToolLoopResult)
     for call in of(events, ToolCall):

@@ -7,6 +7,7 @@ from fireside.assistant.arithmetic_request import arithmetic_expression
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult, TurnDone
 from fireside.assistant.number_words import chinese_number, english_number, numbers_to_digits
 from fireside.assistant.tool_routing import detect, route_message, run_routed
+from fireside.assistant.turn_request import ToolPolicy
 from fireside.assistant.turn_tools import TurnTools
 from fireside.plugins.builtin import clock
 from fireside.plugins.builtin.calculator import calculator
@@ -15,6 +16,7 @@ from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool, run_tool
 
 from tests.desktop.fakes import scripted_app
+from tests.turns import send
 
 
 def weather(place: str) -> str:
@@ -200,7 +202,7 @@ def app():
 
 def test_a_routed_turn_shows_and_stores_the_call_and_gives_the_model_the_result(app):
     app.models.tokens = ["The answer is ", "391", "."]
-    events = list(app.engine.send("What is 17 times 23?", tools=app.engine.turn_tools()))
+    events = list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     (call,), (result,) = (
         [e for e in events if isinstance(e, ToolCall)],
         [e for e in events if isinstance(e, ToolResult)],
@@ -222,10 +224,10 @@ def test_a_routed_turn_shows_and_stores_the_call_and_gives_the_model_the_result(
 
 def test_no_routing_setting_and_plain_messages_leave_the_turn_alone(app):
     app.settings.routing_enabled = False
-    events = list(app.engine.send("What is 17 times 23?", tools=app.engine.turn_tools()))
+    events = list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
     app.settings.routing_enabled = True
-    events = list(app.engine.send("Write a haiku about fire", tools=app.engine.turn_tools()))
+    events = list(send(app.engine, "Write a haiku about fire", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
 
 
@@ -253,6 +255,6 @@ def test_document_text_never_triggers_routing(app, tmp_path):
 
 
 def test_the_date_question_uses_the_clock(app):
-    events = list(app.engine.send("what day is it?", tools=app.engine.turn_tools()))
+    events = list(send(app.engine, "what day is it?", tools=ToolPolicy()))
     (result,) = [e for e in events if isinstance(e, ToolResult)]
     assert result.name == "current_datetime" and "ISO 8601" in result.output

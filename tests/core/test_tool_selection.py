@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fireside.assistant.events import TurnDone, TurnNotice
 from fireside.assistant.tool_selection import ToolSelector
+from fireside.assistant.turn_request import ToolPolicy
 from fireside.models.embedder import HashEmbedder, get_embedder
 from fireside.plugins.builtin import clock
 from fireside.plugins.builtin.calculator import calculator
@@ -14,6 +15,7 @@ from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import Tool
 
 from tests.desktop.fakes import scripted_app
+from tests.turns import send
 
 
 def make(name: str, description: str) -> Tool:
@@ -95,11 +97,7 @@ def test_the_engine_says_which_tools_were_offered_and_stores_them():
         if "current_datetime" not in {t.name for t in app.plugins.tools()}:
             app.plugins.add_plugin("clock", clock)
         app.engine.tool_selector = ToolSelector(lambda: HashEmbedder(384), limit=3)
-        events = list(
-            app.engine.send(
-                "Show the git commit history", tools=app.engine.turn_tools(enabled=True)
-            )
-        )
+        events = list(send(app.engine, "Show the git commit history", tools=ToolPolicy(offer=True)))
         (notice,) = [e for e in events if isinstance(e, TurnNotice)]
         assert notice.text.startswith("Offered the model 3 of ")
         done = events[-1]

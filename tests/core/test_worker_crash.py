@@ -11,6 +11,8 @@ from fireside.assistant.events import TextDelta, TurnDone, TurnError, TurnStarte
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
 
+from tests.turns import send
+
 pytestmark = pytest.mark.slow
 LONG = SamplingParams(temperature=0, max_tokens=300)
 
@@ -28,7 +30,7 @@ def test_a_killed_worker_keeps_the_message_and_partial_reply_and_the_next_turn_w
     backend = app.models.current
     pid = backend.pid
     events, shown = [], ""
-    for event in app.engine.send("Write a long story about a dragon.", params=LONG):
+    for event in send(app.engine, "Write a long story about a dragon.", params=LONG):
         events.append(event)
         if isinstance(event, TextDelta):
             shown += event.text
@@ -46,7 +48,8 @@ def test_a_killed_worker_keeps_the_message_and_partial_reply_and_the_next_turn_w
     assert sig.name in thread[1].timings["error"]
 
     events = list(
-        app.engine.send(
+        send(
+            app.engine,
             "Now a short one.",
             conversation_id=started.conversation_id,
             params=SamplingParams(temperature=0, max_tokens=8),

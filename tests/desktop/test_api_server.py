@@ -54,9 +54,10 @@ def test_switch_on_request_answered_switch_off(qtbot, window, monkeypatch):
         f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": f"Bearer {control.key}"}
     ).json()["data"]
     loaded = window.app.models.current.description.id
-    assert [m["id"] for m in models if m["id"] != "all-MiniLM-L6-v2"] == [
+    assert [m["id"] for m in models if m["type"] == "chat"] == [
         Path(loaded).name.removesuffix(".gguf")
     ]
+    assert "all-MiniLM-L6-v2" in [m["id"] for m in models if m["type"] == "embedding"]
     qtbot.waitUntil(lambda: dialog.served.text() == "1", timeout=5_000)
     wrong = httpx.get(f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": "Bearer x"})
     assert wrong.status_code == 401

@@ -6,10 +6,12 @@ import json
 
 import pytest
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone
+from fireside.assistant.turn_request import ToolPolicy
 
 from tests.desktop.fakes import scripted_app
 from tests.mcp.conftest import time_server
 from tests.scripted_backend import ScriptedBackend
+from tests.turns import send
 
 CALL = '{"tool": "get_current_time", "arguments": {"timezone": "Asia/Tokyo"}}'
 
@@ -30,8 +32,8 @@ def scripted(app, *replies: str) -> ScriptedBackend:
 
 
 def turn(app, approve, text="What time is it in Tokyo?"):
-    tools = app.engine.turn_tools(approve=approve, enabled=True)
-    events = list(app.engine.send(text, tools=tools))
+    tools = ToolPolicy(approve=approve, offer=True)
+    events = list(send(app.engine, text, tools=tools))
     done = events[-1]
     assert isinstance(done, TurnDone), events
     return events, app.history.get_message(done.message_id)
@@ -71,7 +73,10 @@ def test_always_allowed_mcp_tools_run_without_asking(app):
 
 def test_mcp_servers_do_not_start_for_a_turn_without_tools(app):
     scripted(app, "Hello!")
-    tools = app.engine.turn_tools(enabled=None)  # the small scripted model: no tools offered
-    list(app.engine.send("Hello", tools=tools))
-    assert not tools.registry.loaded
+    listed: list = []
+    tools_of = app.mcp.tools
+    app.mcp.tools = lambda: listed.append(1) or tools_of()
+    tools = ToolPolicy(offer=None)  # the small scripted model: no tools offered
+    list(send(app.engine, "Hello", tools=tools))
+    assert listed == []  # the MCP tools were never listed
     assert app.mcp.statuses()[0].state == "stopped"

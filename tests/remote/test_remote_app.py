@@ -17,6 +17,7 @@ from fireside.errors import NotFoundError
 from tests.remote.conftest import API_KEY
 from tests.remote.keyrings import MemoryKeyring
 from tests.remote.server import ALIAS, start_server
+from tests.turns import send
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,7 @@ def memory_keyring():
 def test_a_reply_from_a_remote_model_is_recorded_with_its_backend(app, server, fireside_home):
     conn, _warning = app.models.remotes.add("lab", server.url, api_key=API_KEY)
     app.save_settings()
-    events = list(app.engine.send("Say hello.", model_path=f"lab/{ALIAS}", params=SHORT))
+    events = list(send(app.engine, "Say hello.", model=f"lab/{ALIAS}", params=SHORT))
     done = events[-1]
     assert isinstance(done, TurnDone), events[-1]
     assert done.model == f"lab/{ALIAS}" and done.text
@@ -80,7 +81,7 @@ def test_with_a_keyring_the_key_goes_there(app, server, fireside_home, memory_ke
     assert conn.key_source == "keyring" and warning is None
     assert memory_keyring.items == {("fireside-remote", "lab"): API_KEY}
     assert API_KEY.encode() not in all_bytes(fireside_home)
-    events = list(app.engine.send("Hi", model_path=f"lab/{ALIAS}", params=SHORT))
+    events = list(send(app.engine, "Hi", model=f"lab/{ALIAS}", params=SHORT))
     assert isinstance(events[-1], TurnDone)
     app.models.remotes.remove("lab")
     assert memory_keyring.items == {}
@@ -104,7 +105,7 @@ def test_a_key_from_the_environment_stores_only_the_variables_name(
 
 def test_errors_before_the_reply_write_nothing(app, server):
     app.models.remotes.add("lab", server.url, api_key="wrong")
-    events = list(app.engine.send("Hi", model_path=f"lab/{ALIAS}", params=SHORT))
+    events = list(send(app.engine, "Hi", model=f"lab/{ALIAS}", params=SHORT))
     assert isinstance(events[-1], TurnError) and "API key" in events[-1].message
     assert app.history.list_conversations() == []
 
@@ -135,8 +136,12 @@ def test_the_server_dying_mid_reply_keeps_the_partial_reply(app, smollm_path, tm
         app.models.remotes.add("doomed", doomed.url)
         params = SamplingParams(temperature=0.7, max_tokens=1000)
         shown, error = [], None
-        for event in app.engine.send(
-            "Write a long story.", model_path=f"doomed/{ALIAS}", params=params, cancel=CancelToken()
+        for event in send(
+            app.engine,
+            "Write a long story.",
+            model=f"doomed/{ALIAS}",
+            params=params,
+            cancel=CancelToken(),
         ):
             if isinstance(event, TextDelta):
                 shown.append(event.text)

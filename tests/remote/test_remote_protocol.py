@@ -9,7 +9,12 @@ import json
 import httpx
 import pytest
 from fireside.assistant.events import ToolCall, ToolResult
-from fireside.assistant.tool_loop import ToolLoopResult, backend_generate, run_tool_loop
+from fireside.assistant.tool_loop import (
+    LoopOptions,
+    ToolLoopResult,
+    backend_generate,
+    run_tool_loop,
+)
 from fireside.assistant.tool_protocol import openai_tools
 from fireside.models.generation import GenerationStats, TextChunk
 from fireside.models.remote import Endpoint, RemoteBackend, RemoteClient
@@ -218,7 +223,7 @@ def test_native_tool_calls_run_through_the_tool_loop():
             backend_generate(backend, SamplingParams(), None, openai_tools(registry)),
             messages,
             registry,
-            tool_format=backend.description.tool_format,
+            LoopOptions(tool_format=backend.description.tool_format),
         )
     )
     calls = [e for e in events if isinstance(e, ToolCall)]
