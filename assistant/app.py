@@ -11,10 +11,10 @@ was opened.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
@@ -22,11 +22,13 @@ from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.remote_sources import RemoteSources
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.settings import HOME_ENV, Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
 from fireside.plugins.manager import PluginManager
+
+from fireside.secret_store import SecretStore
 
 if TYPE_CHECKING:
     from fireside.assistant.documents.context import DocumentsProvider
@@ -39,9 +41,8 @@ class App:
         self.paths = paths
         self.settings = settings
         self.history = history
-        self.models = ModelManager(
-            settings, RemoteSources(settings, ApiKeyStore(paths.config_dir))
-        )
+        self.secrets = open_secrets(paths)
+        self.models = ModelManager(settings, RemoteSources(settings, self.secrets))
 
     @cached_property
     def plugins(self) -> PluginManager:
@@ -104,6 +105,15 @@ class App:
         if "documents_store" in self.__dict__:
             self.documents_store.close()
         self.history.close()
+
+
+def open_secrets(paths: Paths) -> SecretStore:
+    """The process's one secret store (the ``App`` holds it; commands without one call this).
+
+    A portable install (``FIRESIDE_HOME``) keeps its secrets in its own folder, never in the
+    keyring of whichever computer it runs on.
+    """
+    return SecretStore(paths.config_dir, use_keyring=not os.environ.get(HOME_ENV))
 
 
 def build_app(paths: Paths | None = None) -> App:

@@ -1,18 +1,24 @@
 """The model library's settings, and the one place that builds a ``ModelLibrary`` for the app.
 
 The choices (models folder, hub mirror, extra folders to scan) live in the settings file
-under ``library``; the access token does not (see ``token_store``).
+under ``library``; the hub access token does not: it is the secret ``hub-token`` in the app's
+``SecretStore`` (the keyring, else a private file), and ``HF_TOKEN`` is used when none is
+stored, as other hub tools do.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fireside.assistant.settings import Paths, Settings
 from fireside.models.library.hub import HubClient, default_endpoint
 from fireside.models.library.library import ModelLibrary
-from fireside.models.library.token_store import TokenStore
+
+from fireside.secret_store import SecretStore
+
+HUB_TOKEN = "hub-token"  # its name in the secret store
 
 
 @dataclass
@@ -37,13 +43,14 @@ class LibraryConfig:
         return (self.endpoint or default_endpoint()).rstrip("/")
 
 
-def token_store(paths: Paths) -> TokenStore:
-    return TokenStore(paths.config_dir)
+def hub_token(secrets: SecretStore) -> str | None:
+    """The stored access token, else ``HF_TOKEN``; None when there is neither."""
+    return secrets.get(HUB_TOKEN) or os.environ.get("HF_TOKEN") or None
 
 
-def open_library(paths: Paths, settings: Settings) -> ModelLibrary:
+def open_library(paths: Paths, settings: Settings, secrets: SecretStore) -> ModelLibrary:
     config = LibraryConfig.of(settings)
-    hub = HubClient(config.hub_endpoint(), token_source=token_store(paths).get)
+    hub = HubClient(config.hub_endpoint(), token_source=lambda: hub_token(secrets))
     return ModelLibrary(
         config.models_path(paths),
         hub,

@@ -1,7 +1,8 @@
 """Remote engines as model sources: the user's connections, their keys, their models.
 
 A connection is a name, the server's base URL and how its key is found (none, an
-environment variable named by the user, the keyring, or the private key file). A remote
+environment variable named by the user, or stored: the app's secret store, as
+``remote/<name>``, keeps it in the keyring or its private file). A remote
 model's id is ``CONNECTION/MODEL``; everything that takes a model (``--model``, the picker,
 the history) uses that id, and ``backend_for`` turns it into a ``RemoteBackend``.
 """
@@ -14,7 +15,6 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.settings import Settings
 from fireside.models.remote.backend import RemoteBackend
 from fireside.models.remote.catalog import RemoteModel, list_models
@@ -22,6 +22,7 @@ from fireside.models.remote.client import Endpoint, RemoteClient, normalize_base
 from fireside.models.remote.errors import RemoteAuthError, RemoteError
 
 from fireside.errors import NotFoundError
+from fireside.secret_store import IN_KEYRING, SecretStore
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 TOOL_MODES = ("native", "prompt")
@@ -35,7 +36,7 @@ class ConnectionSetupError(RemoteError):
 class RemoteConnection:
     name: str
     base_url: str
-    key_source: str = "none"  # "none", "env", "keyring" or "file"
+    key_source: str = "none"  # "none", "env", or where it was stored: "keyring" or "file"
     key_env: str | None = None  # the variable's name, never its value
     tools: str = "native"  # "native": send OpenAI tools; "prompt": describe them in the prompt
     timeout_s: float = 120.0
@@ -59,7 +60,7 @@ class ConnectionStatus:
 class RemoteSources:
     """The connections in the settings, and the open backends of their models."""
 
-    def __init__(self, settings: Settings, keys: ApiKeyStore) -> None:
+    def __init__(self, settings: Settings, keys: SecretStore) -> None:
         self.settings = settings
         self.keys = keys
         self._open: dict[tuple, RemoteBackend] = {}
@@ -98,7 +99,7 @@ class RemoteSources:
             raise ConnectionSetupError(None, "the timeout must be a positive number of seconds")
         conn = RemoteConnection(name, base_url, tools=tools, timeout_s=timeout_s)
         warning = None
-        self.keys.forget(name)
+        self.keys.delete(secret_name(name))
         if api_key_env:
             if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", api_key_env):
                 raise ConnectionSetupError(
@@ -108,10 +109,11 @@ class RemoteSources:
             if not os.environ.get(api_key_env):
                 warning = f"the environment variable {api_key_env} is not set now"
         elif api_key:
-            conn.key_source = self.keys.save(name, api_key)
-            if conn.key_source == "file":
+            where = self.keys.set(secret_name(name), api_key)
+            conn.key_source = "keyring" if where == IN_KEYRING else "file"
+            if where != IN_KEYRING:
                 warning = (
-                    f"no usable system keyring here: the key is stored in {self.keys.path}, "
+                    f"no usable system keyring here: the key is stored in {where}, "
                     "readable only by you"
                 )
         rows = [d for d in self.settings.remote_connections if d.get("name") != name]
@@ -135,7 +137,7 @@ class RemoteSources:
         self.settings.remote_connections = [
             d for d in self.settings.remote_connections if d.get("name") != name
         ]
-        self.keys.forget(name)
+        self.keys.delete(secret_name(name))
         self._drop_open(name)
         if self.settings.model_path and self.settings.model_path.startswith(f"{name}/"):
             self.settings.model_path = None  # back to the bundled model
@@ -160,9 +162,11 @@ class RemoteSources:
                     f"{conn.key_env}, which is not set",
                 )
             return value
-        value = self.keys.load(conn.name, conn.key_source)
+        # Stored: the secret store finds it wherever it is now ("keyring"/"file" only record
+        # where it went when the connection was added).
+        value = self.keys.get(secret_name(conn.name))
         if not value:
-            where = "the system keyring" if conn.key_source == "keyring" else str(self.keys.path)
+            where = self.keys.place()
             raise RemoteAuthError(
                 conn.base_url,
                 f"the API key of {conn.name} is missing from {where}; add the connection again "
@@ -242,6 +246,11 @@ class RemoteSources:
             for backend in self._open.values():
                 backend.close()
             self._open.clear()
+
+
+def secret_name(connection: str) -> str:
+    """The name a connection's key has in the secret store."""
+    return f"remote/{connection}"
 
 
 def _checked(name: str, url: str) -> str:

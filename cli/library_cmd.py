@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from fireside.assistant.library_config import LibraryConfig, open_library, token_store
+from fireside.assistant.app import open_secrets
+from fireside.assistant.library_config import HUB_TOKEN, LibraryConfig, hub_token, open_library
 from fireside.assistant.settings import Paths, Settings
 from fireside.cli.common import fail, print_json
 from fireside.models.library.download import DONE, Progress, StopFlag, part_path
@@ -67,7 +68,7 @@ def register(ms) -> None:
 def _context() -> tuple[Paths, Settings, ModelLibrary]:
     paths = Paths.from_env().ensure()
     settings = Settings.load(paths)
-    return paths, settings, open_library(paths, settings)
+    return paths, settings, open_library(paths, settings, open_secrets(paths))
 
 
 def _gb(n: int | None) -> str:
@@ -238,7 +239,7 @@ def _folders(args: argparse.Namespace) -> int:
             config.folders.remove(folder)
         config.store(settings)
         settings.save(paths)
-        library = open_library(paths, settings)
+        library = open_library(paths, settings, open_secrets(paths))
     rows = [{"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
             for f in library.folders()]
     if args.json:
@@ -250,13 +251,13 @@ def _folders(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    store = token_store(Paths.from_env().ensure())
+    store = open_secrets(Paths.from_env().ensure())
     if args.action == "clear":
-        store.clear()
+        store.delete(HUB_TOKEN)
         print("access token removed")
         return 0
     if args.action == "status":
-        print("an access token is set" if store.get() else "no access token")
+        print("an access token is set" if hub_token(store) else "no access token")
         return 0
     value = args.value
     if not value:
@@ -265,8 +266,8 @@ def _token(args: argparse.Namespace) -> int:
     value = (value or "").strip()
     if not value:
         return fail("no token given")
-    where = store.set(value)
-    print(f"access token saved ({'system keyring' if where == 'keyring' else where})")
+    where = store.set(HUB_TOKEN, value)
+    print(f"access token saved in {where}")
     return 0
 
 

@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from fireside.api.keys import KeyStore
+from fireside.api.api_key import ApiKeys
 from fireside.api.server import ApiServer, ServerError, is_loopback
 from fireside.api.services import DEFAULT_PORT, ApiConfig, ApiServices
 from fireside.cli.common import fail
 from fireside.cli.options import port_number, positive_int
 from fireside.models.errors import ModelError
+
+from fireside.errors import FiresideError
 
 
 def register(sub) -> None:
@@ -56,10 +58,10 @@ def _serve(args: argparse.Namespace) -> int:
     from fireside.assistant.app import build_app
 
     app = build_app()
-    store = KeyStore(app.paths)
+    store = ApiKeys(app.secrets)
     try:
         key = store.rotate() if args.rotate_key else store.get()
-    except OSError as exc:
+    except FiresideError as exc:
         return fail(f"cannot store the API key: {exc}")
     if args.rotate_key:
         print(f"fireside: a new API key is stored in {key.where}", file=sys.stderr)

@@ -7,7 +7,7 @@ the keyring and stopping uvicorn all happen on a worker; the UI only hears signa
 
 from __future__ import annotations
 
-from fireside.api.keys import KeyStore
+from fireside.api.api_key import ApiKeys
 from fireside.api.server import ApiServer
 from fireside.api.services import ApiConfig, ApiServices
 from fireside.assistant.app import App
@@ -76,7 +76,7 @@ class ApiServerControl(QObject):
         self._run(self._read_key, self._key_read, switching=False)
 
     def rotate_key(self) -> None:
-        self._run(lambda: KeyStore(self.app.paths).rotate(), self._key_read, switching=False)
+        self._run(lambda: ApiKeys(self.app.secrets).rotate(), self._key_read, switching=False)
 
     def start(self) -> None:
         if self.running or self.busy:
@@ -124,14 +124,14 @@ class ApiServerControl(QObject):
         self.running_changed.emit(self.running)
 
     def _read_key(self):
-        return KeyStore(self.app.paths).get()
+        return ApiKeys(self.app.secrets).get()
 
     def _key_read(self, key) -> None:
         self.key, self.key_where = key.value, key.where
         self.key_changed.emit(key.value, key.where)
 
     def _start(self, config: ApiConfig):
-        key = KeyStore(self.app.paths).get()
+        key = ApiKeys(self.app.secrets).get()
         services = ApiServices.from_app(
             self.app, key=lambda: self.key or key.value, loaded_model_only=True
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fireside.assistant.app import App
-from fireside.assistant.library_config import LibraryConfig, open_library, token_store
+from fireside.assistant.library_config import HUB_TOKEN, LibraryConfig, open_library
 from fireside.desktop.library_downloads import FAILED, QUEUED, RUNNING, DownloadJob, DownloadQueue
 from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.library.download import DONE, PAUSED, Progress
@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from fireside.secret_store import IN_KEYRING
 
 BADGE_COLORS = {FITS: "#2e7d32", TIGHT: "#ef6c00", "too_large": "#c62828"}
 
@@ -66,7 +68,7 @@ class LibraryDialog(QDialog):
         self.app = app
         self.setWindowTitle(self.tr("Model library"))
         self.resize(980, 620)
-        self.library = open_library(app.paths, app.settings)
+        self.library = open_library(app.paths, app.settings, app.secrets)
         self.queue = DownloadQueue(self.library, self)
         self.queue.changed.connect(self._on_job_changed)
         self.queue.finished.connect(self._on_downloaded)
@@ -500,26 +502,27 @@ class LibraryDialog(QDialog):
         token = self.token.text().strip()
         if token:
             self.token.clear()
-            self._run(token_store(self.app.paths).set, self._token_saved, token)
+            self._run(self.app.secrets.set, self._token_saved, HUB_TOKEN, token)
         self._reopen()
 
     def _forget_token(self) -> None:
         self.token.clear()
         self._run(
-            token_store(self.app.paths).clear,
+            self.app.secrets.delete,
             lambda _r: (self.show_message(self.tr("Access token removed")), self._reopen()),
+            HUB_TOKEN,
         )
 
     def _token_saved(self, where: str) -> None:
         self.show_message(
             self.tr("Access token saved ({0})").format(
-                self.tr("system keyring") if where == "keyring" else where
+                self.tr("system keyring") if where == IN_KEYRING else where
             )
         )
         self._reopen()
 
     def _reopen(self) -> None:
-        self.library = open_library(self.app.paths, self.app.settings)
+        self.library = open_library(self.app.paths, self.app.settings, self.app.secrets)
         self.queue.library = self.library
         self.refresh()
 

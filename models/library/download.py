@@ -31,6 +31,7 @@ from fireside.models.library.errors import (
 )
 from fireside.models.library.hub import RemoteFile
 
+from fireside.atomic_write import write_atomic
 from fireside.errors import NotFoundError
 
 CHUNK_BYTES = 1 << 20
@@ -73,9 +74,8 @@ class Sidecar:
             return None
 
     def write(self, path: Path) -> None:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        # not a secret: readable like the partial file beside it
+        write_atomic(path, json.dumps(asdict(self), indent=1), mode=0o644)
 
     def same_file(self, other: Sidecar) -> bool:
         return (self.url, self.etag, self.size) == (other.url, other.etag, other.size)

@@ -12,11 +12,12 @@ import time
 import httpx
 import openai
 import pytest
-from fireside.api.keys import ENV_KEY, KeyStore
+from fireside.api.api_key import ENV_KEY, ApiKeys
 from fireside.api.server import ApiServer, ServerError
 from fireside.api.services import ApiConfig, ApiServices
 from fireside.plugins.hookspecs import hookimpl
 
+from fireside.secret_store import IN_KEYRING, SecretStore
 from tests.api.helpers import (
     KEY,
     TimedBackend,
@@ -26,6 +27,7 @@ from tests.api.helpers import (
     scripted_services,
     start,
 )
+from tests.keyrings import MemoryKeyring
 from tests.scripted_backend import ScriptedBackend
 
 HEADERS = {"Authorization": f"Bearer {KEY}"}
@@ -200,17 +202,39 @@ def test_port_in_use_is_one_clear_error(serve, tmp_path):
         other.start()
 
 
-def test_key_store_generates_once_rotates_and_env_wins(tmp_path, monkeypatch):
+def test_the_api_key_is_generated_once_rotated_and_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_KEY, raising=False)
-    store = KeyStore(paths_in(tmp_path), use_keyring=False)
-    first = store.get()
+    secrets = SecretStore(paths_in(tmp_path).config_dir, use_keyring=False)
+    keys = ApiKeys(secrets)
+    first = keys.get()
     assert first.value.startswith("fs-") and len(first.value) > 30
-    assert store.get().value == first.value
-    assert (store.file.stat().st_mode & 0o777) == 0o600
-    rotated = store.rotate()
-    assert rotated.value != first.value and store.get().value == rotated.value
+    assert first.where == str(secrets.file)
+    assert keys.get().value == first.value
+    assert (secrets.file.stat().st_mode & 0o777) == 0o600
+    rotated = keys.rotate()
+    assert rotated.value != first.value and keys.get().value == rotated.value
     monkeypatch.setenv(ENV_KEY, "from-env")
-    assert store.get().value == "from-env" and ENV_KEY in store.get().where
+    assert keys.get().value == "from-env" and ENV_KEY in keys.get().where
+    assert secrets.get("api-key") == rotated.value  # the override is never written
+
+
+def test_the_api_key_goes_to_a_working_keyring(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_KEY, raising=False)
+    ring = MemoryKeyring()
+    keys = ApiKeys(SecretStore(tmp_path / "config", keyring=ring))
+    key = keys.get()
+    assert key.where == IN_KEYRING and list(ring.items.values()) == [key.value]
+    assert keys.get().value == key.value and not (tmp_path / "config").exists()
+
+
+def test_the_key_an_earlier_release_stored_still_works(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_KEY, raising=False)
+    config = paths_in(tmp_path).config_dir
+    (config / "api-key").write_text("fs-earlier\n")
+    keys = ApiKeys(SecretStore(config, use_keyring=False))
+    assert (keys.get().value, keys.get().where) == ("fs-earlier", str(config / "api-key"))
+    rotated = keys.rotate()  # a new key replaces it, in the one secrets file
+    assert keys.get().value == rotated.value and not (config / "api-key").exists()
 
 
 class _Tools:

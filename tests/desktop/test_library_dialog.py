@@ -3,6 +3,8 @@ hub (pause, resume), and "Use" switching the chat's model."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fireside.models.library.catalog import load_catalog
 from fireside.models.library.download import part_path
@@ -94,7 +96,7 @@ def test_unfinished_download_is_offered_again(qtbot, make_window, core, hub, smo
     """A download cut short (the app closed or killed) shows as paused and resumes."""
     from fireside.assistant.library_config import open_library
 
-    library = open_library(core.paths, core.settings)
+    library = open_library(core.paths, core.settings, core.secrets)
     hub.state.drop_after = 5_000_000
     plan = library.plan(REPO, FILE)
     with pytest.raises(DownloadError):
@@ -124,9 +126,8 @@ def test_no_network_is_shown_in_the_dialog(qtbot, make_window, core, online, mon
     qtbot.waitUntil(lambda: "connection refused" in dialog.message.text(), timeout=TIMEOUT)
 
 
-def test_library_settings_tab(qtbot, make_window, core, tmp_path, monkeypatch):
-    # no usable keyring (a headless machine): the token goes to a private file
-    monkeypatch.setattr("fireside.models.library.token_store._keyring", lambda: None)
+def test_library_settings_tab(qtbot, make_window, core, tmp_path):
+    # a portable home (FIRESIDE_HOME, as in every test): the token goes to a private file
     window = make_window(core, start=False)
     dialog = window.open_library()
     dialog.tabs.setCurrentIndex(4)
@@ -139,9 +140,11 @@ def test_library_settings_tab(qtbot, make_window, core, tmp_path, monkeypatch):
     assert core.settings.library["models_dir"] == str(elsewhere)
     assert core.settings.library["endpoint"] == "http://127.0.0.1:9"
     assert core.settings.library["folders"] == [str(tmp_path)]
-    token_file = core.paths.config_dir / "hub-token"
+    token_file = core.paths.config_dir / "secrets.json"
     qtbot.waitUntil(token_file.exists, timeout=TIMEOUT)
-    assert token_file.read_text() == "hf_secret" and dialog.token.text() == ""
+    assert json.loads(token_file.read_text()) == {"hub-token": "hf_secret"}
+    assert oct(token_file.stat().st_mode & 0o777) == "0o600" and dialog.token.text() == ""
+    qtbot.waitUntil(lambda: str(token_file) in dialog.message.text(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: dialog.library.hub.token == "hf_secret", timeout=TIMEOUT)
     assert dialog.library.models_dir == elsewhere
     assert dialog.library.hub.endpoint == "http://127.0.0.1:9"

@@ -123,8 +123,8 @@ def test_killed_or_interrupted_download_resumes(hub, smollm_path, fireside_home)
 
 
 def test_folders_and_token(capsys, tmp_path, fireside_home, monkeypatch):
-    # no usable keyring (a headless machine): the token goes to a private file
-    monkeypatch.setattr("fireside.models.library.token_store._keyring", lambda: None)
+    # a portable home (FIRESIDE_HOME, as in every test): the token goes to a private file
+    monkeypatch.delenv("HF_TOKEN", raising=False)
     mine = tmp_path / "my-models"
     mine.mkdir()
     assert main(["models", "folders", "add", str(mine), "--json"]) == 0
@@ -134,13 +134,28 @@ def test_folders_and_token(capsys, tmp_path, fireside_home, monkeypatch):
     capsys.readouterr()
 
     assert main(["models", "token", "set", "hf_abc"]) == 0
-    token_file = fireside_home / "config" / "hub-token"
-    assert token_file.read_text() == "hf_abc"
+    token_file = fireside_home / "config" / "secrets.json"
+    assert f"saved in {token_file}" in capsys.readouterr().out
+    assert json.loads(token_file.read_text()) == {"hub-token": "hf_abc"}
     assert oct(token_file.stat().st_mode & 0o777) == "0o600"
     assert main(["models", "token", "status"]) == 0
     assert "is set" in capsys.readouterr().out
     assert main(["models", "token", "clear"]) == 0
-    assert not token_file.exists()
+    assert json.loads(token_file.read_text()) == {}
+    assert main(["models", "token", "status"]) == 0
+    assert "no access token" in capsys.readouterr().out
+
+
+def test_a_token_stored_by_an_earlier_release_is_still_used(capsys, fireside_home, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    config = fireside_home / "config"
+    config.mkdir(parents=True)
+    (config / "hub-token").write_text("hf_earlier")
+    assert main(["models", "token", "status"]) == 0
+    assert "is set" in capsys.readouterr().out
+    assert main(["models", "token", "set", "hf_new"]) == 0
+    assert not (config / "hub-token").exists()
+    assert json.loads((config / "secrets.json").read_text()) == {"hub-token": "hf_new"}
 
 
 def test_catalog_ids_download_with_the_hubs_hash(hub, smollm_path, split_parts, capsys,

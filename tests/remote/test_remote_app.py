@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
 
-import keyring
 import pytest
-from fireside.assistant.api_keys import ApiKeyStore
 from fireside.assistant.app import build_app
 from fireside.assistant.events import TextDelta, TurnDone, TurnError
 from fireside.models.generation import CancelToken
@@ -14,8 +13,9 @@ from fireside.models.remote.errors import RemoteAuthError
 from fireside.models.sampling import SamplingParams
 
 from fireside.errors import NotFoundError
+from fireside.secret_store import SERVICE, SecretStore
+from tests.keyrings import MemoryKeyring
 from tests.remote.conftest import API_KEY
-from tests.remote.keyrings import MemoryKeyring
 from tests.remote.server import ALIAS, start_server
 from tests.turns import send
 
@@ -37,11 +37,7 @@ def all_bytes(home) -> bytes:
 
 @pytest.fixture
 def memory_keyring():
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
+    return MemoryKeyring()
 
 
 def test_a_reply_from_a_remote_model_is_recorded_with_its_backend(app, server, fireside_home):
@@ -63,10 +59,11 @@ def test_a_reply_from_a_remote_model_is_recorded_with_its_backend(app, server, f
 def test_without_a_keyring_the_key_goes_to_a_private_file_with_a_warning(
     app, server, fireside_home
 ):
-    app.models.remotes.keys = ApiKeyStore(app.paths.config_dir, use_keyring=False)
+    app.models.remotes.keys = SecretStore(app.paths.config_dir, use_keyring=False)
     conn, warning = app.models.remotes.add("lab", server.url, api_key=API_KEY)
     assert conn.key_source == "file" and "keyring" in warning
-    key_file = app.models.remotes.keys.path
+    key_file = app.models.remotes.keys.file
+    assert str(key_file) in warning
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert API_KEY in key_file.read_text()
     assert app.models.get(f"lab/{ALIAS}").description.id == f"lab/{ALIAS}"
@@ -75,16 +72,35 @@ def test_without_a_keyring_the_key_goes_to_a_private_file_with_a_warning(
 
 
 def test_with_a_keyring_the_key_goes_there(app, server, fireside_home, memory_keyring):
-    app.models.remotes.keys = ApiKeyStore(app.paths.config_dir)
+    app.models.remotes.keys = SecretStore(app.paths.config_dir, keyring=memory_keyring)
     conn, warning = app.models.remotes.add("lab", server.url, api_key=API_KEY)
     app.save_settings()
     assert conn.key_source == "keyring" and warning is None
-    assert memory_keyring.items == {("fireside-remote", "lab"): API_KEY}
+    assert memory_keyring.items == {(SERVICE, "remote/lab"): API_KEY}
     assert API_KEY.encode() not in all_bytes(fireside_home)
     events = list(send(app.engine, "Hi", model=f"lab/{ALIAS}", params=SHORT))
     assert isinstance(events[-1], TurnDone)
     app.models.remotes.remove("lab")
     assert memory_keyring.items == {}
+
+
+def test_a_key_stored_by_an_earlier_release_is_still_found(server, fireside_home):
+    """A connection saved before the one secret store: its row says "file", its key is in
+    ``api-keys.json``; it keeps working, and adding it again moves the key over."""
+    config = fireside_home / "config"
+    config.mkdir(parents=True)
+    row = {"name": "lab", "base_url": server.url, "key_source": "file"}
+    (config / "settings.json").write_text(json.dumps({"remote_connections": [row]}))
+    (config / "api-keys.json").write_text(json.dumps({"lab": API_KEY}))
+    app = build_app()
+    try:
+        events = list(app.engine.send("Hi", model_path=f"lab/{ALIAS}", params=SHORT))
+        assert isinstance(events[-1], TurnDone), events[-1]
+        app.models.remotes.add("lab", server.url, api_key=API_KEY)
+        assert not (config / "api-keys.json").exists()
+        assert app.secrets.get("remote/lab") == API_KEY
+    finally:
+        app.close()
 
 
 def test_a_key_from_the_environment_stores_only_the_variables_name(
