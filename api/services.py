@@ -111,7 +111,12 @@ class ApiServices:
         # one registry for the server's life: an embedder loads once, not once per request
         embedders = add_plugin_embedders(EmbedderRegistry(), app.plugins)
         return cls(
-            catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
+            catalogue=Catalogue(
+                app.settings,
+                app.paths,
+                loaded if loaded_model_only else None,
+                plugin_models=app.models.plugin_models,
+            ),
             models=app.models,
             settings=app.settings,
             paths=app.paths,

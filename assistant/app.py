@@ -21,6 +21,7 @@ from fireside.assistant.language import LanguageDetector
 from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
+from fireside.assistant.plugin_backends import PluginBackends
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
@@ -39,7 +40,9 @@ class App:
         self.settings = settings
         self.history = history
         self.models = ModelManager(
-            settings, RemoteSources(settings, ApiKeyStore(paths.config_dir))
+            settings,
+            RemoteSources(settings, ApiKeyStore(paths.config_dir)),
+            PluginBackends(lambda: self.plugins),  # plugins load when a model id needs them
         )
 
     @cached_property
