@@ -64,7 +64,9 @@ class ModelSwitcher(QObject):
 
     def _show_backend(self, path: str, info) -> None:
         self.status.set_model(model_label(self.app.models, path), info.device, info.n_ctx)
-        self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
+        # a plugin's model may send messages elsewhere too: the user must see that
+        remote = info.backend == "remote" or info.leaves_machine
+        self.status.set_remote(remote, info.leaves_machine, info.device)
         self.backend_shown.emit(info)
 
     def start(self, model: str | None = None) -> None:

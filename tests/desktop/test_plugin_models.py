@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fireside.assistant.app import build_app
 from fireside.desktop.model_picker import ModelPicker, RemoteGroup
+from fireside.plugins.hookspecs import hookimpl
 from PySide6.QtCore import Qt
 
 from tests.desktop.helpers import TURN_TIMEOUT_MS, type_and_send, wait_idle
-from tests.plugins.echo_plugin import EchoPlugin
+from tests.plugins.echo_plugin import Echo, EchoPlugin
+
+
+class FarEcho(Echo):
+    """An echo that says it sends the messages to another computer."""
+
+    @property
+    def description(self):
+        return replace(super().description, leaves_machine=True, device="https://far.example")
+
+
+class FarPlugin:
+    @hookimpl
+    def register_backends(self, register):
+        register("far/echo", FarEcho)
 
 
 def items(picker) -> list[tuple[str, object, bool]]:
@@ -36,6 +53,7 @@ def test_a_plugin_model_is_chosen_and_answers_in_the_window(qtbot, make_window, 
     app = build_app()
     try:
         app.plugins.add_plugin("echo", EchoPlugin())
+        app.plugins.add_plugin("far", FarPlugin())
         app.settings.model_path = "test/echo"  # the model chosen last time
         window = make_window(app)
         qtbot.waitUntil(lambda: window.models.good_path == "test/echo", timeout=TURN_TIMEOUT_MS)
@@ -49,6 +67,11 @@ def test_a_plugin_model_is_chosen_and_answers_in_the_window(qtbot, make_window, 
         assert (reply.status, reply.text) == ("complete", "hello from the window")
         stored = window.app.history.get_message(reply.message_id)
         assert (stored.model, stored.backend) == ("test/echo", "test")
+
+        window.models.request("far/echo")  # a plugin's model that sends messages away
+        qtbot.waitUntil(lambda: window.models.good_path == "far/echo", timeout=TURN_TIMEOUT_MS)
+        assert window.status.remote_label.isVisible()
+        assert "leave this computer" in window.status.remote_label.text()
 
         app.plugins.disable("echo")  # what unticking it in Tools > Plugins does
         window.models.catalog.refresh()
