@@ -3,7 +3,8 @@
 A local GGUF is named by its file name without ``.gguf`` (what LM Studio and llama.cpp's
 server show), and also answers to its full path; ``default`` is whatever the app would use
 with no choice made (the user's chosen model, else the bundled one). Known models are the
-default, the recent ones and the GGUFs in the models folder.
+default, the recent ones and the GGUFs in the models folder, plus the models plugins offer
+(named by their ids, ``owned_by`` the plugin).
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ class Catalogue:
     model: switching models under a chat that is generating is the window's decision)."""
 
     def __init__(
-        self, settings: Settings, paths: Paths, loaded: Callable[[], str | None] | None = None
+        self,
+        settings: Settings,
+        paths: Paths,
+        loaded: Callable[[], str | None] | None = None,
+        plugin_models: Callable[[], list] | None = None,
     ) -> None:
         self.settings = settings
         self.paths = paths
         self.loaded = loaded
+        self.plugin_models = plugin_models  # () -> [PluginModel]: ids the plugins offer
 
     def default_path(self) -> str | None:
         if self.loaded is not None:
@@ -66,6 +72,11 @@ class Catalogue:
                 continue
             path = str(Path(path).expanduser())
             found.setdefault(model_id(path), CatalogueEntry(model_id(path), path))
+        if self.plugin_models is not None:
+            only = self.default_path() if self.loaded is not None else None
+            for model in self.plugin_models():
+                if self.loaded is None or model.id == only:
+                    found.setdefault(model.id, CatalogueEntry(model.id, model.id, model.plugin))
         return list(found.values())
 
     def resolve(self, name: str | None) -> CatalogueEntry | None:

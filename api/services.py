@@ -106,5 +106,10 @@ class ApiServices:
             key=key,
             documents=lambda: app.documents_store,
             embedders=app.embedders,
-            catalogue=Catalogue(app.settings, app.paths, loaded if loaded_model_only else None),
+            catalogue=Catalogue(
+                app.settings,
+                app.paths,
+                loaded if loaded_model_only else None,
+                plugin_models=app.models.plugin_models,
+            ),
         )

@@ -21,6 +21,7 @@ from fireside.assistant.language import LanguageDetector
 from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
+from fireside.assistant.plugin_backends import PluginBackends
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import HOME_ENV, Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
@@ -42,7 +43,11 @@ class App:
         self.settings = settings
         self.history = history
         self.secrets = open_secrets(paths)
-        self.models = ModelManager(settings, RemoteSources(settings, self.secrets))
+        self.models = ModelManager(
+            settings,
+            RemoteSources(settings, self.secrets),
+            PluginBackends(lambda: self.plugins),  # plugins load when a model id needs them
+        )
 
     @cached_property
     def plugins(self) -> PluginManager:

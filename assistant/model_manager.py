@@ -3,8 +3,9 @@
 Loading is slow (seconds) and a loaded model holds its KV cache, so the manager keeps the
 current backend and only reloads when the file or the load options change. A local GGUF
 runs in a model worker process (``WorkerBackend``): a crash there costs one reply, and
-switching models ends the old worker so its memory returns to the system. Callers get a
-``ChatBackend`` and never ask which kind.
+switching models ends the old worker so its memory returns to the system. A
+``CONNECTION/MODEL`` id goes to a remote engine, and an id that is neither a file nor remote
+to the plugin that offers it. Callers get a ``ChatBackend`` and never ask which kind.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from fireside.assistant.plugin_backends import PluginBackends, PluginModel
 from fireside.assistant.remote_sources import RemoteSources
 from fireside.assistant.settings import Settings
 from fireside.models.backend import ChatBackend
@@ -23,9 +25,15 @@ from fireside.models.worker import WorkerBackend
 
 
 class ModelManager:
-    def __init__(self, settings: Settings, remotes: RemoteSources | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        remotes: RemoteSources | None = None,
+        plugins: PluginBackends | None = None,
+    ) -> None:
         self.settings = settings
         self.remotes = remotes  # CONNECTION/MODEL ids go to a remote engine
+        self.plugins = plugins  # ids that are neither files nor remote may be a plugin's
         self._backend: ChatBackend | None = None
         self._key: tuple | None = None
         self._lock = threading.Lock()
@@ -33,8 +41,8 @@ class ModelManager:
     def resolve_path(self, path: str | None = None) -> str:
         """The explicit path, else the user's chosen model, else the bundled one."""
         chosen = path or self.settings.model_path
-        if self.is_remote(chosen):
-            return chosen  # CONNECTION/MODEL: an id, not a path to normalise
+        if self.is_remote(chosen) or self.is_plugin(chosen):
+            return chosen  # an id, not a path to normalise
         if chosen:
             return str(Path(chosen).expanduser())
         bundled = default_model()
@@ -53,10 +61,18 @@ class ModelManager:
     def is_remote(self, path: str | None) -> bool:
         return self.remotes is not None and self.remotes.is_remote(path)
 
+    def is_plugin(self, path: str | None) -> bool:
+        """Plugins are asked (and so loaded) only about an id that is no file and not remote."""
+        if self.plugins is None or not path or path.lower().endswith(".gguf"):
+            return False
+        if self.is_remote(path) or Path(path).expanduser().exists():
+            return False
+        return self.plugins.owns(path)
+
     def describe(self, path: str) -> str:
         """A label for the status bar and the CLI: honest about the bundled demo model."""
-        if self.is_remote(path):
-            return path
+        if self.is_remote(path) or not (path.lower().endswith(".gguf") or Path(path).exists()):
+            return path  # an id (remote, a plugin's), not a file name
         if self.is_bundled(path):
             return "SmolLM2 135M (bundled demo model)"
         return Path(path).name
@@ -81,6 +97,8 @@ class ModelManager:
         resolved = self.resolve_path(path)
         if self.is_remote(resolved):
             return self.remotes.backend_for(resolved, options.n_ctx if options else None)
+        if self.is_plugin(resolved):
+            return self.plugins.backend_for(resolved)
         current, key = self._backend, self._key
         if options is None and current is not None and key is not None and key[0] == resolved:
             return current
@@ -122,9 +140,15 @@ class ModelManager:
     def inspect(self, path: str | None = None) -> GGUFInfo:
         return inspect_gguf(self.resolve_path(path))
 
+    def plugin_models(self) -> list[PluginModel]:
+        """The plugins' models worth listing (loads the plugins: not on the UI thread)."""
+        return self.plugins.models() if self.plugins is not None else []
+
     def close(self) -> None:
         if self.remotes is not None:
             self.remotes.close()
+        if self.plugins is not None:
+            self.plugins.close()
         with self._lock:
             if self._backend is not None:
                 self._backend.close()

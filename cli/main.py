@@ -2,9 +2,10 @@
 
 Plain ``fireside`` opens the desktop app (see ``fireside.launcher``). Each
 subcommand lives in its own module exposing ``register(subparsers)``; a handler returns the
-exit code. This is the command line's one error boundary: a ``FiresideError`` (a bad file, an
-unknown id, a damaged or busy database, a model that failed) is printed as one line with exit
-code 2; anything else is a bug, logged with its traceback and reported as one line pointing at
+exit code; plugins add theirs through ``register_commands`` (``cli/plugin_commands.py``).
+This is the command line's one error boundary: a ``FiresideError`` (a bad file, an unknown
+id, a damaged or busy database, a model that failed) is printed as one line with exit code
+2; anything else is a bug, logged with its traceback and reported as one line pointing at
 the log, with exit code 1.
 """
 
@@ -17,6 +18,7 @@ import sys
 
 from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
+from fireside.cli import plugin_commands
 
 from fireside.errors import FiresideError
 
@@ -34,24 +36,26 @@ SUBCOMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The built-in commands, plus the plugins' unless ``argv`` names a built-in one."""
     parser = argparse.ArgumentParser(
         prog="fireside",
         description="Fireside: an offline chat assistant over local GGUF models. "
         "Run with no arguments to open the desktop app.",
     )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="also print the log on stderr"
-    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print the log on stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    builtin = set(sub.choices)
+    if plugin_commands.wanted(argv, builtin):
+        plugin_commands.add_plugin_commands(sub, builtin)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

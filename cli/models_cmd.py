@@ -22,11 +22,14 @@ def register(sub) -> None:
     ins.add_argument("--ctx-size", type=int, help="context size for the memory estimate")
     ins.add_argument("--json", action="store_true")
     ins.set_defaults(func=_inspect)
-    ls = ms.add_parser("list", help="the bundled model, recent ones and GGUFs found on disk")
+    ls = ms.add_parser(
+        "list", help="the bundled model, recent ones, GGUFs found on disk and plugins' models"
+    )
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
     use = ms.add_parser(
-        "use", help="make a GGUF or CONNECTION/MODEL the default model ('bundled' to reset)"
+        "use",
+        help="make a GGUF, CONNECTION/MODEL or a plugin's model the default ('bundled' to reset)",
     )
     use.add_argument("path")
     use.set_defaults(func=_use)
@@ -91,17 +94,35 @@ def _list(args: argparse.Namespace) -> int:
                     "where": "bundled",
                 }
             )
+        plugin_models = app.models.plugin_models()
+        offered = {m.id for m in plugin_models}
         for p in app.settings.recent_models:
             if app.models.is_remote(p):  # no network here: 'models remote list' checks
                 items.append(
                     {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
                 )
+            elif p in offered:
+                continue  # listed with its plugin below
             elif not bundled or Path(p) != bundled.path:
                 items.append(
-                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists(),
-                     "where": "recent"}
+                    {
+                        "path": p,
+                        "label": Path(p).name,
+                        "bundled": False,
+                        "exists": Path(p).exists(),
+                        "where": "recent",
+                    }
                 )
         items += library_cmd.local_items({item["path"] for item in items})
+        items += [
+            {
+                "path": m.id,
+                "label": m.description or m.id,
+                "bundled": False,
+                "where": f"plugin {m.plugin}",
+            }
+            for m in plugin_models
+        ]
         current = app.settings.model_path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current
@@ -121,9 +142,9 @@ def _use(args: argparse.Namespace) -> int:
     try:
         if args.path == "bundled":
             app.settings.model_path = None
-        elif app.models.is_remote(args.path):
+        elif app.models.is_remote(args.path) or app.models.is_plugin(args.path):
             try:
-                app.models.get(args.path)  # the server answers and serves that model
+                app.models.get(args.path)  # the server answers, the plugin opens it
             except ModelError as exc:
                 return fail(str(exc))
             app.settings.model_path = args.path

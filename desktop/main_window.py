@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
         dialog.resize(560, 420)
         dialog.exec()
+        self.models.catalog.refresh()  # a disabled plugin's models leave the picker
 
     def open_library(self) -> LibraryDialog:
         """One library window, kept while downloads run in it."""

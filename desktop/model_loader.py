@@ -80,7 +80,7 @@ def inspect_model(manager: ModelManager, path: str) -> Inspection:
 
 def _load(manager: ModelManager, path: str) -> Iterator[Inspection]:
     try:
-        if manager.is_remote(path):  # no file to inspect: connect and check the model
+        if manager.is_remote(path) or manager.is_plugin(path):  # no file: open the model
             return manager.get(path)
         inspection = inspect_model(manager, path)
         yield inspection

@@ -1,7 +1,9 @@
-"""Choose the model: the bundled demo, recently used GGUFs, remote models, or "Open GGUF…".
+"""Choose the model: the bundled demo, recently used GGUFs, remote models, plugins' models,
+or "Open GGUF…".
 
 Each remote connection's models are listed under the connection's name, marked as remote;
-those whose server is on another computer say plainly that messages leave this one.
+those whose server is on another computer say plainly that messages leave this one. Models
+offered by plugins are listed under the plugin's name.
 
 The picker only says what the user chose; loading (and refusing a file that is broken or
 too big) is the model loader's job, after which the window calls ``set_current`` — or puts
@@ -22,13 +24,18 @@ OPEN_ITEM = "__open__"
 
 @dataclass
 class RemoteGroup:
-    """One connection's models for the picker (or why there are none)."""
+    """One connection's models for the picker (or why there are none); with ``plugin``, one
+    plugin's models, already full ids."""
 
     name: str
     url: str
     leaves_machine: bool
     models: list[str] = field(default_factory=list)
     error: str | None = None
+    plugin: bool = False
+
+    def ids(self) -> list[str]:
+        return list(self.models) if self.plugin else [f"{self.name}/{m}" for m in self.models]
 
 
 GGUF_FILTER = QT_TRANSLATE_NOOP("ModelPicker", "GGUF models (*.gguf);;All files (*)")
@@ -83,10 +90,13 @@ class ModelPicker(QComboBox):
         self._remote = list(groups)
 
     def remote_ids(self) -> list[str]:
-        return [f"{g.name}/{m}" for g in self._remote for m in g.models]
+        return [model_id for g in self._remote for model_id in g.ids()]
 
     def _add_group(self, group: RemoteGroup) -> None:
         self.insertSeparator(self.count())
+        if group.plugin:
+            self._add_plugin_group(group)
+            return
         where = (
             self.tr("messages leave this computer")
             if group.leaves_machine
@@ -109,6 +119,16 @@ class ModelPicker(QComboBox):
                 else self.tr("%1 runs in a server on this computer (%2)").replace("%1", model_id)
             ).replace("%2", group.url)
             self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+
+    def _add_plugin_group(self, group: RemoteGroup) -> None:
+        self.addItem(self.tr("%1 — plugin").replace("%1", group.name), None)
+        self.model().item(self.count() - 1).setEnabled(False)
+        for model_id in group.ids():
+            self.addItem("    " + model_id, model_id)
+            tip = self.tr("%1 is offered by the plugin %2").replace("%1", model_id)
+            self.setItemData(
+                self.count() - 1, tip.replace("%2", group.name), Qt.ItemDataRole.ToolTipRole
+            )
 
     def set_current(self, path: str | None) -> None:
         self._current = path

@@ -39,7 +39,7 @@ class ModelSwitcher(QObject):
         super().__init__(parent)
         self.app, self.picker, self.status = app, picker, status
         self.loader = ModelLoader(app.models, self)
-        self.catalog = RemoteCatalog(app.models.remotes, self)
+        self.catalog = RemoteCatalog(app.models.remotes, self, app.models.plugin_models)
         self.catalog.ready.connect(self._on_remote_models)
         self._chat_busy = chat_busy
         self._pending: str | None = None
@@ -64,7 +64,9 @@ class ModelSwitcher(QObject):
 
     def _show_backend(self, path: str, info) -> None:
         self.status.set_model(model_label(self.app.models, path), info.device, info.n_ctx)
-        self.status.set_remote(info.backend == "remote", info.leaves_machine, info.device)
+        # a plugin's model may send messages elsewhere too: the user must see that
+        remote = info.backend == "remote" or info.leaves_machine
+        self.status.set_remote(remote, info.leaves_machine, info.device)
         self.backend_shown.emit(info)
 
     def start(self, model: str | None = None) -> None:
@@ -169,6 +171,8 @@ class ModelSwitcher(QObject):
             backend = self.app.models.current
             if self.app.models.is_remote(self.good_path):
                 backend = self.app.models.remotes.opened(self.good_path)  # never the network
+            elif self.app.models.plugins is not None:
+                backend = self.app.models.plugins.opened(self.good_path) or backend
             if backend is not None:
                 self._show_backend(self.good_path, backend.description)
             else:  # it was closed to make room for the failed one: bring it back

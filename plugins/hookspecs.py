@@ -3,7 +3,9 @@
 A plugin is a module (or object) named by an entry point in the ``fireside.plugins`` group,
 with functions marked ``@hookimpl``. The built-in calculator and weather tools are plugins
 of exactly this kind, so third-party plugins get no less than they do. A hook implementation
-may accept only the arguments it needs.
+may accept only the arguments it needs. The ``register_*`` hooks run once, when the plugin
+loads, and must be quick: what costs time (a model, a connection) belongs in the factory or
+handler they register, which runs only when used.
 """
 
 from __future__ import annotations
@@ -35,6 +37,28 @@ with ``name``, ``dim``, ``relevance_threshold``, ``similarity_floor``, ``encode(
 ``encode_query(text)`` (L2-normalised float32 rows)."""
 
 
+class RegisterBackend(Protocol):
+    """``register(model_id, factory, *, description="", prefix=False, models=None)``.
+
+    ``factory(model_id)`` returns a ``fireside.models.backend.ChatBackend``. With
+    ``prefix=True`` every id that starts with ``model_id`` goes to the factory, and
+    ``models()`` (optional) names the ones to list in model pickers.
+    """
+
+    def __call__(self, model_id: str, factory: Callable[[str], Any], **options: Any) -> None: ...
+
+
+class RegisterCommand(Protocol):
+    """``register(name, handler, *, help="", description=None, arguments=None)``.
+
+    ``arguments(parser)`` adds the command's arguments to an ``argparse.ArgumentParser``;
+    ``handler(args, app)`` runs it with the parsed ``args`` and the ``fireside.assistant.app.App``
+    and returns the exit code (``None`` is 0).
+    """
+
+    def __call__(self, name: str, handler: Callable[..., int | None], **options: Any) -> None: ...
+
+
 class FiresideSpecs:
     """Hook specifications; the manager calls each plugin's implementation separately, so one
     plugin that raises is recorded and skipped instead of breaking the others."""
@@ -58,6 +82,24 @@ class FiresideSpecs:
 
         The factory is called on first use, off the UI thread; the name is what collections
         record, so keep it stable.
+        """
+
+    @hookspec
+    def register_backends(self, register: RegisterBackend) -> None:
+        """Offer chat models: ``register("plugin/model", factory)`` per model (or prefix).
+
+        Used wherever a model id is taken (``--model``, the model picker, the local API)
+        when the id is neither a file nor a remote ``CONNECTION/MODEL``. The factory runs on
+        first use, off the UI thread; what it or the backend raises is reported in one line
+        naming the plugin.
+        """
+
+    @hookspec
+    def register_commands(self, register: RegisterCommand) -> None:
+        """Add ``fireside`` subcommands: ``register("name", handler, help=..., arguments=...)``.
+
+        A built-in command's name cannot be taken. A handler's ``FiresideError`` is printed as
+        one line with exit code 2, like a built-in command's.
         """
 
     @hookspec

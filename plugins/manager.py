@@ -1,9 +1,10 @@
 """Find, load, enable and disable plugins, and collect what they offer.
 
 Plugins come from the ``fireside.plugins`` entry-point group (built-ins included). A plugin
-that fails to import, has a bad hook, or raises while registering is recorded as
-``(plugin name, error)`` and skipped; the rest still load. Each app (or test) builds its own
-``PluginManager``: there is no global one, so tests never leak plugins into each other.
+that fails to import, has a bad hook, or raises while registering (tools, chat backends,
+commands) is recorded as ``(plugin name, error)`` and skipped; the rest still load. Each app
+(or test) builds its own ``PluginManager``: there is no global one, so tests never leak
+plugins into each other.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import pluggy
 from fireside.plugins.hookspecs import PROJECT, FiresideSpecs
+from fireside.plugins.offers import BackendOffer, CommandOffer, collect_backends, collect_commands
 from fireside.plugins.registry import ToolRegistry
 from fireside.plugins.tools import DEFAULT_TIMEOUT_S, Tool
 
@@ -52,6 +54,8 @@ class PluginManager:
         self._info: dict[str, PluginInfo] = {}
         self._entry_points: dict[str, EntryPoint] = {}
         self._tools: dict[str, list[Tool]] = {}
+        self._backends: dict[str, list[BackendOffer]] = {}
+        self._commands: dict[str, list[CommandOffer]] = {}
 
     # -- loading ---------------------------------------------------------------------------
     def load_entry_points(self) -> None:
@@ -84,16 +88,27 @@ class PluginManager:
             info.error = _error_text(exc)
             self.failures.append((name, info.error))
             return
+        hook = "register_tools"
         try:
             tools = self._collect_tools(name)
+            hook = "register_backends"
+            backends = collect_backends(
+                name, self._impls(hook, name), {o.model_id: o.plugin for o in self.backends()}
+            )
+            hook = "register_commands"
+            commands = collect_commands(
+                name, self._impls(hook, name), {o.name: o.plugin for o in self._all_commands()}
+            )
         except Exception as exc:  # noqa: BLE001
-            log.warning("plugin %s: register_tools failed", name, exc_info=True)
+            log.warning("plugin %s: %s failed", name, hook, exc_info=True)
             self._pm.unregister(name=name)
-            info.error = f"register_tools failed: {_error_text(exc)}"
+            info.error = f"{hook} failed: {_error_text(exc)}"
             self.failures.append((name, info.error))
             return
         info.loaded = True
         self._tools[name] = tools
+        self._backends[name] = backends
+        self._commands[name] = commands
         info.tools = [t.name for t in tools]
 
     def _check_hooks(self, plugin: Any) -> None:
@@ -135,6 +150,8 @@ class PluginManager:
         if self._pm.has_plugin(name):
             self._pm.unregister(name=name)
         self._tools.pop(name, None)
+        self._backends.pop(name, None)
+        self._commands.pop(name, None)
         if name in self._info:
             self._info[name].enabled = False
             self._info[name].loaded = False
@@ -157,6 +174,34 @@ class PluginManager:
 
     def tool_registry(self) -> ToolRegistry:
         return ToolRegistry(self.tools())
+
+    def backends(self) -> list[BackendOffer]:
+        """The chat models of the enabled plugins, plugin by plugin."""
+        return [offer for name in sorted(self._backends) for offer in self._backends[name]]
+
+    def backend_offer(self, model_id: str) -> BackendOffer | None:
+        """Who serves ``model_id``: an exact id first, else the longest matching prefix."""
+        offers = [o for o in self.backends() if o.matches(model_id)]
+        exact = next((o for o in offers if not o.prefix), None)
+        return exact or max(offers, key=lambda o: len(o.model_id), default=None)
+
+    def commands(self, reserved: Iterable[str] = ()) -> list[CommandOffer]:
+        """The enabled plugins' subcommands, except those named like a ``reserved`` (built-in)
+        command: those are refused and recorded as their plugin's failure."""
+        reserved = set(reserved)
+        accepted = []
+        for offer in self._all_commands():
+            if offer.name not in reserved:
+                accepted.append(offer)
+                continue
+            failure = (offer.plugin, f"command '{offer.name}' is a built-in command; not added")
+            if failure not in self.failures:
+                log.warning("plugin %s: %s", *failure)
+                self.failures.append(failure)
+        return accepted
+
+    def _all_commands(self) -> list[CommandOffer]:
+        return [offer for name in sorted(self._commands) for offer in self._commands[name]]
 
     def document_loaders(self) -> list[tuple[list[str], Callable[..., Any]]]:
         """``(extensions, loader)`` pairs; extensions are lower case with a leading dot."""
@@ -199,7 +244,8 @@ class PluginManager:
         try:
             return impl.function(*[kwargs[a] for a in impl.argnames])
         except Exception as exc:  # noqa: BLE001
-            log.warning("plugin %s: hook %s failed", impl.plugin_name, impl.function.__name__,
-                        exc_info=True)
+            log.warning(
+                "plugin %s: hook %s failed", impl.plugin_name, impl.function.__name__, exc_info=True
+            )
             self.hook_failures.append((impl.plugin_name, _error_text(exc)))
             return None

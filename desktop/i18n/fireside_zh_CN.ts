@@ -1078,6 +1078,14 @@
         <translation>%1 在本机的服务器中运行（%2）</translation>
     </message>
     <message>
+        <source>%1 — plugin</source>
+        <translation>%1 — 插件</translation>
+    </message>
+    <message>
+        <source>%1 is offered by the plugin %2</source>
+        <translation>%1 由插件 %2 提供</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>

@@ -1078,6 +1078,14 @@
         <translation>%1 在這台電腦的伺服器中執行（%2）</translation>
     </message>
     <message>
+        <source>%1 — plugin</source>
+        <translation>%1 — 外掛程式</translation>
+    </message>
+    <message>
+        <source>%1 is offered by the plugin %2</source>
+        <translation>%1 由外掛程式 %2 提供</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>開啟 GGUF 模型</translation>
     </message>

@@ -87,3 +87,51 @@ def example_plugin(example_plugin_path, monkeypatch) -> Path:
     monkeypatch.syspath_prepend(str(example_plugin_path))
     yield example_plugin_path
     sys.modules.pop("fireside_example_plugin", None)
+
+
+@pytest.fixture(scope="session")
+def example_venv(tmp_path_factory) -> Path:
+    """A virtual environment with the example plugin pip-installed into it (its python).
+
+    The environment sees this one's packages (Fireside included) through a ``.pth`` file,
+    so only the plugin is installed; Fireside finds it through the installed entry point.
+    """
+    import sysconfig
+    import venv
+
+    work = tmp_path_factory.mktemp("example-venv")
+    src = work / "src"
+    shutil.copytree(EXAMPLE_SRC, src, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    env = work / "venv"
+    venv.create(env, with_pip=False)
+    python = env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    site_dir = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    host = sysconfig.get_paths()["purelib"]
+    (Path(site_dir) / "fireside-host-env.pth").write_text(
+        f"import site; site.addsitedir({host!r})\n"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return python
