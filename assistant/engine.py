@@ -294,12 +294,13 @@ class ChatEngine:
         if policy is None or self.plugins is None:
             return None
         allowed = policy.always_allowed
+        chat = self.settings.chat
         return TurnTools(
             registry=combined_registry(self.plugins.tools(), self.mcp),
             approve=policy.approve,
-            always_allowed=list(self.settings.always_allowed_tools if allowed is None else allowed),
-            enabled=self.settings.tools_enabled if policy.offer is None else policy.offer,
-            routing=self.settings.routing_enabled if policy.routing is None else policy.routing,
+            always_allowed=list(chat.always_allowed_tools if allowed is None else allowed),
+            enabled=chat.tools_enabled if policy.offer is None else policy.offer,
+            routing=chat.routing_enabled if policy.routing is None else policy.routing,
         )
 
     def _offers_tools(self, turn: _Turn) -> bool:
@@ -367,7 +368,9 @@ class ChatEngine:
         self, conv: Conversation, leaf: Message, context: str | None = None, language: str = ""
     ) -> list[dict]:
         system = (
-            conv.system_prompt if conv.system_prompt is not None else self.settings.system_prompt
+            conv.system_prompt
+            if conv.system_prompt is not None
+            else self.settings.chat.system_prompt
         )
         for extra in (
             context,
@@ -388,7 +391,9 @@ class ChatEngine:
             self.history.set_system_prompt(conv.id, request.system)
             conv.system_prompt = request.system
         if conv is None:
-            system = request.system if request.system is not None else self.settings.system_prompt
+            system = (
+                request.system if request.system is not None else self.settings.chat.system_prompt
+            )
             conv = self.history.create_conversation(
                 title_from(turn.question),
                 model=turn.backend.description.id,

@@ -1,40 +1,24 @@
-"""The model library's settings, and the one place that builds a ``ModelLibrary`` for the app.
+"""The one place that builds a ``ModelLibrary`` for the app, from the ``library`` settings.
 
-The choices (models folder, hub mirror, extra folders to scan) live in the settings file
-under ``library``; the access token does not (see ``token_store``).
+The choices (models folder, hub mirror, extra folders to scan) are the settings' ``library``
+section (``LibraryConfig``, in ``settings.py``); the access token is not (see
+``token_store``).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.settings import LibraryConfig, Paths, Settings
 from fireside.models.library.hub import HubClient, default_endpoint
 from fireside.models.library.library import ModelLibrary
 from fireside.models.library.token_store import TokenStore
 
+__all__ = ["LibraryConfig", "hub_endpoint", "open_library", "token_store"]
 
-@dataclass
-class LibraryConfig:
-    models_dir: str | None = None  # None: <data folder>/models
-    endpoint: str | None = None  # None: HF_ENDPOINT, else the hub
-    folders: list[str] = field(default_factory=list)  # user-added folders to list models from
-    scan_other_apps: bool = True  # LM Studio's, GPT4All's and Jan's folders
 
-    @classmethod
-    def of(cls, settings: Settings) -> LibraryConfig:
-        data = settings.library or {}
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-
-    def store(self, settings: Settings) -> None:
-        settings.library = asdict(self)
-
-    def models_path(self, paths: Paths) -> Path:
-        return Path(self.models_dir).expanduser() if self.models_dir else paths.models_dir
-
-    def hub_endpoint(self) -> str:
-        return (self.endpoint or default_endpoint()).rstrip("/")
+def hub_endpoint(config: LibraryConfig) -> str:
+    return (config.endpoint or default_endpoint()).rstrip("/")
 
 
 def token_store(paths: Paths) -> TokenStore:
@@ -42,8 +26,8 @@ def token_store(paths: Paths) -> TokenStore:
 
 
 def open_library(paths: Paths, settings: Settings) -> ModelLibrary:
-    config = LibraryConfig.of(settings)
-    hub = HubClient(config.hub_endpoint(), token_source=token_store(paths).get)
+    config = settings.library
+    hub = HubClient(hub_endpoint(config), token_source=token_store(paths).get)
     return ModelLibrary(
         config.models_path(paths),
         hub,

@@ -131,10 +131,10 @@ def main() -> int:
     from fireside.api.services import ApiConfig, ApiServices
     from fireside.assistant.documents.store import DocumentStore
     from fireside.assistant.model_manager import ModelManager
-    from fireside.assistant.settings import Paths, Settings
+    from fireside.assistant.settings import ModelChoices, Paths, Settings
 
     paths = Paths.from_env().ensure()
-    settings = Settings(n_threads=1, model_path=args.model)
+    settings = Settings(model=ModelChoices(n_threads=1, path=args.model))
     models = ModelManager(settings)
     backend = models.get(None)
     services = ApiServices(

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
+from fireside.assistant.settings import model_chosen
 from fireside.cli import library_cmd, remote_cmd
 from fireside.cli.common import fail, print_json
 from fireside.models.bundled import default_model
@@ -91,18 +92,23 @@ def _list(args: argparse.Namespace) -> int:
                     "where": "bundled",
                 }
             )
-        for p in app.settings.recent_models:
+        for p in app.settings.model.recent:
             if app.models.is_remote(p):  # no network here: 'models remote list' checks
                 items.append(
                     {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
                 )
             elif not bundled or Path(p) != bundled.path:
                 items.append(
-                    {"path": p, "label": Path(p).name, "bundled": False, "exists": Path(p).exists(),
-                     "where": "recent"}
+                    {
+                        "path": p,
+                        "label": Path(p).name,
+                        "bundled": False,
+                        "exists": Path(p).exists(),
+                        "where": "recent",
+                    }
                 )
-        items += library_cmd.local_items({item["path"] for item in items})
-        current = app.settings.model_path or (str(bundled.path) if bundled else None)
+        items += library_cmd.local_items(app, {item["path"] for item in items})
+        current = app.settings.model.path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current
         if args.json:
@@ -120,22 +126,19 @@ def _use(args: argparse.Namespace) -> int:
     app = build_app()
     try:
         if args.path == "bundled":
-            app.settings.model_path = None
+            chosen = None
         elif app.models.is_remote(args.path):
             try:
                 app.models.get(args.path)  # the server answers and serves that model
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = args.path
-            app.settings.remember_model(args.path)
+            chosen = args.path
         else:
             try:
-                info = inspect_gguf(args.path)
+                chosen = inspect_gguf(args.path).path
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = info.path
-            app.settings.remember_model(info.path)
-        app.save_settings()
+        app.settings_store.update(model_chosen(chosen))
         return 0
     finally:
         app.close()

@@ -10,7 +10,7 @@ from fireside.api.server import ApiServer
 from fireside.api.services import ApiConfig, ApiServices
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.model_manager import ModelManager
-from fireside.assistant.settings import ModelSettings, Paths, Settings
+from fireside.assistant.settings import ModelChoices, ModelSettings, Paths, Settings
 from fireside.models.generation import GenerationStats, TextChunk
 from fireside.models.sampling import SamplingParams
 
@@ -24,7 +24,7 @@ def paths_in(root: Path) -> Paths:
 def real_services(root: Path, model_path: Path, max_tokens: int = 24) -> ApiServices:
     """The app's own model manager over the bundled GGUF: one thread, greedy by default."""
     paths = paths_in(root)
-    settings = Settings(n_threads=1)
+    settings = Settings(model=ModelChoices(n_threads=1))
     sampling = SamplingParams(temperature=0.0, max_tokens=max_tokens, seed=1)
     settings.set_model_settings(str(model_path), ModelSettings(n_ctx=2048, sampling=sampling))
     return ApiServices(

@@ -82,7 +82,7 @@ def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smoll
     click(qtbot, toggle)
     qtbot.waitUntil(lambda: window.models.path == str(job.path), timeout=TIMEOUT)
     wait_loaded(qtbot, window)
-    assert window.app.settings.model_path == str(job.path)
+    assert window.app.settings.model.path == str(job.path)
 
     # the downloaded file is listed under "On this computer"
     qtbot.waitUntil(lambda: any(
@@ -136,9 +136,9 @@ def test_library_settings_tab(qtbot, make_window, core, tmp_path, monkeypatch):
     dialog.token.setText("hf_secret")
     dialog.folders.addItem(str(tmp_path))
     dialog.save_settings()
-    assert core.settings.library["models_dir"] == str(elsewhere)
-    assert core.settings.library["endpoint"] == "http://127.0.0.1:9"
-    assert core.settings.library["folders"] == [str(tmp_path)]
+    assert core.settings.library.models_dir == str(elsewhere)
+    assert core.settings.library.endpoint == "http://127.0.0.1:9"
+    assert core.settings.library.folders == [str(tmp_path)]
     token_file = core.paths.config_dir / "hub-token"
     qtbot.waitUntil(token_file.exists, timeout=TIMEOUT)
     assert token_file.read_text() == "hf_secret" and dialog.token.text() == ""

@@ -90,15 +90,20 @@ def test_the_menu_opens_it(qtbot, core, make_window, monkeypatch):
 
 def test_routing_can_be_turned_off_in_the_plugins_page(qtbot, fireside_home):
     from fireside.assistant.app import build_app
-    from fireside.assistant.settings import Settings
+    from fireside.assistant.settings_store import SettingsStore
     from fireside.desktop.plugins_page import PluginsPage
+    from fireside.desktop.settings_bridge import SettingsBridge
 
     app = build_app()
     try:
-        page = PluginsPage(app.plugins, app.settings, app.save_settings)
+        bridge = SettingsBridge(app.settings_store)
+        page = PluginsPage(app.plugins, bridge)
         qtbot.addWidget(page)
         assert page.routing.isChecked()
         page.routing.setChecked(False)
-        assert Settings.load(app.paths).routing_enabled is False
+        assert app.settings.chat.routing_enabled is False
+        qtbot.waitUntil(lambda: not bridge.busy)
+        assert SettingsStore(app.paths.settings_file).settings.chat.routing_enabled is False
     finally:
         app.close()
+
