@@ -2,7 +2,9 @@
 
 No module keeps a global instance; the window, each CLI command and the tests call
 ``build_app`` once (tests with ``FIRESIDE_HOME`` pointing at a temporary folder) and take
-what they need from it. Settings are read once, here. The history opens at once (a damaged
+what they need from it. The settings store is made here, once: ``app.settings`` is its live
+``Settings`` (read anywhere, the same object for the app's life) and every change goes
+through ``app.settings_store.update``. The history opens at once (a damaged
 file should stop the start, with its one-line reason); the parts that cost time or are not
 always needed (plugins, the documents store, the loader registry, the engine) are built on
 first use, so ``fireside history list`` does not load plugins. ``close`` closes whatever
@@ -23,7 +25,8 @@ from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.plugin_backends import PluginBackends
 from fireside.assistant.remote_sources import RemoteSources
-from fireside.assistant.settings import HOME_ENV, Paths, Settings
+from fireside.assistant.settings import HOME_ENV, Paths
+from fireside.assistant.settings_store import SettingsStore, affects
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
@@ -38,20 +41,32 @@ if TYPE_CHECKING:
 
 
 class App:
-    def __init__(self, paths: Paths, settings: Settings, history: HistoryStore) -> None:
+    def __init__(self, paths: Paths, settings_store: SettingsStore, history: HistoryStore) -> None:
         self.paths = paths
-        self.settings = settings
+        self.settings_store = settings_store
+        self.settings = settings_store.settings
         self.history = history
         self.secrets = open_secrets(paths)
+        remotes = RemoteSources(self.settings, self.secrets, settings_store.update)
         self.models = ModelManager(
-            settings,
-            RemoteSources(settings, self.secrets),
+            self.settings,
+            remotes,
             PluginBackends(lambda: self.plugins),  # plugins load when a model id needs them
         )
+        settings_store.subscribe(self._on_settings_changed)
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        """Plugins follow ``plugins.disabled`` whoever changed it (this process or another)."""
+        if "plugins" in self.__dict__ and affects(keys, "plugins.disabled"):
+            wanted = set(self.settings.plugins.disabled)
+            for name in sorted(wanted - self.plugins.disabled):
+                self.plugins.disable(name)
+            for name in sorted(self.plugins.disabled - wanted):
+                self.plugins.enable(name)
 
     @cached_property
     def plugins(self) -> PluginManager:
-        manager = PluginManager(disabled=self.settings.disabled_plugins)
+        manager = PluginManager(disabled=self.settings.plugins.disabled)
         manager.load_entry_points()
         return manager
 
@@ -100,9 +115,6 @@ class App:
         """MCP servers start on first use (a turn that offers tools, a listing)."""
         return McpManager(McpConfig(self.paths.config_dir / CONFIG_NAME))
 
-    def save_settings(self) -> None:
-        self.settings.save(self.paths)
-
     def close(self) -> None:
         if "mcp" in self.__dict__:
             self.mcp.close()
@@ -123,5 +135,5 @@ def open_secrets(paths: Paths) -> SecretStore:
 
 def build_app(paths: Paths | None = None) -> App:
     paths = (paths or Paths.from_env()).ensure()
-    settings = Settings.load(paths)
-    return App(paths, settings, HistoryStore(paths.history_db))
+    store = SettingsStore(paths.settings_file)
+    return App(paths, store, HistoryStore(paths.history_db))

@@ -272,12 +272,13 @@ class ChatEngine:
         if policy.only is not None:
             registry = _only(registry, policy.only)
         allowed = policy.always_allowed
+        chat = self.settings.chat
         return TurnTools(
             registry=registry,
             approve=policy.approve,
-            always_allowed=list(self.settings.always_allowed_tools if allowed is None else allowed),
-            enabled=self.settings.tools_enabled if policy.offer is None else policy.offer,
-            routing=self.settings.routing_enabled if policy.routing is None else policy.routing,
+            always_allowed=list(chat.always_allowed_tools if allowed is None else allowed),
+            enabled=chat.tools_enabled if policy.offer is None else policy.offer,
+            routing=chat.routing_enabled if policy.routing is None else policy.routing,
             refusal_hint=policy.refusal_hint,
         )
 
@@ -291,7 +292,7 @@ class ChatEngine:
         )
 
     def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
-        default = self.settings.system_prompt
+        default = self.settings.chat.system_prompt
         if turn.caller is not None and not request.save:
             return CallerRecord(turn.caller, default)
         return HistoryRecord(self.history, turn, request.system, default)

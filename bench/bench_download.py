@@ -142,12 +142,13 @@ def bench_ui(path: Path, work: Path, size: int) -> None:
 
 def _bench_ui(endpoint: str, work: Path, size: int) -> None:
     from fireside.assistant.app import build_app
+    from fireside.assistant.settings import LibraryConfig
 
     qt_app()
     core = build_app()
-    core.settings.extra["library"] = {"endpoint": endpoint,
-                                      "models_dir": str(work / "ui-models"),
-                                      "scan_other_apps": False}
+    library = LibraryConfig(endpoint=endpoint, models_dir=str(work / "ui-models"),
+                            scan_other_apps=False)
+    core.settings_store.update(lambda s: setattr(s, "library", library))
     window = make_window(core, start=False)
     dialog = window.open_library()
     wait_until(lambda: dialog.catalog_table.rowCount() > 0, 60)

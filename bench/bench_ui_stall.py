@@ -86,9 +86,9 @@ def main() -> None:
 
         core = build_app()
         path = core.models.resolve_path(None)
-        core.settings.set_model_settings(
-            path,
-            ModelSettings(sampling=SamplingParams(temperature=0.0, max_tokens=args.max_tokens)),
+        sampling = SamplingParams(temperature=0.0, max_tokens=args.max_tokens)
+        core.settings_store.update(
+            lambda s: s.set_model_settings(path, ModelSettings(sampling=sampling))
         )
         window = make_window(core)
         report("real", stream_once(window, "Write a long story about a lighthouse keeper."))

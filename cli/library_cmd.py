@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from fireside.assistant.app import open_secrets
-from fireside.assistant.library_config import HUB_TOKEN, LibraryConfig, hub_token, open_library
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.app import App, open_secrets
+from fireside.assistant.library_config import HUB_TOKEN, hub_token, open_library
+from fireside.assistant.settings import Paths, Settings, model_chosen
+from fireside.cli.app_command import with_app
 from fireside.cli.common import fail, print_json
 from fireside.models.library.download import DONE, Progress, StopFlag, part_path
-from fireside.models.library.library import ModelLibrary
 from fireside.models.memory_fit import DEFAULT_CTX
 
 from fireside.errors import FiresideError
@@ -65,19 +65,14 @@ def register(ms) -> None:
     tk.set_defaults(func=_token)
 
 
-def _context() -> tuple[Paths, Settings, ModelLibrary]:
-    paths = Paths.from_env().ensure()
-    settings = Settings.load(paths)
-    return paths, settings, open_library(paths, settings, open_secrets(paths))
-
-
 def _gb(n: int | None) -> str:
     return "?" if n is None else f"{n / 1e9:.2f} GB"
 
 
 # -- catalog -----------------------------------------------------------------------------
-def _catalog(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _catalog(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     rows = []
     for entry in library.catalog():
         fit = library.fit(entry, args.ctx_size)
@@ -107,8 +102,9 @@ def _catalog(args: argparse.Namespace) -> int:
 
 
 # -- hub ---------------------------------------------------------------------------------
-def _search(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _search(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         repos = library.search(args.query, args.limit)
     except FiresideError as exc:
@@ -123,8 +119,9 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _files(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _files(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         files = library.repo_files(args.repo)
     except FiresideError as exc:
@@ -167,8 +164,9 @@ class _ProgressLine:
             sys.stderr.write("\n")
 
 
-def _download(args: argparse.Namespace) -> int:
-    paths, settings, library = _context()
+@with_app
+def _download(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     progress = _ProgressLine()
     try:
         plan = library.plan(args.spec, args.file)
@@ -189,9 +187,7 @@ def _download(args: argparse.Namespace) -> int:
     if outcome.status != DONE:
         return fail(f"download {outcome.status}", 1)
     if args.use:
-        settings.model_path = str(plan.path)
-        settings.remember_model(str(plan.path))
-        settings.save(paths)
+        app.settings_store.update(model_chosen(str(plan.path)))
     if args.json:
         print_json({"path": str(plan.path), "files": [str(p) for p in plan.dests],
                     "fetched_bytes": outcome.fetched, "resumed_from_bytes": outcome.resumed_from,
@@ -209,8 +205,9 @@ def _part_size(dest: Path) -> int:
     return part.stat().st_size if part.exists() else 0
 
 
-def _remove(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _remove(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         removed = library.remove(args.target)
     except FiresideError as exc:
@@ -221,9 +218,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 # -- folders and token -------------------------------------------------------------------
-def _folders(args: argparse.Namespace) -> int:
-    paths, settings, library = _context()
-    config = LibraryConfig.of(settings)
+@with_app
+def _folders(app: App, args: argparse.Namespace) -> int:
     if args.action in ("add", "remove"):
         if not args.path:
             return fail(f"`fireside models folders {args.action}` needs a folder")
@@ -231,15 +227,10 @@ def _folders(args: argparse.Namespace) -> int:
         if args.action == "add":
             if not Path(folder).is_dir():
                 return fail(f"{args.path}: not a folder")
-            if folder not in config.folders:
-                config.folders.append(folder)
-        else:
-            if folder not in config.folders:
-                return fail(f"{args.path} is not in the list of folders")
-            config.folders.remove(folder)
-        config.store(settings)
-        settings.save(paths)
-        library = open_library(paths, settings, open_secrets(paths))
+        elif folder not in app.settings.library.folders:
+            return fail(f"{args.path} is not in the list of folders")
+        app.settings_store.update(_folder_change(folder, args.action == "add"))
+    library = open_library(app.paths, app.settings, app.secrets)
     rows = [{"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
             for f in library.folders()]
     if args.json:
@@ -248,6 +239,16 @@ def _folders(args: argparse.Namespace) -> int:
         for r in rows:
             print(f"{r['where']:<12} {r['path']}{'' if r['exists'] else '  (not found)'}")
     return 0
+
+
+def _folder_change(folder: str, add: bool):
+    """Add or remove ``folder`` in the settings as they are on disk when the change is made."""
+
+    def change(settings: Settings) -> None:
+        folders = [f for f in settings.library.folders if f != folder]
+        settings.library.folders = [*folders, folder] if add else folders
+
+    return change
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -272,9 +273,9 @@ def _token(args: argparse.Namespace) -> int:
 
 
 # -- ``fireside models list`` ------------------------------------------------------------
-def local_items(seen: set[str]) -> list[dict]:
+def local_items(app: App, seen: set[str]) -> list[dict]:
     """Models on disk for ``fireside models list``: downloads, other apps', user folders."""
-    _paths, _settings, library = _context()
+    library = open_library(app.paths, app.settings, app.secrets)
     items = []
     for model in library.local_models():
         if str(model.path) in seen:

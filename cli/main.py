@@ -16,6 +16,7 @@ import importlib
 import logging
 import sys
 
+from fireside.assistant import settings_store
 from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
 from fireside.cli import plugin_commands
@@ -33,6 +34,7 @@ SUBCOMMAND_MODULES = [
     "fireside.cli.ask_cmd",
     "fireside.cli.mcp_cmd",
     "fireside.cli.serve_cmd",
+    "fireside.cli.settings_cmd",
 ]
 
 
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     log_file = setup_logging(Paths.from_env().log_dir, verbose=args.verbose)
+    if not args.verbose:  # verbose already prints every log line on stderr
+        show_settings_warnings()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -79,6 +83,21 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+class _WarningLine(logging.Handler):
+    """A settings file problem, as one ``fireside: warning:`` line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"fireside: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def show_settings_warnings() -> None:
+    """Problems found in settings.json are logged by the store; a command also prints them."""
+    logger = logging.getLogger(settings_store.__name__)
+    for handler in [h for h in logger.handlers if isinstance(h, _WarningLine)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_WarningLine(logging.WARNING))
 
 
 if __name__ == "__main__":

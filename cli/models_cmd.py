@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
+from fireside.assistant.settings import model_chosen
 from fireside.cli import library_cmd, remote_cmd
 from fireside.cli.common import fail, print_json
 from fireside.models.bundled import default_model
@@ -96,7 +97,7 @@ def _list(args: argparse.Namespace) -> int:
             )
         plugin_models = app.models.plugin_models()
         offered = {m.id for m in plugin_models}
-        for p in app.settings.recent_models:
+        for p in app.settings.model.recent:
             if app.models.is_remote(p):  # no network here: 'models remote list' checks
                 items.append(
                     {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
@@ -113,7 +114,7 @@ def _list(args: argparse.Namespace) -> int:
                         "where": "recent",
                     }
                 )
-        items += library_cmd.local_items({item["path"] for item in items})
+        items += library_cmd.local_items(app, {item["path"] for item in items})
         items += [
             {
                 "path": m.id,
@@ -123,7 +124,7 @@ def _list(args: argparse.Namespace) -> int:
             }
             for m in plugin_models
         ]
-        current = app.settings.model_path or (str(bundled.path) if bundled else None)
+        current = app.settings.model.path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current
         if args.json:
@@ -141,22 +142,19 @@ def _use(args: argparse.Namespace) -> int:
     app = build_app()
     try:
         if args.path == "bundled":
-            app.settings.model_path = None
+            chosen = None
         elif app.models.is_remote(args.path) or app.models.is_plugin(args.path):
             try:
                 app.models.get(args.path)  # the server answers, the plugin opens it
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = args.path
-            app.settings.remember_model(args.path)
+            chosen = args.path
         else:
             try:
-                info = inspect_gguf(args.path)
+                chosen = inspect_gguf(args.path).path
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = info.path
-            app.settings.remember_model(info.path)
-        app.save_settings()
+        app.settings_store.update(model_chosen(chosen))
         return 0
     finally:
         app.close()

@@ -83,7 +83,7 @@ def _approved(tool, arguments: dict, args: argparse.Namespace, settings: Setting
     """MCP tools ask first (``--yes`` or "always allow" answers for the user)."""
     if not tool.source.startswith("mcp:") or args.yes:
         return True
-    if tool.name in settings.always_allowed_tools:
+    if tool.name in settings.chat.always_allowed_tools:
         return True
     if not sys.stdin.isatty():
         return False

@@ -3,7 +3,9 @@
 Tabs: the curated catalog with fit badges, a hub search, the downloads (queued, several
 at once, pause / resume / cancel), the GGUFs already on this computer, and the library's
 settings (models folder, hub mirror, access token, extra folders). Everything that touches
-the network or the disk runs on a worker; the dialog only fills tables.
+the network or the disk runs on a worker; the dialog only fills tables. The settings tab
+follows the ``library`` settings wherever they change (``fireside models folders add``),
+in the fields not being edited, and Save writes only the fields edited here.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fireside.assistant.app import App
-from fireside.assistant.library_config import HUB_TOKEN, LibraryConfig, open_library
+from fireside.assistant.library_config import HUB_TOKEN, open_library
+from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import affects
 from fireside.desktop.library_downloads import FAILED, QUEUED, RUNNING, DownloadJob, DownloadQueue
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.library.download import DONE, PAUSED, Progress
 from fireside.models.library.hub import default_endpoint
@@ -63,9 +68,10 @@ def _hub_files(library, repo: str, n_ctx: int) -> list[tuple]:
 class LibraryDialog(QDialog):
     use_requested = Signal(str)  # the path of a ready model
 
-    def __init__(self, app: App, parent: QWidget | None = None) -> None:
+    def __init__(self, app: App, settings: SettingsBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
+        self.settings = settings
         self.setWindowTitle(self.tr("Model library"))
         self.resize(980, 620)
         self.library = open_library(app.paths, app.settings, app.secrets)
@@ -90,6 +96,7 @@ class LibraryDialog(QDialog):
         layout.addWidget(self.message)
         self.refresh()
         self._run(self.library.pending, self._add_pending)
+        settings.changed.connect(self._on_settings_changed)
 
     # -- helpers ----------------------------------------------------------------------------
     def _run(self, func: Callable, on_result: Callable, *args) -> Worker:
@@ -431,19 +438,18 @@ class LibraryDialog(QDialog):
     # -- settings -----------------------------------------------------------------------------------
     def _build_settings(self) -> QWidget:
         page = QWidget()
-        config = LibraryConfig.of(self.app.settings)
-        self.models_dir = QLineEdit(str(config.models_path(self.app.paths)))
+        self.models_dir = QLineEdit()
         browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._choose_models_dir)
         dir_row = QHBoxLayout()
         dir_row.addWidget(self.models_dir, 1)
         dir_row.addWidget(browse)
-        self.endpoint = QLineEdit(config.endpoint or "")
+        self.endpoint = QLineEdit()
         self.endpoint.setPlaceholderText(default_endpoint())
         self.token = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(self.tr("hf_… (only for gated or private models)"))
         self.folders = QListWidget()
-        self.folders.addItems(config.folders)
+        self._show_library(self._library_values(), self._library_values())
         add, remove = QPushButton(self.tr("Add folder…")), QPushButton(self.tr("Remove"))
         add.clicked.connect(self._add_folder)
         remove.clicked.connect(
@@ -491,19 +497,72 @@ class LibraryDialog(QDialog):
         if path:
             self.folders.addItem(path)
 
+    def _library_values(self) -> dict:
+        """The ``library`` settings as the fields show them."""
+        config = self.app.settings.library
+        return {
+            "models_dir": str(config.models_path(self.app.paths)),
+            "endpoint": config.endpoint or "",
+            "folders": list(config.folders),
+        }
+
+    def _field_values(self) -> dict:
+        return {
+            "models_dir": self.models_dir.text().strip(),
+            "endpoint": self.endpoint.text().strip().rstrip("/"),
+            "folders": [self.folders.item(i).text() for i in range(self.folders.count())],
+        }
+
+    def _show_library(self, values: dict, shown: dict) -> None:
+        """Show ``values``; ``shown`` is what the settings said, to tell the user's edits by."""
+        if "models_dir" in values:
+            self.models_dir.setText(values["models_dir"])
+        if "endpoint" in values:
+            self.endpoint.setText(values["endpoint"])
+        if "folders" in values:
+            self.folders.clear()
+            self.folders.addItems(values["folders"])
+        self._shown_library = {**getattr(self, "_shown_library", {}), **shown}
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        if not affects(keys, "library"):
+            return
+        now, fresh = self._field_values(), self._library_values()
+        untouched = {
+            k: v for k, v in fresh.items() if now[k] == self._shown_library[k] and now[k] != v
+        }
+        self._show_library(untouched, fresh)
+        self._reopen()
+
     def save_settings(self) -> None:
-        config = LibraryConfig.of(self.app.settings)
-        text = self.models_dir.text().strip()
-        config.models_dir = None if not text or text == str(self.app.paths.models_dir) else text
-        config.endpoint = self.endpoint.text().strip().rstrip("/") or None
-        config.folders = [self.folders.item(i).text() for i in range(self.folders.count())]
-        config.store(self.app.settings)
-        self.app.save_settings()
+        """Save the fields edited here (a folder added elsewhere meanwhile is kept)."""
+        edits = {k: v for k, v in self._field_values().items() if v != self._shown_library[k]}
+        if "models_dir" in edits:
+            text = edits["models_dir"]
+            edits["models_dir"] = (
+                None if not text or text == str(self.app.paths.models_dir) else text
+            )
+        if "endpoint" in edits:
+            edits["endpoint"] = edits["endpoint"] or None
+
+        shown_folders = self._shown_library["folders"]
+        added = [f for f in edits.pop("folders", shown_folders) if f not in shown_folders]
+        removed = [f for f in shown_folders if f not in self._field_values()["folders"]]
+
+        def change(settings: Settings) -> None:
+            for name, value in edits.items():
+                setattr(settings.library, name, value)
+            kept = [f for f in settings.library.folders if f not in removed]
+            settings.library.folders = kept + [f for f in added if f not in kept]
+
+        changed = self.settings.update(change) if edits or added or removed else frozenset()
+        self._show_library(self._library_values(), self._library_values())  # as saved
         token = self.token.text().strip()
         if token:
             self.token.clear()
             self._run(self.app.secrets.set, self._token_saved, HUB_TOKEN, token)
-        self._reopen()
+        if not affects(changed, "library"):  # else reopened as the settings changed
+            self._reopen()
 
     def _forget_token(self) -> None:
         self.token.clear()

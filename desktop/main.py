@@ -67,7 +67,7 @@ def open_app(qt_app: QCoreApplication) -> tuple[App | None, Exception | None]:
         app, failure = build_app(), None
     except Exception as exc:  # reported by the caller, in words
         app, failure = None, exc
-    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    install_translators(qt_app, app.settings.window.language if app is not None else SYSTEM)
     return app, failure
 
 

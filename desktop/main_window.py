@@ -2,6 +2,11 @@
 
 It only composes and wires: the sidebar, the chat panel, the model switcher, the status
 bar, menus and shortcuts, theme, drag and drop. Each piece owns its own behaviour.
+
+Settings reach the window through one ``SettingsBridge``: every widget changes them through
+it, and whatever changes them (this window or another Fireside process) the window follows:
+the theme, the model in use and the picker's list, the remote connections, the settings
+dialog if open; the plugins page and tool approvals listen to the bridge themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from pathlib import Path
 
 from fireside.assistant.app import App
 from fireside.assistant.events import TurnDone
+from fireside.assistant.settings_store import affects
 from fireside.desktop.api_server_control import ApiServerControl
 from fireside.desktop.api_server_dialog import ApiServerDialog
 from fireside.desktop.chat_panel import ChatPanel
@@ -22,6 +28,7 @@ from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
 from fireside.desktop.plugins_page import PluginsPage
 from fireside.desktop.remote_dialog import RemoteConnectionsDialog
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.settings_dialog import SettingsDialog
 from fireside.desktop.sidebar import Sidebar
 from fireside.desktop.status_bar import StatusBar
@@ -51,7 +58,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fireside")
         self.resize(1180, 780)
         self.setAcceptDrops(True)
-        self.colors = resolve_theme(app.settings.theme)
+        self.settings_bridge = SettingsBridge(app.settings_store, self)
+        self.settings_dialog: SettingsDialog | None = None  # while open
+        self.colors = resolve_theme(app.settings.window.theme)
         apply_theme(QApplication.instance(), self.colors)
 
         self.sidebar = Sidebar(app.history)
@@ -62,15 +71,20 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(
-            app, self.picker, self.status, lambda: self.panel.controller.busy, self
+            app,
+            self.settings_bridge,
+            self.picker,
+            self.status,
+            lambda: self.panel.controller.busy,
+            self,
         )
         self.documents = DocumentDrop(app, self)
-        self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
+        self.approvals = ApprovalBroker(self.settings_bridge, self, window=self)
         self.panel.approve = self.approvals.approve
         self.docs_dock = DocumentsDock(app, self.panel, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
-        self.api_server = ApiServerControl(app, self)
+        self.api_server = ApiServerControl(app, self.settings_bridge, self)
         self.settings_button = QToolButton(
             text="⚙  " + self.tr("Settings"), autoRaise=True, toolTip=self.tr("Settings (Ctrl+,)")
         )
@@ -155,6 +169,12 @@ class MainWindow(QMainWindow):
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
         self.documents.indexed.connect(self._use_dropped)
         self.settings_button.clicked.connect(self.open_settings)
+        self.settings_bridge.changed.connect(self._on_settings_changed)
+        self.settings_bridge.failed.connect(
+            lambda text: p.error_notice.show_message(
+                self.tr("A setting was not saved: {error}").format(error=text), "error"
+            )
+        )
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
@@ -258,26 +278,40 @@ class MainWindow(QMainWindow):
             gpu_offload_supported(),
             self,
         )
-        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
-        reload = dialog.apply_to(self.app.settings) if accepted else False
+        self.settings_dialog = dialog  # follows changes made elsewhere while it is open
+        try:
+            accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        finally:
+            self.settings_dialog = None
+        reload = accepted and dialog.needs_reload()
+        change = dialog.change() if accepted else None
         dialog.deleteLater()  # not left behind as a child of the window
-        if not accepted:
+        if change is None:
             return
-        self.app.save_settings()
-        self.apply_theme()
+        self.settings_bridge.update(change)  # the theme follows through _on_settings_changed
         if reload:
             self.models.request(path, reload=True)
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        """Show what changed, whoever changed it (this window or another process)."""
+        if affects(keys, "window.theme"):
+            self.apply_theme()
+        if self.settings_dialog is not None:
+            self.settings_dialog.follow(self.app.settings)
+        if affects(keys, "remote.connections"):
+            self.models.catalog.refresh()  # the picker lists the connections' models
+        if affects(keys, "model.path", "model.recent", "remote.connections"):
+            self.models.follow_settings(default_changed=affects(keys, "model.path"))
 
     def open_remote_connections(self) -> None:
         if self.app.models.remotes is None:
             return
-        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.app.save_settings, self)
-        dialog.changed.connect(self.models.catalog.refresh)
+        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.settings_bridge, self)
         dialog.exec()
         dialog.deleteLater()
 
     def apply_theme(self) -> None:
-        self.colors = resolve_theme(self.app.settings.theme)
+        self.colors = resolve_theme(self.app.settings.window.theme)
         apply_theme(QApplication.instance(), self.colors)
         self.panel.set_colors(self.colors)
 
@@ -336,7 +370,7 @@ class MainWindow(QMainWindow):
     def open_plugins(self) -> None:
         dialog = QDialog(self, windowTitle=self.tr("Plugins and tools"))
         layout = QVBoxLayout(dialog)
-        layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
+        layout.addWidget(PluginsPage(self.app.plugins, self.settings_bridge))
         dialog.resize(560, 420)
         dialog.exec()
         self.models.catalog.refresh()  # a disabled plugin's models leave the picker
@@ -344,7 +378,7 @@ class MainWindow(QMainWindow):
     def open_library(self) -> LibraryDialog:
         """One library window, kept while downloads run in it."""
         if getattr(self, "library", None) is None:
-            self.library = LibraryDialog(self.app, self)
+            self.library = LibraryDialog(self.app, self.settings_bridge, self)
             self.library.use_requested.connect(self.models.request)
             self.library.queue.finished.connect(
                 lambda job: self.status.showMessage(
@@ -375,4 +409,6 @@ class MainWindow(QMainWindow):
         self.models.loader.wait(60000)
         self.models.catalog.wait(30000)
         self.api_server.shutdown()
+        self.settings_bridge.wait(10000)  # a change still being saved is kept
+        self.settings_bridge.close()
         super().closeEvent(event)

@@ -154,8 +154,9 @@ class McpServersDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.add_button.clicked.connect(self.add_server)
-        self.import_button.clicked.connect(self.import_file)
+        # ``clicked`` passes its ``checked`` flag: it must not arrive as the server or path
+        self.add_button.clicked.connect(lambda: self.add_server())
+        self.import_button.clicked.connect(lambda: self.import_file())
         self.remove_button.clicked.connect(self.remove_selected)
         self.refresh_button.clicked.connect(self.restart_selected)
         close.clicked.connect(self.accept)

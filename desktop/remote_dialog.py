@@ -3,14 +3,15 @@
 Adding checks the server first (its model list, with the key) on the worker pool, so a
 wrong URL or key is reported before anything is saved and the window never waits on the
 network. The key goes to the system keyring (or a private file, with a warning); the
-settings file only records where it is.
+settings file only records where it is, through the settings bridge. The list follows the
+settings, so a connection added elsewhere (``fireside models remote add``) appears here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fireside.assistant.remote_sources import RemoteSources
+from fireside.assistant.settings_store import affects
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.workers import Worker, wait_until_idle
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,12 +32,12 @@ from fireside.errors import FiresideError
 
 
 class RemoteConnectionsDialog(QDialog):
-    changed = Signal()  # a connection was added or removed (and the settings saved)
+    changed = Signal()  # a connection was added or removed here
 
-    def __init__(self, remotes: RemoteSources, save: Callable[[], None], parent=None) -> None:
+    def __init__(self, remotes: RemoteSources, settings: SettingsBridge, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Remote connections"))
-        self.remotes, self._save = remotes, save
+        self.remotes, self.settings = remotes, settings
         self._worker: Worker | None = None
 
         self.list = QListWidget()
@@ -93,14 +94,23 @@ class RemoteConnectionsDialog(QDialog):
             lambda item, _old: self.remove_button.setEnabled(item is not None)
         )
         self.resize(560, 460)
+        settings.changed.connect(self._on_settings_changed)
         self.refresh()
 
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        if affects(keys, "remote.connections"):
+            self.refresh()
+
     def refresh(self) -> None:
+        selected = self.list.currentItem()
+        keep = selected.data(Qt.ItemDataRole.UserRole) if selected is not None else None
         self.list.clear()
         for conn in self.remotes.connections():
             item = QListWidgetItem(f"{conn.name} — {conn.base_url}")
             item.setData(Qt.ItemDataRole.UserRole, conn.name)
             self.list.addItem(item)
+            if conn.name == keep:
+                self.list.setCurrentItem(item)
         self.remove_button.setEnabled(self.list.currentItem() is not None)
 
     @property
@@ -131,18 +141,21 @@ class RemoteConnectionsDialog(QDialog):
     def _on_checked(self, name, url, key, env, models) -> None:
         try:
             conn, warning = self.remotes.add(
-                name, url, api_key=key, api_key_env=env, tools=self.tools.currentData()
+                name,
+                url,
+                api_key=key,
+                api_key_env=env,
+                tools=self.tools.currentData(),
+                update=self.settings.update,  # the list refreshes as the settings change
             )
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return
-        self._save()
         self.key.clear()
         text = self.tr("Added %1 with %n model(s).", "", len(models)).replace("%1", conn.name)
         if warning:
             text += " " + self.tr("Warning: %1").replace("%1", warning)
         self._say(text)
-        self.refresh()
         self.changed.emit()
 
     def _on_error(self, exc: BaseException) -> None:
@@ -157,13 +170,13 @@ class RemoteConnectionsDialog(QDialog):
         if item is None:
             return
         try:
-            conn = self.remotes.remove(item.data(Qt.ItemDataRole.UserRole))
+            conn = self.remotes.remove(
+                item.data(Qt.ItemDataRole.UserRole), update=self.settings.update
+            )
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return
-        self._save()
         self._say(self.tr("Removed %1 and forgot its key.").replace("%1", conn.name))
-        self.refresh()
         self.changed.emit()
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -793,6 +793,10 @@
         <translation>打开日志文件夹</translation>
     </message>
     <message>
+        <source>A setting was not saved: {error}</source>
+        <translation>有一项设置未能保存：{error}</translation>
+    </message>
+    <message>
         <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
         <translation>尽管提问。回复来自另一台计算机上的 %1：你的消息会发送到那里。历史记录、文档和工具保留在本机。</translation>
     </message>

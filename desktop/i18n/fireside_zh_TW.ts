@@ -793,6 +793,10 @@
         <translation>開啟日誌資料夾</translation>
     </message>
     <message>
+        <source>A setting was not saved: {error}</source>
+        <translation>有一項設定未能儲存：{error}</translation>
+    </message>
+    <message>
         <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
         <translation>儘管提問。回覆來自另一台電腦上的 %1：您的訊息會傳送到那裡。歷史紀錄、文件與工具都留在這台電腦。</translation>
     </message>

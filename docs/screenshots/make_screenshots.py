@@ -68,16 +68,21 @@ def _replies(db: Path) -> int:
 def running_app(theme: str, language_env: dict | None = None):
     """The real program on a fresh virtual display; yields (env, window id, paths)."""
     from fireside.assistant.settings import ModelSettings, Paths, Settings
+    from fireside.assistant.settings_store import SettingsStore
     from fireside.models.bundled import default_model
     from fireside.models.sampling import SamplingParams
 
     home = Path(tempfile.mkdtemp(prefix=f"fireside-shot-{theme}-"))
     os.environ["FIRESIDE_HOME"] = str(home)
     paths = Paths.from_env().ensure()
-    settings = Settings(theme=theme, n_threads=1)
-    settings.set_model_settings(str(default_model().path), ModelSettings(
-        sampling=SamplingParams(temperature=0.0, max_tokens=320, seed=1)))
-    settings.save(paths)
+
+    def change(settings: Settings) -> None:
+        settings.window.theme = theme
+        settings.model.n_threads = 1
+        settings.set_model_settings(str(default_model().path), ModelSettings(
+            sampling=SamplingParams(temperature=0.0, max_tokens=320, seed=1)))
+
+    SettingsStore(paths.settings_file).update(change)
 
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",

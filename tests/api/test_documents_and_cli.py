@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -137,6 +138,17 @@ def test_fireside_serve_prints_url_and_key_location(tmp_path, smollm_path):
             model="default", prompt="Hello", max_tokens=4
         )
         assert reply.choices[0].text
+        # --model and --threads hold for this run only: another process's write keeps them out
+        other = subprocess.run(
+            [sys.executable, "-m", "fireside.cli.main", "settings", "set", "api.max_queue", "4"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert other.returncode == 0, other.stderr
+        saved = json.loads((tmp_path / "home" / "config" / "settings.json").read_text())
+        assert saved["model"]["path"] is None and saved["model"]["n_threads"] is None
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0

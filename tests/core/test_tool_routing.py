@@ -223,10 +223,10 @@ def test_a_routed_turn_shows_and_stores_the_call_and_gives_the_model_the_result(
 
 
 def test_no_routing_setting_and_plain_messages_leave_the_turn_alone(app):
-    app.settings.routing_enabled = False
+    app.settings_store.set("chat.routing_enabled", False)
     events = list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
-    app.settings.routing_enabled = True
+    app.settings_store.set("chat.routing_enabled", True)
     events = list(send(app.engine, "Write a haiku about fire", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
 

@@ -12,10 +12,13 @@ TURN_TIMEOUT_MS = 90_000
 
 def fast_settings(app: App, model_path: str, max_tokens: int = 16) -> None:
     """Greedy, short replies; one thread, which stays fast on a busy two-core machine."""
-    app.settings.n_threads = 1
     sampling = SamplingParams(temperature=0.0, max_tokens=max_tokens, seed=1)
-    app.settings.set_model_settings(model_path, ModelSettings(n_ctx=1024, sampling=sampling))
-    app.save_settings()
+
+    def change(settings) -> None:
+        settings.model.n_threads = 1
+        settings.set_model_settings(model_path, ModelSettings(n_ctx=1024, sampling=sampling))
+
+    app.settings_store.update(change)
 
 
 def wait_loaded(qtbot, window) -> None:

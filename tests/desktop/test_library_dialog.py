@@ -84,7 +84,7 @@ def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smoll
     click(qtbot, toggle)
     qtbot.waitUntil(lambda: window.models.path == str(job.path), timeout=TIMEOUT)
     wait_loaded(qtbot, window)
-    assert window.app.settings.model_path == str(job.path)
+    assert window.app.settings.model.path == str(job.path)
 
     # the downloaded file is listed under "On this computer"
     qtbot.waitUntil(lambda: any(
@@ -137,9 +137,9 @@ def test_library_settings_tab(qtbot, make_window, core, tmp_path):
     dialog.token.setText("hf_secret")
     dialog.folders.addItem(str(tmp_path))
     dialog.save_settings()
-    assert core.settings.library["models_dir"] == str(elsewhere)
-    assert core.settings.library["endpoint"] == "http://127.0.0.1:9"
-    assert core.settings.library["folders"] == [str(tmp_path)]
+    assert core.settings.library.models_dir == str(elsewhere)
+    assert core.settings.library.endpoint == "http://127.0.0.1:9"
+    assert core.settings.library.folders == [str(tmp_path)]
     token_file = core.paths.config_dir / "secrets.json"
     qtbot.waitUntil(token_file.exists, timeout=TIMEOUT)
     assert json.loads(token_file.read_text()) == {"hub-token": "hf_secret"}

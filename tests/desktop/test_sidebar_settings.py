@@ -104,9 +104,9 @@ def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_w
 
     again = build_app()  # a fresh start reads settings.json
     try:
-        assert again.settings.system_prompt == "You answer like a pirate."
-        assert again.settings.theme == "dark" and again.settings.n_threads == 1
-        assert again.settings.idle_unload_minutes == 15
+        assert again.settings.chat.system_prompt == "You answer like a pirate."
+        assert again.settings.window.theme == "dark" and again.settings.model.n_threads == 1
+        assert again.settings.model.idle_unload_minutes == 15
         ms = again.settings.model_settings(str(smollm_path))
         assert (ms.n_ctx, ms.n_gpu_layers) == (2048, 0)
         assert (ms.sampling.temperature, ms.sampling.top_p, ms.sampling.top_k,

@@ -9,7 +9,8 @@ from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 
 def test_weather_call_waits_for_the_users_approval(qtbot, scripted, make_window):
-    scripted.settings.tools_enabled = True  # offer tools even to the small scripted model
+    # offer tools even to the small scripted model
+    scripted.settings_store.set("chat.tools_enabled", True)
     scripted.models.tokens = ['{"tool": "weather", ', '"arguments": {"place": "Oslo"}}']
     window = make_window(scripted)
     wait_loaded(qtbot, window)

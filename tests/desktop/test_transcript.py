@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fireside.assistant.settings_store import setting
 from fireside.desktop import documents_drop
 from fireside.desktop.markdown_render import MarkdownRenderer
 from PySide6.QtCore import QPoint
@@ -125,8 +126,7 @@ def test_the_dark_theme_repaints_the_transcript(qtbot, scripted, make_window):
     window.panel.composer.box.setPlainText("code")
     window.panel.composer.submit()
     wait_idle(qtbot, window)
-    window.app.settings.theme = "dark"
-    window.apply_theme()
+    window.settings_bridge.update(setting("window.theme", "dark"))
     assert window.colors.name == "dark"
     assert window.palette().color(window.backgroundRole()).name() == window.colors.window
     image = window.grab().toImage()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from fireside.assistant.app import build_app
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.settings import Paths
+from fireside.assistant.settings_store import SettingsStore
 from fireside.desktop.i18n.translators import install_translators
 from fireside.desktop.settings_dialog import SettingsDialog
 from PySide6.QtCore import QLocale, Qt, QTimer
@@ -66,7 +67,7 @@ def run_window(tmp_path: Path, lang: str, setting: str | None = None) -> dict:
     home = tmp_path / f"home-{lang}-{setting}"
     if setting is not None:
         paths = Paths.under(home).ensure()
-        Settings(ui_language=setting).save(paths)
+        SettingsStore(paths.settings_file).set("window.language", setting)
     env = {k: v for k, v in os.environ.items()
            if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
     env.update(LANG=lang, FIRESIDE_HOME=str(home), QT_QPA_PLATFORM="offscreen",
@@ -171,11 +172,12 @@ def test_simplified_chinese_window_chats_and_changes_language_in_settings(
     window.open_settings()  # Ctrl+, ; modal until accepted
     assert seen == {"title": "设置", "note": "更改语言后需重新启动 Fireside 才能生效。",
                     "languages": ["跟随系统", "English", "简体中文", "繁體中文"]}
-    assert scripted.settings.ui_language == "zh_TW"
+    assert scripted.settings.window.language == "zh_TW"
     # saved for the next start, which is when it applies: this window stays as it was
+    qtbot.waitUntil(lambda: not window.settings_bridge.busy)
     again = build_app()
     try:
-        assert again.settings.ui_language == "zh_TW"
+        assert again.settings.window.language == "zh_TW"
     finally:
         again.close()
     assert [a.text() for a in window.menuBar().actions()] == SIMPLIFIED_MENUS
