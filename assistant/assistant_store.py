@@ -103,7 +103,7 @@ class AssistantStore:
             self._put(conn, replace(assistant, builtin=False))
         return self.get(assistant.name)
 
-    def edit(self, name: str, **changes) -> Assistant:
+    def edit(self, name: str, /, **changes) -> Assistant:
         """Change only the given fields, over the assistant as it is now (in any process)."""
         unknown = set(changes) - set(Assistant.__dataclass_fields__) | ({"builtin"} & set(changes))
         if unknown:

@@ -310,6 +310,8 @@ class ChatEngine:
     def _tools(self, policy: ToolPolicy | None, assistant: Assistant | None) -> TurnTools | None:
         if policy is None or self.plugins is None:
             return None
+        if assistant is not None and assistant.tools == []:
+            return None  # an assistant without tools: no slash commands, no routing either
         registry = combined_registry(self.plugins.tools(), self.mcp)
         if policy.only is not None:
             registry = _only(registry, policy.only)

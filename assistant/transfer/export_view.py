@@ -98,6 +98,13 @@ def labels(language: str) -> dict[str, str]:
     return LABELS.get(language) or LABELS["en"]
 
 
+def model_name(model: str | None) -> str:
+    """A local model by its file name (not the folders it lies in), others by their id."""
+    if not model:
+        return ""
+    return Path(model).name if model.lower().endswith(".gguf") else model
+
+
 def when(iso: str) -> str:
     """``2025-06-15 06:32 UTC`` from the history's ISO time."""
     return f"{iso[:16].replace('T', ' ')} UTC" if iso else ""

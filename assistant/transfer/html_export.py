@@ -21,6 +21,7 @@ from fireside.assistant.transfer.export_view import (
     citation_label,
     facts,
     labels,
+    model_name,
     when,
 )
 
@@ -216,7 +217,7 @@ def message_html(shown: ShownMessage, words: dict[str, str], md: _Renderer) -> s
     who = words["you"] if m.role == "user" else words["assistant"]
     head = f'<div class="who">{html.escape(who)}'
     if m.role == "assistant" and m.model:
-        head += f'<span class="model">{html.escape(m.model)}</span>'
+        head += f'<span class="model">{html.escape(model_name(m.model))}</span>'
     head += f'<span class="time">{html.escape(when(m.created_at))}</span></div>'
     body = []
     if m.role == "assistant" and m.tool_calls:
@@ -243,7 +244,7 @@ def chat_html(chat: ShownChat, words: dict[str, str], md: _Renderer) -> str:
     conv = chat.conversation
     meta = [words["created"].format(time=when(conv.created_at))]
     if conv.model:
-        meta.append(words["model"].format(model=conv.model))
+        meta.append(words["model"].format(model=model_name(conv.model)))
     if conv.assistant:
         meta.append(words["with_assistant"].format(name=conv.assistant))
     messages = "\n".join(message_html(s, words, md) for s in chat.messages)

@@ -147,8 +147,8 @@ def import_export(
 def _damaged_line(export: ExportFile, damaged: Damaged, read: int) -> str:
     where = damaged.part if len(export.parts) > 1 else Path(export.path).name
     return (
-        f"{where} breaks off after {damaged.after} conversations ({damaged.reason}); the "
-        f"{read} before the break were read, the rest could not be"
+        f"{where} breaks off after {read} conversations ({damaged.reason}): those were read, "
+        "the rest of the file could not be"
     )
 
 

@@ -17,6 +17,7 @@ from fireside.assistant.transfer.export_view import (
     citation_label,
     facts,
     labels,
+    model_name,
     when,
 )
 
@@ -50,7 +51,7 @@ def message_markdown(shown: ShownMessage, words: dict[str, str]) -> str:
     head = f"### {who}"
     details = [when(m.created_at)]
     if m.role == "assistant" and m.model:
-        details.append(words["model"].format(model=m.model))
+        details.append(words["model"].format(model=model_name(m.model)))
     details += facts(shown, words)
     head += " · " + " · ".join(d for d in details if d)
     parts = [head]
@@ -92,7 +93,7 @@ def chat_markdown(chat: ShownChat, language: str = "en") -> str:
     conv = chat.conversation
     meta = [words["created"].format(time=when(conv.created_at))]
     if conv.model:
-        meta.append(words["model"].format(model=conv.model))
+        meta.append(words["model"].format(model=model_name(conv.model)))
     if conv.assistant:
         meta.append(words["with_assistant"].format(name=conv.assistant))
     parts = [f"# {conv.title}", "*" + " · ".join(meta) + "*"]
