@@ -109,11 +109,11 @@ def _approver(args):
 
 def _assistant_model(app, args, conversation_id: int | None) -> str | None:
     """The model of the chat's assistant, when no --model names one."""
-    name = args.assistant
-    if name is None and conversation_id is not None:
-        name = app.history.get_conversation(conversation_id).assistant
+    if args.assistant:
+        return app.assistants.get(args.assistant).model  # an unknown name: one line, first
+    name = app.history.get_conversation(conversation_id).assistant if conversation_id else None
     if not name or not app.assistants.exists(name):
-        return None  # an unknown --assistant is the turn's error, named there
+        return None  # a chat's deleted assistant: the turn says so and goes on
     return app.assistants.get(name).model
 
 
