@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +72,31 @@ class ChatWriter:
     def known(self, uid: str) -> bool:
         return self.history.id_for_uid(uid) is not None
 
+    @contextmanager
+    def batch(self, seconds: float = 0.5):
+        """Store many chats with one commit every ``seconds`` (a commit costs more than a
+        chat); each chat is still all or nothing (a savepoint). Yields ``flush``, to be
+        called between chats; what was stored is committed however the block ends."""
+        conn = self.history.db.conn
+        if conn.in_transaction:
+            conn.commit()
+        last = [time.monotonic()]
+
+        def flush() -> None:
+            if time.monotonic() - last[0] >= seconds:
+                if conn.in_transaction:
+                    conn.commit()
+                last[0] = time.monotonic()
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+
+        flush()
+        try:
+            yield flush
+        finally:
+            if conn.in_transaction:
+                conn.commit()
+
     def store(self, chat: IncomingChat) -> StoredChat | None:
         """Store ``chat``; None when a chat with its uid is already in the history."""
         if self.known(chat.uid):
@@ -112,12 +139,11 @@ class ChatWriter:
         self, chat: IncomingChat, messages: list[IncomingMessage], files: list[list[dict]]
     ) -> StoredChat | None:
         conn = self.history.db.conn
-        if conn.in_transaction:
-            conn.commit()
-        conn.execute("BEGIN IMMEDIATE")
+        batched = conn.in_transaction  # inside ``batch``: a savepoint, committed with it
+        conn.execute("SAVEPOINT chat" if batched else "BEGIN IMMEDIATE")
         try:
             if conn.execute("SELECT 1 FROM conversations WHERE uid = ?", [chat.uid]).fetchone():
-                conn.rollback()  # stored meanwhile by another process
+                _undo(conn, batched)  # stored meanwhile by another process
                 return None
             cid = conn.execute(
                 "INSERT INTO conversations (title, created_at, updated_at, model, "
@@ -174,12 +200,20 @@ class ChatWriter:
             conn.execute(
                 "UPDATE conversations SET current_leaf_id = ? WHERE id = ?", [current, cid]
             )
-            conn.commit()
+            conn.execute("RELEASE chat") if batched else conn.commit()
         except BaseException:
-            conn.rollback()
+            _undo(conn, batched)
             raise
         leaves = sum(1 for i in ids.values() if i not in parents)
         return StoredChat(cid, len(ids), leaves, stored_files, missing)
+
+
+def _undo(conn, batched: bool) -> None:
+    if batched:
+        conn.execute("ROLLBACK TO chat")
+        conn.execute("RELEASE chat")
+    else:
+        conn.rollback()
 
 
 def _newest_leaf(ids: dict[str, int], parents: set[int]) -> int:

@@ -98,6 +98,19 @@ class ImportReport:
         }
 
 
+def _uid(kind: str, item) -> str | None:
+    """The uid a conversation will have, read before converting it (a known one is skipped
+    without the work)."""
+    if not isinstance(item, dict):
+        return None
+    if kind == CHATGPT:
+        return f"chatgpt:{chatgpt_format.conversation_key(item)}"
+    if kind == CLAUDE:
+        return f"claude:{claude_format.conversation_key(item)}"
+    uid = item.get("uid")
+    return uid if isinstance(uid, str) else None
+
+
 def _convert(kind: str, item: dict, export: ExportFile):
     if kind == CHATGPT:
         return chatgpt_format.chat_from_chatgpt(item, export.lookup)
@@ -111,7 +124,7 @@ def import_export(
 ) -> Generator[ImportProgress, None, ImportReport]:
     """Import ``path`` (a JSON file or a zip); see the module docstring."""
     writer = ChatWriter(history, data_dir)
-    with ExportFile(path) as export:
+    with ExportFile(path) as export, writer.batch() as flush:
         report = ImportReport(str(path), export.kind)
         total = export.total_bytes
         read = 0
@@ -122,9 +135,13 @@ def import_export(
                 report.damaged = _damaged_line(export, item, read)
                 break
             read += 1
+            flush()
             try:
-                chat = _convert(export.kind, item, export)
-                stored = writer.store(chat)
+                uid = _uid(export.kind, item)
+                if uid is not None and writer.known(uid):
+                    stored = None
+                else:
+                    stored = writer.store(_convert(export.kind, item, export))
             except _SHAPE_ERRORS as exc:
                 report.failed.append(f"{chatgpt_format.describe(item)}: {_why(exc)}")
                 continue
