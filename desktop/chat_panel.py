@@ -126,7 +126,9 @@ class ChatPanel(QWidget):
         self.model.load(conversation_id, messages)
         conv = self.app.history.get_conversation(conversation_id) if conversation_id else None
         self._show_collections(conv.collections if conv else [])
-        self.assistant = conv.assistant if conv else None
+        name = conv.assistant if conv else None
+        # one deleted since is dropped by the next turn (it sends "": no assistant)
+        self.assistant = name if name and self.app.assistants.exists(name) else None
         self._show_assistant()
         if self._showing_turn_for(conversation_id):
             self.model.begin_live("".join(self.controller.text_so_far), self.model_path)

@@ -16,7 +16,7 @@ from fireside.assistant.transfer.importer import ImportProgress, ImportReport, i
 from fireside.desktop.i18n.translators import window_language
 from fireside.desktop.workers import Worker
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog, QWidget
 
 
 def _export_job(app: App, ids, fmt: str, path: str, language: str) -> int:
@@ -185,7 +185,3 @@ class ChatTransfer(QObject):
 
     def _done(self) -> None:
         self._worker = None
-
-    def show_report(self, text: str) -> None:
-        """An import's result in a box the user closes (the window does this)."""
-        QMessageBox.information(self.window, self.tr("Import chats"), text)

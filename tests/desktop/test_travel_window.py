@@ -18,7 +18,7 @@ def wait_transfer(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.transfer.busy, timeout=30_000)
 
 
-def test_import_fills_the_chat_list_and_says_what_it_added(qtbot, scripted, make_window):
+def test_import_fills_the_chat_list_and_says_what_it_added(qtbot, scripted, make_window, tmp_path):
     window = make_window(scripted, start=False)
     assert window.transfer.start_import(str(EXPORTS / "chatgpt-logactyl.zip"))
     wait_transfer(qtbot, window)
@@ -26,10 +26,18 @@ def test_import_fills_the_chat_list_and_says_what_it_added(qtbot, scripted, make
     assert "Synthetic attachment and branch chat" in titles and len(titles) == 3
     notice = window.panel.info_notice.text()
     assert "Imported 3 conversations (9 messages, 4 branches) from the ChatGPT export" in notice
-    # a damaged file: what could be read is kept, the rest is named
+    # the same file again adds nothing
     window.transfer.start_import(str(EXPORTS / "chatgpt-logactyl.zip"))
     wait_transfer(qtbot, window)
     assert "3 were imported before and were skipped" in window.panel.info_notice.text()
+
+    # a file that is no export: one line, nothing added
+    notes = tmp_path / "notes.json"
+    notes.write_text("my notes")
+    window.transfer.start_import(str(notes))
+    wait_transfer(qtbot, window)
+    assert window.panel.error_notice.text().endswith("notes.json is not JSON (nor a zip of JSON files)")
+    assert len(window.sidebar.model.titles()) == 3
 
 
 def test_export_writes_the_file_in_the_windows_language(qtbot, scripted, make_window, tmp_path):
