@@ -264,7 +264,7 @@ class ChatEngine:
     ) -> tuple[Assistant | None, str | None]:
         """The request's assistant, else the chat's; one deleted since is forgotten (with a
         notice), never an error that stops the chat."""
-        name = request.assistant if request.assistant is not None else None
+        name = request.assistant
         if name is None and conv is not None:
             name = conv.assistant
             if name and (self.assistants is None or not self.assistants.exists(name)):
