@@ -49,7 +49,7 @@ CHAT_PARAMS = _COMMON | {
 }
 COMPLETION_PARAMS = _COMMON | {"prompt", "echo", "logprobs"}
 MAX_STOP = 4
-EXTENSION = ("collections", "tools", "save")
+EXTENSION = ("collections", "tools", "save", "assistant")
 # said with a refused call: how the user lets API requests run a network or file tool
 REFUSAL_HINT = (
     "network and file tools are not allowed for API requests unless allowed in Tools > "
@@ -69,6 +69,7 @@ class ChatOptions:
     collections: list[str] = field(default_factory=list)
     fireside_tools: list[str] = field(default_factory=list)
     save: bool = False
+    assistant: str | None = None  # an assistant's settings for this turn (fireside.assistant)
 
     def turn(self, model_path: str, cancel: CancelToken, allowed_tools) -> TurnRequest:
         """The request as a chat turn: the same turn the window makes, with the caller's
@@ -86,6 +87,7 @@ class ChatOptions:
         return TurnRequest(
             messages=self.messages,
             save=self.save,
+            assistant=self.assistant,
             model=model_path,
             params=self.params,
             collections=self.collections or None,
@@ -304,7 +306,16 @@ def parse_chat(body, base: SamplingParams) -> ChatOptions:
         collections=collections,
         fireside_tools=fireside_tools,
         save=save,
+        assistant=_assistant(body),
     )
+
+
+def _assistant(body: dict) -> str | None:
+    """``fireside.assistant``: the name of an assistant whose settings the turn takes."""
+    name = (body.get("fireside") or {}).get("assistant")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise bad_request("'fireside.assistant' must be an assistant's name", "fireside.assistant")
+    return name
 
 
 def _model(body: dict) -> str | None:

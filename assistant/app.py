@@ -17,6 +17,7 @@ import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from fireside.assistant.assistant_store import AssistantStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
@@ -108,7 +109,13 @@ class App:
             mcp=self.mcp,
             # MiniLM is loaded only when a turn offers more tools than a small model can use
             tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
+            assistants=self.assistants,
         )
+
+    @cached_property
+    def assistants(self) -> AssistantStore:
+        """Built-in assistants and the user's, kept in the history database."""
+        return AssistantStore(self.history)
 
     @cached_property
     def mcp(self) -> McpManager:

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
+from fireside.assistant.assistants import Assistant
 from fireside.assistant.client_functions import CallerConversation, propose_calls, to_model_messages
 from fireside.assistant.context_window import fit_messages, prompt_budget
 from fireside.assistant.conversation import Conversation, Message
@@ -98,6 +99,9 @@ class ResolvedTurn:
     caller: CallerConversation | None = None  # a conversation the request carries (the API)
     grammar: str | None = None  # the reply's JSON grammar (response_format)
     format_hint: str | None = None  # and the instruction that goes with it
+    assistant: Assistant | None = None
+    remember_assistant: bool = False  # the chat keeps this choice (None: no assistant)
+    assistant_gone: str | None = None  # the notice when the chat's assistant was deleted
 
 
 @dataclass
@@ -131,6 +135,7 @@ class ChatEngine:
         languages: lang.LanguageDetector | None = None,
         mcp=None,
         tool_selector=None,
+        assistants=None,
     ) -> None:
         self.history = history
         self.models = models  # model_manager.ModelManager: ``get(path) -> ChatBackend``
@@ -140,6 +145,7 @@ class ChatEngine:
         self.languages = languages or lang.LanguageDetector()
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
+        self.assistants = assistants  # assistant_store.AssistantStore, or None: no assistants
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -150,6 +156,8 @@ class ChatEngine:
         except _USER_ERRORS as exc:
             yield TurnError(str(exc), request.conversation_id, error=exc)
             return
+        if turn.assistant_gone:
+            yield TurnNotice(turn.assistant_gone)
         for notice in turn.notices:
             yield TurnNotice(notice)
         cid = turn.conversation.id if turn.conversation else None
@@ -205,16 +213,21 @@ class ChatEngine:
             old = self.history.get_message(request.edit)
             conversation_id, parent_id = old.conversation_id, old.parent_id
         conv = self.history.get_conversation(conversation_id) if conversation_id else None
-        backend = self.models.get(request.model)
+        assistant, gone = self._assistant(request, conv)
+        model = request.model or (assistant.model if assistant is not None else None)
+        backend = self.models.get(model)
         caller = None
         if request.messages is not None:
             caller = to_model_messages(list(request.messages), backend.description.tool_format)
             question = caller.question
-        tools = self._tools(request.tools)
+        tools = self._tools(request.tools, assistant)
         slash = None
         if tools is not None and question.startswith("/") and request.functions is None:
             slash = parse_slash_command(question, tools.registry)
         params = request.params or self.settings.model_settings(backend.description.id).sampling
+        if assistant is not None:
+            base = self.settings.model_settings(backend.description.id).sampling
+            params = assistant.sampling_over(base, params)
         grammar, hint = response_grammar(request.response_format)
         if request.functions is not None:
             offered = request.functions.offered()
@@ -239,9 +252,29 @@ class ChatEngine:
             caller=caller,
             grammar=grammar,
             format_hint=hint,
+            assistant=assistant,
+            remember_assistant=request.assistant is not None or bool(gone),
+            assistant_gone=gone,
         )
         self._choose_collections(turn, request)
         return turn
+
+    def _assistant(
+        self, request: TurnRequest, conv: Conversation | None
+    ) -> tuple[Assistant | None, str | None]:
+        """The request's assistant, else the chat's; one deleted since is forgotten (with a
+        notice), never an error that stops the chat."""
+        name = request.assistant
+        if name is None and conv is not None:
+            name = conv.assistant
+            if name and (self.assistants is None or not self.assistants.exists(name)):
+                language = self.languages.detect(request.text)
+                return None, lang.text("assistant_gone", language, name=repr(name))
+        if not name:
+            return None, None
+        if self.assistants is None:
+            raise FiresideError("assistants are not available here")
+        return self.assistants.get(name), None
 
     def _choose_collections(self, turn: ResolvedTurn, request: TurnRequest) -> None:
         """The collections this turn answers from; ones deleted since are left out with a
@@ -250,6 +283,15 @@ class ChatEngine:
             names, turn.remember_collections = list(request.collections), True
         else:
             names = list(turn.conversation.collections) if turn.conversation else []
+        assistant = turn.assistant
+        if not names and assistant is not None:
+            names = list(assistant.collections)  # its own, not remembered by the chat
+            if not names and assistant.documents_only and self.documents is not None:
+                names = [c.name for c in self.documents.store.collections(counts=False)]
+            if not names and assistant.documents_only:
+                raise FiresideError(
+                    lang.text("no_collections_for", turn.language, name=repr(assistant.name))
+                )
         if not names:
             return
         if self.documents is None:
@@ -265,12 +307,17 @@ class ChatEngine:
             turn.remember_collections = True
         turn.collections = kept
 
-    def _tools(self, policy: ToolPolicy | None) -> TurnTools | None:
+    def _tools(self, policy: ToolPolicy | None, assistant: Assistant | None) -> TurnTools | None:
         if policy is None or self.plugins is None:
             return None
+        if assistant is not None and assistant.tools == []:
+            return None  # an assistant without tools: no slash commands, no routing either
         registry = combined_registry(self.plugins.tools(), self.mcp)
         if policy.only is not None:
             registry = _only(registry, policy.only)
+        if assistant is not None and assistant.tools is not None:
+            # an assistant narrows what the front end allows, never widens it
+            registry = ToolRegistry(registry.get(n) for n in assistant.tools if n in registry)
         allowed = policy.always_allowed
         chat = self.settings.chat
         return TurnTools(
@@ -293,9 +340,16 @@ class ChatEngine:
 
     def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
         default = self.settings.chat.system_prompt
+        system = request.system
+        if turn.assistant is not None and turn.assistant.system_prompt:
+            default = turn.assistant.system_prompt
+            if system is None:
+                system = default  # the chat's system prompt follows its assistant
+        elif system is None and turn.remember_assistant and _had_assistant(turn.conversation):
+            system = default  # the chat drops its assistant: back to the default prompt
         if turn.caller is not None and not request.save:
             return CallerRecord(turn.caller, default)
-        return HistoryRecord(self.history, turn, request.system, default)
+        return HistoryRecord(self.history, turn, system, default)
 
     # -- context -----------------------------------------------------------------------------
     def _document_context(self, turn: ResolvedTurn, request: TurnRequest):
@@ -415,7 +469,9 @@ class ChatEngine:
         context = self._plugin_context(record, context)
         description = turn.backend.description
         try:
-            messages = self._messages(record, (context, turn.format_hint), turn.language)
+            follows = turn.assistant is None or turn.assistant.answer_in_user_language
+            language = turn.language if follows else ""
+            messages = self._messages(record, (context, turn.format_hint), language)
             if routed is not None:
                 messages += routed.messages()  # the tool's result, then what to do with it
             fitted, dropped, tokens = fit_messages(
@@ -584,6 +640,10 @@ class ChatEngine:
             timings=timings,
             dropped_messages=prompt.dropped,
         )
+
+
+def _had_assistant(conv: Conversation | None) -> bool:
+    return conv is not None and bool(conv.assistant)
 
 
 def _only(registry: ToolRegistry, names: Sequence[str]) -> ToolRegistry:

@@ -23,14 +23,15 @@ from fireside.assistant.migrations import apply_migrations
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 
-from fireside.errors import NotFoundError
+from fireside.errors import FiresideError, NotFoundError
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations")
+_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "attachments")
+RATINGS = ("up", "down")
 
 
 def _row_to_message(row: dict) -> Message:
@@ -148,6 +149,20 @@ class HistoryStore:
         with self.db.conn:
             self.db["conversations"].update(conversation_id, {"system_prompt": system_prompt})
 
+    def set_assistant(self, conversation_id: int, name: str | None) -> None:
+        """The assistant this chat uses from now on (None: none)."""
+        self.get_conversation(conversation_id)
+        with self.db.conn:
+            self.db["conversations"].update(conversation_id, {"assistant": name or None})
+
+    def conversation_ids(self) -> list[int]:
+        """Every conversation, oldest first (exports keep this order)."""
+        return [r["id"] for r in self.db.query("SELECT id FROM conversations ORDER BY id")]
+
+    def id_for_uid(self, uid: str) -> int | None:
+        row = next(self.db.query("SELECT id FROM conversations WHERE uid = ?", [uid]), None)
+        return row["id"] if row else None
+
     def set_collections(self, conversation_id: int, names: list[str]) -> None:
         """The document collections this chat answers from (empty: a plain chat)."""
         self.get_conversation(conversation_id)
@@ -206,6 +221,28 @@ class HistoryStore:
             return _row_to_message(self.db["messages"].get(message_id))
         except sqlite_utils.db.NotFoundError:
             raise NotFoundError(f"no message {message_id}") from None
+
+    def messages(self, conversation_id: int) -> list[Message]:
+        """Every message of a conversation, every branch, in the order they were written."""
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id]
+        )
+        return [_row_to_message(r) for r in rows]
+
+    def rate(self, message_id: int, rating: str | None, reason: str | None = None) -> Message:
+        """The user's thumbs up or down on a reply (None clears it), with an optional reason."""
+        message = self.get_message(message_id)
+        if message.role != "assistant":
+            raise FiresideError(f"message {message_id} is not a reply: only replies are rated")
+        if rating is not None and rating not in RATINGS:
+            raise FiresideError(f"a rating is 'up' or 'down', not {rating!r}")
+        reason = (reason or "").strip() or None
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE messages SET rating = ?, rating_reason = ? WHERE id = ?",
+                [rating, reason if rating else None, message_id],
+            )
+        return self.get_message(message_id)
 
     def thread(self, conversation_id: int, leaf_id: int | None = None) -> list[Message]:
         """The visible messages: root to the current leaf (or ``leaf_id``)."""

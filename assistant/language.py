@@ -52,6 +52,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         SIMPLIFIED: "此对话使用的文档集都已不存在：请选择其他文档集，或为此对话关闭文档。",
         TRADITIONAL: "此對話使用的文件集都已不存在：請選擇其他文件集，或為此對話關閉文件。",
     },
+    "assistant_gone": {
+        ENGLISH: "The assistant {name} no longer exists; this chat goes on without it.",
+        SIMPLIFIED: "助手 {name} 已不存在；此对话将不再使用它。",
+        TRADITIONAL: "助手 {name} 已不存在；此對話將不再使用它。",
+    },
+    "no_collections_for": {
+        ENGLISH: "The assistant {name} answers only from documents, and there are no "
+        "document collections yet: add some first (Documents, or fireside docs add).",
+        SIMPLIFIED: "助手 {name} 只根据文档回答，但目前还没有文档集：请先添加文档。",
+        TRADITIONAL: "助手 {name} 只根據文件回答，但目前還沒有文件集：請先加入文件。",
+    },
     "cancelled_reading": {
         ENGLISH: "cancelled while reading the documents",
         SIMPLIFIED: "阅读文档时已取消",

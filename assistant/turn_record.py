@@ -96,6 +96,11 @@ class HistoryRecord:
             conv = self.conversation = self._new_conversation()
         if turn.remember_collections:
             self.history.set_collections(conv.id, turn.collections)
+        if turn.remember_assistant:
+            name = turn.assistant.name if turn.assistant is not None else None
+            if name != conv.assistant:
+                self.history.set_assistant(conv.id, name)
+                conv.assistant = name
         if self.user is None:
             parent = conv.current_leaf_id if turn.parent_id == AFTER_CURRENT else turn.parent_id
             self.user = self.history.add_message(conv.id, "user", turn.question, parent)

@@ -74,7 +74,9 @@ class TurnRequest:
     nothing to the history (with ``messages`` and True, they become a new conversation).
     ``functions``: functions the caller runs itself; calls to them end the turn as
     ``ClientCall`` events. ``response_format``: OpenAI's ``json_object``/``json_schema``,
-    enforced with a grammar.
+    enforced with a grammar. ``assistant``: an assistant's name; its system prompt, model,
+    sampling, tools and collections apply where the request gives none of its own. None
+    keeps the conversation's assistant, "" chats without one (and the chat forgets it).
     """
 
     text: str = ""
@@ -94,3 +96,4 @@ class TurnRequest:
     save: bool = True
     functions: ClientFunctions | None = None
     response_format: dict | None = None
+    assistant: str | None = None

@@ -75,6 +75,13 @@ def register(sub) -> None:
     p.add_argument(
         "--allow-tools", action="store_true", help="let network and file tools run without asking"
     )
+    p.add_argument(
+        "--assistant",
+        "-a",
+        metavar="NAME",
+        help="chat with this assistant (see 'fireside assistants list'); the conversation "
+        "remembers it; '' for none",
+    )
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run)
@@ -100,8 +107,18 @@ def _approver(args):
     return ask
 
 
+def _assistant_model(app, args, conversation_id: int | None) -> str | None:
+    """The model of the chat's assistant, when no --model names one."""
+    if args.assistant:
+        return app.assistants.get(args.assistant).model  # an unknown name: one line, first
+    name = app.history.get_conversation(conversation_id).assistant if conversation_id else None
+    if not name or not app.assistants.exists(name):
+        return None  # a chat's deleted assistant: the turn says so and goes on
+    return app.assistants.get(name).model
+
+
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
-    path = app.models.resolve_path(args.model)
+    path = app.models.resolve_path(args.model or _assistant_model(app, args, conversation_id))
     load = load_options_from(args, app.models.load_options(path))
     backend = app.models.get(path, load)  # load first: a bad model writes nothing to history
     if app.models.is_bundled(path) and not args.json and conversation_id is None:
@@ -124,6 +141,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
         model=path,
         system=args.system,
         cancel=cancel,
+        assistant=args.assistant,
     )
     out = consume(app.engine.run(request), cancel, quiet=args.json, conversation_id=conversation_id)
     if out.done is None:

@@ -1,10 +1,12 @@
-"""``fireside history``: list, show, search, rename and delete conversations."""
+"""``fireside history``: list, show, search, rename and delete conversations (export,
+import and rate are in ``history_transfer_cmd``)."""
 
 from __future__ import annotations
 
 import argparse
 
 from fireside.assistant.history import HistoryStore
+from fireside.cli import history_transfer_cmd
 from fireside.cli.app_command import with_app
 from fireside.cli.common import fail, print_json
 
@@ -32,6 +34,7 @@ def register(sub) -> None:
     delete.add_argument("id", type=int)
     delete.add_argument("--json", action="store_true")
     delete.set_defaults(func=_delete)
+    history_transfer_cmd.register(hs)
 
 
 def _with_store(fn):

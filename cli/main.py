@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 SUBCOMMAND_MODULES = [
     "fireside.cli.chat_cmd",
     "fireside.cli.history_cmd",
+    "fireside.cli.assistants_cmd",
     "fireside.cli.models_cmd",
     "fireside.cli.tools_cmd",
     "fireside.cli.docs_cmd",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fireside.assistant.app import App
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
+from fireside.desktop.assistant_bar import AssistantBar
 from fireside.desktop.chat_controller import ChatController
 from fireside.desktop.collection_picker import CollectionPicker
 from fireside.desktop.input_box import Composer
@@ -32,7 +33,7 @@ from fireside.desktop.transcript_model import TranscriptModel
 from fireside.desktop.transcript_view import TranscriptView
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
 
 class ChatPanel(QWidget):
@@ -49,6 +50,8 @@ class ChatPanel(QWidget):
         self.model_path: str | None = None
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
         self.collections: list[str] = []  # this chat answers from these document collections
+        self.assistant: str | None = None  # the chat's assistant (a setting of every turn)
+        self.language = "en"  # the window's language, for assistants' titles (set by the window)
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
         self.controller = ChatController(self)
@@ -71,6 +74,8 @@ class ChatPanel(QWidget):
             holder.setContentsMargins(16, 8, 16, 0)
             holder.addWidget(notice)
             layout.addLayout(holder)
+        self.assistant_bar = AssistantBar(self)
+        layout.addWidget(self.assistant_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.composer)
         self.set_colors(colors)
@@ -90,6 +95,8 @@ class ChatPanel(QWidget):
         self.composer.box.page_key.connect(lambda ev: self.view.keyPressEvent(ev))
         self.view.action_triggered.connect(self.on_action)
         self.view.link_activated.connect(self.on_link)
+        self.assistant_bar.cleared.connect(lambda: self.set_assistant(None))
+        self.assistant_bar.starter_chosen.connect(self._use_starter)
 
     # -- appearance -------------------------------------------------------------------------
     def set_colors(self, colors: ChatColors) -> None:
@@ -117,11 +124,12 @@ class ChatPanel(QWidget):
         ):
             messages = messages[:-1]
         self.model.load(conversation_id, messages)
-        self._show_collections(
-            self.app.history.get_conversation(conversation_id).collections
-            if conversation_id
-            else []
-        )
+        conv = self.app.history.get_conversation(conversation_id) if conversation_id else None
+        self._show_collections(conv.collections if conv else [])
+        name = conv.assistant if conv else None
+        # one deleted since is dropped by the next turn (it sends "": no assistant)
+        self.assistant = name if name and self.app.assistants.exists(name) else None
+        self._show_assistant()
         if self._showing_turn_for(conversation_id):
             self.model.begin_live("".join(self.controller.text_so_far), self.model_path)
         self.view.scroll_to_end()
@@ -145,6 +153,30 @@ class ChatPanel(QWidget):
 
     def new_chat(self) -> None:
         self.open_conversation(None)
+
+    # -- assistants -------------------------------------------------------------------------
+    def set_assistant(self, name: str | None) -> None:
+        """This chat's assistant from the next turn on; a new chat takes its collections."""
+        self.assistant = name or None
+        if self.conversation_id is not None:
+            self.app.history.set_assistant(self.conversation_id, self.assistant)
+        elif self.assistant is not None:
+            found = self._assistant()
+            if found is not None and found.collections:
+                self._show_collections(found.collections)
+        self._show_assistant()
+
+    def _assistant(self):
+        if not self.assistant or not self.app.assistants.exists(self.assistant):
+            return None
+        return self.app.assistants.get(self.assistant).shown(self.language)
+
+    def _show_assistant(self) -> None:
+        self.assistant_bar.show_assistant(self._assistant(), self.model.rowCount() == 0)
+
+    def _use_starter(self, text: str) -> None:
+        self.composer.box.setPlainText(text)
+        self.composer.box.setFocus()
 
     # -- documents --------------------------------------------------------------------------
     def set_collections(self, names: list[str]) -> None:
@@ -176,8 +208,11 @@ class ChatPanel(QWidget):
             collections=list(self.collections),
             model=self.model_path,
             tools=ToolPolicy(approve=self.approve),
+            assistant=self.assistant or "",
             **turn,
         )
+        if self.assistant_bar.isVisible():
+            self.assistant_bar.show_assistant(self.assistant_bar.shown, False)
         return self.controller.run_turn(self.app.engine, request)
 
     def send(self, text: str) -> bool:
@@ -293,6 +328,28 @@ class ChatPanel(QWidget):
             self.composer.begin_edit(item.message_id, item.text)
         elif key in ("prev", "next"):
             self.show_version(row, -1 if key == "prev" else 1)
+        elif key in ("rate_up", "rate_down"):
+            self.rate(row, key.removeprefix("rate_"))
+
+    def rate(self, row: int, rating: str, reason: str | None = None, ask: bool = True) -> bool:
+        """Thumbs up or down on a reply; the same again clears it. A thumbs down asks why
+        (the reason is optional) unless ``reason`` is given."""
+        item = self.model.item(row)
+        if item.message_id is None or item.role != "assistant" or item.live:
+            return False
+        new = None if item.rating == rating else rating
+        if new == "down" and reason is None and ask:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("Rate reply"), self.tr("What was wrong with it? (optional)")
+            )
+            if not ok:
+                return False
+        message = self.app.history.rate(item.message_id, new, reason)
+        item.rating, item.rating_reason = message.rating, message.rating_reason
+        self.model.refresh_row(row)
+        if new is not None:
+            self.status_message.emit(self.tr("Thanks: the rating is saved with the reply"))
+        return True
 
     def show_version(self, row: int, step: int) -> bool:
         """Page to another version of the message in ``row`` (and the thread below it)."""

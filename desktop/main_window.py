@@ -19,8 +19,10 @@ from fireside.assistant.settings_store import affects
 from fireside.desktop.api_server_control import ApiServerControl
 from fireside.desktop.api_server_dialog import ApiServerDialog
 from fireside.desktop.chat_panel import ChatPanel
+from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
+from fireside.desktop.i18n.translators import window_language
 from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_names import model_label
@@ -34,7 +36,7 @@ from fireside.desktop.sidebar import Sidebar
 from fireside.desktop.status_bar import StatusBar
 from fireside.desktop.theme import apply_theme, resolve_theme
 from fireside.desktop.tool_approval import ApprovalBroker
-from fireside.desktop.workers import Worker
+from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.hardware import gpu_offload_supported
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
+        self.panel.language = window_language(app.settings.ui_language)
+        self.transfer = ChatTransfer(app, self)
         self.picker = ModelPicker(
             lambda path: model_label(app.models, path), is_remote=app.models.is_remote
         )
@@ -123,9 +127,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         chat = bar.addMenu(self.tr("&Chat"))
         self._action(chat, self.tr("New chat"), self.new_chat, "Ctrl+N")
+        self.assistants_menu = chat.addMenu(self.tr("New chat with assistant"))
+        self.assistants_menu.aboutToShow.connect(self._fill_assistants_menu)
         self._action(chat, self.tr("Search chats"), self.focus_search, "Ctrl+K", "Ctrl+F")
         self.stop_action = self._action(chat, self.tr("Stop reply"), self.panel.stop, "Esc")
         self.stop_action.setEnabled(False)
+        chat.addSeparator()
+        self._action(chat, self.tr("Export…"), self.export_current)
+        self._action(chat, self.tr("Export all chats…"), lambda: self.transfer.ask_export(None))
+        self._action(chat, self.tr("Import…"), self.transfer.ask_import)
         chat.addSeparator()
         self._action(
             chat,
@@ -154,6 +164,9 @@ class MainWindow(QMainWindow):
         s.conversation_selected.connect(self.open_conversation)
         s.conversation_deleted.connect(self._on_deleted)
         s.refused.connect(lambda text: p.error_notice.show_message(text, "error"))
+        s.export_requested.connect(self.transfer.ask_export)
+        self.transfer.message.connect(self._on_transfer_message)
+        self.transfer.imported.connect(lambda _report: s.refresh())
         p.conversation_created.connect(self._on_created)
         p.history_changed.connect(s.refresh)
         p.turn_done.connect(self._on_turn_done)
@@ -201,6 +214,35 @@ class MainWindow(QMainWindow):
         self.sidebar.select(conversation_id)
         self.panel.open_conversation(conversation_id)
         self._show_title(conversation_id)
+
+    def new_chat_with(self, name: str) -> None:
+        """A new chat with an assistant; its model loads if it names one."""
+        self.new_chat()
+        self.panel.set_assistant(name)
+        model = self.app.assistants.get(name).model
+        if model and model != self.models.path:
+            self.models.request(model)
+
+    def _fill_assistants_menu(self) -> None:
+        menu = self.assistants_menu
+        menu.clear()
+        for assistant in self.app.assistants.list():
+            shown = assistant.shown(self.panel.language)
+            icon = f"{shown.icon}  " if shown.icon else ""
+            action = menu.addAction(f"{icon}{shown.label}")
+            action.setToolTip(shown.description)
+            action.triggered.connect(lambda _=False, n=assistant.name: self.new_chat_with(n))
+
+    def export_current(self) -> None:
+        """The open chat (every chat when none is open)."""
+        cid = self.panel.conversation_id
+        self.transfer.ask_export([cid] if cid is not None else None)
+
+    def _on_transfer_message(self, text: str, kind: str) -> None:
+        if kind == "error":
+            self.panel.error_notice.show_message(text, "error")
+        else:
+            self.panel.info_notice.show_message(text, "info")
 
     def focus_search(self) -> None:
         self.sidebar.search.setFocus()
@@ -404,6 +446,7 @@ class MainWindow(QMainWindow):
             self.library.shutdown()  # downloads pause; their partial files are kept
         self.approvals.shutdown()  # a worker waiting for an answer must not block the close
         self.panel.controller.wait(10000)
+        wait_until_idle(lambda: not self.transfer.busy, 60000)
         self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)

@@ -86,6 +86,7 @@ class Sidebar(QWidget):
     new_chat_requested = Signal()
     conversation_deleted = Signal(int)
     refused = Signal(str)
+    export_requested = Signal(list)  # conversation ids
 
     def __init__(self, history: HistoryStore, parent=None) -> None:
         super().__init__(parent)
@@ -101,6 +102,8 @@ class Sidebar(QWidget):
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        # Ctrl/Shift-click selects several chats to export together
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -148,10 +151,17 @@ class Sidebar(QWidget):
             return
         menu = QMenu(self)
         menu.addAction(self.tr("Rename"), lambda: self.list.edit(index))
+        menu.addAction(self.tr("Export…"), lambda: self.export_requested.emit(self._chosen(index)))
         menu.addAction(
             self.tr("Delete…"), lambda: self.delete(index.data(ConversationListModel.IdRole))
         )
         menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def _chosen(self, index) -> list[int]:
+        """The selected chats when the clicked one is among them, else the clicked one."""
+        selected = [i.data(ConversationListModel.IdRole) for i in self.list.selectedIndexes()]
+        clicked = index.data(ConversationListModel.IdRole)
+        return selected if clicked in selected else [clicked]
 
     def delete(self, conversation_id: int, confirm: bool = True) -> bool:
         if conversation_id == self.protected_id:

@@ -138,6 +138,8 @@ def _stylesheet(c: ChatColors) -> str:
     #Notice {{ background: {c.warning_bg}; border: 1px solid {c.border}; border-radius: 8px; }}
     #Notice[kind="error"] {{ background: {c.error_bg}; }}
     #EditBar {{ color: {c.muted}; }}
+    #AssistantBar {{ background: {c.alt_base}; border-bottom: 1px solid {c.border}; }}
+    #AssistantDescription {{ color: {c.muted}; }}
     QStatusBar QLabel {{ color: {c.muted}; padding: 0 6px; }}
     """
 

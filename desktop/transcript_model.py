@@ -44,6 +44,8 @@ class TranscriptItem:
     revision: int = 0
     versions: tuple[int, int] | None = None  # (1-based index, count), filled lazily
     key: int = 0  # the message id; negative for rows not stored yet
+    rating: str | None = None  # the user's "up" or "down" on a reply
+    rating_reason: str | None = None
 
     @property
     def text(self) -> str:
@@ -72,6 +74,8 @@ class TranscriptItem:
             tokens_per_s=tps,
             key=msg.id,
             error=error,
+            rating=msg.rating,
+            rating_reason=msg.rating_reason,
         )
 
 

@@ -152,6 +152,17 @@
     </message>
 </context>
 <context>
+    <name>AssistantBar</name>
+    <message>
+        <source>Stop using this assistant in this chat</source>
+        <translation>此对话不再使用这个助手</translation>
+    </message>
+    <message>
+        <source>Put this in the message box</source>
+        <translation>放入输入框</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -181,8 +192,91 @@
         <translation>消息已复制</translation>
     </message>
     <message>
+        <source>Rate reply</source>
+        <translation>评价回复</translation>
+    </message>
+    <message>
+        <source>What was wrong with it? (optional)</source>
+        <translation>哪里不好？（可不填）</translation>
+    </message>
+    <message>
+        <source>Thanks: the rating is saved with the reply</source>
+        <translation>谢谢：评价已随回复保存</translation>
+    </message>
+    <message>
         <source>Code copied</source>
         <translation>代码已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>Markdown (.md)</source>
+        <translation>Markdown（.md）</translation>
+    </message>
+    <message>
+        <source>Web page, one file (.html)</source>
+        <translation>网页，单个文件（.html）</translation>
+    </message>
+    <message>
+        <source>Fireside JSON, complete (.json)</source>
+        <translation>Fireside JSON，完整（.json）</translation>
+    </message>
+    <message>
+        <source>Export chats</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n chat(s) to {path}</source>
+        <translation>
+            <numerusform>已将 %n 个对话导出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>对话导出文件 (*.zip *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing… %n conversation(s) read</source>
+        <translation>
+            <numerusform>正在导入…已读取 %n 个对话</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported {chats} conversations ({messages} messages, {branches} branches) from the {source} export.</source>
+        <translation>已从 {source} 导出文件导入 {chats} 个对话（{messages} 条消息，{branches} 个分支）。</translation>
+    </message>
+    <message>
+        <source>{count} were imported before and were skipped.</source>
+        <translation>其中 {count} 个以前已导入，已跳过。</translation>
+    </message>
+    <message>
+        <source>{count} files they mention are not in the export.</source>
+        <translation>提到的文件中有 {count} 个不在导出文件里。</translation>
+    </message>
+    <message>
+        <source>…and {count} more</source>
+        <translation>……还有 {count} 项</translation>
+    </message>
+    <message>
+        <source>Could not be read:</source>
+        <translation>无法读取：</translation>
     </message>
 </context>
 <context>
@@ -729,12 +823,28 @@
         <translation>新建对话</translation>
     </message>
     <message>
+        <source>New chat with assistant</source>
+        <translation>用助手开始新对话</translation>
+    </message>
+    <message>
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
         <source>Stop reply</source>
         <translation>停止回复</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export all chats…</source>
+        <translation>导出全部对话…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -956,6 +1066,14 @@
     <message>
         <source>Edit</source>
         <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>好</translation>
+    </message>
+    <message>
+        <source>Bad</source>
+        <translation>差</translation>
     </message>
     <message>
         <source>stopped</source>
@@ -1381,6 +1499,10 @@
     <message>
         <source>Rename</source>
         <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Delete…</source>

@@ -152,6 +152,17 @@
     </message>
 </context>
 <context>
+    <name>AssistantBar</name>
+    <message>
+        <source>Stop using this assistant in this chat</source>
+        <translation>此對話不再使用這個助理</translation>
+    </message>
+    <message>
+        <source>Put this in the message box</source>
+        <translation>放入輸入框</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -181,8 +192,91 @@
         <translation>訊息已複製</translation>
     </message>
     <message>
+        <source>Rate reply</source>
+        <translation>評價回覆</translation>
+    </message>
+    <message>
+        <source>What was wrong with it? (optional)</source>
+        <translation>哪裡不好？（可不填）</translation>
+    </message>
+    <message>
+        <source>Thanks: the rating is saved with the reply</source>
+        <translation>謝謝：評價已隨回覆儲存</translation>
+    </message>
+    <message>
         <source>Code copied</source>
         <translation>程式碼已複製</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>Markdown (.md)</source>
+        <translation>Markdown（.md）</translation>
+    </message>
+    <message>
+        <source>Web page, one file (.html)</source>
+        <translation>網頁，單一檔案（.html）</translation>
+    </message>
+    <message>
+        <source>Fireside JSON, complete (.json)</source>
+        <translation>Fireside JSON，完整（.json）</translation>
+    </message>
+    <message>
+        <source>Export chats</source>
+        <translation>匯出對話</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n chat(s) to {path}</source>
+        <translation>
+            <numerusform>已將 %n 個對話匯出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>匯入對話</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>對話匯出檔 (*.zip *.json);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在匯入 {name}…</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隱藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing… %n conversation(s) read</source>
+        <translation>
+            <numerusform>正在匯入…已讀取 %n 個對話</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported {chats} conversations ({messages} messages, {branches} branches) from the {source} export.</source>
+        <translation>已從 {source} 匯出檔匯入 {chats} 個對話（{messages} 則訊息，{branches} 個分支）。</translation>
+    </message>
+    <message>
+        <source>{count} were imported before and were skipped.</source>
+        <translation>其中 {count} 個先前已匯入，已略過。</translation>
+    </message>
+    <message>
+        <source>{count} files they mention are not in the export.</source>
+        <translation>提到的檔案中有 {count} 個不在匯出檔裡。</translation>
+    </message>
+    <message>
+        <source>…and {count} more</source>
+        <translation>……還有 {count} 項</translation>
+    </message>
+    <message>
+        <source>Could not be read:</source>
+        <translation>無法讀取：</translation>
     </message>
 </context>
 <context>
@@ -729,12 +823,28 @@
         <translation>新增對話</translation>
     </message>
     <message>
+        <source>New chat with assistant</source>
+        <translation>用助理開始新對話</translation>
+    </message>
+    <message>
         <source>Search chats</source>
         <translation>搜尋對話</translation>
     </message>
     <message>
         <source>Stop reply</source>
         <translation>停止回覆</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
+    </message>
+    <message>
+        <source>Export all chats…</source>
+        <translation>匯出全部對話…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -956,6 +1066,14 @@
     <message>
         <source>Edit</source>
         <translation>編輯</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>好</translation>
+    </message>
+    <message>
+        <source>Bad</source>
+        <translation>差</translation>
     </message>
     <message>
         <source>stopped</source>
@@ -1381,6 +1499,10 @@
     <message>
         <source>Rename</source>
         <translation>重新命名</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
     </message>
     <message>
         <source>Delete…</source>

@@ -100,3 +100,9 @@ def install_translators(
             file=sys.stderr,
         )
     return installed
+
+
+def window_language(choice: str) -> str:
+    """The language the window speaks for the setting ``choice`` (as ``install_translators``
+    chose it): what the window's exports and assistants' titles are written in."""
+    return resolve_language(choice, QLocale.system().uiLanguages())

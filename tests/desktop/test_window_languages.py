@@ -83,7 +83,17 @@ def run_window(tmp_path: Path, lang: str, setting: str | None = None) -> dict:
 def test_lang_zh_cn_gives_a_simplified_chinese_window(tmp_path):
     texts = run_window(tmp_path, "zh_CN.UTF-8")
     assert texts["menus"] == SIMPLIFIED_MENUS
-    assert texts["chat_menu"] == ["新建对话", "搜索对话", "停止回复", "设置…", "退出"]
+    assert texts["chat_menu"] == [
+        "新建对话",
+        "用助手开始新对话",
+        "搜索对话",
+        "停止回复",
+        "导出…",
+        "导出全部对话…",
+        "导入…",
+        "设置…",
+        "退出",
+    ]
     assert texts["placeholder"] == "给助手发消息 — Enter 发送，Shift+Enter 换行"
     assert texts["send"] == "发送" and texts["new_chat"].endswith("新建对话")
     assert texts["search"].startswith("搜索对话") and texts["status"] == "未加载模型"
@@ -102,7 +112,17 @@ def test_lang_zh_cn_gives_a_simplified_chinese_window(tmp_path):
 def test_lang_zh_tw_gives_a_traditional_chinese_window(tmp_path):
     texts = run_window(tmp_path, "zh_TW.UTF-8")
     assert texts["menus"] == TRADITIONAL_MENUS
-    assert texts["chat_menu"] == ["新增對話", "搜尋對話", "停止回覆", "設定…", "結束"]
+    assert texts["chat_menu"] == [
+        "新增對話",
+        "用助理開始新對話",
+        "搜尋對話",
+        "停止回覆",
+        "匯出…",
+        "匯出全部對話…",
+        "匯入…",
+        "設定…",
+        "結束",
+    ]
     assert texts["placeholder"] == "傳訊息給助理 — Enter 傳送，Shift+Enter 換行"
     assert texts["settings"]["title"] == "設定"
     assert texts["settings"]["buttons"] == ["儲存", "取消"]
@@ -118,7 +138,17 @@ def test_lang_zh_hk_reads_traditional_too(tmp_path):
 def test_lang_en_us_leaves_the_window_in_english(tmp_path):
     texts = run_window(tmp_path, "en_US.UTF-8")
     assert texts["menus"] == ENGLISH_MENUS
-    assert texts["chat_menu"] == ["New chat", "Search chats", "Stop reply", "Settings…", "Quit"]
+    assert texts["chat_menu"] == [
+        "New chat",
+        "New chat with assistant",
+        "Search chats",
+        "Stop reply",
+        "Export…",
+        "Export all chats…",
+        "Import…",
+        "Settings…",
+        "Quit",
+    ]
     assert texts["placeholder"] == ("Message the assistant — Enter to send, Shift+Enter for a "
                                     "new line")
     assert texts["settings"]["title"] == "Settings"
