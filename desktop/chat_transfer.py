@@ -83,7 +83,7 @@ class ChatTransfer(QObject):
     def export(self, ids: list[int] | None, fmt: str, path: str) -> bool:
         if self.busy:
             return False
-        language = window_language(self.app.settings.ui_language)
+        language = window_language(self.app.settings.window.language)
         worker = Worker(_export_job, self.app, ids, fmt, path, language)
         worker.returned.connect(lambda count: self._exported(count, path))
         worker.errored.connect(self._failed)

@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.panel.language = window_language(app.settings.ui_language)
+        self.panel.language = window_language(app.settings.window.language)
         self.transfer = ChatTransfer(app, self)
         self.picker = ModelPicker(
             lambda path: model_label(app.models, path), is_remote=app.models.is_remote

@@ -33,7 +33,7 @@ def app():
 def scripted(app):
     backend = ScriptedBackend(tokens=["Hello", "!"])
     app.models = FixedModel(backend)
-    app.settings.system_prompt = "You are a helpful assistant."
+    app.settings_store.set("chat.system_prompt", "You are a helpful assistant.")
     yield app, backend
 
 

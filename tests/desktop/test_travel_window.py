@@ -45,7 +45,7 @@ def test_export_writes_the_file_in_the_windows_language(qtbot, scripted, make_wi
     window.transfer.start_import(str(EXPORTS / "claude-declaude.json"))
     wait_transfer(qtbot, window)
     cid = scripted.history.id_for_uid("claude:c-1")
-    scripted.settings.ui_language = "zh_CN"
+    scripted.settings_store.set("window.language", "zh_CN")
     target = tmp_path / "chat.html"
     assert window.transfer.export([cid], "html", str(target))
     wait_transfer(qtbot, window)
