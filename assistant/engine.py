@@ -432,8 +432,10 @@ class ChatEngine:
         description = turn.backend.description
         try:
             messages = self._messages(record, (context, turn.format_hint), turn.language)
-            if routed is not None:
-                messages += routed.messages()  # the tool's result, then what to do with it
+            if routed is not None:  # the tool's result, then what to do with it
+                budget = prompt_budget(description.n_ctx, params.max_tokens)
+                room = budget - turn.backend.count_tokens(messages) - 32
+                messages += routed.messages(room, turn.backend.count_text)
             fitted, dropped, tokens = fit_messages(
                 messages,
                 turn.backend.count_tokens,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from fireside.assistant.arithmetic_request import arithmetic_expression
@@ -127,8 +128,12 @@ class RoutedResult:
             )
         return events
 
-    def messages(self) -> list[dict]:
+    def messages(
+        self, room: int | None = None, count: Callable[[str], int] | None = None
+    ) -> list[dict]:
         """The exchange added after the user's message: the result, then what to do with it.
+        ``room`` tokens (measured by ``count``) is what the context has left for it: pages
+        from the web are cut to fit rather than pushing the question out.
 
         Measured with the bundled 135M model (bench/bench_routing.py): a result placed in
         the system prompt is ignored about half the time ("17 * 23 = 409"); stated as the
@@ -136,7 +141,7 @@ class RoutedResult:
         """
         c, o = self.call, self.outcome
         if c.reason == "web" and not o.is_error:
-            return self._web_messages()
+            return self._web_messages(room, count)
         if o.is_error:
             lead = f"I tried the {c.tool} tool, but it failed: {o.output}"
             ask = "Say in one sentence that it could not be done, and why."
@@ -151,7 +156,9 @@ class RoutedResult:
             ask = "Answer my question in a few sentences using that result."
         return [{"role": "assistant", "content": lead}, {"role": "user", "content": ask}]
 
-    def _web_messages(self) -> list[dict]:
+    def _web_messages(
+        self, room: int | None, count: Callable[[str], int] | None
+    ) -> list[dict]:
         """What was found on the web, as text from the web (never instructions), then the
         request to answer from it with the URLs."""
         parts = []
@@ -165,8 +172,18 @@ class RoutedResult:
             "Answer my question from what you found on the web, in a few sentences, and give "
             "the URL of each page you used. If the pages do not answer it, say so."
         )
+        found = lead + "\n\n".join(parts)
+        for _ in range(4):  # cut each part alike until the whole fits
+            if room is None or count is None:
+                break
+            used = count(found) + count(ask)
+            if used <= room:
+                break
+            keep = max(0.0, room / used * 0.9)
+            parts = [p[: int(len(p) * keep)].rstrip() + " …" for p in parts]
+            found = lead + "\n\n".join(parts)
         return [
-            {"role": "assistant", "content": lead + "\n\n".join(parts)},
+            {"role": "assistant", "content": found},
             {"role": "user", "content": ask},
         ]
 

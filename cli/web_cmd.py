@@ -12,6 +12,7 @@ import time
 
 from fireside.cli.app_command import with_app
 from fireside.cli.common import fail, print_json
+from fireside.cli.docs_cmd import _embedder_option
 
 ENGINE_NAMES = ("duckduckgo", "searxng", "brave", "tavily")
 
@@ -47,6 +48,7 @@ def register(sub) -> None:
     add.add_argument("url")
     add.add_argument("--collection", "-C", required=True, metavar="NAME")
     add.add_argument("--json", action="store_true")
+    _embedder_option(add, "embedder of a new collection (default: the multilingual one)")
     add.set_defaults(func=run_add)
 
 
@@ -139,7 +141,7 @@ def run_add(app, args) -> int:
     from fireside.cli.docs_cmd import _new_collection, _run_job
 
     page = app.web.read(args.url)
-    col = _new_collection(app.documents_store, args.collection, None)
+    col = _new_collection(app.documents_store, args.collection, args.embedding_model)
     if isinstance(col, int):
         return col
     print(f"{page.title} <{page.final_url}> -> {col.name}", file=sys.stderr)
