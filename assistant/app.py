@@ -69,7 +69,9 @@ class App:
 
     @cached_property
     def plugins(self) -> PluginManager:
-        manager = PluginManager(disabled=self.settings.plugins.disabled, context=self.plugin_context)
+        manager = PluginManager(
+            disabled=self.settings.plugins.disabled, context=self.plugin_context
+        )
         manager.load_entry_points()
         return manager
 

@@ -56,8 +56,8 @@ from fireside.assistant.tool_loop import (
     run_tool_loop,
 )
 from fireside.assistant.tool_protocol import openai_tools
-from fireside.assistant.tool_routing import RoutedResult, route_message
-from fireside.assistant.tool_sources import UNREACHABLE, WEB_PLUGIN, cited_sources, unreachable
+from fireside.assistant.tool_routing import RoutedResult, asks_for_web, route_message
+from fireside.assistant.tool_sources import WEB_PLUGIN, cited_sources, unreachable
 from fireside.assistant.turn_record import CallerRecord, HistoryRecord, title_from
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
@@ -286,6 +286,7 @@ class ChatEngine:
             routing=chat.routing_enabled if policy.routing is None else policy.routing,
             refusal_hint=policy.refusal_hint,
             user_text=question,
+            web=web,
         )
 
     def _offers_tools(self, turn: ResolvedTurn) -> bool:
@@ -425,9 +426,11 @@ class ChatEngine:
                 if isinstance(event, ToolResult):
                     sources += event.sources
                     if unreachable(event):
-                        yield TurnNotice(UNREACHABLE)
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
             calls += routed.records()
             params = routed.sampling(params)
+        elif tools is not None and not tools.web and asks_for_web(turn.question):
+            yield TurnNotice(lang.text("web_off", turn.language))
         context = self._plugin_context(record, context)
         description = turn.backend.description
         try:
@@ -491,7 +494,7 @@ class ChatEngine:
                     out.sources += item.sources
                     if unreachable(item) and not told_offline:
                         told_offline = True
-                        yield TurnNotice(UNREACHABLE)
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
                 elif isinstance(item, ClientCall):
                     out.client_calls += 1
                     yield item

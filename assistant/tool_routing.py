@@ -156,9 +156,7 @@ class RoutedResult:
             ask = "Answer my question in a few sentences using that result."
         return [{"role": "assistant", "content": lead}, {"role": "user", "content": ask}]
 
-    def _web_messages(
-        self, room: int | None, count: Callable[[str], int] | None
-    ) -> list[dict]:
+    def _web_messages(self, room: int | None, count: Callable[[str], int] | None) -> list[dict]:
         """What was found on the web, as text from the web (never instructions), then the
         request to answer from it with the URLs."""
         parts = []
@@ -302,6 +300,12 @@ def run_routed(
             )
             return RoutedResult(call, ToolOutcome(refused, True, 0.0))
     return RoutedResult(call, run_tool(tool, call.arguments))
+
+
+def asks_for_web(message: str) -> bool:
+    """Whether the message is a web request (said when the web is off for the chat)."""
+    text = " ".join(message.split())
+    return bool(text) and len(text) <= 1000 and bool(_web_query(text) or _pasted_url(text))
 
 
 def read_top_results(

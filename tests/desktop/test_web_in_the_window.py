@@ -21,16 +21,15 @@ def test_the_globe_turns_the_web_on_and_the_answer_lists_the_pages(qtbot, script
         assert globe.isVisible() and not globe.isChecked()  # off unless turned on
         qtbot.mouseClick(globe, Qt.MouseButton.LeftButton)
         assert globe.isChecked()
-        shown = []
-        window.approvals.dialog_shown.connect(shown.append)
+        asked = []
 
-        def allow(dialog) -> None:
+        def allow(dialog) -> None:  # each network call is put to the user; allow it once
+            asked.append(dialog.text())
             qtbot.mouseClick(dialog.allow_once_button, Qt.MouseButton.LeftButton)
 
         window.approvals.dialog_shown.connect(allow)
         type_and_send(qtbot, window, "search the web for Debian kernel")
         wait_idle(qtbot, window)
-        asked = [d.text() for d in shown]
         assert len(asked) == 3 and "web_search" in asked[0] and "read_page" in asked[1]
         stored = scripted.history.thread(window.panel.conversation_id)[-1]
         urls = [c["url"] for c in stored.citations]

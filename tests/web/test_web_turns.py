@@ -60,6 +60,7 @@ def test_the_web_is_off_unless_turned_on(web_app, site):
     backend = use_model(web_app, lambda m: "Fine.")
     events = run(web_app, "search the web for Debian kernel", offer=True, approve=lambda t, a: True)
     assert not of(events, ToolCall) and site.search_queries == []
+    assert "the web is off for this chat" in of(events, TurnNotice)[0].text
     assert "web_search" not in backend.calls[0][0]["content"]  # not offered to the model
     events = run(web_app, "search the web for Debian kernel", web=True, approve=lambda t, a: True)
     assert [c.name for c in of(events, ToolCall)][:1] == ["web_search"]
