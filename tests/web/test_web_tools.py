@@ -165,6 +165,11 @@ def test_no_network_says_the_web_is_not_reachable(web_app, site):
         web_app.web.search("kernel")
 
 
+def test_a_site_that_refuses_the_connection_is_named_not_the_whole_web(web_app):
+    outcome = run_tool(tool(web_app, "read_page"), {"url": "http://127.0.0.1:9/page"})
+    assert outcome.is_error and outcome.output.startswith("cannot connect to 127.0.0.1")
+
+
 def test_a_redirect_from_a_public_page_into_this_computer_is_refused(site):
     fetcher = Fetcher(timeout_s=3)
     with pytest.raises(RefusedUrl, match="address on this computer"):

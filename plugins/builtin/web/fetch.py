@@ -44,8 +44,12 @@ def megabytes(n: int) -> str:
     return f"{n / 1_000_000:.0f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
 
-def transport_error(exc: httpx.TransportError, url: str) -> WebError:
-    """A failed connection in words: no network at all, or this host not answering."""
+def transport_error(exc: httpx.TransportError, url: str, gateway: bool = True) -> WebError:
+    """A failed connection in words: no network at all, or this host not answering.
+
+    A name that cannot be resolved means no network; a refused connection means that too
+    when it is the search engine (the ``gateway`` to the web), but only that one site is
+    down when it is a page."""
     host = host_of(url)
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
@@ -53,7 +57,9 @@ def transport_error(exc: httpx.TransportError, url: str) -> WebError:
     if any(hint in text.lower() for hint in _DNS_HINTS):
         return WebUnreachable(f"cannot resolve {host}")
     if isinstance(exc, httpx.ConnectError):
-        return WebUnreachable(f"cannot connect to {host}: {text}")
+        if gateway:
+            return WebUnreachable(f"cannot connect to {host}: {text}")
+        return WebError(f"cannot connect to {host}: {text}")
     return WebError(f"reading {host} failed: {text}")
 
 
@@ -93,7 +99,7 @@ class Fetcher:
                 try:
                     fetched = self._one(client, url, deadline)
                 except httpx.TransportError as exc:
-                    raise transport_error(exc, url) from None
+                    raise transport_error(exc, url, gateway=False) from None
                 if isinstance(fetched, str):  # a redirect
                     if fetched in seen:
                         raise WebError(f"redirect loop: {fetched} leads back to itself")
