@@ -49,7 +49,8 @@ CHAT_PARAMS = _COMMON | {
 }
 COMPLETION_PARAMS = _COMMON | {"prompt", "echo", "logprobs"}
 MAX_STOP = 4
-EXTENSION = ("collections", "tools", "save", "assistant")
+EXTENSION = ("collections", "tools", "save", "assistant", "web")
+WEB_TOOLS = ["web_search", "read_page"]
 # said with a refused call: how the user lets API requests run a network or file tool
 REFUSAL_HINT = (
     "network and file tools are not allowed for API requests unless allowed in Tools > "
@@ -70,19 +71,22 @@ class ChatOptions:
     fireside_tools: list[str] = field(default_factory=list)
     save: bool = False
     assistant: str | None = None  # an assistant's settings for this turn (fireside.assistant)
+    web: bool = False  # ``fireside.web``: the web tools (approved for the API, or refused)
 
     def turn(self, model_path: str, cancel: CancelToken, allowed_tools) -> TurnRequest:
         """The request as a chat turn: the same turn the window makes, with the caller's
         conversation, not written to the history unless ``fireside.save`` asked for it.
         Fireside's own tools (and routing to them) only when the request names them."""
         tools = None
-        if self.fireside_tools:
+        if self.fireside_tools or self.web:
+            web_tools = [t for t in WEB_TOOLS if t not in self.fireside_tools] if self.web else []
             tools = ToolPolicy(
                 offer=True,
                 always_allowed=list(allowed_tools),
                 routing=True,
-                only=self.fireside_tools,
+                only=[*self.fireside_tools, *web_tools],
                 refusal_hint=REFUSAL_HINT,
+                web=True if self.web else None,
             )
         return TurnRequest(
             messages=self.messages,
@@ -252,17 +256,18 @@ def _tool_choice(body: dict, tools: list[FunctionSpec]) -> tuple[str, str | None
     raise bad_request("tool_choice must be auto, none, required or a named function", "tool_choice")
 
 
-def _extension(body: dict) -> tuple[list[str], list[str], bool]:
-    """``(collections, tools, save)`` from Fireside's own ``fireside`` object."""
+def _extension(body: dict) -> tuple[list[str], list[str], bool, bool]:
+    """``(collections, tools, save, web)`` from Fireside's own ``fireside`` object."""
     ext = body.get("fireside")
     if ext is None:
-        return [], [], False
+        return [], [], False, False
     if not isinstance(ext, dict):
         raise bad_request("'fireside' must be an object", "fireside")
     for key, value in ext.items():
         if key not in EXTENSION and value is not None:
             raise unsupported(f"fireside.{key}")
     save = _flag(ext, "save", False)
+    web = _flag(ext, "web", False)
     out = []
     for key in ("collections", "tools"):
         names = ext.get(key) or []
@@ -271,13 +276,14 @@ def _extension(body: dict) -> tuple[list[str], list[str], bool]:
         if not isinstance(names, list) or not all(isinstance(c, str) and c for c in names):
             raise bad_request(f"'fireside.{key}' must be a list of names", f"fireside.{key}")
         out.append(names)
-    if out[1] and body.get("tools"):
+    if (out[1] or web) and body.get("tools"):
+        key = "fireside.tools" if out[1] else "fireside.web"
         raise bad_request(
-            "'fireside.tools' (run by Fireside) cannot be combined with 'tools' (run by the "
+            f"'{key}' (run by Fireside) cannot be combined with 'tools' (run by the "
             "client) in one request",
-            "fireside.tools",
+            key,
         )
-    return out[0], out[1], save
+    return out[0], out[1], save, web
 
 
 def parse_chat(body, base: SamplingParams) -> ChatOptions:
@@ -294,7 +300,7 @@ def parse_chat(body, base: SamplingParams) -> ChatOptions:
     if tools or choice != "none":
         parallel = _flag(body, "parallel_tool_calls", True)
         functions = ClientFunctions(tools, choice, name, parallel)
-    collections, fireside_tools, save = _extension(body)
+    collections, fireside_tools, save, web = _extension(body)
     return ChatOptions(
         model=_model(body),
         stream=stream,
@@ -307,6 +313,7 @@ def parse_chat(body, base: SamplingParams) -> ChatOptions:
         fireside_tools=fireside_tools,
         save=save,
         assistant=_assistant(body),
+        web=web,
     )
 
 

@@ -194,11 +194,12 @@ class Routes:
         items = await self._all(first, events, request, cancel)
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
         calls = [i for i in items if isinstance(i, ClientCall)]
-        cites = next((i.items for i in items if isinstance(i, Citations)), None)
+        # the last: a turn that read the web adds its pages to the documents' citations
+        cites = next((i.items for i in reversed(items) if isinstance(i, Citations)), None)
         done = next((i for i in items if isinstance(i, TurnDone)), None)
         self.stats.ok()
         out = shapes.response(text, calls, _ending(done), cites)
-        if opts.fireside_tools:
+        if opts.fireside_tools or opts.web:
             out["tool_runs"] = _tool_runs(items)
         if opts.save and done is not None:
             out["fireside"] = {"conversation_id": done.conversation_id}
@@ -234,7 +235,7 @@ class Routes:
                     yield shapes.usage_chunk(ending.usage)
                 if state["citations"] is not None:
                     yield shapes.citations_chunk(state["citations"])
-                if opts.fireside_tools:
+                if opts.fireside_tools or opts.web:
                     yield shapes.extra_chunk("tool_runs", _tool_runs(state["runs"]))
                 if opts.save:
                     yield shapes.extra_chunk("fireside", {"conversation_id": item.conversation_id})

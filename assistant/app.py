@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fireside.assistant.assistant_store import AssistantStore
@@ -31,6 +32,7 @@ from fireside.assistant.settings_store import SettingsStore, affects
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.plugins.context import PluginContext
 from fireside.plugins.manager import PluginManager
 
 from fireside.secret_store import SecretStore
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from fireside.assistant.documents.context import DocumentsProvider
     from fireside.assistant.documents.loaders import LoaderRegistry
     from fireside.assistant.documents.store import DocumentStore
+    from fireside.plugins.builtin.web.service import WebService
 
 
 class App:
@@ -67,9 +70,37 @@ class App:
 
     @cached_property
     def plugins(self) -> PluginManager:
-        manager = PluginManager(disabled=self.settings.plugins.disabled)
+        manager = PluginManager(
+            disabled=self.settings.plugins.disabled, context=self.plugin_context
+        )
         manager.load_entry_points()
         return manager
+
+    @cached_property
+    def plugin_context(self) -> PluginContext:
+        """What plugins are lent: the data folder, the live settings, the one secret store,
+        the document loaders (a PDF the web tools download) and the Chinese word segmenter."""
+        from fireside.assistant.documents.keywords import KeywordText
+
+        return PluginContext(
+            data_dir=self.paths.data_dir,
+            settings=lambda: self.settings,
+            secrets=self.secrets,
+            read_document=self.read_document,
+            words=KeywordText(self.paths.cache_dir / "jieba"),
+        )
+
+    def read_document(self, path: Path) -> str:
+        """A file's text through the document loaders (built-ins and plugins')."""
+        return "\n\n".join(block.text for block in self.loaders.load(Path(path)))
+
+    @cached_property
+    def web(self) -> WebService:
+        """Search and page reading for ``fireside web`` and the window (the tools have
+        their own, built the same way from the same context)."""
+        from fireside.plugins.builtin.web.service import WebService
+
+        return WebService(self.plugin_context)
 
     @cached_property
     def embedders(self) -> EmbedderRegistry:

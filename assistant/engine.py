@@ -57,7 +57,8 @@ from fireside.assistant.tool_loop import (
     run_tool_loop,
 )
 from fireside.assistant.tool_protocol import openai_tools
-from fireside.assistant.tool_routing import RoutedResult, route_message
+from fireside.assistant.tool_routing import RoutedResult, asks_for_web, route_message
+from fireside.assistant.tool_sources import WEB_PLUGIN, cited_sources, unreachable
 from fireside.assistant.turn_record import CallerRecord, HistoryRecord, title_from
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
@@ -113,6 +114,7 @@ class _Prompt:
     routed: RoutedResult | None
     calls: list[dict]  # slash command and routed calls, run before the model
     documents: bool  # the context holds document text (data, not the user's words)
+    sources: list = field(default_factory=list)  # pages the routed calls read (ToolSource)
 
 
 @dataclass
@@ -122,6 +124,7 @@ class _Outcome:
     completion_tokens: int = 0
     calls: list[dict] = field(default_factory=list)
     client_calls: int = 0
+    sources: list = field(default_factory=list)  # what the tools' results came from
 
 
 class ChatEngine:
@@ -220,7 +223,7 @@ class ChatEngine:
         if request.messages is not None:
             caller = to_model_messages(list(request.messages), backend.description.tool_format)
             question = caller.question
-        tools = self._tools(request.tools, assistant)
+        tools = self._tools(request.tools, assistant, question)
         slash = None
         if tools is not None and question.startswith("/") and request.functions is None:
             slash = parse_slash_command(question, tools.registry)
@@ -307,12 +310,16 @@ class ChatEngine:
             turn.remember_collections = True
         turn.collections = kept
 
-    def _tools(self, policy: ToolPolicy | None, assistant: Assistant | None) -> TurnTools | None:
+    def _tools(
+        self, policy: ToolPolicy | None, assistant: Assistant | None, question: str = ""
+    ) -> TurnTools | None:
         if policy is None or self.plugins is None:
             return None
         if assistant is not None and assistant.tools == []:
             return None  # an assistant without tools: no slash commands, no routing either
-        registry = combined_registry(self.plugins.tools(), self.mcp)
+        web = self.settings.web.enabled if policy.web is None else policy.web
+        plugin_tools = [t for t in self.plugins.tools() if web or t.plugin != WEB_PLUGIN]
+        registry = combined_registry(plugin_tools, self.mcp)
         if policy.only is not None:
             registry = _only(registry, policy.only)
         if assistant is not None and assistant.tools is not None:
@@ -327,6 +334,8 @@ class ChatEngine:
             enabled=chat.tools_enabled if policy.offer is None else policy.offer,
             routing=chat.routing_enabled if policy.routing is None else policy.routing,
             refusal_hint=policy.refusal_hint,
+            user_text=question,
+            web=web,
         )
 
     def _offers_tools(self, turn: ResolvedTurn) -> bool:
@@ -443,6 +452,10 @@ class ChatEngine:
         outcome = yield from self._stream(record, turn, prompt, tools, use_tools, request)
         if outcome is None:
             return
+        found = cited_sources(outcome.sources)
+        if found:
+            citations = [*citations, *found]
+            yield Citations(list(citations))
         yield self._finish(record, turn, prompt, outcome, citations, offered)
 
     def _prompt(
@@ -462,18 +475,28 @@ class ChatEngine:
             context = f"{context}\n\n{done.context}" if context else done.context
         # Tool routing: an obvious request in the user's own words runs its tool first.
         routed = route_message(turn.question, tools) if turn.slash is None else None
+        sources: list = []
         if routed is not None:
-            yield from routed.events()
-            calls.append(routed.record())
+            for event in routed.events():
+                yield event
+                if isinstance(event, ToolResult):
+                    sources += event.sources
+                    if unreachable(event):
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
+            calls += routed.records()
             params = routed.sampling(params)
+        elif tools is not None and not tools.web and asks_for_web(turn.question):
+            yield TurnNotice(lang.text("web_off", turn.language))
         context = self._plugin_context(record, context)
         description = turn.backend.description
         try:
             follows = turn.assistant is None or turn.assistant.answer_in_user_language
             language = turn.language if follows else ""
             messages = self._messages(record, (context, turn.format_hint), language)
-            if routed is not None:
-                messages += routed.messages()  # the tool's result, then what to do with it
+            if routed is not None:  # the tool's result, then what to do with it
+                budget = prompt_budget(description.n_ctx, params.max_tokens)
+                room = budget - turn.backend.count_tokens(messages) - 32
+                messages += routed.messages(room, turn.backend.count_text)
             fitted, dropped, tokens = fit_messages(
                 messages,
                 turn.backend.count_tokens,
@@ -485,7 +508,7 @@ class ChatEngine:
             return None
         if dropped:
             yield ContextTrimmed(dropped, tokens, description.n_ctx)
-        return _Prompt(fitted, dropped, tokens, params, routed, calls, documents)
+        return _Prompt(fitted, dropped, tokens, params, routed, calls, documents, sources)
 
     def _offered_tools(self, turn: ResolvedTurn, prompt: _Prompt) -> Iterator[Event]:
         """``(tools, names offered when trimmed, whether the model sees tools)``."""
@@ -510,8 +533,9 @@ class ChatEngine:
         request: TurnRequest,
     ) -> Iterator[Event]:
         """Generate, forwarding events and checkpointing the text; None after an error."""
-        out = _Outcome("", calls=list(prompt.calls))
+        out = _Outcome("", calls=list(prompt.calls), sources=list(prompt.sources))
         parts: list[str] = []
+        told_offline = False
         last_save = time.monotonic()
         try:
             for item in self._generate(turn, prompt, tools, use_tools, request):
@@ -521,8 +545,14 @@ class ChatEngine:
                     if time.monotonic() - last_save > CHECKPOINT_EVERY_S:
                         record.checkpoint("".join(parts))
                         last_save = time.monotonic()
-                elif isinstance(item, (ToolCall, ToolResult)):
+                elif isinstance(item, ToolCall):
                     yield item
+                elif isinstance(item, ToolResult):
+                    yield item
+                    out.sources += item.sources
+                    if unreachable(item) and not told_offline:
+                        told_offline = True
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
                 elif isinstance(item, ClientCall):
                     out.client_calls += 1
                     yield item
@@ -579,6 +609,7 @@ class ChatEngine:
             tool_format=backend.description.tool_format,
             always_allowed=allowed,
             refusal_hint=tools.refusal_hint,
+            user_text=tools.user_text,
         )
         yield from run_tool_loop(
             backend_generate(backend, params, cancel, native),

@@ -36,6 +36,16 @@ _TEXTS: dict[str, dict[str, str]] = {
         TRADITIONAL: "文件{where}中沒有關於這個問題的資訊，所以我無法根據這些文件回答。",
     },
     "where": {ENGLISH: " in {names}", SIMPLIFIED: "（{names}）", TRADITIONAL: "（{names}）"},
+    "web_unreachable": {
+        ENGLISH: "the web is not reachable",
+        SIMPLIFIED: "无法连接到互联网",
+        TRADITIONAL: "無法連上網際網路",
+    },
+    "web_off": {
+        ENGLISH: "the web is off for this chat; turn it on (the globe, or --web) to search",
+        SIMPLIFIED: "此对话未开启网络；开启后（地球按钮或 --web）才能搜索",
+        TRADITIONAL: "此對話未開啟網路；開啟後（地球按鈕或 --web）才能搜尋",
+    },
     "collection_gone": {
         ENGLISH: "The collection {names} no longer exists; answering without it.",
         SIMPLIFIED: "文档集 {names} 已不存在；本次回答不使用它。",

@@ -4,7 +4,7 @@ Every path hangs off ``Paths``: the platform's usual folders by default (platfor
 one folder named by ``FIRESIDE_HOME`` (tests, portable installs). Nothing else in the code
 decides where files go.
 
-The choices are typed sections (chat, model, window, plugins, library, remote, api), so a
+The choices are typed sections (chat, model, window, plugins, library, remote, api, web), so a
 reader gets an ``int`` where it expects one, whatever the file says. The file is read and
 written only by ``SettingsStore`` (``settings_store.py``); files in the flat format of
 earlier versions are read into the sections.
@@ -168,6 +168,32 @@ class ApiSettings:
     allowed_tools: list[str] = field(default_factory=list)  # network/file tools API may run
 
 
+WebEngine = Literal["duckduckgo", "searxng", "brave", "tavily"]
+
+
+@dataclass
+class WebSettings:
+    """The web tools (search, read a page): off unless the user turns them on.
+
+    ``enabled`` is the default of new chats (the globe beside the message box turns it on or
+    off per chat, ``--web`` per command). Keys for Brave and Tavily live in the secret store,
+    never here. ``private_hosts`` are ``host`` or ``host:port`` names on this computer or the
+    local network whose pages the model may read without the user typing the URL (an
+    intranet wiki); every other local or private address is read only when the user typed it.
+    """
+
+    enabled: bool = False
+    engine: WebEngine = "duckduckgo"
+    searxng_url: str | None = None  # a SearXNG instance, e.g. http://127.0.0.1:8888
+    region: str = ""  # e.g. "us-en", "cn-zh", "tw-tzh"; "": the engine's default
+    language: str = ""  # e.g. "en", "zh-CN"; "": the engine's default
+    results: Annotated[int, Range(1, 20)] = 5
+    blocked_domains: list[str] = field(default_factory=list)  # never shown, never read
+    private_hosts: list[str] = field(default_factory=list)
+    max_page_bytes: Annotated[int, Range(10_000, 100_000_000)] = 5_000_000
+    timeout_s: Annotated[float, Range(1, 300)] = 20.0  # per request, the whole page included
+
+
 @dataclass
 class Settings:
     """The user's choices, in sections; kept as JSON in ``Paths.settings_file``.
@@ -183,6 +209,7 @@ class Settings:
     library: LibraryConfig = field(default_factory=LibraryConfig)
     remote: RemoteSettings = field(default_factory=RemoteSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
     # -- reading ---------------------------------------------------------------------------------
     def model_settings(self, path: str | None) -> ModelSettings:

@@ -36,6 +36,8 @@ class ToolPolicy:
     model answers; None takes the user's settings.
     ``only``: the names of the tools this turn may use (None: every enabled tool).
     ``refusal_hint``: said with a refused call when nobody could be asked (how to allow it).
+    ``web``: offer the web tools (search, read a page); None takes the user's settings
+    (``web.enabled``, off unless turned on). They still ask before each network call.
     """
 
     offer: bool | None = None
@@ -44,6 +46,7 @@ class ToolPolicy:
     routing: bool | None = None
     only: Sequence[str] | None = None
     refusal_hint: str | None = None
+    web: bool | None = None
 
 
 @dataclass

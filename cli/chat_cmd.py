@@ -16,6 +16,7 @@ from fireside.cli.common import fail, print_json, print_sources
 from fireside.cli.options import (
     add_model_options,
     add_sampling_options,
+    add_web_option,
     load_options_from,
     sampling_from,
 )
@@ -82,6 +83,7 @@ def register(sub) -> None:
         help="chat with this assistant (see 'fireside assistants list'); the conversation "
         "remembers it; '' for none",
     )
+    add_web_option(p)
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run)
@@ -129,14 +131,19 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             flush=True,
         )
     if backend.description.leaves_machine and not args.json and conversation_id is None:
-        print(f"[{backend.description.id}: messages are sent to {backend.description.device}]",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{backend.description.id}: messages are sent to {backend.description.device}]",
+            file=sys.stderr,
+            flush=True,
+        )
     cancel = CancelToken()
     request = TurnRequest(
         prompt,
         conversation_id=conversation_id,
         collections=_collections(args),
-        tools=ToolPolicy(offer=args.tools, approve=_approver(args), routing=args.routing),
+        tools=ToolPolicy(
+            offer=args.tools, approve=_approver(args), routing=args.routing, web=args.web
+        ),
         params=sampling_from(args, app.settings.model_settings(path).sampling),
         model=path,
         system=args.system,

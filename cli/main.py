@@ -36,6 +36,7 @@ SUBCOMMAND_MODULES = [
     "fireside.cli.mcp_cmd",
     "fireside.cli.serve_cmd",
     "fireside.cli.settings_cmd",
+    "fireside.cli.web_cmd",
 ]
 
 

@@ -103,3 +103,15 @@ def load_options_from(args: argparse.Namespace, base: LoadOptions) -> LoadOption
         n_gpu_layers=args.gpu_layers if args.gpu_layers is not None else base.n_gpu_layers,
         chat_template=args.chat_template or base.chat_template,
     )
+
+
+def add_web_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--web",
+        dest="web",
+        action="store_true",
+        default=None,
+        help="let the model search the web and read pages (each network call asks first "
+        "unless --allow-tools); default: the web.enabled setting, off",
+    )
+    p.add_argument("--no-web", dest="web", action="store_false", help="never use the web")

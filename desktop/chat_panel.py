@@ -31,6 +31,7 @@ from fireside.desktop.tool_call_text import format_tool_call
 from fireside.desktop.transcript_delegate import MessageDelegate
 from fireside.desktop.transcript_model import TranscriptModel
 from fireside.desktop.transcript_view import TranscriptView
+from fireside.desktop.web_toggle import WebToggle
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
@@ -66,6 +67,9 @@ class ChatPanel(QWidget):
         self.composer = Composer(self)
         self.picker = CollectionPicker(lambda: collection_names(app), self)
         self.composer.add_accessory(self.picker)
+        self.web_toggle = WebToggle(self)  # off unless the user turns the web on
+        self.web_toggle.setChecked(app.settings.web.enabled)
+        self.composer.add_accessory(self.web_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -153,6 +157,7 @@ class ChatPanel(QWidget):
 
     def new_chat(self) -> None:
         self.open_conversation(None)
+        self.web_toggle.setChecked(self.app.settings.web.enabled)  # the default, per chat
 
     # -- assistants -------------------------------------------------------------------------
     def set_assistant(self, name: str | None) -> None:
@@ -207,7 +212,7 @@ class ChatPanel(QWidget):
         request = TurnRequest(
             collections=list(self.collections),
             model=self.model_path,
-            tools=ToolPolicy(approve=self.approve),
+            tools=ToolPolicy(approve=self.approve, web=self.web_toggle.isChecked()),
             assistant=self.assistant or "",
             **turn,
         )

@@ -69,6 +69,9 @@ def citation_for_link(href: str, citations: list[dict] | None) -> dict | None:
 
 
 def citation_label(citation: dict) -> str:
+    if citation.get("url"):  # a web page: its title, and where it is
+        title = str(citation.get("title") or citation["url"]).replace("[", "(").replace("]", ")")
+        return f"{title} — {citation['url']}"
     name = Path(citation.get("document", "")).name or QCoreApplication.translate(
         "MessageExtras", "document"
     )

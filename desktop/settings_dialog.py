@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -37,6 +38,13 @@ from PySide6.QtWidgets import (
 )
 
 RELOAD_FIELDS = {"n_ctx", "n_gpu_layers", "model.n_threads", "model.idle_unload_minutes"}
+
+WEB_ENGINES = [  # names of services: the same in every language
+    ("DuckDuckGo", "duckduckgo"),
+    ("SearXNG", "searxng"),
+    ("Brave Search", "brave"),
+    ("Tavily", "tavily"),
+]
 
 THEMES = [
     (QT_TRANSLATE_NOOP("SettingsDialog", "Follow system"), "system"),
@@ -134,6 +142,8 @@ class SettingsDialog(QDialog):
             note.setWordWrap(True)
             form2.addRow(note)
 
+        web = self._web_group()
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -142,16 +152,62 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(per_model)
+        layout.addWidget(web)
         layout.addWidget(buttons)
 
         self._show(self._values_of(settings))
         self._shown = self._values()  # as the fields read them back
 
+    def _web_group(self) -> QGroupBox:
+        """The web: off by default; which engine, where, in what language, what never."""
+        self.web_enabled = QCheckBox(self.tr("Use the web in new chats (the globe by the box)"))
+        self.web_engine = QComboBox()
+        for label, value in WEB_ENGINES:
+            self.web_engine.addItem(label, value)
+        self.web_searxng = QLineEdit()
+        self.web_searxng.setToolTip(
+            self.tr("The address of your SearXNG instance, e.g. http://127.0.0.1:8888")
+        )
+        self.web_region = QLineEdit()
+        self.web_region.setPlaceholderText(self.tr("e.g. us-en, cn-zh (empty: the engine's)"))
+        self.web_language = QLineEdit()
+        self.web_language.setPlaceholderText(self.tr("e.g. en, zh-CN (empty: the engine's)"))
+        self.web_results = _spin(1, 20, 5)
+        self.web_blocked = QLineEdit()
+        self.web_blocked.setPlaceholderText(self.tr("domains, separated by commas"))
+        note = QLabel(
+            self.tr(
+                "Each search and page read asks first. Brave and Tavily need an API key: "
+                "fireside web use brave --api-key-stdin"
+            )
+        )
+        note.setWordWrap(True)
+        note.setEnabled(False)  # drawn muted: a hint
+        group = QGroupBox(self.tr("Web"))
+        form = QFormLayout(group)
+        form.addRow(self.web_enabled)
+        form.addRow(self.tr("Search engine"), self.web_engine)
+        form.addRow(self.tr("SearXNG address"), self.web_searxng)
+        form.addRow(self.tr("Region"), self.web_region)
+        form.addRow(self.tr("Language"), self.web_language)
+        form.addRow(self.tr("Results"), self.web_results)
+        form.addRow(self.tr("Never search or read"), self.web_blocked)
+        form.addRow(note)
+        return group
+
     # -- the fields, as values keyed like the settings ----------------------------------------
     def _values_of(self, settings: Settings) -> dict[str, Any]:
         ms = settings.model_settings(self.model_path)
         sp = ms.sampling
+        web = settings.web
         return {
+            "web.enabled": web.enabled,
+            "web.engine": web.engine,
+            "web.searxng_url": web.searxng_url or "",
+            "web.region": web.region,
+            "web.language": web.language,
+            "web.results": web.results,
+            "web.blocked_domains": list(web.blocked_domains),
             "chat.system_prompt": settings.chat.system_prompt.strip(),
             "window.theme": settings.window.theme,
             "window.language": settings.window.language,
@@ -167,7 +223,15 @@ class SettingsDialog(QDialog):
 
     def _values(self) -> dict[str, Any]:
         """What the fields say now."""
+        blocked = [d.strip() for d in self.web_blocked.text().split(",") if d.strip()]
         return {
+            "web.enabled": self.web_enabled.isChecked(),
+            "web.engine": self.web_engine.currentData(),
+            "web.searxng_url": self.web_searxng.text().strip(),
+            "web.region": self.web_region.text().strip(),
+            "web.language": self.web_language.text().strip(),
+            "web.results": self.web_results.value(),
+            "web.blocked_domains": blocked,
             "chat.system_prompt": self.system_prompt.toPlainText().strip(),
             "window.theme": self.theme.currentData(),
             "window.language": self.language.currentData(),
@@ -183,6 +247,15 @@ class SettingsDialog(QDialog):
 
     def _show(self, values: dict[str, Any]) -> None:
         setters = {
+            "web.enabled": self.web_enabled.setChecked,
+            "web.engine": lambda v: self.web_engine.setCurrentIndex(
+                max(0, self.web_engine.findData(v))
+            ),
+            "web.searxng_url": self.web_searxng.setText,
+            "web.region": self.web_region.setText,
+            "web.language": self.web_language.setText,
+            "web.results": self.web_results.setValue,
+            "web.blocked_domains": lambda v: self.web_blocked.setText(", ".join(v)),
             "chat.system_prompt": self.system_prompt.setPlainText,
             "window.theme": lambda v: self.theme.setCurrentIndex(max(0, self.theme.findData(v))),
             "window.language": lambda v: self.language.setCurrentIndex(
@@ -241,6 +314,8 @@ class SettingsDialog(QDialog):
                     setattr(ms, key, value)
                 else:
                     section, name = key.split(".", 1)
+                    if key == "web.searxng_url":
+                        value = value or None
                     setattr(getattr(settings, section), name, value)
             if any(key.startswith("sampling.") or "." not in key for key in edits):
                 settings.set_model_settings(path, ms)

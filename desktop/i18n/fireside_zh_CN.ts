@@ -1481,6 +1481,54 @@
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置将被忽略。</translation>
     </message>
+    <message>
+        <source>Use the web in new chats (the globe by the box)</source>
+        <translation>新对话使用网络（消息框旁的地球按钮）</translation>
+    </message>
+    <message>
+        <source>The address of your SearXNG instance, e.g. http://127.0.0.1:8888</source>
+        <translation>你的 SearXNG 实例地址，例如 http://127.0.0.1:8888</translation>
+    </message>
+    <message>
+        <source>e.g. us-en, cn-zh (empty: the engine&apos;s)</source>
+        <translation>例如 us-en、cn-zh（留空：使用搜索引擎的默认值）</translation>
+    </message>
+    <message>
+        <source>e.g. en, zh-CN (empty: the engine&apos;s)</source>
+        <translation>例如 en、zh-CN（留空：使用搜索引擎的默认值）</translation>
+    </message>
+    <message>
+        <source>domains, separated by commas</source>
+        <translation>域名，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Each search and page read asks first. Brave and Tavily need an API key: fireside web use brave --api-key-stdin</source>
+        <translation>每次搜索和读取网页前都会先询问。Brave 和 Tavily 需要 API 密钥：fireside web use brave --api-key-stdin</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Search engine</source>
+        <translation>搜索引擎</translation>
+    </message>
+    <message>
+        <source>SearXNG address</source>
+        <translation>SearXNG 地址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果数</translation>
+    </message>
+    <message>
+        <source>Never search or read</source>
+        <translation>从不搜索或读取</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -1556,6 +1604,22 @@
         <translation>{kind} 文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
     </message>
     <message>
+        <source>Add to documents</source>
+        <translation>添加到文档</translation>
+    </message>
+    <message>
+        <source>Index this page&apos;s text into your documents, to ask about it later</source>
+        <translation>将此网页的文字索引到你的文档中，以便日后提问</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>This is what the search engine showed of the page; “Open in browser” shows the whole page.</source>
+        <translation>这是搜索引擎显示的网页摘要；“在浏览器中打开”可查看整个网页。</translation>
+    </message>
+    <message>
         <source>These files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
         <translation>此类文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
     </message>
@@ -1578,6 +1642,10 @@
     <message>
         <source>line {start}</source>
         <translation>第 {start} 行</translation>
+    </message>
+    <message>
+        <source>No browser could open {url}.</source>
+        <translation>没有浏览器能打开 {url}。</translation>
     </message>
     <message>
         <source>No app could open {name}.</source>
@@ -1740,6 +1808,25 @@
     <message>
         <source>Edit and resend</source>
         <translation>编辑并重新发送</translation>
+    </message>
+</context>
+<context>
+    <name>WebToggle</name>
+    <message>
+        <source>Web</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Use the web in this chat</source>
+        <translation>在此对话中使用网络</translation>
+    </message>
+    <message>
+        <source>The web is on for this chat: it may search and read pages, asking first</source>
+        <translation>此对话已开启网络：可以搜索和读取网页，每次都会先询问</translation>
+    </message>
+    <message>
+        <source>The web is off for this chat; click to let it search and read pages</source>
+        <translation>此对话未开启网络；点击以允许搜索和读取网页</translation>
     </message>
 </context>
 </TS>

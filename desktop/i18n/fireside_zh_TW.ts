@@ -1481,6 +1481,54 @@
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>
         <translation>此 llama.cpp 版本僅在 CPU 上執行，GPU 層數設定將被忽略。</translation>
     </message>
+    <message>
+        <source>Use the web in new chats (the globe by the box)</source>
+        <translation>新對話使用網路（訊息框旁的地球按鈕）</translation>
+    </message>
+    <message>
+        <source>The address of your SearXNG instance, e.g. http://127.0.0.1:8888</source>
+        <translation>你的 SearXNG 執行個體位址，例如 http://127.0.0.1:8888</translation>
+    </message>
+    <message>
+        <source>e.g. us-en, cn-zh (empty: the engine&apos;s)</source>
+        <translation>例如 us-en、tw-tzh（留空：使用搜尋引擎的預設值）</translation>
+    </message>
+    <message>
+        <source>e.g. en, zh-CN (empty: the engine&apos;s)</source>
+        <translation>例如 en、zh-TW（留空：使用搜尋引擎的預設值）</translation>
+    </message>
+    <message>
+        <source>domains, separated by commas</source>
+        <translation>網域，以逗號分隔</translation>
+    </message>
+    <message>
+        <source>Each search and page read asks first. Brave and Tavily need an API key: fireside web use brave --api-key-stdin</source>
+        <translation>每次搜尋和讀取網頁前都會先詢問。Brave 和 Tavily 需要 API 金鑰：fireside web use brave --api-key-stdin</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>網路</translation>
+    </message>
+    <message>
+        <source>Search engine</source>
+        <translation>搜尋引擎</translation>
+    </message>
+    <message>
+        <source>SearXNG address</source>
+        <translation>SearXNG 位址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地區</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>結果數</translation>
+    </message>
+    <message>
+        <source>Never search or read</source>
+        <translation>永不搜尋或讀取</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -1556,6 +1604,22 @@
         <translation>{kind} 檔案無法在此顯示；以下是引用的段落。「以預設應用程式開啟」可檢視整份文件。</translation>
     </message>
     <message>
+        <source>Add to documents</source>
+        <translation>加入文件</translation>
+    </message>
+    <message>
+        <source>Index this page&apos;s text into your documents, to ask about it later</source>
+        <translation>將此網頁的文字索引到你的文件中，以便日後提問</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在瀏覽器中開啟</translation>
+    </message>
+    <message>
+        <source>This is what the search engine showed of the page; “Open in browser” shows the whole page.</source>
+        <translation>這是搜尋引擎顯示的網頁摘要；「在瀏覽器中開啟」可檢視整個網頁。</translation>
+    </message>
+    <message>
         <source>These files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
         <translation>此類檔案無法在此顯示；以下是引用的段落。「以預設應用程式開啟」可檢視整份文件。</translation>
     </message>
@@ -1578,6 +1642,10 @@
     <message>
         <source>line {start}</source>
         <translation>第 {start} 行</translation>
+    </message>
+    <message>
+        <source>No browser could open {url}.</source>
+        <translation>沒有瀏覽器能開啟 {url}。</translation>
     </message>
     <message>
         <source>No app could open {name}.</source>
@@ -1740,6 +1808,25 @@
     <message>
         <source>Edit and resend</source>
         <translation>編輯並重新傳送</translation>
+    </message>
+</context>
+<context>
+    <name>WebToggle</name>
+    <message>
+        <source>Web</source>
+        <translation>網路</translation>
+    </message>
+    <message>
+        <source>Use the web in this chat</source>
+        <translation>在此對話中使用網路</translation>
+    </message>
+    <message>
+        <source>The web is on for this chat: it may search and read pages, asking first</source>
+        <translation>此對話已開啟網路：可以搜尋和讀取網頁，每次都會先詢問</translation>
+    </message>
+    <message>
+        <source>The web is off for this chat; click to let it search and read pages</source>
+        <translation>此對話未開啟網路；點擊以允許搜尋和讀取網頁</translation>
     </message>
 </context>
 </TS>
