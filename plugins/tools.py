@@ -39,6 +39,9 @@ class ToolOutcome:
     output: str
     is_error: bool
     duration_s: float
+    # The tool declined with a ToolError (input it refuses, a failure it knows about), as
+    # opposed to crashing or timing out: the command line exits 2 for it, as for bad input.
+    refused: bool = False
 
 
 @dataclass
@@ -138,7 +141,7 @@ def run_tool(
         kwargs = validate_arguments(tool.parameters, arguments)
     except ToolArgumentError as exc:
         elapsed = time.perf_counter() - start
-        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed)
+        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed, True)
     limit = tool.timeout_s if timeout_s is None else timeout_s
     box: dict[str, Any] = {}
 
@@ -157,5 +160,6 @@ def run_tool(
     if thread.is_alive():
         return ToolOutcome(f"{tool.name} timed out after {limit:g} s", True, elapsed)
     if "error" in box:
-        return ToolOutcome(describe_error(box["error"]), True, elapsed)
+        refused = isinstance(box["error"], FiresideError)
+        return ToolOutcome(describe_error(box["error"]), True, elapsed, refused)
     return ToolOutcome(format_output(box.get("value")), False, elapsed)
