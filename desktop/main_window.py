@@ -41,6 +41,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
@@ -49,6 +50,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from fireside import about
 
 
 class MainWindow(QMainWindow):
@@ -195,11 +198,13 @@ class MainWindow(QMainWindow):
     def new_chat(self) -> None:
         self.sidebar.select(None)
         self.panel.new_chat()
+        self.status.set_speed(None)  # the speed shown is the last reply's, of another chat
         self.setWindowTitle("Fireside")
 
     def open_conversation(self, conversation_id: int) -> None:
         self.sidebar.select(conversation_id)
         self.panel.open_conversation(conversation_id)
+        self.status.set_speed(None)
         self._show_title(conversation_id)
 
     def focus_search(self) -> None:
@@ -261,6 +266,7 @@ class MainWindow(QMainWindow):
         if kind == "error":
             self.panel.error_notice.show_message(text, "error")
         elif kind == "info":
+            self.panel.error_notice.hide()  # a model loaded: an earlier failure is over
             self.panel.info_notice.show_message(
                 text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self)
             )
@@ -328,6 +334,10 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Fireside — an offline chat assistant for local GGUF models. Your conversations "
                 "never leave this computer."
+            )
+            + "\n\n"
+            + self.tr("Version {version} · Licence: {licence}").format(
+                version=about.version(), licence=about.licence()
             ),
         )
 
@@ -371,8 +381,12 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self, windowTitle=self.tr("Plugins and tools"))
         layout = QVBoxLayout(dialog)
         layout.addWidget(PluginsPage(self.app.plugins, self.settings_bridge))
-        dialog.resize(560, 420)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(760, 480)
         dialog.exec()
+        dialog.deleteLater()
         self.models.catalog.refresh()  # a disabled plugin's models leave the picker
 
     def open_library(self) -> LibraryDialog:

@@ -64,15 +64,19 @@ class PluginsPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        # a tool's description is what tells the user what it does: shown whole, wrapped
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Plugins add tools the assistant may use. Tools marked "
-                    "[network] or [files] ask before they run."
-                )
+        intro = QLabel(
+            self.tr(
+                "Plugins add tools the assistant may use. Tools marked "
+                "[network] or [files] ask before they run."
             )
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         self.routing = QCheckBox(
             self.tr("Run obvious tool requests first (sums, the weather, the date), for any model")
