@@ -417,7 +417,7 @@ class ChatEngine:
         try:
             messages = self._messages(record, (context, turn.format_hint), turn.language)
             if routed is not None:
-                messages += routed.messages()  # the tool's result, then what to do with it
+                messages += routed.messages(turn.language)  # the result, then what to do
             fitted, dropped, tokens = fit_messages(
                 messages,
                 turn.backend.count_tokens,

@@ -57,6 +57,49 @@ _TEXTS: dict[str, dict[str, str]] = {
         SIMPLIFIED: "阅读文档时已取消",
         TRADITIONAL: "閱讀文件時已取消",
     },
+    # Tool routing: the tool's result as the assistant's own words, then the request to use
+    # it, both in the user's language (an English lead makes even a Chinese question's
+    # answer English).
+    "routed_failed": {
+        ENGLISH: "I tried the {tool} tool, but it failed: {output}",
+        SIMPLIFIED: "我试着用了 {tool} 工具，但它出错了：{output}",
+        TRADITIONAL: "我試著用了 {tool} 工具，但它出錯了：{output}",
+    },
+    "routed_failed_ask": {
+        ENGLISH: "Say in one sentence that it could not be done, and why.",
+        SIMPLIFIED: "请用一句话说明这件事做不到，以及原因。",
+        TRADITIONAL: "請用一句話說明這件事做不到，以及原因。",
+    },
+    "routed_arithmetic": {
+        ENGLISH: "Using the calculator, the answer is {output}.",
+        SIMPLIFIED: "答案是 {output}。",
+        TRADITIONAL: "答案是 {output}。",
+    },
+    "routed_arithmetic_ask": {
+        ENGLISH: "Say the answer in one sentence.",
+        SIMPLIFIED: "请用中文说出答案。",
+        TRADITIONAL: "請用中文說出答案。",
+    },
+    "routed_time": {
+        ENGLISH: "Using the clock: it is {output}.",
+        SIMPLIFIED: "看了时钟：现在是 {output}。",
+        TRADITIONAL: "看了時鐘：現在是 {output}。",
+    },
+    "routed_time_ask": {
+        ENGLISH: "Answer my question in one sentence using that date and time.",
+        SIMPLIFIED: "请根据这个日期和时间，用一句中文回答我的问题。",
+        TRADITIONAL: "請根據這個日期和時間，用一句中文回答我的問題。",
+    },
+    "routed_tool": {
+        ENGLISH: "Using the {tool} tool:\n{output}",
+        SIMPLIFIED: "用 {tool} 工具得到：\n{output}",
+        TRADITIONAL: "用 {tool} 工具得到：\n{output}",
+    },
+    "routed_tool_ask": {
+        ENGLISH: "Answer my question in a few sentences using that result.",
+        SIMPLIFIED: "请根据这个结果，用几句中文回答我的问题。",
+        TRADITIONAL: "請根據這個結果，用幾句中文回答我的問題。",
+    },
     "answer_in": {
         ENGLISH: "Answer in the language of the user's question.",
         SIMPLIFIED: "The user writes in Simplified Chinese: answer in Simplified Chinese "

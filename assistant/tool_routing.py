@@ -17,6 +17,7 @@ import re
 import uuid
 from dataclasses import dataclass, field, replace
 
+from fireside.assistant import language as lang
 from fireside.assistant.arithmetic_request import arithmetic_expression
 from fireside.assistant.events import ToolCall, ToolResult
 from fireside.models.sampling import SamplingParams
@@ -90,26 +91,24 @@ class RoutedResult:
             ToolResult(c.call_id, c.tool, o.output, o.is_error, o.duration_s),
         ]
 
-    def messages(self) -> list[dict]:
-        """The exchange added after the user's message: the result, then what to do with it.
+    def messages(self, language: str = lang.ENGLISH) -> list[dict]:
+        """The exchange added after the user's message: the result, then what to do with it,
+        both in the user's ``language`` (the model answers in the language it is spoken to).
 
         Measured with the bundled 135M model (bench/bench_routing.py): a result placed in
         the system prompt is ignored about half the time ("17 * 23 = 409"); stated as the
         assistant's own previous words and followed by a short request, it is repeated.
         """
         c, o = self.call, self.outcome
-        if o.is_error:
-            lead = f"I tried the {c.tool} tool, but it failed: {o.output}"
-            ask = "Say in one sentence that it could not be done, and why."
-        elif c.reason == "arithmetic":
-            lead = f"Using the calculator, the answer is {o.output}."
-            ask = "Say the answer in one sentence."
-        elif c.reason == "time":
-            lead = f"Using the clock: it is {o.output}."
-            ask = "Answer my question in one sentence using that date and time."
-        else:
-            lead = f"Using the {c.tool} tool:\n{o.output}"
-            ask = "Answer my question in a few sentences using that result."
+        key = (
+            "routed_failed"
+            if o.is_error
+            else {"arithmetic": "routed_arithmetic", "time": "routed_time"}.get(
+                c.reason, "routed_tool"
+            )
+        )
+        lead = lang.text(key, language, tool=c.tool, output=o.output)
+        ask = lang.text(f"{key}_ask", language)
         return [{"role": "assistant", "content": lead}, {"role": "user", "content": ask}]
 
     def sampling(self, params: SamplingParams) -> SamplingParams:
