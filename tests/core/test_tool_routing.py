@@ -229,12 +229,12 @@ def test_a_chinese_question_gets_the_result_and_the_request_in_chinese(app):
     calculator, the answer is 391.") made the reply to a Chinese question English."""
     for question, script in (
         ("十七乘以二十三是多少", "中文"),
-        ("四十五乘以六十七等於多少", "中文"),
+        ("請計算八十八乘以十一", "中文"),
     ):
         list(send(app.engine, question, tools=ToolPolicy()))
         prompt = app.models._backend.calls[-1]
         lead, ask = prompt[-2]["content"], prompt[-1]["content"]
-        assert ("391" in lead or "3015" in lead) and not re.search(r"[A-Za-z]", lead), lead
+        assert ("391" in lead or "968" in lead) and not re.search(r"[A-Za-z]", lead), lead
         assert script in ask and not re.search(r"[A-Za-z]", ask), ask
     list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     assert app.models._backend.calls[-1][-2]["content"].startswith("Using the calculator")
