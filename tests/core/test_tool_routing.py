@@ -227,15 +227,11 @@ def test_a_routed_turn_shows_and_stores_the_call_and_gives_the_model_the_result(
 def test_a_chinese_question_gets_the_result_and_the_request_in_chinese(app):
     """The model answers in the language it is spoken to: an English lead ("Using the
     calculator, the answer is 391.") made the reply to a Chinese question English."""
-    for question, script in (
-        ("十七乘以二十三是多少", "中文"),
-        ("請計算八十八乘以十一", "中文"),
-    ):
-        list(send(app.engine, question, tools=ToolPolicy()))
-        prompt = app.models._backend.calls[-1]
-        lead, ask = prompt[-2]["content"], prompt[-1]["content"]
-        assert ("391" in lead or "968" in lead) and not re.search(r"[A-Za-z]", lead), lead
-        assert script in ask and not re.search(r"[A-Za-z]", ask), ask
+    list(send(app.engine, "十七乘以二十三是多少", tools=ToolPolicy()))
+    prompt = app.models._backend.calls[-1]
+    lead, ask = prompt[-2]["content"], prompt[-1]["content"]
+    assert "391" in lead and not re.search(r"[A-Za-z]", lead), lead
+    assert "中文" in ask and not re.search(r"[A-Za-z]", ask), ask
     list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     assert app.models._backend.calls[-1][-2]["content"].startswith("Using the calculator")
 
