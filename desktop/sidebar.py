@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from fireside.assistant.conversation import Conversation
 from fireside.assistant.history import HistoryStore
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QLabel,
     QLineEdit,
     QListView,
     QMenu,
@@ -109,7 +110,13 @@ class Sidebar(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(self.new_button)
         layout.addWidget(self.search)
+        self.no_match = QLabel()
+        self.no_match.setWordWrap(True)
+        self.no_match.setObjectName("Hint")
+        self.no_match.hide()
+        layout.addWidget(self.no_match)
         layout.addWidget(self.list, 1)
+        self.search.installEventFilter(self)
         self._debounce = QTimer(
             self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._run_search
         )
@@ -126,8 +133,27 @@ class Sidebar(QWidget):
         self.select(self.current_id)
 
     def _run_search(self) -> None:
-        self.model.refresh(self.search.text())
+        query = self.search.text()
+        self.model.refresh(query)
         self.select(self.current_id)
+        empty = bool(query.strip()) and self.model.rowCount() == 0
+        self.no_match.setText(
+            self.tr("No chats match “{query}”. Esc clears the search.").format(query=query.strip())
+        )
+        self.no_match.setVisible(empty)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Esc in a search with text clears it (and wins over the window's Esc, Stop)."""
+        if watched is self.search and self.search.text():
+            is_esc = event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and (
+                event.key() == Qt.Key.Key_Escape
+            )
+            if is_esc:
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    self.search.clear()
+                return event.type() == QEvent.Type.KeyPress
+        return super().eventFilter(watched, event)
 
     def select(self, conversation_id: int | None) -> None:
         self.current_id = conversation_id

@@ -150,3 +150,20 @@ def test_settings_shortcut_opens_the_dialog(qtbot, scripted, make_window):
     _when_dialog_opens(lambda dialog: (opened.append(True), dialog.reject()))
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert opened
+
+
+def test_a_search_with_no_match_says_so_and_esc_clears_it(qtbot, scripted, make_window):
+    from PySide6.QtCore import Qt
+
+    window = make_window(scripted, start=False)
+    sidebar = window.sidebar
+    scripted.history.create_conversation("Shopping list")
+    sidebar.refresh()
+    window.focus_search()
+    qtbot.keyClicks(sidebar.search, "zebra")
+    qtbot.waitUntil(lambda: sidebar.no_match.isVisible())
+    assert "zebra" in sidebar.no_match.text() and sidebar.model.rowCount() == 0
+    qtbot.keyClick(sidebar.search, Qt.Key.Key_Escape)
+    assert sidebar.search.text() == ""
+    qtbot.waitUntil(lambda: sidebar.model.rowCount() == 1)
+    assert not sidebar.no_match.isVisible()
