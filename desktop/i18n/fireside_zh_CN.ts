@@ -123,8 +123,8 @@
         <translation>最近一次错误</translation>
     </message>
     <message>
-        <source>Network tools API requests may run</source>
-        <translation>API 可用的联网工具</translation>
+        <source>Network tools that API requests may run:</source>
+        <translation>API 请求可以运行的联网工具：</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -386,6 +386,10 @@
         </translation>
     </message>
     <message>
+        <source>No collections yet: add files</source>
+        <translation>还没有文档集：请添加文件</translation>
+    </message>
+    <message>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
@@ -642,6 +646,14 @@
         <translation>你的文件夹</translation>
     </message>
     <message>
+        <source>Bundled demo model</source>
+        <translation>内置演示模型</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
         <source> ({0} of {1} parts missing)</source>
         <translation>（缺少 {1} 个分卷中的 {0} 个）</translation>
     </message>
@@ -815,6 +827,10 @@
     <message>
         <source>Fireside — an offline chat assistant for local GGUF models. Your conversations never leave this computer.</source>
         <translation>Fireside — 使用本地 GGUF 模型的离线聊天助手。你的对话永远不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Version {version} · Licence: {licence}</source>
+        <translation>版本 {version} · 许可证：{licence}</translation>
     </message>
     <message>
         <source>Plugins and tools</source>
@@ -1197,6 +1213,10 @@
         <translation>或环境变量名，例如 %1</translation>
     </message>
     <message>
+        <source>No connections yet: fill in the form below to add one.</source>
+        <translation>还没有连接：填写下面的表单来添加一个。</translation>
+    </message>
+    <message>
         <source>Native (the server&apos;s tool calls)</source>
         <translation>原生（服务器的工具调用）</translation>
     </message>
@@ -1223,6 +1243,10 @@
     <message>
         <source>API key</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
     </message>
     <message>
         <source>Tools</source>
@@ -1377,6 +1401,10 @@
     <message>
         <source>Search chats  (Ctrl+K)</source>
         <translation>搜索对话  (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>No chats match “{query}”. Esc clears the search.</source>
+        <translation>没有与“{query}”匹配的对话。按 Esc 清除搜索。</translation>
     </message>
     <message>
         <source>Rename</source>
