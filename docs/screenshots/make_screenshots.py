@@ -173,7 +173,7 @@ def main(argv: list[str]) -> None:
             shoot_chinese(name, dialogs=name == "zh_CN")
         else:
             raise SystemExit(f"make_screenshots.py: unknown shot {name!r} "
-                             "(light, dark, zh_CN, zh_TW)")
+                             "(light, dark, zh_CN, zh_TW, dialogs)")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,8 @@ def fast_settings(app: App, model_path: str, max_tokens: int = 16) -> None:
 
 
 def wait_loaded(qtbot, window) -> None:
-    qtbot.waitUntil(
-        lambda: not window.models.loader.busy and window.app.models.current is not None,
-        timeout=TURN_TIMEOUT_MS,
-    )
+    qtbot.waitUntil(lambda: not window.models.loader.busy
+                    and window.app.models.current is not None, timeout=TURN_TIMEOUT_MS)
 
 
 def wait_idle(qtbot, window) -> None:
@@ -59,11 +57,8 @@ def action_point(qtbot, window, row: int, key: str):
 
 
 def click_action(qtbot, window, row: int, key: str) -> None:
-    qtbot.mouseClick(
-        window.panel.view.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=action_point(qtbot, window, row, key),
-    )
+    qtbot.mouseClick(window.panel.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=action_point(qtbot, window, row, key))
 
 
 def copy_model_to(src, folder):

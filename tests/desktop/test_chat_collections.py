@@ -37,13 +37,8 @@ def test_collections_are_chosen_per_chat(qtbot, scripted, make_window):
     panel, picker = window.panel, window.panel.picker
     assert picker.text() == "Documents" and panel.collections == []
     picker.refresh()  # the names are read in a worker
-    qtbot.waitUntil(
-        lambda: (
-            picker.available == ["releases", "faq"]
-            or sorted(picker.available) == ["faq", "releases"]
-        ),
-        timeout=10_000,
-    )
+    qtbot.waitUntil(lambda: picker.available == ["releases", "faq"] or
+                    sorted(picker.available) == ["faq", "releases"], timeout=10_000)
     _check(picker, "releases")
     assert panel.collections == ["releases"] and "releases" in picker.text()
     type_and_send(qtbot, window, "Which version has the codename Buzz, series buzz?")

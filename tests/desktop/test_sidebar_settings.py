@@ -14,11 +14,9 @@ from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 def _seed(history):
     ids = {}
-    for title, text in [
-        ("Pasta recipes", "How long to boil spaghetti?"),
-        ("Trip to Lisbon", "Where to eat pastel de nata"),
-        ("Python help", "How do I reverse a list?"),
-    ]:
+    for title, text in [("Pasta recipes", "How long to boil spaghetti?"),
+                        ("Trip to Lisbon", "Where to eat pastel de nata"),
+                        ("Python help", "How do I reverse a list?")]:
         conv = history.create_conversation(title)
         history.add_message(conv.id, "user", text)
         ids[title] = conv.id
@@ -45,11 +43,8 @@ def test_open_rename_and_delete_conversations(qtbot, scripted, make_window):
     window = make_window(scripted)
     sidebar = window.sidebar
     row = sidebar.model.row_of(ids["Trip to Lisbon"])
-    qtbot.mouseClick(
-        sidebar.list.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=sidebar.list.visualRect(sidebar.model.index(row)).center(),
-    )
+    qtbot.mouseClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=sidebar.list.visualRect(sidebar.model.index(row)).center())
     assert window.panel.conversation_id == ids["Trip to Lisbon"]
     assert [i.text for i in window.panel.model.items()] == ["Where to eat pastel de nata"]
     assert window.windowTitle().startswith("Trip to Lisbon")
@@ -97,7 +92,8 @@ def _when_dialog_opens(action) -> None:
     QTimer.singleShot(20, poll)
 
 
-def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_window, smollm_path):
+def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_window,
+                                                          smollm_path):
     window = make_window(scripted)
     wait_loaded(qtbot, window)
     _when_dialog_opens(_edit_settings)
@@ -113,33 +109,22 @@ def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_w
         assert again.settings.model.idle_unload_minutes == 15
         ms = again.settings.model_settings(str(smollm_path))
         assert (ms.n_ctx, ms.n_gpu_layers) == (2048, 0)
-        assert (
-            ms.sampling.temperature,
-            ms.sampling.top_p,
-            ms.sampling.top_k,
-            ms.sampling.max_tokens,
-        ) == (0.3, 0.8, 20, 300)
+        assert (ms.sampling.temperature, ms.sampling.top_p, ms.sampling.top_k,
+                ms.sampling.max_tokens) == (0.3, 0.8, 20, 300)
         second = make_window(again, start=False)
         assert second.colors.name == "dark"
         seen = {}
 
         def read(dialog: SettingsDialog) -> None:
-            seen.update(
-                temperature=dialog.temperature.value(),
-                n_ctx=dialog.n_ctx.value(),
-                theme=dialog.theme.currentData(),
-                prompt=dialog.system_prompt.toPlainText(),
-            )
+            seen.update(temperature=dialog.temperature.value(), n_ctx=dialog.n_ctx.value(),
+                        theme=dialog.theme.currentData(),
+                        prompt=dialog.system_prompt.toPlainText())
             dialog.reject()
 
         _when_dialog_opens(read)
         second.open_settings()
-        assert seen == {
-            "temperature": 0.3,
-            "n_ctx": 2048,
-            "theme": "dark",
-            "prompt": "You answer like a pirate.",
-        }
+        assert seen == {"temperature": 0.3, "n_ctx": 2048, "theme": "dark",
+                        "prompt": "You answer like a pirate."}
     finally:
         again.close()
 

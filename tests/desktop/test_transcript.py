@@ -50,7 +50,8 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
     parent = None
     for i in range(600):
         parent = history.add_message(conv.id, "user", f"Question {i}: why?", parent).id
-        parent = history.add_message(conv.id, "assistant", MARKDOWN + f"\nAnswer {i}.", parent).id
+        parent = history.add_message(conv.id, "assistant", MARKDOWN + f"\nAnswer {i}.",
+                                     parent).id
     window = make_window(scripted, start=False)
     window.open_conversation(conv.id)
     view, docs, model = window.panel.view, window.panel.docs, window.panel.model
@@ -69,11 +70,9 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
         key = model.item(view.indexAt(QPoint(10, 10)).row()).key  # loading is deferred
         qtbot.waitUntil(lambda before=before: model.offset < before, timeout=5000)
         qtbot.wait(30)
-        shown = [
-            model.item(view.indexAt(QPoint(10, y)).row()).key
-            for y in range(5, view.viewport().height(), 40)
-            if view.indexAt(QPoint(10, y)).isValid()
-        ]
+        shown = [model.item(view.indexAt(QPoint(10, y)).row()).key
+                 for y in range(5, view.viewport().height(), 40)
+                 if view.indexAt(QPoint(10, y)).isValid()]
         assert key in shown, "the row that was at the top is still on screen"
     assert model.rowCount() == 1200
     qtbot.waitUntil(lambda: not view.measuring, timeout=30_000)
@@ -84,9 +83,8 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
     view.viewport().repaint()
 
 
-def test_dropped_documents_without_an_indexer_say_so(
-    qtbot, scripted, make_window, tmp_path, monkeypatch
-):
+def test_dropped_documents_without_an_indexer_say_so(qtbot, scripted, make_window, tmp_path,
+                                                      monkeypatch):
     monkeypatch.setattr(documents_drop, "indexing_available", lambda: False)
     window = make_window(scripted, start=False)
     note = tmp_path / "notes.txt"
@@ -97,7 +95,8 @@ def test_dropped_documents_without_an_indexer_say_so(
     assert "notes.txt" in window.panel.info_notice.text()
 
 
-def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_window, tmp_path):
+def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_window,
+                                                          tmp_path):
     if not documents_drop.indexing_available():
         return  # covered by the test above
     from fireside.assistant.documents.store import DocumentStore

@@ -12,7 +12,8 @@ from PySide6.QtCore import QPoint, Qt
 from tests.desktop.helpers import action_point, click_action, type_and_send, wait_idle
 
 
-def test_five_thousand_tokens_stream_into_the_view_in_a_few_batches(qtbot, scripted, make_window):
+def test_five_thousand_tokens_stream_into_the_view_in_a_few_batches(qtbot, scripted,
+                                                                    make_window):
     tokens = [f"word{i} " if i % 40 else f"\n\nParagraph {i}: " for i in range(5000)]
     scripted.models.tokens = tokens
     window = make_window(scripted)
@@ -82,13 +83,13 @@ def test_stop_takes_effect_within_one_token(qtbot, scripted, make_window):
     wait_idle(qtbot, window)
     assert backend.emitted - emitted_at_stop <= 1  # the token under way, then nothing
     reply = window.panel.model.item(1)
-    assert reply.status == "stopped" and 0 < len(reply.text) < len("".join(scripted.models.tokens))
+    assert reply.status == "stopped" and 0 < len(reply.text) < len("".join(
+        scripted.models.tokens))
     assert window.app.history.get_message(reply.message_id).status == "stopped"
 
 
-def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(
-    qtbot, scripted, make_window
-):
+def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(qtbot, scripted,
+                                                                           make_window):
     window = make_window(scripted)
     type_and_send(qtbot, window, "Say hi.")
     wait_idle(qtbot, window)
@@ -103,7 +104,8 @@ def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(
     wait_idle(qtbot, window)
 
     model = window.panel.model
-    assert [model.item(r).text for r in range(model.rowCount())] == ["Say hello.", "Hello there!"]
+    assert [model.item(r).text for r in range(model.rowCount())] == ["Say hello.",
+                                                                     "Hello there!"]
     assert model.versions(0) == (2, 2)
     versions = window.app.history.siblings(model.item(0).message_id)
     assert [m.content for m in versions] == ["Say hi.", "Say hello."]
@@ -123,19 +125,16 @@ def test_edit_action_and_escape_cancels_editing(qtbot, scripted, make_window):
     assert composer.editing_id is None and composer.box.toPlainText() == ""
 
 
-def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, scripted, make_window):
+def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, scripted,
+                                                                    make_window):
     other = scripted.history.create_conversation("Earlier chat")
     scripted.history.add_message(other.id, "user", "old question")
     scripted.models.tokens = [f"t{i} " for i in range(150)]
     scripted.models.delay_s = 0.01
     window = make_window(scripted)
     type_and_send(qtbot, window, "Write a long answer.")
-    qtbot.waitUntil(
-        lambda: (
-            window.panel.conversation_id is not None and bool(window.panel.controller.text_so_far)
-        ),
-        timeout=10_000,
-    )
+    qtbot.waitUntil(lambda: window.panel.conversation_id is not None
+                    and bool(window.panel.controller.text_so_far), timeout=10_000)
     chat = window.panel.conversation_id
     window.open_conversation(other.id)
     assert [i.text for i in window.panel.model.items()] == ["old question"]
@@ -150,7 +149,8 @@ def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, script
     assert window.sidebar.protected_id is None
 
 
-def test_a_reply_that_fails_midway_shows_the_cause_and_can_be_retried(qtbot, scripted, make_window):
+def test_a_reply_that_fails_midway_shows_the_cause_and_can_be_retried(qtbot, scripted,
+                                                                       make_window):
     scripted.models.tokens = ["partial ", "answer ", "more"]
     scripted.models.fail_after = 2
     window = make_window(scripted)

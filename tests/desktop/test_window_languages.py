@@ -68,27 +68,17 @@ def run_window(tmp_path: Path, lang: str, setting: str | None = None) -> dict:
     if setting is not None:
         paths = Paths.under(home).ensure()
         SettingsStore(paths.settings_file).set("window.language", setting)
-    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
-    env.update(
-        LANG=lang,
-        FIRESIDE_HOME=str(home),
-        QT_QPA_PLATFORM="offscreen",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.desktop.window_texts"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env.update(LANG=lang, FIRESIDE_HOME=str(home), QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, "-m", "tests.desktop.window_texts"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # -- the system locale decides ----------------------------------------------------------------
-
 
 def test_lang_zh_cn_gives_a_simplified_chinese_window(tmp_path):
     texts = run_window(tmp_path, "zh_CN.UTF-8")
@@ -100,8 +90,7 @@ def test_lang_zh_cn_gives_a_simplified_chinese_window(tmp_path):
     settings = texts["settings"]
     assert settings["title"] == "设置" and settings["groups"][0] == "常规"
     assert {"系统提示词\n（用于新对话）", "主题", "语言", "温度", "上下文长度"} <= set(
-        settings["labels"]
-    )
+        settings["labels"])
     assert settings["languages"] == ["跟随系统", "English", "简体中文", "繁體中文"]
     assert "更改语言后需重新启动 Fireside 才能生效。" in settings["labels"]
     assert settings["buttons"] == ["保存", "取消"]  # Qt's own texts, from Qt's catalogue
@@ -130,9 +119,8 @@ def test_lang_en_us_leaves_the_window_in_english(tmp_path):
     texts = run_window(tmp_path, "en_US.UTF-8")
     assert texts["menus"] == ENGLISH_MENUS
     assert texts["chat_menu"] == ["New chat", "Search chats", "Stop reply", "Settings…", "Quit"]
-    assert texts["placeholder"] == (
-        "Message the assistant — Enter to send, Shift+Enter for a new line"
-    )
+    assert texts["placeholder"] == ("Message the assistant — Enter to send, Shift+Enter for a "
+                                    "new line")
     assert texts["settings"]["title"] == "Settings"
     assert texts["settings"]["buttons"] == ["Save", "Cancel"]
     assert texts["documents"]["headers"] == ["File", "Status", "Chunks"]
@@ -147,10 +135,8 @@ def test_the_language_setting_beats_the_system_locale(tmp_path):
 
 # -- the window, driven ---------------------------------------------------------------------
 
-
 def test_simplified_chinese_window_chats_and_changes_language_in_settings(
-    qtbot, scripted, make_window, speak
-):
+        qtbot, scripted, make_window, speak):
     assert speak("zh_CN").language == "zh_CN"
     window = make_window(scripted)
     assert [a.text() for a in window.menuBar().actions()] == SIMPLIFIED_MENUS
@@ -169,12 +155,8 @@ def test_simplified_chinese_window_chats_and_changes_language_in_settings(
     item = window.panel.model.item(row)
     assert item.text == "Hello there!"
     footer = window.panel.view.visualRect(window.panel.model.index(row))
-    labels = [
-        label
-        for _key, label, _rect in window.panel.delegate._footer_layout(
-            item, window.panel.model.versions(row), footer
-        )
-    ]
+    labels = [label for _key, label, _rect in window.panel.delegate._footer_layout(
+        item, window.panel.model.versions(row), footer)]
     assert labels[:2] == ["复制", "重新生成"]
 
     seen = {}
@@ -188,11 +170,8 @@ def test_simplified_chinese_window_chats_and_changes_language_in_settings(
 
     _when_dialog_opens(choose_traditional)
     window.open_settings()  # Ctrl+, ; modal until accepted
-    assert seen == {
-        "title": "设置",
-        "note": "更改语言后需重新启动 Fireside 才能生效。",
-        "languages": ["跟随系统", "English", "简体中文", "繁體中文"],
-    }
+    assert seen == {"title": "设置", "note": "更改语言后需重新启动 Fireside 才能生效。",
+                    "languages": ["跟随系统", "English", "简体中文", "繁體中文"]}
     assert scripted.settings.window.language == "zh_TW"
     # saved for the next start, which is when it applies: this window stays as it was
     qtbot.waitUntil(lambda: not window.settings_bridge.busy)
@@ -231,13 +210,8 @@ def test_traditional_chinese_window_and_qts_own_dialogs(qtbot, scripted, make_wi
     assert texts["settings"]["themes"] == ["跟隨系統", "淺色", "深色"]
     window.docs_dock.shutdown()
 
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "x",
-        "y",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        window,
-    )
+    box = QMessageBox(QMessageBox.Icon.Question, "x", "y",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
     assert all(CJK.search(b.text()) for b in box.buttons()), [b.text() for b in box.buttons()]
     box.deleteLater()
     files = QFileDialog(window)

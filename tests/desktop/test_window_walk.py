@@ -143,7 +143,7 @@ def inputs(tmp_path: Path, remote_url: str) -> dict:
 
 @pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED])
 def test_every_action_and_button_works_and_every_text_fits(
-    language, qapp, qtbot, scripted, make_window, tmp_path, remote_server, url_sink, caplog, capsys
+    language, qapp, qtbot, core, make_window, tmp_path, remote_server, url_sink, caplog, capsys
 ):
     installed = install_translators(qapp, language)
     caplog.set_level(logging.WARNING)
@@ -154,7 +154,7 @@ def test_every_action_and_button_works_and_every_text_fits(
         shot_prefix=f"{language}-",
     )
     try:
-        window = make_window(scripted)
+        window = make_window(core)
         window.resize(1280, 800)
         process(200)
         walk.check(window, "MainWindow")
