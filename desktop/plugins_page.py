@@ -10,6 +10,8 @@ to fix than one that says what went wrong.
 
 from __future__ import annotations
 
+import textwrap
+
 from fireside.assistant.settings import Settings
 from fireside.assistant.settings_store import affects, setting
 from fireside.desktop.settings_bridge import SettingsBridge
@@ -110,7 +112,7 @@ class PluginsPage(QWidget):
             )
             item.setToolTip(0, info.module)
             for tool in tools.get(info.name, []):
-                child = QTreeWidgetItem([tool_line(tool)])
+                child = QTreeWidgetItem([textwrap.fill(tool_line(tool), 96)])
                 child.setToolTip(0, tool.description)
                 item.addChild(child)
             if info.error:

@@ -12,6 +12,11 @@ xdotool, imagemagick and a CJK font (Debian: fonts-wqy-microhei).
 
     python docs/screenshots/make_screenshots.py                # everything
     python docs/screenshots/make_screenshots.py zh_CN zh_TW    # only these
+    python docs/screenshots/make_screenshots.py dialogs        # every dialog, en and zh_CN
+
+``dialogs`` runs the window walk (``tests/desktop/test_window_walk.py``), which opens every
+menu action's dialog and every tab in English and Simplified Chinese, and keeps a picture of
+each as it opens, in ``docs/screenshots/dialogs/``.
 """
 
 from __future__ import annotations
@@ -164,10 +169,23 @@ def shoot_chinese(language: str, dialogs: bool) -> None:
             time.sleep(0.5)
 
 
+def shoot_dialogs() -> None:
+    out = HERE / "dialogs"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    env = {**os.environ, "FIRESIDE_WALK_SHOTS": str(out)}
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                    "tests/desktop/test_window_walk.py"], cwd=ROOT, env=env, check=True)
+    print(f"wrote {len(list(out.glob('*.png')))} pictures in {out}")
+
+
 def main(argv: list[str]) -> None:
-    wanted = argv or ["light", "dark", "zh_CN", "zh_TW"]
+    wanted = argv or ["light", "dark", "zh_CN", "zh_TW", "dialogs"]
     for name in wanted:
-        if name in ("light", "dark"):
+        if name == "dialogs":
+            shoot_dialogs()
+        elif name in ("light", "dark"):
             shoot(name, HERE / f"{name}.png")
         elif name in CHINESE_QUESTIONS:
             shoot_chinese(name, dialogs=name == "zh_CN")

@@ -16,6 +16,7 @@ active modal or popup widget, walks it in turn and closes it.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -461,7 +462,7 @@ def _shot_name(top: QWidget, opened_by: str) -> str:
     name = type(top).__name__
     if name in ("QDialog", "QMessageBox", "QInputDialog", "QFileDialog") and opened_by:
         name = f"{name}-{opened_by.split('.')[-1]}"
-    return name.replace("_", "-")
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")
 
 
 def fill_input_dialog(text: str) -> Filler:
