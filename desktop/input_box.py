@@ -7,7 +7,7 @@ turns into Stop while a reply streams.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -57,11 +57,38 @@ class InputBox(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _fit_height(self) -> None:
-        """Grow with the text up to ``MAX_LINES`` lines, then scroll."""
+        """Grow with the text up to ``MAX_LINES`` lines, then scroll.
+
+        An empty box is as tall as its placeholder: in a narrow window (the documents panel
+        open, a long Chinese hint) the hint wraps, and a one-line box would show half of it.
+        """
         line = QFontMetrics(self.font()).lineSpacing()
-        lines = max(1, min(MAX_LINES, int(self.document().size().height())))
+        lines = int(self.document().size().height())
+        if self.document().isEmpty():
+            lines = max(lines, self.placeholder_lines())
+        lines = max(1, min(MAX_LINES, lines))
         chrome = max(0, self.height() - self.viewport().height())  # frame, padding, border
         self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome + 2)
+
+    def placeholder_lines(self) -> int:
+        """How many lines the placeholder takes at the box's width (Qt wraps it at words)."""
+        text = self.placeholderText()
+        if not text:
+            return 0
+        margin = int(self.document().documentMargin())
+        width = max(1, self.viewport().width() - 2 * margin)
+        metrics = QFontMetrics(self.font())
+        rect = metrics.boundingRect(
+            QRect(0, 0, width, 100 * metrics.lineSpacing()), Qt.TextFlag.TextWordWrap, text
+        )
+        return max(1, -(-rect.height() // metrics.lineSpacing()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # the placeholder wraps differently at another width; sized again once this
+            # resize is over (a resize inside a resize leaves the viewport at its old height)
+            QTimer.singleShot(0, self, self._fit_height)
 
     def event(self, event) -> bool:
         # the stylesheet's padding is known only once polished: size again then

@@ -227,3 +227,28 @@ def test_double_click_makes_a_message_selectable_and_copyable(qtbot, scripted, m
     assert QGuiApplication.clipboard().text() == "Select some of this text."
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not view.viewport().findChildren(SelectableMessage))
+
+
+def test_the_message_box_shows_its_whole_hint_beside_the_documents_panel(
+    qtbot, scripted, make_window
+):
+    from PySide6.QtGui import QFontMetrics
+
+    window = make_window(scripted, start=False)
+    window.resize(1180, 780)
+    box = window.panel.composer.box
+    qtbot.waitUntil(lambda: box.placeholder_lines() == 1)
+    one_line = box.height()
+    window.toggle_documents()  # the panel takes the room the hint had on one line
+    qtbot.waitUntil(lambda: box.placeholder_lines() >= 2)
+    metrics = QFontMetrics(box.font())
+    margin = int(box.document().documentMargin())
+
+    def whole() -> bool:
+        return box.viewport().height() - margin >= box.placeholder_lines() * metrics.lineSpacing()
+
+    qtbot.waitUntil(whole)
+    assert box.height() > one_line
+    qtbot.keyClicks(box, "hi")  # text of one line: the box is one line high again
+    qtbot.waitUntil(lambda: box.height() == one_line)
+    window.docs_dock.shutdown()
