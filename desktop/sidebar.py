@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fireside.assistant.conversation import Conversation
 from fireside.assistant.history import HistoryStore
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -82,6 +83,51 @@ class ConversationListModel(QAbstractListModel):
         return [c.title for c in self._rows]
 
 
+class ChatList(QListView):
+    """The list of chats. The right button only opens the context menu: it neither selects
+    nor starts a rename (the menu's Rename does, and F2).
+
+    The menu opens when the button is released, not pressed: opened on the press it sits
+    under the pointer, and a release a few pixels lower chooses its first item.
+    """
+
+    menu_requested = Signal(QPoint)  # where, in the viewport
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._right_down = False
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            self._right_down = True
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            if self._right_down:
+                self._right_down = False
+                self.menu_requested.emit(event.position().toPoint())
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        event.accept()
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            return  # the mouse's menu opens on the release (above)
+        index = self.currentIndex()  # the keyboard's menu key: the current chat's menu
+        if index.isValid():
+            self.menu_requested.emit(self.visualRect(index).center())
+
+
 class Sidebar(QWidget):
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -99,10 +145,9 @@ class Sidebar(QWidget):
         self.search = QLineEdit(
             placeholderText=self.tr("Search chats  (Ctrl+K)"), clearButtonEnabled=True
         )
-        self.list = QListView()
+        self.list = ChatList()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -123,7 +168,7 @@ class Sidebar(QWidget):
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.new_button.clicked.connect(self.new_chat_requested)
         self.list.clicked.connect(self._on_clicked)
-        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.menu_requested.connect(self._context_menu)
         self.current_id: int | None = None
         self.protected_id: int | None = None  # the chat a reply is being written into
         self.model.refresh()
@@ -172,12 +217,25 @@ class Sidebar(QWidget):
         index = self.list.indexAt(pos)
         if not index.isValid():
             return
+        conversation_id = index.data(ConversationListModel.IdRole)
         menu = QMenu(self)
-        menu.addAction(self.tr("Rename"), lambda: self.list.edit(index))
-        menu.addAction(
-            self.tr("Delete…"), lambda: self.delete(index.data(ConversationListModel.IdRole))
-        )
-        menu.exec(self.list.viewport().mapToGlobal(pos))
+        rename = menu.addAction(self.tr("Rename"))
+        delete = menu.addAction(self.tr("Delete…"))
+        chosen = menu.exec(self.list.viewport().mapToGlobal(pos))
+        # acted on once the menu is closed: an editor opened while it closes would lose the
+        # focus to the list, and Esc would then not reach it
+        if chosen is rename:
+            self.rename(conversation_id)
+        elif chosen is delete:
+            self.delete(conversation_id)
+
+    def rename(self, conversation_id: int) -> None:
+        """Edit the chat's title in place: Enter keeps the new title, Esc the old one."""
+        row = self.model.row_of(conversation_id)
+        if row >= 0:
+            index = self.model.index(row)
+            self.list.setFocus()
+            self.list.edit(index)
 
     def delete(self, conversation_id: int, confirm: bool = True) -> bool:
         if conversation_id == self.protected_id:
