@@ -76,9 +76,16 @@ def citation_label(citation: dict) -> str:
         return QCoreApplication.translate("MessageExtras", "{name}, page {page}").format(
             name=name, page=citation["page"]
         )
-    if citation.get("line_start"):
+    start = citation.get("line_start")
+    if start:
+        # the lines the viewer highlights: the whole excerpt, not only its first line
+        end = citation.get("line_end") or start
+        if end > start:
+            return QCoreApplication.translate(
+                "MessageExtras", "{name}, lines {start}–{end}"
+            ).format(name=name, start=start, end=end)
         return QCoreApplication.translate("MessageExtras", "{name}, line {line}").format(
-            name=name, line=citation["line_start"]
+            name=name, line=start
         )
     return name
 
