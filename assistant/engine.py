@@ -292,7 +292,9 @@ class ChatEngine:
         )
 
     def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
-        default = self.settings.chat.system_prompt
+        default = lang.system_prompt_in(
+            self.settings.chat.system_prompt, request.language or turn.language
+        )
         if turn.caller is not None and not request.save:
             return CallerRecord(turn.caller, default)
         return HistoryRecord(self.history, turn, request.system, default)

@@ -29,6 +29,13 @@ _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 _TEXTS: dict[str, dict[str, str]] = {
+    # The system prompt of a user who has not written one: in their own language, since an
+    # English instruction at the top of a Chinese chat pulls a small model towards English.
+    "system_prompt": {
+        ENGLISH: "You are a helpful assistant.",
+        SIMPLIFIED: "你是一个乐于助人的助手。",
+        TRADITIONAL: "你是一個樂於助人的助手。",
+    },
     "no_answer": {
         ENGLISH: "The documents{where} do not contain information about this, so I cannot "
         "answer it from them.",
@@ -164,6 +171,34 @@ def no_answer_text(collections: list[str], language: str = ENGLISH) -> str:
     """The fixed reply when the documents hold nothing about the question."""
     where = text("where", language, names=quoted_names(collections, language))
     return text("no_answer", language, where=where if collections else "")
+
+
+def default_system_prompt(language: str = ENGLISH) -> str:
+    return text("system_prompt", language)
+
+
+def is_default_system_prompt(prompt: str | None) -> bool:
+    """Whether ``prompt`` is the default (in any language), i.e. the user has not written
+    one of their own."""
+    return prompt is not None and prompt.strip() in _TEXTS["system_prompt"].values()
+
+
+def system_prompt_in(prompt: str, language: str) -> str:
+    """The prompt a chat in ``language`` uses: the default in that language while the user
+    has not changed it; a prompt the user wrote, as they wrote it."""
+    return default_system_prompt(language) if is_default_system_prompt(prompt) else prompt
+
+
+def from_locale(tag: str | None) -> str:
+    """The language of a locale or window language tag (``zh_CN``, ``zh-Hant-HK``, ``en``):
+    English, Simplified or Traditional Chinese; English for any other."""
+    parts = (tag or "").replace("-", "_").replace(".", "_").lower().split("_")
+    if parts[0] != "zh":
+        return ENGLISH
+    if "hans" in parts:
+        return SIMPLIFIED
+    traditional = any(p in ("hant", "tw", "hk", "mo") for p in parts[1:])
+    return TRADITIONAL if traditional else SIMPLIFIED
 
 
 def is_chinese(language: str) -> bool:

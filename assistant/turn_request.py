@@ -75,6 +75,10 @@ class TurnRequest:
     ``functions``: functions the caller runs itself; calls to them end the turn as
     ``ClientCall`` events. ``response_format``: OpenAI's ``json_object``/``json_schema``,
     enforced with a grammar.
+
+    ``language``: the language the front end speaks to the user (``language.ENGLISH``,
+    ``SIMPLIFIED``, ``TRADITIONAL``; the window's language). A system prompt the user has not
+    changed is used in it; None: in the language of the question.
     """
 
     text: str = ""
@@ -94,3 +98,4 @@ class TurnRequest:
     save: bool = True
     functions: ClientFunctions | None = None
     response_format: dict | None = None
+    language: str | None = None

@@ -9,11 +9,13 @@ another chat meanwhile; coming back re-attaches the live row.
 
 from __future__ import annotations
 
+from fireside.assistant import language as lang
 from fireside.assistant.app import App
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.desktop.chat_controller import ChatController
 from fireside.desktop.collection_picker import CollectionPicker
+from fireside.desktop.i18n.translators import window_language
 from fireside.desktop.input_box import Composer
 from fireside.desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from fireside.desktop.message_docs import DocumentCache
@@ -49,6 +51,8 @@ class ChatPanel(QWidget):
         self.model_path: str | None = None
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
         self.collections: list[str] = []  # this chat answers from these document collections
+        # a default system prompt is used in the window's language
+        self.language = lang.from_locale(window_language())
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
         self.controller = ChatController(self)
@@ -176,6 +180,7 @@ class ChatPanel(QWidget):
             collections=list(self.collections),
             model=self.model_path,
             tools=ToolPolicy(approve=self.approve),
+            language=self.language,
             **turn,
         )
         return self.controller.run_turn(self.app.engine, request)

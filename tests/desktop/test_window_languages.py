@@ -232,3 +232,40 @@ def test_english_window_is_unchanged(qtbot, scripted, make_window, speak):
     assert texts["documents_button"] == "Documents"
     assert texts["settings"]["languages"] == ["Follow system", "English", "简体中文", "繁體中文"]
     window.docs_dock.shutdown()
+
+
+def test_a_chinese_window_shows_and_uses_the_default_system_prompt_in_chinese(
+        qtbot, scripted, make_window, speak):
+    speak("zh_TW")
+    window = make_window(scripted)
+    wait_loaded(qtbot, window)
+    traditional = "你是一個樂於助人的助手。"
+    seen = {}
+
+    def look_and_save(dialog: SettingsDialog) -> None:
+        seen["prompt"] = dialog.system_prompt.toPlainText()
+        dialog.accept()  # Save, the prompt untouched
+
+    _when_dialog_opens(look_and_save)
+    window.open_settings()
+    assert seen == {"prompt": traditional}
+    qtbot.waitUntil(lambda: not window.settings_bridge.busy)
+    assert scripted.settings.chat.system_prompt == "You are a helpful assistant."  # not rewritten
+
+    window.panel.send("Hello")  # an English word in the Chinese window: the window decides
+    wait_idle(qtbot, window)
+    system = scripted.models._backend.calls[-1][0]
+    assert system == {"role": "system", "content": traditional}
+    conv = scripted.history.get_conversation(window.panel.conversation_id)
+    assert conv.system_prompt == traditional
+
+    # a prompt the user wrote is shown and used as written
+    scripted.settings_store.set("chat.system_prompt", "Answer like a pirate.")
+    _when_dialog_opens(lambda dialog: (seen.update(mine=dialog.system_prompt.toPlainText()),
+                                       dialog.reject()))
+    window.open_settings()
+    assert seen["mine"] == "Answer like a pirate."
+    window.new_chat()
+    window.panel.send("Hello")
+    wait_idle(qtbot, window)
+    assert scripted.models._backend.calls[-1][0]["content"] == "Answer like a pirate."
