@@ -63,25 +63,24 @@ class InputBox(QPlainTextEdit):
         open, a long Chinese hint) the hint wraps, and a one-line box would show half of it.
         """
         line = QFontMetrics(self.font()).lineSpacing()
-        lines = int(self.document().size().height())
+        text = int(self.document().size().height()) * line
         if self.document().isEmpty():
-            lines = max(lines, self.placeholder_lines())
-        lines = max(1, min(MAX_LINES, lines))
+            text = max(text, self.placeholder_height())
+        text = max(line, min(MAX_LINES * line, text))
         chrome = max(0, self.height() - self.viewport().height())  # frame, padding, border
-        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome + 2)
+        self.setFixedHeight(text + 2 * int(self.document().documentMargin()) + chrome + 2)
 
-    def placeholder_lines(self) -> int:
-        """How many lines the placeholder takes at the box's width (Qt wraps it at words)."""
+    def placeholder_height(self) -> int:
+        """The height of the placeholder as Qt draws it: wrapped at words to the box's width,
+        Chinese in a fallback font that may be taller than the box's own."""
         text = self.placeholderText()
         if not text:
             return 0
         margin = int(self.document().documentMargin())
         width = max(1, self.viewport().width() - 2 * margin)
         metrics = QFontMetrics(self.font())
-        rect = metrics.boundingRect(
-            QRect(0, 0, width, 100 * metrics.lineSpacing()), Qt.TextFlag.TextWordWrap, text
-        )
-        return max(1, -(-rect.height() // metrics.lineSpacing()))
+        bound = QRect(0, 0, width, 100 * metrics.lineSpacing())
+        return metrics.boundingRect(bound, Qt.TextFlag.TextWordWrap, text).height()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

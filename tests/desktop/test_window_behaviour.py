@@ -237,16 +237,17 @@ def test_the_message_box_shows_its_whole_hint_beside_the_documents_panel(
     window = make_window(scripted, start=False)
     window.resize(1180, 780)
     box = window.panel.composer.box
-    qtbot.waitUntil(lambda: box.placeholder_lines() == 1)
-    one_line = box.height()
-    window.toggle_documents()  # the panel takes the room the hint had on one line
-    qtbot.waitUntil(lambda: box.placeholder_lines() >= 2)
-    metrics = QFontMetrics(box.font())
+    line = QFontMetrics(box.font()).lineSpacing()
     margin = int(box.document().documentMargin())
 
     def whole() -> bool:
-        return box.viewport().height() - margin >= box.placeholder_lines() * metrics.lineSpacing()
+        return box.viewport().height() - margin >= box.placeholder_height()
 
+    qtbot.waitUntil(lambda: box.placeholder_height() < 1.5 * line)  # one line
+    qtbot.waitUntil(whole)
+    one_line = box.height()
+    window.toggle_documents()  # the panel takes the room the hint had on one line
+    qtbot.waitUntil(lambda: box.placeholder_height() >= 2 * line)
     qtbot.waitUntil(whole)
     assert box.height() > one_line
     qtbot.keyClicks(box, "hi")  # text of one line: the box is one line high again
