@@ -16,6 +16,7 @@ from pathlib import Path
 from fireside.assistant.documents.jobs import DEFAULT_COLLECTION, IndexJob, JobResult, Progress
 from fireside.assistant.documents.store import DocumentInfo, DocumentStore
 from fireside.assistant.documents.types import FileResult
+from fireside.desktop.eliding_combo import ElidingComboBox
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -110,10 +111,12 @@ class DocumentsPanel(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.combo = QComboBox()
-        # "handbook (12 documents, 1 failed)" shows whole; the panel widens to fit it
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.setMinimumContentsLength(12)
+        # takes the panel's width; a name longer than that is elided, whole in the tooltip
+        self.combo = ElidingComboBox(mode=Qt.TextElideMode.ElideRight)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.new_button = QPushButton(self.tr("New collection…"))
         self.add_files_button = QPushButton(self.tr("Add files…"))
         self.add_folder_button = QPushButton(self.tr("Add folder…"))

@@ -36,7 +36,7 @@ from fireside.desktop.theme import apply_theme, resolve_theme
 from fireside.desktop.tool_approval import ApprovalBroker
 from fireside.desktop.workers import Worker
 from fireside.models.hardware import gpu_offload_supported
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +52,11 @@ from PySide6.QtWidgets import (
 )
 
 from fireside import about
+
+# The smallest window the layout is made for (in every language, with long names): below it
+# the transcript is too short to read and the bars cannot show their texts. The documents
+# panel beside the chat needs more width, and the window grows for it.
+MIN_SIZE = QSize(800, 560)
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +118,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
         self._wire()
+        self.fit_minimum()
 
     # -- setup ------------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, *shortcuts) -> QAction:
@@ -178,6 +184,8 @@ class MainWindow(QMainWindow):
                 self.tr("A setting was not saved: {error}").format(error=text), "error"
             )
         )
+        for changed in (self.docs_dock.visibilityChanged, self.docs_dock.topLevelChanged):
+            changed.connect(lambda _on: QTimer.singleShot(0, self, self.fit_minimum))
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
@@ -193,6 +201,10 @@ class MainWindow(QMainWindow):
         self._warm = Worker(warm_up)
         self._warm.start()
         self.panel.composer.box.setFocus()
+
+    def fit_minimum(self) -> None:
+        """At least ``MIN_SIZE``; wider while the documents panel is docked beside the chat."""
+        self.setMinimumSize(self.layout().minimumSize().expandedTo(MIN_SIZE))
 
     # -- conversations ----------------------------------------------------------------------
     def new_chat(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fireside.assistant.conversation import Conversation
 from fireside.assistant.history import HistoryStore
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QContextMenuEvent, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -145,6 +145,10 @@ class Sidebar(QWidget):
         self.search = QLineEdit(
             placeholderText=self.tr("Search chats  (Ctrl+K)"), clearButtonEnabled=True
         )
+        # the sidebar is never so narrow that the hint is cut: room for it, the clear button
+        # and the frame
+        hint = QFontMetrics(self.search.font()).horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + 40)
         self.list = ChatList()
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
