@@ -1,10 +1,14 @@
-"""The window as a new user meets it: every menu action and every button, in two languages.
+"""The window as a new user meets it: every menu action and every button, in three languages.
 
 A fresh data folder, then the walk (``tests/desktop/walk.py``): each action of the menu bar
 is triggered, each dialog it opens is walked (every enabled button pressed once, with the
 input ``INPUTS`` gives it: a real MCP server for Add…, a real OpenAI-compatible server on
 127.0.0.1 for the remote connections, a name for a new collection, real files to index),
 and every window seen is checked for text that does not fit. No exception may reach the log.
+
+Each language is walked twice: at 1280x800 with a new user's data, and at the smallest size
+the window allows with long names where names are shown (a chat title, a document
+collection, a model file: the user's own data, which no translation keeps short).
 The coverage is printed (``-s``) and must stay above a floor; set ``FIRESIDE_WALK_SHOTS`` to
 a folder to keep a picture of each window walked.
 """
@@ -18,12 +22,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from fireside.desktop.i18n.translators import ENGLISH, SIMPLIFIED, install_translators
+from fireside.desktop.i18n.translators import (
+    ENGLISH,
+    SIMPLIFIED,
+    TRADITIONAL,
+    install_translators,
+)
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.desktop.helpers import fast_settings
 from tests.desktop.walk import Walk, choose_file, fill_input_dialog, process
+from tests.documents.helpers import index
 from tests.remote.server import start_server
 
 pytestmark = pytest.mark.slow
@@ -31,6 +42,19 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_FILE = ROOT / "tests" / "data" / "documents" / "csv" / "debian.csv"
 FLOOR = 0.9  # of the actions and enabled buttons seen, at least this share is pressed
+LARGE = (1280, 800)  # the README's pictures
+# user data as long as people make it, in the window's language where it is words
+LONG_CHAT = {
+    ENGLISH: "Planning the family trip to Lisbon, Porto and the Algarve with the grandparents",
+    SIMPLIFIED: "和爷爷奶奶一起去里斯本、波尔图和阿尔加维的家庭旅行计划与预算安排",
+    TRADITIONAL: "和爺爺奶奶一起去里斯本、波爾圖和阿爾加維的家庭旅行計畫與預算安排",
+}
+LONG_COLLECTION = {
+    ENGLISH: "Quarterly financial reports and board meeting minutes 2019-2024 (scanned)",
+    SIMPLIFIED: "2019至2024年季度财务报告与董事会会议纪要（扫描件，含附件与补充说明）",
+    TRADITIONAL: "2019至2024年季度財務報告與董事會會議紀要（掃描件，含附件與補充說明）",
+}
+LONG_MODEL = "Meta-Llama-3.1-8B-Instruct-abliterated-uncensored-imatrix-Q4_K_M-00001-of-00001.gguf"
 
 
 @pytest.fixture(scope="module")
@@ -141,9 +165,42 @@ def inputs(tmp_path: Path, remote_url: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED])
+def long_names(core, language: str, smollm_path: Path, folder: Path) -> int:
+    """A chat, a document collection and a model file with long names; the chat answers
+    from the collection and the model is the one in use. Returns the chat's id."""
+    folder.mkdir()
+    model = folder / LONG_MODEL
+    model.symlink_to(smollm_path)
+    fast_settings(core, str(model))
+    core.settings_store.set("model.path", str(model))
+    index(core.documents_store, [TEXT_FILE], collection=LONG_COLLECTION[language])
+    chat = core.history.create_conversation(LONG_CHAT[language])
+    core.history.add_message(chat.id, "user", "Where do we stay in Porto?")
+    core.history.set_collections(chat.id, [LONG_COLLECTION[language]])
+    return chat.id
+
+
+@pytest.mark.parametrize(
+    ("language", "smallest"),
+    [
+        pytest.param(language, smallest, id=f"{language}-{'smallest' if smallest else '1280x800'}")
+        for smallest in (False, True)
+        for language in (ENGLISH, SIMPLIFIED, TRADITIONAL)
+    ],
+)
 def test_every_action_and_button_works_and_every_text_fits(
-    language, qapp, qtbot, core, make_window, tmp_path, remote_server, url_sink, caplog, capsys
+    language,
+    smallest,
+    qapp,
+    qtbot,
+    core,
+    make_window,
+    smollm_path,
+    tmp_path,
+    remote_server,
+    url_sink,
+    caplog,
+    capsys,
 ):
     installed = install_translators(qapp, language)
     caplog.set_level(logging.WARNING)
@@ -151,12 +208,18 @@ def test_every_action_and_button_works_and_every_text_fits(
     walk = Walk(
         inputs=inputs(tmp_path, remote_server.url),
         shots=Path(shots) if shots else None,
-        shot_prefix=f"{language}-",
+        shot_prefix=f"{language}-{'smallest-' if smallest else ''}",
     )
+    chat = long_names(core, language, smollm_path, tmp_path / "long") if smallest else None
     try:
         window = make_window(core)
-        window.resize(1280, 800)
+        if smallest:
+            window.resize(window.minimumSize())
+            window.open_conversation(chat)
+        else:
+            window.resize(*LARGE)
         process(200)
+        size = f"{window.width()}x{window.height()}"
         walk.check(window, "MainWindow")
         # the window's own buttons first (Send makes a chat for the chat actions)
         walk.walk_buttons(window)
@@ -165,7 +228,7 @@ def test_every_action_and_button_works_and_every_text_fits(
     finally:
         installed.remove()
     with capsys.disabled():
-        print(f"\n[{language}] {walk.report()}")
+        print(f"\n[{language} {size}{' long names' if smallest else ''}] {walk.report()}")
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
     assert not walk.problems, "\n".join(walk.problems)
@@ -173,3 +236,60 @@ def test_every_action_and_button_works_and_every_text_fits(
     assert done / seen >= FLOOR, walk.report()
     assert {"AddServerDialog", "McpServersDialog", "RemoteConnectionsDialog"} <= set(walk.windows)
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not window]
+
+
+def test_the_walk_sees_text_that_does_not_fit(qtbot):
+    """The checks the walk makes, on widgets built to fail them (and to pass them)."""
+    from fireside.desktop.eliding_combo import ElidingComboBox
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QStatusBar,
+        QTreeWidget,
+        QTreeWidgetItem,
+        QVBoxLayout,
+    )
+
+    from tests.desktop.walk import cut_texts
+
+    long = "weather [network] — The current weather and a three-day forecast for a place"
+    root = QWidget()
+    layout = QVBoxLayout(root)
+    tree = QTreeWidget()
+    tree.setHeaderHidden(True)
+    cut_item = QTreeWidgetItem([long])
+    hovered = QTreeWidgetItem([long.upper()])
+    hovered.setToolTip(0, long.upper())  # elided, but whole one hover away: allowed
+    tree.addTopLevelItems([cut_item, hovered])
+    box = QPlainTextEdit(placeholderText=" ".join(["a hint that wraps"] * 8))
+    box.setFixedHeight(30)
+    search = QLineEdit(placeholderText="Search every chat you ever had  (Ctrl+K)")
+    plain = QComboBox()
+    plain.addItem(long)
+    elided = ElidingComboBox()
+    elided.addItem(long)
+    for combo in (plain, elided):  # as narrow as the window, whatever their text
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+    status = QStatusBar()
+    for widget in (tree, box, search, plain, elided, status):
+        layout.addWidget(widget)
+    qtbot.addWidget(root)
+    root.resize(240, 400)
+    root.show()
+    qtbot.waitExposed(root)
+    status.showMessage(long)
+    qtbot.wait(50)
+    cut = {(c.where.split(" > ")[-1], c.text) for c in cut_texts(root)}
+    assert cut == {
+        ("QTreeWidget item", long),
+        ("QPlainTextEdit", box.placeholderText()),
+        ("QLineEdit", search.placeholderText()),
+        ("QComboBox", long),
+        ("QStatusBar message", long),
+    }
+    root.resize(900, 400)
+    box.setFixedHeight(120)
+    qtbot.wait(50)
+    assert [c for c in cut_texts(root) if "QStatusBar" not in c.where] == []

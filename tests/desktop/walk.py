@@ -8,7 +8,10 @@ standard button of a ``QDialogButtonBox``; everything else is pressed as it is.
 
 While walking, each visible widget is checked for text that does not fit (measured with its
 font's metrics): a label cut off or elided, a button too narrow for its text, a header
-squeezed. A dialog opened with ``exec()`` blocks the press that opened it; a watcher timer
+squeezed, a placeholder hint cut, the text of a list, table or tree item cut or elided. An
+elided text is allowed only where the full text is one hover away: an item whose tooltip
+holds it, a combo box that elides on purpose (its ``elides`` property) with the full text
+as its tooltip. A dialog opened with ``exec()`` blocks the press that opened it; a watcher timer
 (one per level, since Qt does not fire a timer again while its own slot runs) finds it as the
 active modal or popup widget, walks it in turn and closes it.
 """
@@ -21,7 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEventLoop,
+    QModelIndex,
+    QObject,
+    QRect,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,15 +47,26 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHeaderView,
     QInputDialog,
+    QItemDelegate,
     QLabel,
+    QLineEdit,
+    QListView,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QStatusBar,
     QStyle,
+    QStyledItemDelegate,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
+    QStyleOptionViewItem,
+    QTableView,
     QTabWidget,
+    QTextEdit,
     QToolButton,
+    QTreeView,
     QWidget,
 )
 
@@ -190,7 +213,26 @@ def cut_texts(root: QWidget) -> list[Cut]:
             hint = w.sizeHint().width()
             if w.width() < hint - 2:
                 cuts.append(Cut(_describe(w), _plain(w.text()), hint, w.width()))
+        elif isinstance(w, QPlainTextEdit | QTextEdit) and w.placeholderText():
+            cut = _placeholder_cut(w)
+            if cut is not None:
+                cuts.append(cut)
+        elif isinstance(w, QLineEdit) and w.placeholderText() and not w.text():
+            cut = _line_placeholder_cut(w)
+            if cut is not None:
+                cuts.append(cut)
+        elif isinstance(w, QStatusBar) and w.currentMessage():
+            # Qt draws a passing message itself, clipped where the permanent widgets begin
+            shown = [c for c in w.findChildren(QWidget) if c.isVisible() and c.parent() is w]
+            had = min((c.x() for c in shown), default=w.width()) - 6
+            needed = metrics.horizontalAdvance(w.currentMessage())
+            if needed > had:
+                cuts.append(Cut(_describe(w) + " message", w.currentMessage(), needed, had))
+        elif isinstance(w, QAbstractItemView) and w.model() is not None:
+            cuts.extend(_item_cuts(w))
         elif isinstance(w, QComboBox) and w.currentText() and not w.isEditable():
+            if w.property("elides") and w.currentText() in w.toolTip().splitlines():
+                continue  # shown elided on purpose; the full text is its tooltip
             option = QStyleOptionComboBox()
             w.initStyleOption(option)
             field = w.style().subControlRect(
@@ -214,6 +256,109 @@ def cut_texts(root: QWidget) -> list[Cut]:
                 needed = QFontMetrics(w.font()).horizontalAdvance(text) + 2 * margin
                 if w.sectionSize(section) < needed:
                     cuts.append(Cut(_describe(w), text, needed, w.sectionSize(section)))
+    return cuts
+
+
+def _placeholder_cut(w: QPlainTextEdit | QTextEdit) -> Cut | None:
+    """Qt draws the hint wrapped at the viewport's width, from the document margin down."""
+    if not w.document().isEmpty():
+        return None
+    metrics = QFontMetrics(w.font())
+    margin = int(w.document().documentMargin())
+    width = max(1, w.viewport().width() - 2 * margin)
+    text = w.placeholderText()
+    needed = metrics.boundingRect(
+        QRect(0, 0, width, 100 * metrics.lineSpacing()), Qt.TextFlag.TextWordWrap, text
+    ).height()
+    had = w.viewport().height() - margin
+    return Cut(_describe(w), text, needed, had) if needed > had + 1 else None
+
+
+LINE_EDIT_MARGIN = 2  # Qt's horizontal margin inside a line edit's contents
+SIDE_WIDGET = 16 + 6 + 4  # a clear button: small icon, its padding, the gap before it
+
+
+def _line_placeholder_cut(w: QLineEdit) -> Cut | None:
+    """Qt elides a line edit's hint to the contents less the room its buttons take."""
+    option = QStyleOptionFrame()
+    w.initStyleOption(option)
+    rect = w.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, w)
+    margins = w.textMargins()
+    side = SIDE_WIDGET * sum(1 for _ in w.findChildren(QToolButton))
+    had = rect.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN - side
+    needed = QFontMetrics(w.font()).horizontalAdvance(w.placeholderText())
+    return Cut(_describe(w), w.placeholderText(), needed, had) if needed > had else None
+
+
+def _hidden(view: QAbstractItemView, row: int, column: int, parent: QModelIndex) -> bool:
+    if isinstance(view, QTreeView):
+        return view.isColumnHidden(column) or view.isRowHidden(row, parent)
+    if isinstance(view, QTableView):
+        return view.isColumnHidden(column) or view.isRowHidden(row)
+    if isinstance(view, QListView):
+        return view.isRowHidden(row)
+    return False
+
+
+def _visible_indexes(view: QAbstractItemView) -> list[QModelIndex]:
+    """The indexes painted in the viewport: every row (and, in a tree, the rows under the
+    expanded ones) and column, kept if its rectangle shows."""
+    model, shown = view.model(), view.viewport().rect()
+    found: list[QModelIndex] = []
+    parents = [view.rootIndex()]
+    while parents:
+        parent = parents.pop()
+        for row in range(min(model.rowCount(parent), 500)):
+            columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(parent)
+            for column in range(columns):
+                index = model.index(row, column, parent)
+                if column == 0 and isinstance(view, QTreeView) and view.isExpanded(index):
+                    parents.append(index)
+                if not _hidden(view, row, column, parent) and view.visualRect(index).intersects(
+                    shown
+                ):
+                    found.append(index)
+    return found
+
+
+def _item_cuts(view: QAbstractItemView) -> list[Cut]:
+    """Item texts drawn cut or elided, unless the item's tooltip holds the whole text."""
+    cuts = []
+    style = view.style()
+    for index in _visible_indexes(view):
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if view.indexWidget(index) is not None:
+            continue  # a widget (a button) stands in the cell
+        delegate = view.itemDelegateForIndex(index)
+        if type(delegate) not in (QStyledItemDelegate, QItemDelegate):
+            continue  # a delegate of its own paints (and measures) the item
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = view.visualRect(index)
+        delegate.initStyleOption(option, index)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        width = rect.width() - 2 * margin
+        metrics = QFontMetrics(option.font)
+        wraps = bool(option.features & QStyleOptionViewItem.ViewItemFeature.WrapText)
+        if wraps:
+            bound = QRect(0, 0, max(1, width), 100 * metrics.lineSpacing())
+            needed = metrics.boundingRect(bound, Qt.TextFlag.TextWordWrap, text).height()
+            had = rect.height()
+        else:
+            lines = text.splitlines() or [text]
+            needed = max(metrics.horizontalAdvance(line) for line in lines)
+            had = width
+            if len(lines) * metrics.lineSpacing() > rect.height() + 1:
+                needed, had = len(lines) * metrics.lineSpacing(), rect.height()
+        if needed <= had + 1:
+            continue
+        tip = index.data(Qt.ItemDataRole.ToolTipRole)
+        if isinstance(tip, str) and " ".join(text.split()) in " ".join(tip.split()):
+            continue  # elided, and the whole text is one hover away
+        cuts.append(Cut(f"{_describe(view)} item", text, needed, had))
     return cuts
 
 
