@@ -1013,6 +1013,10 @@
         <translation>{name}，第 {page} 页</translation>
     </message>
     <message>
+        <source>{name}, lines {start}–{end}</source>
+        <translation>{name}，第 {start}–{end} 行</translation>
+    </message>
+    <message>
         <source>{name}, line {line}</source>
         <translation>{name}，第 {line} 行</translation>
     </message>
@@ -1620,6 +1624,22 @@
     <message>
         <source>output</source>
         <translation>输出</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>(no output)</source>
+        <translation>（无输出）</translation>
     </message>
 </context>
 <context>
