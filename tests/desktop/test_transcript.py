@@ -135,3 +135,26 @@ def test_the_dark_theme_repaints_the_transcript(qtbot, scripted, make_window):
 
 def test_paths_are_kept_as_given(tmp_path):
     assert documents_drop._names([Path("/a/b.txt"), Path("/c/d.pdf")]) == "b.txt, d.pdf"
+
+
+def test_a_long_code_line_wraps_inside_the_view_and_keeps_its_copy_link(
+    qtbot, scripted, make_window
+):
+    from fireside.desktop.markdown_render import COPY_CODE_SCHEME
+
+    from tests.desktop.helpers import link_point
+
+    long_line = "# " + " ".join(["a long comment in a code block"] * 12)
+    history = scripted.history
+    conv = history.create_conversation("Code")
+    question = history.add_message(conv.id, "user", "Some code?")
+    history.add_message(conv.id, "assistant", f"```python\n{long_line}\nx = 1\n```", question.id)
+    window = make_window(scripted, start=False)
+    window.resize(900, 700)
+    window.open_conversation(conv.id)
+    panel = window.panel
+    row = panel.model.rowCount() - 1
+    doc = panel.docs.document(panel.model.item(row))
+    assert doc.idealWidth() <= panel.docs.width + 1  # wrapped, not wider than the view
+    assert long_line in doc.toPlainText().replace("\u2028", " ").replace("\n", " ")
+    link_point(qtbot, panel, row, f"{COPY_CODE_SCHEME}0")  # the Copy link is on screen
