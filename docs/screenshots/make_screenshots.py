@@ -7,16 +7,17 @@ fireside.launcher``), a question typed with ``xdotool``, the bundled model's rep
 In Chinese the program runs with ``LANG=zh_CN.UTF-8`` or ``zh_TW.UTF-8`` (the system locale
 chooses the language, as it does for a user): the main window after a reply, then each
 dialog the keyboard reaches (settings, documents, plugins, open a model, about, delete a
-chat), shot over the whole 1280x800 screen so clipped or overlapping text shows. Needs xvfb,
+chat, the library, MCP servers, the local API server, remote connections), shot over the whole
+1280x800 screen so clipped or overlapping text shows. Needs xvfb,
 xdotool, imagemagick and a CJK font (Debian: fonts-wqy-microhei).
 
     python docs/screenshots/make_screenshots.py                # everything
     python docs/screenshots/make_screenshots.py zh_CN zh_TW    # only these
-    python docs/screenshots/make_screenshots.py dialogs        # every dialog, en and zh_CN
+    python docs/screenshots/make_screenshots.py dialogs        # every dialog, en, zh_CN, zh_TW
 
-``dialogs`` runs the window walk (``tests/desktop/test_window_walk.py``), which opens every
-menu action's dialog and every tab in English and Simplified Chinese, and keeps a picture of
-each as it opens, in ``docs/screenshots/dialogs/``.
+``dialogs`` runs the window walk (``tests/desktop/test_window_walk.py``) at 1280x800, which
+opens every menu action's dialog and every tab in English, Simplified and Traditional
+Chinese, and keeps a picture of each as it opens, in ``docs/screenshots/dialogs/``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ DIALOGS = [
     ("about", ["alt+h", "Return"], ["Escape"]),
     ("chat-menu", ["alt+c"], ["Escape"]),
     ("delete-chat", ["ctrl+k", "Tab", "Down", "Delete"], ["Escape"]),
+    ("library", ["ctrl+l"], ["Escape"]),
+    # menus opened from the keyboard start on their first item
+    ("mcp", ["alt+t", "Down", "Down", "Return"], ["Escape"]),
+    ("api", ["alt+t", "Down", "Down", "Down", "Return"], ["Escape"]),
+    ("remote", ["alt+m", "Down", "Down", "Return"], ["Escape"]),
 ]
 
 
@@ -176,7 +182,8 @@ def shoot_dialogs() -> None:
         old.unlink()
     env = {**os.environ, "FIRESIDE_WALK_SHOTS": str(out)}
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    "tests/desktop/test_window_walk.py"], cwd=ROOT, env=env, check=True)
+                    "tests/desktop/test_window_walk.py", "-k", "1280x800"], cwd=ROOT, env=env,
+                   check=True)
     print(f"wrote {len(list(out.glob('*.png')))} pictures in {out}")
 
 
