@@ -94,7 +94,7 @@ def test_a_key_stored_by_an_earlier_release_is_still_found(server, fireside_home
     (config / "api-keys.json").write_text(json.dumps({"lab": API_KEY}))
     app = build_app()
     try:
-        events = list(app.engine.send("Hi", model_path=f"lab/{ALIAS}", params=SHORT))
+        events = list(send(app.engine, "Hi", model=f"lab/{ALIAS}", params=SHORT))
         assert isinstance(events[-1], TurnDone), events[-1]
         app.models.remotes.add("lab", server.url, api_key=API_KEY)
         assert not (config / "api-keys.json").exists()
