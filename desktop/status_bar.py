@@ -44,12 +44,14 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(label)
         self.n_ctx: int | None = None
 
+    def short_name(self, model: str, room: int = MODEL_LABEL_PX) -> str:
+        """A model's name fit for the status bar: elided in the middle when long."""
+        return QFontMetrics(self.font()).elidedText(model, Qt.TextElideMode.ElideMiddle, room)
+
     def _show_model(self, text: str, model: str) -> None:
         """``text`` names ``model``; a long name is elided, whole in the tooltip."""
         room = MODEL_LABEL_PX - QFontMetrics(self.font()).horizontalAdvance(text.replace(model, ""))
-        short = QFontMetrics(self.model_label.font()).elidedText(
-            model, Qt.TextElideMode.ElideMiddle, max(80, room)
-        )
+        short = self.short_name(model, max(80, room))
         self.model_label.setText(text.replace(model, short))
         if short != model and model not in self.model_label.toolTip():
             self.model_label.setToolTip(model)
