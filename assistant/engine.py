@@ -348,7 +348,9 @@ class ChatEngine:
         )
 
     def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
-        default = self.settings.chat.system_prompt
+        default = lang.system_prompt_in(
+            self.settings.chat.system_prompt, request.language or turn.language
+        )
         system = request.system
         if turn.assistant is not None and turn.assistant.system_prompt:
             default = turn.assistant.system_prompt
@@ -496,7 +498,7 @@ class ChatEngine:
             if routed is not None:  # the tool's result, then what to do with it
                 budget = prompt_budget(description.n_ctx, params.max_tokens)
                 room = budget - turn.backend.count_tokens(messages) - 32
-                messages += routed.messages(room, turn.backend.count_text)
+                messages += routed.messages(turn.language, room, turn.backend.count_text)
             fitted, dropped, tokens = fit_messages(
                 messages,
                 turn.backend.count_tokens,

@@ -29,6 +29,13 @@ _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 _TEXTS: dict[str, dict[str, str]] = {
+    # The system prompt of a user who has not written one: in their own language, since an
+    # English instruction at the top of a Chinese chat pulls a small model towards English.
+    "system_prompt": {
+        ENGLISH: "You are a helpful assistant.",
+        SIMPLIFIED: "你是一个乐于助人的助手。",
+        TRADITIONAL: "你是一個樂於助人的助手。",
+    },
     "no_answer": {
         ENGLISH: "The documents{where} do not contain information about this, so I cannot "
         "answer it from them.",
@@ -77,6 +84,49 @@ _TEXTS: dict[str, dict[str, str]] = {
         ENGLISH: "cancelled while reading the documents",
         SIMPLIFIED: "阅读文档时已取消",
         TRADITIONAL: "閱讀文件時已取消",
+    },
+    # Tool routing: the tool's result as the assistant's own words, then the request to use
+    # it, both in the user's language (an English lead makes even a Chinese question's
+    # answer English).
+    "routed_failed": {
+        ENGLISH: "I tried the {tool} tool, but it failed: {output}",
+        SIMPLIFIED: "我试着用了 {tool} 工具，但它出错了：{output}",
+        TRADITIONAL: "我試著用了 {tool} 工具，但它出錯了：{output}",
+    },
+    "routed_failed_ask": {
+        ENGLISH: "Say in one sentence that it could not be done, and why.",
+        SIMPLIFIED: "请用一句话说明这件事做不到，以及原因。",
+        TRADITIONAL: "請用一句話說明這件事做不到，以及原因。",
+    },
+    "routed_arithmetic": {
+        ENGLISH: "Using the calculator, the answer is {output}.",
+        SIMPLIFIED: "答案是 {output}。",
+        TRADITIONAL: "答案是 {output}。",
+    },
+    "routed_arithmetic_ask": {
+        ENGLISH: "Say the answer in one sentence.",
+        SIMPLIFIED: "请用中文说出答案。",
+        TRADITIONAL: "請用中文說出答案。",
+    },
+    "routed_time": {
+        ENGLISH: "Using the clock: it is {output}.",
+        SIMPLIFIED: "看了时钟：现在是 {output}。",
+        TRADITIONAL: "看了時鐘：現在是 {output}。",
+    },
+    "routed_time_ask": {
+        ENGLISH: "Answer my question in one sentence using that date and time.",
+        SIMPLIFIED: "请根据这个日期和时间，用一句中文回答我的问题。",
+        TRADITIONAL: "請根據這個日期和時間，用一句中文回答我的問題。",
+    },
+    "routed_tool": {
+        ENGLISH: "Using the {tool} tool:\n{output}",
+        SIMPLIFIED: "用 {tool} 工具得到：\n{output}",
+        TRADITIONAL: "用 {tool} 工具得到：\n{output}",
+    },
+    "routed_tool_ask": {
+        ENGLISH: "Answer my question in a few sentences using that result.",
+        SIMPLIFIED: "请根据这个结果，用几句中文回答我的问题。",
+        TRADITIONAL: "請根據這個結果，用幾句中文回答我的問題。",
     },
     "answer_in": {
         ENGLISH: "Answer in the language of the user's question.",
@@ -142,6 +192,34 @@ def no_answer_text(collections: list[str], language: str = ENGLISH) -> str:
     """The fixed reply when the documents hold nothing about the question."""
     where = text("where", language, names=quoted_names(collections, language))
     return text("no_answer", language, where=where if collections else "")
+
+
+def default_system_prompt(language: str = ENGLISH) -> str:
+    return text("system_prompt", language)
+
+
+def is_default_system_prompt(prompt: str | None) -> bool:
+    """Whether ``prompt`` is the default (in any language), i.e. the user has not written
+    one of their own."""
+    return prompt is not None and prompt.strip() in _TEXTS["system_prompt"].values()
+
+
+def system_prompt_in(prompt: str, language: str) -> str:
+    """The prompt a chat in ``language`` uses: the default in that language while the user
+    has not changed it; a prompt the user wrote, as they wrote it."""
+    return default_system_prompt(language) if is_default_system_prompt(prompt) else prompt
+
+
+def from_locale(tag: str | None) -> str:
+    """The language of a locale or window language tag (``zh_CN``, ``zh-Hant-HK``, ``en``):
+    English, Simplified or Traditional Chinese; English for any other."""
+    parts = (tag or "").replace("-", "_").replace(".", "_").lower().split("_")
+    if parts[0] != "zh":
+        return ENGLISH
+    if "hans" in parts:
+        return SIMPLIFIED
+    traditional = any(p in ("hant", "tw", "hk", "mo") for p in parts[1:])
+    return TRADITIONAL if traditional else SIMPLIFIED
 
 
 def is_chinese(language: str) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fireside.assistant.settings import RemoteConnection, Settings
 from fireside.models.remote.backend import RemoteBackend
-from fireside.models.remote.catalog import RemoteModel, list_models
+from fireside.models.remote.catalog import RemoteModel, chat_models
 from fireside.models.remote.client import Endpoint, RemoteClient, normalize_base_url
 from fireside.models.remote.errors import RemoteAuthError, RemoteError
 
@@ -121,7 +121,7 @@ class RemoteSources:
         key = os.environ.get(api_key_env) if api_key_env else api_key
         client = RemoteClient(Endpoint(name, _checked(name, url), key or None), retries=1)
         try:
-            return list_models(client)
+            return chat_models(client)
         finally:
             client.close()
 
@@ -187,7 +187,7 @@ class RemoteSources:
         conn = self.get(name)
         client = RemoteClient(self.endpoint(conn), retries=1)
         try:
-            return list_models(client)
+            return chat_models(client)
         finally:
             client.close()
 

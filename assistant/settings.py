@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from fireside.assistant.language import default_system_prompt
 from fireside.assistant.settings_fields import Range, found, hints, load
 from fireside.models.sampling import SamplingParams
 
@@ -96,7 +97,8 @@ class ModelSettings:
 class ChatSettings:
     """How a turn is answered: the system prompt and which tools may take part."""
 
-    system_prompt: str = "You are a helpful assistant."
+    # a default (see language.system_prompt_in) is used in the user's language
+    system_prompt: str = field(default_factory=default_system_prompt)
     tools_enabled: bool | None = None  # None: offer tools to models able to use them
     routing_enabled: bool = True  # obvious requests (sums, weather, date) run their tool first
     always_allowed_tools: list[str] = field(default_factory=list)

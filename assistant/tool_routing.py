@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from fireside.assistant import language as lang
 from fireside.assistant.arithmetic_request import arithmetic_expression
 from fireside.assistant.events import ToolCall, ToolResult
 from fireside.models.sampling import SamplingParams
@@ -129,9 +130,13 @@ class RoutedResult:
         return events
 
     def messages(
-        self, room: int | None = None, count: Callable[[str], int] | None = None
+        self,
+        language: str = lang.ENGLISH,
+        room: int | None = None,
+        count: Callable[[str], int] | None = None,
     ) -> list[dict]:
-        """The exchange added after the user's message: the result, then what to do with it.
+        """The exchange added after the user's message: the result, then what to do with it,
+        both in the user's ``language`` (the model answers in the language it is spoken to).
         ``room`` tokens (measured by ``count``) is what the context has left for it: pages
         from the web are cut to fit rather than pushing the question out.
 
@@ -142,18 +147,15 @@ class RoutedResult:
         c, o = self.call, self.outcome
         if c.reason == "web" and not o.is_error:
             return self._web_messages(room, count)
-        if o.is_error:
-            lead = f"I tried the {c.tool} tool, but it failed: {o.output}"
-            ask = "Say in one sentence that it could not be done, and why."
-        elif c.reason == "arithmetic":
-            lead = f"Using the calculator, the answer is {o.output}."
-            ask = "Say the answer in one sentence."
-        elif c.reason == "time":
-            lead = f"Using the clock: it is {o.output}."
-            ask = "Answer my question in one sentence using that date and time."
-        else:
-            lead = f"Using the {c.tool} tool:\n{o.output}"
-            ask = "Answer my question in a few sentences using that result."
+        key = (
+            "routed_failed"
+            if o.is_error
+            else {"arithmetic": "routed_arithmetic", "time": "routed_time"}.get(
+                c.reason, "routed_tool"
+            )
+        )
+        lead = lang.text(key, language, tool=c.tool, output=o.output)
+        ask = lang.text(f"{key}_ask", language)
         return [{"role": "assistant", "content": lead}, {"role": "user", "content": ask}]
 
     def _web_messages(self, room: int | None, count: Callable[[str], int] | None) -> list[dict]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from fireside.assistant import language as lang
 from fireside.assistant.client_functions import CallerConversation
 from fireside.assistant.conversation import Conversation, Message
 from fireside.assistant.events import TurnStarted
@@ -125,8 +126,15 @@ class HistoryRecord:
         return conv
 
     def system_prompt(self) -> str:
-        conv = self.conversation
-        return conv.system_prompt if conv.system_prompt is not None else self.default_system
+        """The chat's own prompt; a default it was given (in whatever language) follows the
+        default of this turn, so an older chat speaks the user's language too."""
+        stored = self.conversation.system_prompt
+        if stored is None or (
+            lang.is_default_system_prompt(stored)
+            and lang.is_default_system_prompt(self.default_system)
+        ):
+            return self.default_system
+        return stored
 
     def turns(self) -> list[dict]:
         """The thread up to the question, as role/content messages."""

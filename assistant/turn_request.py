@@ -80,6 +80,10 @@ class TurnRequest:
     enforced with a grammar. ``assistant``: an assistant's name; its system prompt, model,
     sampling, tools and collections apply where the request gives none of its own. None
     keeps the conversation's assistant, "" chats without one (and the chat forgets it).
+
+    ``language``: the language the front end speaks to the user (``language.ENGLISH``,
+    ``SIMPLIFIED``, ``TRADITIONAL``; the window's language). A system prompt the user has not
+    changed is used in it; None: in the language of the question.
     """
 
     text: str = ""
@@ -100,3 +104,4 @@ class TurnRequest:
     functions: ClientFunctions | None = None
     response_format: dict | None = None
     assistant: str | None = None
+    language: str | None = None

@@ -54,6 +54,8 @@ def _list(store: HistoryStore, args) -> int:
     if args.json:
         print_json([c.to_dict() for c in convs])
         return 0
+    if not convs:
+        print('no chats yet: start one with fireside chat "Hello" (or in the window)')
     for c in convs:
         print(f"{c.id:>5}  {c.updated_at[:16].replace('T', ' ')}  {c.title}")
     return 0

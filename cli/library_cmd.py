@@ -26,8 +26,12 @@ from fireside.errors import FiresideError
 def register(ms) -> None:
     """Add the library's actions to the ``fireside models`` sub-parsers."""
     cat = ms.add_parser("catalog", help="curated models to download, with a memory fit")
-    cat.add_argument("--ctx-size", type=int, default=DEFAULT_CTX,
-                     help="context size for the memory estimate (default %(default)s)")
+    cat.add_argument(
+        "--ctx-size",
+        type=int,
+        default=DEFAULT_CTX,
+        help="context size for the memory estimate (default %(default)s)",
+    )
     cat.add_argument("--json", action="store_true")
     cat.set_defaults(func=_catalog)
 
@@ -93,11 +97,15 @@ def _catalog(app: App, args: argparse.Namespace) -> int:
         tools = " tools" if r["tool_calls"] else ""
         mark = "✓" if r["downloaded"] else " "
         check = "" if r["verified"] else " (size approx.)"
-        print(f"{mark} {r['id']:<30} {r['parameters_b']:>5.1f}B {r['quantization']:<7} "
-              f"{_gb(r['size_bytes']):>9}{check}  {r['fit'].replace('_', ' '):<9}"
-              f"{tools}{zh}")
-    print(f"\nfit at a {args.ctx_size}-token context; `fireside models download ID` fetches one",
-          file=sys.stderr)
+        print(
+            f"{mark} {r['id']:<30} {r['parameters_b']:>5.1f}B {r['quantization']:<7} "
+            f"{_gb(r['size_bytes']):>9}{check}  {r['fit'].replace('_', ' '):<9}"
+            f"{tools}{zh}"
+        )
+    print(
+        f"\nfit at a {args.ctx_size}-token context; `fireside models download ID` fetches one",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -154,8 +162,10 @@ class _ProgressLine:
             return
         self.last_write, self.last_step = now, int(pct // 10)
         eta = f"{int(p.eta_s // 60)}:{int(p.eta_s % 60):02d} left" if p.eta_s is not None else ""
-        line = (f"{pct:5.1f}%  {p.done / 1e6:,.1f} / {(p.total or 0) / 1e6:,.1f} MB  "
-                f"{p.speed_bps / 1e6:,.1f} MB/s  {eta}")
+        line = (
+            f"{pct:5.1f}%  {p.done / 1e6:,.1f} / {(p.total or 0) / 1e6:,.1f} MB  "
+            f"{p.speed_bps / 1e6:,.1f} MB/s  {eta}"
+        )
         sys.stderr.write(("\r" + line.ljust(60)) if self.tty else line + "\n")
         sys.stderr.flush()
 
@@ -177,8 +187,11 @@ def _download(app: App, args: argparse.Namespace) -> int:
             progress.end()
             kept = sum(p.stat().st_size for p in plan.dests if p.exists())
             kept += sum(_part_size(p) for p in plan.dests)
-            print(f"fireside: paused; {kept / 1e6:,.0f} MB kept, run the same command again "
-                  "to resume", file=sys.stderr)
+            print(
+                f"fireside: paused; {kept / 1e6:,.0f} MB kept, run the same command again "
+                "to resume",
+                file=sys.stderr,
+            )
             return 130
     except FiresideError as exc:
         progress.end()
@@ -189,14 +202,24 @@ def _download(app: App, args: argparse.Namespace) -> int:
     if args.use:
         app.settings_store.update(model_chosen(str(plan.path)))
     if args.json:
-        print_json({"path": str(plan.path), "files": [str(p) for p in plan.dests],
-                    "fetched_bytes": outcome.fetched, "resumed_from_bytes": outcome.resumed_from,
-                    "sha256": plan.sha256})
+        print_json(
+            {
+                "path": str(plan.path),
+                "files": [str(p) for p in plan.dests],
+                "fetched_bytes": outcome.fetched,
+                "resumed_from_bytes": outcome.resumed_from,
+                "sha256": plan.sha256,
+            }
+        )
     else:
-        resumed = f" (resumed after {outcome.resumed_from / 1e6:,.0f} MB)" \
-            if outcome.resumed_from else ""
-        print(f"downloaded {plan.path}{resumed}; SHA-256 checked"
-              if all(plan.sha256) else f"downloaded {plan.path}{resumed}")
+        resumed = (
+            f" (resumed after {outcome.resumed_from / 1e6:,.0f} MB)" if outcome.resumed_from else ""
+        )
+        print(
+            f"downloaded {plan.path}{resumed}; SHA-256 checked"
+            if all(plan.sha256)
+            else f"downloaded {plan.path}{resumed}"
+        )
     return 0
 
 
@@ -231,8 +254,10 @@ def _folders(app: App, args: argparse.Namespace) -> int:
             return fail(f"{args.path} is not in the list of folders")
         app.settings_store.update(_folder_change(folder, args.action == "add"))
     library = open_library(app.paths, app.settings, app.secrets)
-    rows = [{"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
-            for f in library.folders()]
+    rows = [
+        {"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
+        for f in library.folders()
+    ]
     if args.json:
         print_json(rows)
     else:
@@ -262,8 +287,9 @@ def _token(args: argparse.Namespace) -> int:
         return 0
     value = args.value
     if not value:
-        value = getpass.getpass("Hub access token: ") if sys.stdin.isatty() \
-            else sys.stdin.readline()
+        value = (
+            getpass.getpass("Hub access token: ") if sys.stdin.isatty() else sys.stdin.readline()
+        )
     value = (value or "").strip()
     if not value:
         return fail("no token given")
@@ -285,7 +311,15 @@ def local_items(app: App, seen: set[str]) -> list[dict]:
         item.update(label=model.path.name, bundled=False, exists=True)
         items.append(item)
     for pending in library.pending():
-        items.append({"path": str(pending.dest), "label": pending.dest.name, "bundled": False,
-                      "where": "partial download", "exists": False,
-                      "downloaded_bytes": pending.done, "size_bytes": pending.total})
+        items.append(
+            {
+                "path": str(pending.dest),
+                "label": pending.dest.name,
+                "bundled": False,
+                "where": "partial download",
+                "exists": False,
+                "downloaded_bytes": pending.done,
+                "size_bytes": pending.total,
+            }
+        )
     return items

@@ -21,6 +21,7 @@ from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
 from fireside.cli import plugin_commands
 
+from fireside import about
 from fireside.errors import FiresideError
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "Run with no arguments to open the desktop app.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="also print the log on stderr")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"fireside {about.version()} ({about.licence()})",
+        help="print the version and licence, and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -9,12 +9,14 @@ another chat meanwhile; coming back re-attaches the live row.
 
 from __future__ import annotations
 
+from fireside.assistant import language as lang
 from fireside.assistant.app import App
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.desktop.assistant_bar import AssistantBar
 from fireside.desktop.chat_controller import ChatController
 from fireside.desktop.collection_picker import CollectionPicker
+from fireside.desktop.i18n.translators import window_language
 from fireside.desktop.input_box import Composer
 from fireside.desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from fireside.desktop.message_docs import DocumentCache
@@ -52,7 +54,9 @@ class ChatPanel(QWidget):
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
         self.collections: list[str] = []  # this chat answers from these document collections
         self.assistant: str | None = None  # the chat's assistant (a setting of every turn)
-        self.language = "en"  # the window's language, for assistants' titles (set by the window)
+        # the window's language (set by the window): assistants' titles, and a default system
+        # prompt is used in it
+        self.language = window_language()
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
         self.controller = ChatController(self)
@@ -214,6 +218,7 @@ class ChatPanel(QWidget):
             model=self.model_path,
             tools=ToolPolicy(approve=self.approve, web=self.web_toggle.isChecked()),
             assistant=self.assistant or "",
+            language=lang.from_locale(self.language),
             **turn,
         )
         if self.assistant_bar.isVisible():

@@ -13,7 +13,7 @@ from pathlib import Path
 from fireside.assistant.app import App
 from fireside.assistant.transfer.exporter import export_file
 from fireside.assistant.transfer.importer import ImportProgress, ImportReport, import_export
-from fireside.desktop.i18n.translators import window_language
+from fireside.desktop.i18n.translators import chosen_language
 from fireside.desktop.workers import Worker
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog, QWidget
@@ -83,7 +83,7 @@ class ChatTransfer(QObject):
     def export(self, ids: list[int] | None, fmt: str, path: str) -> bool:
         if self.busy:
             return False
-        language = window_language(self.app.settings.window.language)
+        language = chosen_language(self.app.settings.window.language)
         worker = Worker(_export_job, self.app, ids, fmt, path, language)
         worker.returned.connect(lambda count: self._exported(count, path))
         worker.errored.connect(self._failed)

@@ -7,7 +7,7 @@ turns into Stop while a reply streams.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -57,11 +57,37 @@ class InputBox(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _fit_height(self) -> None:
-        """Grow with the text up to ``MAX_LINES`` lines, then scroll."""
+        """Grow with the text up to ``MAX_LINES`` lines, then scroll.
+
+        An empty box is as tall as its placeholder: in a narrow window (the documents panel
+        open, a long Chinese hint) the hint wraps, and a one-line box would show half of it.
+        """
         line = QFontMetrics(self.font()).lineSpacing()
-        lines = max(1, min(MAX_LINES, int(self.document().size().height())))
+        text = int(self.document().size().height()) * line
+        if self.document().isEmpty():
+            text = max(text, self.placeholder_height())
+        text = max(line, min(MAX_LINES * line, text))
         chrome = max(0, self.height() - self.viewport().height())  # frame, padding, border
-        self.setFixedHeight(lines * line + 2 * int(self.document().documentMargin()) + chrome + 2)
+        self.setFixedHeight(text + 2 * int(self.document().documentMargin()) + chrome + 2)
+
+    def placeholder_height(self) -> int:
+        """The height of the placeholder as Qt draws it: wrapped at words to the box's width,
+        Chinese in a fallback font that may be taller than the box's own."""
+        text = self.placeholderText()
+        if not text:
+            return 0
+        margin = int(self.document().documentMargin())
+        width = max(1, self.viewport().width() - 2 * margin)
+        metrics = QFontMetrics(self.font())
+        bound = QRect(0, 0, width, 100 * metrics.lineSpacing())
+        return metrics.boundingRect(bound, Qt.TextFlag.TextWordWrap, text).height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            # the placeholder wraps differently at another width; sized again once this
+            # resize is over (a resize inside a resize leaves the viewport at its old height)
+            QTimer.singleShot(0, self, self._fit_height)
 
     def event(self, event) -> bool:
         # the stylesheet's padding is known only once polished: size again then

@@ -11,6 +11,7 @@ in the fields not being edited, and Save writes only the fields edited here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fireside.assistant.app import App
 from fireside.assistant.library_config import HUB_TOKEN, open_library
@@ -19,6 +20,8 @@ from fireside.assistant.settings_store import affects
 from fireside.desktop.library_downloads import FAILED, QUEUED, RUNNING, DownloadJob, DownloadQueue
 from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.workers import Worker, wait_until_idle
+from fireside.models.bundled import default_model
+from fireside.models.library.discovery import LocalModel
 from fireside.models.library.download import DONE, PAUSED, Progress
 from fireside.models.library.hub import default_endpoint
 from fireside.models.memory_fit import DEFAULT_CTX, FITS, TIGHT, estimate_memory, machine_fit
@@ -120,7 +123,10 @@ class LibraryDialog(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        # the other columns fit their contents and their header's words, in any language
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _badge(self, fit) -> QTableWidgetItem:
@@ -227,7 +233,7 @@ class LibraryDialog(QDialog):
         row = self._catalog_rows.get(job.spec) if job.filename is None else None
         if row is not None:
             self._set_catalog_action(row, self.library.entry(job.spec), True)
-        self._run(self.library.local_models, self._fill_local)
+        self._run(self._on_this_computer, self._fill_local)
 
     # -- hub search ------------------------------------------------------------------------------
     def _build_hub(self) -> QWidget:
@@ -412,7 +418,12 @@ class LibraryDialog(QDialog):
         for r, m in enumerate(models):
             name = QTableWidgetItem(m.path.name)
             name.setToolTip(str(m.path))
-            where = {"downloaded": self.tr("Downloaded"), "user folder": self.tr("Your folder")}
+            where = {
+                "downloaded": self.tr("Downloaded"),
+                "user folder": self.tr("Your folder"),
+                "bundled": self.tr("Bundled demo model"),
+                "recent": self.tr("Recently used"),
+            }
             size = _gb(m.size_bytes)
             if not m.complete:
                 size += self.tr(" ({0} of {1} parts missing)").format(m.missing_parts, m.parts)
@@ -429,7 +440,24 @@ class LibraryDialog(QDialog):
 
     def refresh(self) -> None:
         self.refresh_catalog()
-        self._run(self.library.local_models, self._fill_local)
+        self._run(self._on_this_computer, self._fill_local)
+
+    def _on_this_computer(self) -> list[LocalModel]:
+        """The bundled model and recently used files first (what ``fireside models list``
+        shows), then what the folders hold. Runs in a worker: it reads the disk."""
+        models: list[LocalModel] = []
+        bundled = default_model()
+        if bundled is not None and bundled.path.is_file():
+            path = bundled.path
+            models.append(LocalModel(path, "bundled", path.parent, path.stat().st_size, 1))
+        found = self.library.local_models()
+        known = {m.path for m in models} | {m.path for m in found}
+        for recent in self.app.settings.model.recent:
+            path = Path(recent)
+            if path not in known and path.suffix.lower() == ".gguf" and path.is_file():
+                models.append(LocalModel(path, "recent", path.parent, path.stat().st_size, 1))
+                known.add(path)
+        return models + found
 
     def use(self, path: str) -> None:
         self.use_requested.emit(path)

@@ -22,7 +22,7 @@ from fireside.desktop.chat_panel import ChatPanel
 from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
-from fireside.desktop.i18n.translators import window_language
+from fireside.desktop.i18n.translators import chosen_language
 from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_names import model_label
@@ -38,11 +38,12 @@ from fireside.desktop.theme import apply_theme, resolve_theme
 from fireside.desktop.tool_approval import ApprovalBroker
 from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.hardware import gpu_offload_supported
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
@@ -51,6 +52,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from fireside import about
+
+# The smallest window the layout is made for (in every language, with long names): below it
+# the transcript is too short to read and the bars cannot show their texts. The documents
+# panel beside the chat needs more width, and the window grows for it.
+MIN_SIZE = QSize(800, 560)
 
 
 class MainWindow(QMainWindow):
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.panel.language = window_language(app.settings.window.language)
+        self.panel.language = chosen_language(app.settings.window.language)
         self.transfer = ChatTransfer(app, self)
         self.picker = ModelPicker(
             lambda path: model_label(app.models, path), is_remote=app.models.is_remote
@@ -114,6 +122,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
         self._wire()
+        self.fit_minimum()
 
     # -- setup ------------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, *shortcuts) -> QAction:
@@ -188,6 +197,8 @@ class MainWindow(QMainWindow):
                 self.tr("A setting was not saved: {error}").format(error=text), "error"
             )
         )
+        for changed in (self.docs_dock.visibilityChanged, self.docs_dock.topLevelChanged):
+            changed.connect(lambda _on: QTimer.singleShot(0, self, self.fit_minimum))
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
@@ -204,15 +215,21 @@ class MainWindow(QMainWindow):
         self._warm.start()
         self.panel.composer.box.setFocus()
 
+    def fit_minimum(self) -> None:
+        """At least ``MIN_SIZE``; wider while the documents panel is docked beside the chat."""
+        self.setMinimumSize(self.layout().minimumSize().expandedTo(MIN_SIZE))
+
     # -- conversations ----------------------------------------------------------------------
     def new_chat(self) -> None:
         self.sidebar.select(None)
         self.panel.new_chat()
+        self.status.set_speed(None)  # the speed shown is the last reply's, of another chat
         self.setWindowTitle("Fireside")
 
     def open_conversation(self, conversation_id: int) -> None:
         self.sidebar.select(conversation_id)
         self.panel.open_conversation(conversation_id)
+        self.status.set_speed(None)
         self._show_title(conversation_id)
 
     def new_chat_with(self, name: str) -> None:
@@ -303,6 +320,7 @@ class MainWindow(QMainWindow):
         if kind == "error":
             self.panel.error_notice.show_message(text, "error")
         elif kind == "info":
+            self.panel.error_notice.hide()  # a model loaded: an earlier failure is over
             self.panel.info_notice.show_message(
                 text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self)
             )
@@ -370,6 +388,10 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Fireside — an offline chat assistant for local GGUF models. Your conversations "
                 "never leave this computer."
+            )
+            + "\n\n"
+            + self.tr("Version {version} · Licence: {licence}").format(
+                version=about.version(), licence=about.licence()
             ),
         )
 
@@ -413,8 +435,12 @@ class MainWindow(QMainWindow):
         dialog = QDialog(self, windowTitle=self.tr("Plugins and tools"))
         layout = QVBoxLayout(dialog)
         layout.addWidget(PluginsPage(self.app.plugins, self.settings_bridge))
-        dialog.resize(560, 420)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(760, 480)
         dialog.exec()
+        dialog.deleteLater()
         self.models.catalog.refresh()  # a disabled plugin's models leave the picker
 
     def open_library(self) -> LibraryDialog:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fireside.assistant.conversation import Message
-from fireside.desktop.tool_call_text import format_tool_call
+from fireside.desktop.tool_call_text import format_tool_call, format_tool_details
 from PySide6.QtCore import QCoreApplication
 
 SNIPPET_CHARS = 140
@@ -30,19 +30,19 @@ def _summary_output(output: str) -> str:
 
 
 def tool_calls_markdown(calls: list[dict], expanded: bool = False) -> str:
-    """Collapsed: one short line per call and a "details" link; expanded: full results."""
+    """Collapsed: one short line per call and a "details" link; expanded: each call's
+    arguments by name and its whole result."""
     lines = []
     for c in calls:
         output = str(c.get("output", ""))
-        lines.append(
-            format_tool_call(
-                c.get("name", "?"),
-                c.get("arguments") or {},
-                output if expanded else _summary_output(output),
-                bool(c.get("is_error")),
-                float(c.get("duration_s") or 0.0),
-            )
+        call = (
+            c.get("name", "?"),
+            c.get("arguments") or {},
+            output if expanded else _summary_output(output),
+            bool(c.get("is_error")),
+            float(c.get("duration_s") or 0.0),
         )
+        lines.append(format_tool_details(*call) if expanded else format_tool_call(*call))
     label = (
         QCoreApplication.translate("MessageExtras", "hide tool details")
         if expanded
@@ -79,9 +79,16 @@ def citation_label(citation: dict) -> str:
         return QCoreApplication.translate("MessageExtras", "{name}, page {page}").format(
             name=name, page=citation["page"]
         )
-    if citation.get("line_start"):
+    start = citation.get("line_start")
+    if start:
+        # the lines the viewer highlights: the whole excerpt, not only its first line
+        end = citation.get("line_end") or start
+        if end > start:
+            return QCoreApplication.translate(
+                "MessageExtras", "{name}, lines {start}–{end}"
+            ).format(name=name, start=start, end=end)
         return QCoreApplication.translate("MessageExtras", "{name}, line {line}").format(
-            name=name, line=citation["line_start"]
+            name=name, line=start
         )
     return name
 

@@ -115,7 +115,7 @@ class ModelSwitcher(QObject):
             self._pending = path
             self.status.showMessage(
                 self.tr("Switching to {model} when the reply finishes").format(
-                    model=model_label(self.app.models, path)
+                    model=self.status.short_name(model_label(self.app.models, path))
                 ),
                 5000,
             )
@@ -142,7 +142,7 @@ class ModelSwitcher(QObject):
             self.request(path)
 
     def _on_inspected(self, inspection: Inspection) -> None:
-        name = model_label(self.app.models, inspection.path)
+        name = self.status.short_name(model_label(self.app.models, inspection.path))
         self.status.showMessage(f"{name}: {inspection.summary()}", 15000)
         self.status.model_label.setToolTip(f"{inspection.path}\n{inspection.summary()}")
 
@@ -171,7 +171,8 @@ class ModelSwitcher(QObject):
         )
         self.status.showMessage(
             loaded.format(
-                model=model_label(self.app.models, path), seconds=f"{info.load_s or 0:.1f}"
+                model=self.status.short_name(model_label(self.app.models, path)),
+                seconds=f"{info.load_s or 0:.1f}",
             ),
             5000,
         )

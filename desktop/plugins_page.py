@@ -10,6 +10,8 @@ to fix than one that says what went wrong.
 
 from __future__ import annotations
 
+import textwrap
+
 from fireside.assistant.settings import Settings
 from fireside.assistant.settings_store import affects, setting
 from fireside.desktop.settings_bridge import SettingsBridge
@@ -64,15 +66,19 @@ class PluginsPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        # a tool's description is what tells the user what it does: shown whole, wrapped
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Plugins add tools the assistant may use. Tools marked "
-                    "[network] or [files] ask before they run."
-                )
+        intro = QLabel(
+            self.tr(
+                "Plugins add tools the assistant may use. Tools marked "
+                "[network] or [files] ask before they run."
             )
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         self.routing = QCheckBox(
             self.tr("Run obvious tool requests first (sums, the weather, the date), for any model")
@@ -106,7 +112,7 @@ class PluginsPage(QWidget):
             )
             item.setToolTip(0, info.module)
             for tool in tools.get(info.name, []):
-                child = QTreeWidgetItem([tool_line(tool)])
+                child = QTreeWidgetItem([textwrap.fill(tool_line(tool), 96)])
                 child.setToolTip(0, tool.description)
                 item.addChild(child)
             if info.error:

@@ -51,6 +51,8 @@ class RemoteConnectionsDialog(QDialog):
                 "%1", "OPENAI_API_KEY"
             )
         )
+        self.empty = QLabel(self.tr("No connections yet: fill in the form below to add one."))
+        self.empty.setWordWrap(True)
         self.tools = QComboBox()
         self.tools.addItem(self.tr("Native (the server's tool calls)"), "native")
         self.tools.addItem(self.tr("In the prompt (servers without tool support)"), "prompt")
@@ -70,14 +72,15 @@ class RemoteConnectionsDialog(QDialog):
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("URL"), self.url)
         form.addRow(self.tr("API key"), self.key)
-        form.addRow("", self.key_env)
+        form.addRow(self.tr("Key variable"), self.key_env)
         form.addRow(self.tr("Tools"), self.tools)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.add_button)
         top = QHBoxLayout()
         top.addWidget(self.list, 1)
-        top.addWidget(self.remove_button)
+        top.addWidget(self.empty, 1)
+        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -93,7 +96,8 @@ class RemoteConnectionsDialog(QDialog):
         self.list.currentItemChanged.connect(
             lambda item, _old: self.remove_button.setEnabled(item is not None)
         )
-        self.resize(560, 460)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.resize(680, 480)
         settings.changed.connect(self._on_settings_changed)
         self.refresh()
 
@@ -112,6 +116,8 @@ class RemoteConnectionsDialog(QDialog):
             if conn.name == keep:
                 self.list.setCurrentItem(item)
         self.remove_button.setEnabled(self.list.currentItem() is not None)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty.setVisible(self.list.count() == 0)
 
     @property
     def busy(self) -> bool:
@@ -151,7 +157,8 @@ class RemoteConnectionsDialog(QDialog):
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return
-        self.key.clear()
+        for field in (self.name, self.url, self.key, self.key_env):
+            field.clear()  # ready for the next one
         text = self.tr("Added %1 with %n model(s).", "", len(models)).replace("%1", conn.name)
         if warning:
             text += " " + self.tr("Warning: %1").replace("%1", warning)

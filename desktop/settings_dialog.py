@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fireside.assistant import language as lang
 from fireside.assistant.settings import Settings
 from fireside.assistant.settings_store import Change
-from fireside.desktop.i18n.translators import LANGUAGE_NAMES, SYSTEM
+from fireside.desktop.i18n.translators import LANGUAGE_NAMES, SYSTEM, window_language
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -208,7 +209,10 @@ class SettingsDialog(QDialog):
             "web.language": web.language,
             "web.results": web.results,
             "web.blocked_domains": list(web.blocked_domains),
-            "chat.system_prompt": settings.chat.system_prompt.strip(),
+            # the default is shown as new chats use it: in the window's language
+            "chat.system_prompt": lang.system_prompt_in(
+                settings.chat.system_prompt, lang.from_locale(window_language())
+            ).strip(),
             "window.theme": settings.window.theme,
             "window.language": settings.window.language,
             "model.n_threads": settings.model.n_threads,

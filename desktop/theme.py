@@ -162,7 +162,8 @@ def document_css(c: ChatColors) -> str:
             f"body {{ color: {c.text}; }}",
             f"a {{ color: {c.accent}; text-decoration: none; }}",
             f"code {{ font-family: '{mono}'; background-color: {c.code_bg}; }}",
-            f"pre {{ font-family: '{mono}'; margin: 0; }}",
+            # a long code line wraps: cut at the view's edge it would hide the Copy link
+            f"pre {{ font-family: '{mono}'; margin: 0; white-space: pre-wrap; }}",
             f"table.code {{ background-color: {c.code_bg}; border-color: {c.border}; "
             "border-collapse: collapse; border-style: solid; }",
             f"td.codehead {{ background-color: {c.code_head}; color: {c.muted}; }}",

@@ -348,7 +348,10 @@ class LlamaBackend:
         finally:
             gen.close()
         if finish != "stop":
-            rest = stops.flush() + decoder.decode(b"", final=True)
+            # Bytes still held are the start of a character the reply never finished
+            # (stopped or cut between the tokens of one Chinese character): dropped, since
+            # decoding them would end the reply in U+FFFD.
+            rest = stops.flush()
             if rest:
                 yield TextChunk(rest)
         # Tokens sampled but never fed back (the last one) are not in the cache.

@@ -66,6 +66,9 @@ class ToolOutcome:
     is_error: bool
     duration_s: float
     sources: list[ToolSource] = field(default_factory=list)
+    # The tool declined with a ToolError (input it refuses, a failure it knows about), as
+    # opposed to crashing or timing out: the command line exits 2 for it, as for bad input.
+    refused: bool = False
 
 
 @dataclass
@@ -170,7 +173,7 @@ def run_tool(
         kwargs = validate_arguments(tool.parameters, arguments)
     except ToolArgumentError as exc:
         elapsed = time.perf_counter() - start
-        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed)
+        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed, True)
     limit = tool.timeout_s if timeout_s is None else timeout_s
     box: dict[str, Any] = {}
 
@@ -189,7 +192,8 @@ def run_tool(
     if thread.is_alive():
         return ToolOutcome(f"{tool.name} timed out after {limit:g} s", True, elapsed)
     if "error" in box:
-        return ToolOutcome(describe_error(box["error"]), True, elapsed)
+        refused = isinstance(box["error"], FiresideError)
+        return ToolOutcome(describe_error(box["error"]), True, elapsed, refused=refused)
     value = box.get("value")
     if isinstance(value, Sourced):
         return ToolOutcome(format_output(value.text), False, elapsed, list(value.sources))

@@ -123,8 +123,8 @@
         <translation>最近一次错误</translation>
     </message>
     <message>
-        <source>Network tools API requests may run</source>
-        <translation>API 可用的联网工具</translation>
+        <source>Network tools that API requests may run:</source>
+        <translation>API 请求可以运行的联网工具：</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -480,6 +480,10 @@
         </translation>
     </message>
     <message>
+        <source>No collections yet: add files</source>
+        <translation>还没有文档集：请添加文件</translation>
+    </message>
+    <message>
         <source>New collection</source>
         <translation>新建文档集</translation>
     </message>
@@ -736,6 +740,14 @@
         <translation>你的文件夹</translation>
     </message>
     <message>
+        <source>Bundled demo model</source>
+        <translation>内置演示模型</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
         <source> ({0} of {1} parts missing)</source>
         <translation>（缺少 {1} 个分卷中的 {0} 个）</translation>
     </message>
@@ -927,6 +939,10 @@
         <translation>Fireside — 使用本地 GGUF 模型的离线聊天助手。你的对话永远不会离开这台电脑。</translation>
     </message>
     <message>
+        <source>Version {version} · Licence: {licence}</source>
+        <translation>版本 {version} · 许可证：{licence}</translation>
+    </message>
+    <message>
         <source>Plugins and tools</source>
         <translation>插件和工具</translation>
     </message>
@@ -1113,6 +1129,10 @@
     <message>
         <source>{name}, page {page}</source>
         <translation>{name}，第 {page} 页</translation>
+    </message>
+    <message>
+        <source>{name}, lines {start}–{end}</source>
+        <translation>{name}，第 {start}–{end} 行</translation>
     </message>
     <message>
         <source>{name}, line {line}</source>
@@ -1315,6 +1335,10 @@
         <translation>或环境变量名，例如 %1</translation>
     </message>
     <message>
+        <source>No connections yet: fill in the form below to add one.</source>
+        <translation>还没有连接：填写下面的表单来添加一个。</translation>
+    </message>
+    <message>
         <source>Native (the server&apos;s tool calls)</source>
         <translation>原生（服务器的工具调用）</translation>
     </message>
@@ -1341,6 +1365,10 @@
     <message>
         <source>API key</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
     </message>
     <message>
         <source>Tools</source>
@@ -1543,6 +1571,10 @@
     <message>
         <source>Search chats  (Ctrl+K)</source>
         <translation>搜索对话  (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>No chats match “{query}”. Esc clears the search.</source>
+        <translation>没有与“{query}”匹配的对话。按 Esc 清除搜索。</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -1782,6 +1814,22 @@
     <message>
         <source>output</source>
         <translation>输出</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>(no output)</source>
+        <translation>（无输出）</translation>
     </message>
 </context>
 <context>

@@ -123,8 +123,8 @@
         <translation>最近一次錯誤</translation>
     </message>
     <message>
-        <source>Network tools API requests may run</source>
-        <translation>API 可用的網路工具</translation>
+        <source>Network tools that API requests may run:</source>
+        <translation>API 請求可以執行的連網工具：</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -480,6 +480,10 @@
         </translation>
     </message>
     <message>
+        <source>No collections yet: add files</source>
+        <translation>還沒有文件集：請新增檔案</translation>
+    </message>
+    <message>
         <source>New collection</source>
         <translation>新增文件集</translation>
     </message>
@@ -736,6 +740,14 @@
         <translation>您的資料夾</translation>
     </message>
     <message>
+        <source>Bundled demo model</source>
+        <translation>內建示範模型</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
         <source> ({0} of {1} parts missing)</source>
         <translation>（{1} 個分割檔中缺少 {0} 個）</translation>
     </message>
@@ -927,6 +939,10 @@
         <translation>Fireside — 使用本機 GGUF 模型的離線聊天助理。您的對話永遠不會離開這台電腦。</translation>
     </message>
     <message>
+        <source>Version {version} · Licence: {licence}</source>
+        <translation>版本 {version} · 授權：{licence}</translation>
+    </message>
+    <message>
         <source>Plugins and tools</source>
         <translation>外掛程式與工具</translation>
     </message>
@@ -1113,6 +1129,10 @@
     <message>
         <source>{name}, page {page}</source>
         <translation>{name}，第 {page} 頁</translation>
+    </message>
+    <message>
+        <source>{name}, lines {start}–{end}</source>
+        <translation>{name}，第 {start}–{end} 行</translation>
     </message>
     <message>
         <source>{name}, line {line}</source>
@@ -1315,6 +1335,10 @@
         <translation>或環境變數名稱，例如 %1</translation>
     </message>
     <message>
+        <source>No connections yet: fill in the form below to add one.</source>
+        <translation>還沒有連線：填寫下面的表單來新增一個。</translation>
+    </message>
+    <message>
         <source>Native (the server&apos;s tool calls)</source>
         <translation>原生（伺服器的工具呼叫）</translation>
     </message>
@@ -1341,6 +1365,10 @@
     <message>
         <source>API key</source>
         <translation>API 金鑰</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>金鑰變數</translation>
     </message>
     <message>
         <source>Tools</source>
@@ -1543,6 +1571,10 @@
     <message>
         <source>Search chats  (Ctrl+K)</source>
         <translation>搜尋對話  (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>No chats match “{query}”. Esc clears the search.</source>
+        <translation>沒有與「{query}」相符的對話。按 Esc 清除搜尋。</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -1782,6 +1814,22 @@
     <message>
         <source>output</source>
         <translation>輸出</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>參數</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>(no output)</source>
+        <translation>（無輸出）</translation>
     </message>
 </context>
 <context>

@@ -62,7 +62,11 @@ def test_add_edit_duplicate_remove(app):
         store.add(Assistant("Poet"))
     store.edit("poet", icon="♪", starters=["A poem about rain"])
     poet = store.get("poet")
-    assert (poet.icon, poet.system_prompt, poet.starters) == ("♪", "Answer in verse.", ["A poem about rain"])
+    assert (poet.icon, poet.system_prompt, poet.starters) == (
+        "♪",
+        "Answer in verse.",
+        ["A poem about rain"],
+    )
     copy = store.duplicate("poet", "poet 2")
     assert copy.system_prompt == "Answer in verse." and not copy.builtin
     store.edit("poet 2", name="bard")
@@ -76,7 +80,9 @@ def test_an_edited_builtin_is_stored_over_it_and_remove_brings_it_back(app):
     store = app.assistants
     store.edit("translator", sampling={"temperature": 0.0}, model="other.gguf")
     edited = store.get("translator")
-    assert edited.builtin and edited.model == "other.gguf" and edited.sampling == {"temperature": 0.0}
+    assert (
+        edited.builtin and edited.model == "other.gguf" and edited.sampling == {"temperature": 0.0}
+    )
     assert edited.system_prompt.startswith("You are a translator")  # the rest is kept
     assert store.remove("translator") is True
     assert store.get("translator").model is None

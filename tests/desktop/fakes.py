@@ -25,8 +25,9 @@ class ScriptedModels(ModelManager):
 
     def get(self, path=None, options=None) -> ScriptedBackend:
         resolved = self.resolve_path(path)
-        self._backend = ScriptedBackend(resolved, list(self.tokens), delay_s=self.delay_s,
-                                        fail_after=self.fail_after)
+        self._backend = ScriptedBackend(
+            resolved, list(self.tokens), delay_s=self.delay_s, fail_after=self.fail_after
+        )
         return self._backend
 
 

@@ -36,7 +36,9 @@ def test_import_fills_the_chat_list_and_says_what_it_added(qtbot, scripted, make
     notes.write_text("my notes")
     window.transfer.start_import(str(notes))
     wait_transfer(qtbot, window)
-    assert window.panel.error_notice.text().endswith("notes.json is not JSON (nor a zip of JSON files)")
+    assert window.panel.error_notice.text().endswith(
+        "notes.json is not JSON (nor a zip of JSON files)"
+    )
     assert len(window.sidebar.model.titles()) == 3
 
 
