@@ -25,11 +25,11 @@ def test_library_downloads_and_uses_a_model(
     qtbot,
     make_window,
     core,
-    hub,
-    smollm_path,  # noqa: F811
-    split_parts,
+    hub,  # noqa: F811
+    smollm_path,
+    split_parts,  # noqa: F811
     fireside_home,
-):  # noqa: F811
+):
     window = make_window(core)
     wait_loaded(qtbot, window)
     menu_action = next(
