@@ -2,11 +2,12 @@
 
 No module keeps a global instance; the window, each CLI command and the tests call
 ``build_app`` once (tests with ``FIRESIDE_HOME`` pointing at a temporary folder) and take
-what they need from it. Settings are read once, here. The history opens at once (a damaged
-file should stop the start, with its one-line reason); the parts that cost time or are not
-always needed (plugins, the documents store, the loader registry, the engine) are built on
-first use, so ``fireside history list`` does not load plugins. ``close`` closes whatever
-was opened.
+what they need from it. Settings are read once, here. Every store opens on first use, the
+history included: a damaged history stops what uses it (with its one-line reason), not
+``fireside docs list`` or the local API, whose requests are not written to it. The parts
+that cost time (plugins, the documents store, the loader registry, the engine) are built
+on first use too, so ``fireside history list`` does not load plugins. ``close`` closes
+whatever was opened.
 """
 
 from __future__ import annotations
@@ -38,16 +39,20 @@ if TYPE_CHECKING:
 
 
 class App:
-    def __init__(self, paths: Paths, settings: Settings, history: HistoryStore) -> None:
+    def __init__(self, paths: Paths, settings: Settings) -> None:
         self.paths = paths
         self.settings = settings
-        self.history = history
         self.secrets = open_secrets(paths)
         self.models = ModelManager(
             settings,
             RemoteSources(settings, self.secrets),
             PluginBackends(lambda: self.plugins),  # plugins load when a model id needs them
         )
+
+    @cached_property
+    def history(self) -> HistoryStore:
+        """The chat history, opened on first use (``StoreDamagedError`` when damaged)."""
+        return HistoryStore(self.paths.history_db)
 
     @cached_property
     def plugins(self) -> PluginManager:
@@ -84,7 +89,7 @@ class App:
     @cached_property
     def engine(self) -> ChatEngine:
         return ChatEngine(
-            self.history,
+            lambda: self.history,
             self.models,
             self.settings,
             self.plugins,
@@ -109,7 +114,8 @@ class App:
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()
-        self.history.close()
+        if "history" in self.__dict__:
+            self.history.close()
 
 
 def open_secrets(paths: Paths) -> SecretStore:
@@ -124,4 +130,4 @@ def open_secrets(paths: Paths) -> SecretStore:
 def build_app(paths: Paths | None = None) -> App:
     paths = (paths or Paths.from_env()).ensure()
     settings = Settings.load(paths)
-    return App(paths, settings, HistoryStore(paths.history_db))
+    return App(paths, settings)

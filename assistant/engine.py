@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
@@ -123,7 +123,7 @@ class _Outcome:
 class ChatEngine:
     def __init__(
         self,
-        history: HistoryStore,
+        history: HistoryStore | Callable[[], HistoryStore],
         models,
         settings: Settings,
         plugins=None,
@@ -132,7 +132,9 @@ class ChatEngine:
         mcp=None,
         tool_selector=None,
     ) -> None:
-        self.history = history
+        # the history, or what opens it: a turn that writes nowhere (the API's) never
+        # opens it, so a damaged history does not stop the local API
+        self._history = history
         self.models = models  # model_manager.ModelManager: ``get(path) -> ChatBackend``
         self.settings = settings
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
@@ -140,6 +142,10 @@ class ChatEngine:
         self.languages = languages or lang.LanguageDetector()
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
+
+    @property
+    def history(self) -> HistoryStore:
+        return self._history() if callable(self._history) else self._history
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:

@@ -1,16 +1,17 @@
-"""What Fireside leaves on disk is private.
+"""What Fireside leaves on disk is private, and a damaged store stops only what uses it.
 
 Real ``fireside`` processes over a private ``FIRESIDE_HOME``, with the usual umask (022).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 
 import pytest
 
-from tests.cli.test_cli import fireside
+from tests.cli.test_cli import fireside, one_line_error
 
 pytestmark = pytest.mark.slow
 
@@ -77,3 +78,23 @@ def test_files_made_by_an_earlier_release_are_tightened(fireside_home, usual_uma
     assert fireside("history", "list").returncode == 0
     assert (mode(data), mode(logs)) == (0o700, 0o700)
     assert mode(data / "history.db") == 0o600 and mode(logs / "fireside.log") == 0o600
+
+
+def test_a_damaged_history_stops_only_what_uses_it(fireside_home):
+    db = fireside_home / "data" / "history.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"\x00garbage" * 4096)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    listed = fireside("docs", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in listed.stderr
+    one_line_error(fireside("history", "list"), "history.db", "damaged")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_damaged_documents_database_stops_only_what_uses_it(fireside_home):
+    db = fireside_home / "data" / "documents.db"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"\x00garbage" * 4096)
+    assert fireside("history", "list").returncode == 0
+    one_line_error(fireside("docs", "list"), "documents.db", "damaged")
