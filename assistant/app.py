@@ -20,6 +20,7 @@ from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
 from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
+from fireside.assistant.mcp.failures import FAILURES_NAME, FailureMemory
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.plugin_backends import PluginBackends
@@ -103,7 +104,10 @@ class App:
     @cached_property
     def mcp(self) -> McpManager:
         """MCP servers start on first use (a turn that offers tools, a listing)."""
-        return McpManager(McpConfig(self.paths.config_dir / CONFIG_NAME))
+        return McpManager(
+            McpConfig(self.paths.config_dir / CONFIG_NAME),
+            failures=FailureMemory(self.paths.cache_dir / FAILURES_NAME),
+        )
 
     def save_settings(self) -> None:
         self.settings.save(self.paths)
