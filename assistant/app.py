@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from fireside.assistant.engine import ChatEngine
+from fireside.assistant.grammar_sandbox import GrammarSandbox
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
 from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
@@ -54,6 +55,11 @@ class App:
     def history(self) -> HistoryStore:
         """The chat history, opened on first use (``StoreDamagedError`` when damaged)."""
         return HistoryStore(self.paths.history_db)
+
+    @cached_property
+    def grammars(self) -> GrammarSandbox:
+        """Where grammars from requests' schemas are built (a helper process, on first use)."""
+        return GrammarSandbox()
 
     @cached_property
     def plugins(self) -> PluginManager:
@@ -99,6 +105,7 @@ class App:
             mcp=self.mcp,
             # MiniLM is loaded only when a turn offers more tools than a small model can use
             tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
+            grammars=self.grammars,
         )
 
     @cached_property
@@ -118,6 +125,8 @@ class App:
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()
+        if "grammars" in self.__dict__:
+            self.grammars.close()
         if "history" in self.__dict__:
             self.history.close()
 

@@ -42,6 +42,7 @@ from fireside.assistant.events import (
     TurnNotice,
     Usage,
 )
+from fireside.assistant.grammar_sandbox import GrammarRequest, GrammarSandbox
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.json_grammar import response_grammar
 from fireside.assistant.mcp.registry import combined_registry
@@ -98,6 +99,7 @@ class ResolvedTurn:
     caller: CallerConversation | None = None  # a conversation the request carries (the API)
     grammar: str | None = None  # the reply's JSON grammar (response_format)
     format_hint: str | None = None  # and the instruction that goes with it
+    call_grammar: str | None = None  # the grammar of a call to the caller's functions
 
 
 @dataclass
@@ -131,6 +133,7 @@ class ChatEngine:
         languages: lang.LanguageDetector | None = None,
         mcp=None,
         tool_selector=None,
+        grammars: GrammarSandbox | None = None,
     ) -> None:
         # the history, or what opens it: a turn that writes nowhere (the API's) never
         # opens it, so a damaged history does not stop the local API
@@ -142,6 +145,8 @@ class ChatEngine:
         self.languages = languages or lang.LanguageDetector()
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
+        # grammars from requests' schemas are built in a helper process (started on use)
+        self.grammars = grammars if grammars is not None else GrammarSandbox()
 
     @property
     def history(self) -> HistoryStore:
@@ -221,7 +226,8 @@ class ChatEngine:
         if tools is not None and question.startswith("/") and request.functions is None:
             slash = parse_slash_command(question, tools.registry)
         params = request.params or self.settings.model_settings(backend.description.id).sampling
-        grammar, hint = response_grammar(request.response_format)
+        grammar, hint = response_grammar(request.response_format, self.grammars.schema_grammar)
+        call = None
         if request.functions is not None:
             offered = request.functions.offered()
             if grammar and offered and request.functions.choice == "auto":
@@ -232,6 +238,14 @@ class ChatEngine:
                 )
             if offered:
                 grammar = hint = None  # the reply is a call, written under the call grammar
+                # built now, so a schema that cannot be enforced is the request's error
+                call = self.grammars.build(
+                    GrammarRequest(
+                        functions=tuple((f.name, f.parameters) for f in offered),
+                        fmt=backend.description.tool_format,
+                        param="tools",
+                    )
+                )
         turn = ResolvedTurn(
             question,
             conv,
@@ -245,6 +259,7 @@ class ChatEngine:
             caller=caller,
             grammar=grammar,
             format_hint=hint,
+            call_grammar=call,
         )
         self._choose_collections(turn, request)
         return turn
@@ -514,7 +529,9 @@ class ChatEngine:
     ):
         backend, params, cancel = turn.backend, prompt.params, request.cancel
         if request.functions is not None and request.functions.offered():
-            yield from propose_calls(backend, prompt.messages, request.functions, params, cancel)
+            yield from propose_calls(
+                backend, prompt.messages, request.functions, params, cancel, turn.call_grammar
+            )
             return
         if not use_tools:
             yield from backend.stream(prompt.messages, params, cancel, grammar=turn.grammar)
