@@ -130,5 +130,8 @@ class FixedModel:
     def get(self, path: str | None = None):
         return self.backend
 
+    def plugin_models(self) -> list:
+        return []
+
     def close(self) -> None:
         pass
