@@ -157,7 +157,7 @@ def _deep_schema(depth: int) -> bytes:
     [
         (CHAT, b"[" * 100_000, None, ["nested"]),
         ("/embeddings", b"[" * 100_000, None, ["nested"]),
-        ("/completions", b"{\"a\": " * 50_000, None, ["nested"]),
+        ("/completions", b'{"a": ' * 50_000, None, ["nested"]),
         (CHAT, _deep_schema(5_000), None, ["nested"]),
         (CHAT, _deep_schema(40), "response_format", ["nested more than 16 deep"]),
         (CHAT, b'{"messages": "hi"}', "messages", []),
