@@ -3,7 +3,7 @@
 Runs on the lookups queue, not the model's: embedding does not use the chat model, but one
 request at a time keeps many large batches from piling up. A request is bounded (inputs,
 characters per input) and embedded in batches; a client that leaves stops it between
-batches. The ``model`` may be any embedder ``/v1/models`` lists (built-in or from a
+batches, and so does ``MAX_SECONDS`` (2,048 long texts are minutes of work on a small CPU). The ``model`` may be any embedder ``/v1/models`` lists (built-in or from a
 plugin), one a collection uses, or a chat model's id: clients often send the id they chat
 with, and then the default embedder answers, named in the reply's ``model``.
 """
@@ -11,6 +11,7 @@ with, and then the default embedder answers, named in the reply's ``model``.
 from __future__ import annotations
 
 import base64
+import time
 
 import numpy as np
 from fireside.api.errors import ApiError, as_api_error, bad_request, unsupported
@@ -27,6 +28,7 @@ from fireside.errors import FiresideError
 MAX_INPUTS = 2048  # OpenAI's limit for one request
 MAX_INPUT_CHARS = 32_768  # about 8,000 tokens; embedders read far less of a text
 BATCH = 32  # texts embedded between two looks at the client
+MAX_SECONDS = 120.0
 
 
 class EmbeddingRoutes:
@@ -63,9 +65,18 @@ class EmbeddingRoutes:
         def work(cancel) -> tuple[list, int]:
             embedder = self.services.embedders.get(name)
             vectors = []
+            deadline = time.monotonic() + MAX_SECONDS
             for start in range(0, len(texts), BATCH):
                 if cancel.cancelled:
                     raise ClientDisconnect
+                if time.monotonic() > deadline:
+                    raise ApiError(
+                        503,
+                        f"embedding these texts takes longer than {MAX_SECONDS:g} s here; "
+                        "send fewer or shorter texts per request",
+                        param="input",
+                        code="timeout",
+                    )
                 vectors.extend(embedder.encode(texts[start : start + BATCH]))
             return vectors, _count_tokens(embedder, texts)
 

@@ -5,6 +5,8 @@ worker thread fed first-in first-out. The queue is bounded: when it is full a re
 refused at once (503 with ``Retry-After``) rather than left waiting without end. The async
 side reads the worker's events through an ``asyncio.Queue``; when the reader goes away (the
 client disconnected) the cancel token is set, and the backend stops before its next token.
+A second queue of the same kind runs the lookups (embeddings, document search) one at a
+time, through ``run_once``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from fireside.models.generation import CancelToken
+from starlette.requests import ClientDisconnect
 
 _END = object()
 RETRY_AFTER_S = 5
@@ -124,7 +127,5 @@ async def run_once(queue: GenerationQueue, work: Callable[[CancelToken], object]
         watcher.cancel()
         await events.aclose()
     if not results:  # the client left while it waited: nobody is there to answer
-        from starlette.requests import ClientDisconnect
-
         raise ClientDisconnect
     return results[0]
