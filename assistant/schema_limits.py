@@ -27,6 +27,7 @@ MAX_PROPERTIES = 256  # in one object
 MAX_ALTERNATIVES = 128  # anyOf / oneOf / allOf, and the tools of one call grammar
 MAX_ENUM = 512
 MAX_REPEAT = 4_096  # minItems, maxItems, minLength, maxLength, a pattern's {m,n}
+MAX_OPTIONAL = 1_000  # maximum less minimum: llama.cpp's parser takes no more optional copies
 MAX_WEIGHT = 20_000  # the estimated size of the whole grammar
 MAX_LITERAL_CHARS = 100_000  # property names, enum and const values, patterns together
 MAX_PATTERN_CHARS = 1_000
@@ -96,6 +97,8 @@ class SchemaCheck:
             hi = self._count(node, high, path)
             if lo is not None and hi is not None and lo > hi:
                 raise self._refuse(path, f"'{low}' is larger than '{high}'")
+            if hi is not None and hi - (lo or 0) > MAX_OPTIONAL:
+                raise self._refuse(path, f"'{high}' may exceed '{low}' by at most {MAX_OPTIONAL}")
             if lo is not None or hi is not None:
                 self.totals.weight += max(lo or 0, hi or 0)
         if "enum" in node:
@@ -146,6 +149,11 @@ class SchemaCheck:
         if len(pattern) > MAX_PATTERN_CHARS:
             raise self._refuse(path, f"'pattern' is longer than {MAX_PATTERN_CHARS} characters")
         self.totals.literal_chars += len(pattern)
+        for m in _QUANTIFIER.finditer(pattern):
+            if m.group(2) and int(m.group(2)) - int(m.group(1) or 0) > MAX_OPTIONAL:
+                raise self._refuse(
+                    path, f"'pattern' has a {m.group(0)} wider than {MAX_OPTIONAL} repetitions"
+                )
         weight = pattern_weight(pattern)
         if weight > MAX_REPEAT:
             raise self._refuse(

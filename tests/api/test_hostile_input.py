@@ -85,11 +85,16 @@ def test_damaged_stores_block_only_what_uses_them(server):
         (
             {
                 "type": "object",
-                "properties": {f"p{i}": {"type": "string", "maxLength": 4000} for i in range(6)},
+                "properties": {
+                    f"p{i}": {"type": "string", "minLength": 3000, "maxLength": 4000}
+                    for i in range(6)
+                },
             },
             ["too large"],
         ),
         ({"type": "array", "items": {"type": "array", "minItems": 3, "maxItems": 2}}, ["larger"]),
+        ({"type": "string", "maxLength": 1001}, ["by at most 1000"]),
+        ({"type": "string", "pattern": "^[a-z]{0,2000}$"}, ["wider than 1000"]),
     ],
 )
 def test_schemas_that_would_exhaust_memory_are_refused(server, schema, words):

@@ -68,11 +68,15 @@ def test_depth_count_and_weight_limits():
         check_schema(wide, "s", "p")
     heavy = {
         "type": "object",
-        "properties": {f"p{i}": {"type": "string", "maxLength": 4000} for i in range(6)},
+        "properties": {
+            f"p{i}": {"type": "string", "minLength": 3000, "maxLength": 4000} for i in range(6)
+        },
     }
     with pytest.raises(RequestError, match="too large"):
         check_schema(heavy, "s", "p")
-    check_schema({"type": "array", "items": {"type": "string", "maxLength": 4000}}, "s", "p")
+    check_schema({"type": "array", "items": {"type": "string", "maxLength": 1000}}, "s", "p")
+    with pytest.raises(RequestError, match="by at most 1000"):
+        check_schema({"type": "string", "minLength": 5, "maxLength": 1006}, "s", "p")
 
 
 def test_pattern_weight_multiplies_nested_repetition():
