@@ -197,11 +197,13 @@ class GrammarSandbox:
 def _death_reason(code: int | None, memory_bytes: int) -> str:
     if code is not None and code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        return (
-            f"turning this schema into a grammar failed (the helper ended with {name}; "
-            f"it may use {memory_bytes // 2**20} MiB)"
-        )
-    return "turning this schema into a grammar needs more memory than allowed"
+        ended = f"ended with {name}"
+    else:
+        ended = f"exited ({code})"
+    return (
+        f"turning this schema into a grammar failed (the helper {ended}; it may use "
+        f"{memory_bytes // 2**20} MiB)"
+    )
 
 
 # -- the helper process -----------------------------------------------------------------------
@@ -235,8 +237,9 @@ def serve(conn, parent_pid: int, memory_bytes: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tie_to_parent(parent_pid)
+    # loaded before the cap, so that the cap is what the work may use
     import fireside.models.grammar_check  # noqa: F401
-    import llama_cpp  # noqa: F401 - loaded before the cap, so the cap is for the work
+    import llama_cpp  # noqa: F401
     import llama_cpp.llama_grammar  # noqa: F401
 
     _quiet_stderr()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from fireside.assistant.json_grammar import schema_grammar
+from fireside.assistant.schema_limits import SchemaCheck
 
 
 class Offered(Protocol):
@@ -44,7 +45,15 @@ def _call_schema(tools: Iterable[Offered], fmt: str) -> tuple[dict, list[str]]:
 
 
 def _call_rules(tools: Iterable[Offered], fmt: str) -> str:
-    """Rules whose ``tool-call`` symbol is one call object in ``fmt``'s JSON shape."""
+    """Rules whose ``tool-call`` symbol is one call object in ``fmt``'s JSON shape.
+
+    Every tool's schema is checked against ``schema_limits`` first (an MCP server's or a
+    caller's schema is someone else's input): ``RequestError`` when one is out of bounds.
+    """
+    tools = list(tools)
+    check = SchemaCheck("tools")
+    for tool in tools:
+        check.check(tool.parameters, f"{tool.name}.parameters")
     schema, order = _call_schema(tools, fmt)
     if not schema["anyOf"]:
         raise ValueError("no tools to build a call grammar from")
