@@ -4,11 +4,12 @@ No module keeps a global instance; the window, each CLI command and the tests ca
 ``build_app`` once (tests with ``FIRESIDE_HOME`` pointing at a temporary folder) and take
 what they need from it. The settings store is made here, once: ``app.settings`` is its live
 ``Settings`` (read anywhere, the same object for the app's life) and every change goes
-through ``app.settings_store.update``. The history opens at once (a damaged
-file should stop the start, with its one-line reason); the parts that cost time or are not
-always needed (plugins, the documents store, the loader registry, the engine) are built on
-first use, so ``fireside history list`` does not load plugins. ``close`` closes whatever
-was opened.
+through ``app.settings_store.update``. Every store opens on first use, the history
+included: a damaged history stops what uses it (with its one-line reason), not
+``fireside docs list`` or the local API, whose requests are not written to it. The parts
+that cost time (plugins, the documents store, the loader registry, the engine) are built
+on first use too, so ``fireside history list`` does not load plugins. ``close`` closes
+whatever was opened.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING
 
 from fireside.assistant.assistant_store import AssistantStore
 from fireside.assistant.engine import ChatEngine
+from fireside.assistant.grammar_sandbox import GrammarSandbox
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
 from fireside.assistant.mcp.config import CONFIG_NAME, McpConfig
+from fireside.assistant.mcp.failures import FAILURES_NAME, FailureMemory
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.model_manager import ModelManager
 from fireside.assistant.plugin_backends import PluginBackends
@@ -45,11 +48,10 @@ if TYPE_CHECKING:
 
 
 class App:
-    def __init__(self, paths: Paths, settings_store: SettingsStore, history: HistoryStore) -> None:
+    def __init__(self, paths: Paths, settings_store: SettingsStore) -> None:
         self.paths = paths
         self.settings_store = settings_store
         self.settings = settings_store.settings
-        self.history = history
         self.secrets = open_secrets(paths)
         remotes = RemoteSources(self.settings, self.secrets, settings_store.update)
         self.models = ModelManager(
@@ -67,6 +69,16 @@ class App:
                 self.plugins.disable(name)
             for name in sorted(self.plugins.disabled - wanted):
                 self.plugins.enable(name)
+
+    @cached_property
+    def history(self) -> HistoryStore:
+        """The chat history, opened on first use (``StoreDamagedError`` when damaged)."""
+        return HistoryStore(self.paths.history_db)
+
+    @cached_property
+    def grammars(self) -> GrammarSandbox:
+        """Where grammars from requests' schemas are built (a helper process, on first use)."""
+        return GrammarSandbox()
 
     @cached_property
     def plugins(self) -> PluginManager:
@@ -131,7 +143,7 @@ class App:
     @cached_property
     def engine(self) -> ChatEngine:
         return ChatEngine(
-            self.history,
+            lambda: self.history,
             self.models,
             self.settings,
             self.plugins,
@@ -141,6 +153,7 @@ class App:
             # MiniLM is loaded only when a turn offers more tools than a small model can use
             tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
             assistants=self.assistants,
+            grammars=self.grammars,
         )
 
     @cached_property
@@ -151,7 +164,10 @@ class App:
     @cached_property
     def mcp(self) -> McpManager:
         """MCP servers start on first use (a turn that offers tools, a listing)."""
-        return McpManager(McpConfig(self.paths.config_dir / CONFIG_NAME))
+        return McpManager(
+            McpConfig(self.paths.config_dir / CONFIG_NAME),
+            failures=FailureMemory(self.paths.cache_dir / FAILURES_NAME),
+        )
 
     def close(self) -> None:
         if "mcp" in self.__dict__:
@@ -159,7 +175,10 @@ class App:
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()
-        self.history.close()
+        if "grammars" in self.__dict__:
+            self.grammars.close()
+        if "history" in self.__dict__:
+            self.history.close()
 
 
 def open_secrets(paths: Paths) -> SecretStore:
@@ -173,5 +192,4 @@ def open_secrets(paths: Paths) -> SecretStore:
 
 def build_app(paths: Paths | None = None) -> App:
     paths = (paths or Paths.from_env()).ensure()
-    store = SettingsStore(paths.settings_file)
-    return App(paths, store, HistoryStore(paths.history_db))
+    return App(paths, SettingsStore(paths.settings_file))

@@ -12,6 +12,7 @@ results; ``to_model_messages`` turns it into the role/content turns every templa
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,17 @@ from fireside.plugins.tools import Tool
 
 TOOL_CHOICES = ("auto", "none", "required", "function")
 _ROLES = ("system", "developer", "user", "assistant", "tool")
+# OpenAI's rule for function names; a name is written into prompts and grammars
+FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+
+
+def check_function_name(name, where: str) -> str:
+    """``name`` when it is a valid function name, else ``RequestError`` naming ``tools``."""
+    if not isinstance(name, str) or not FUNCTION_NAME.fullmatch(name):
+        raise RequestError(
+            f"{where}: a function name must be 1 to 64 letters, digits, '_' or '-'", "tools"
+        )
+    return name
 
 
 @dataclass
@@ -83,9 +95,12 @@ class ClientFunctions:
 
 
 # -- messages ---------------------------------------------------------------------------------
-def content_text(content, where: str) -> str:
-    """OpenAI message content (a string or a list of text parts) as plain text."""
+def content_text(content, where: str, *, optional: bool = False) -> str:
+    """OpenAI message content (a string or a list of text parts) as plain text; ``None``
+    only where it is ``optional`` (an assistant message that only calls functions)."""
     if content is None:
+        if not optional:
+            raise RequestError(f"{where} is missing", where)
         return ""
     if isinstance(content, str):
         return content
@@ -120,7 +135,10 @@ def call_text(fmt: str, calls: list[ProposedCall]) -> str:
 
 def _assistant_calls(message: dict, where: str) -> list[tuple[str, ProposedCall]]:
     out = []
-    for n, call in enumerate(message.get("tool_calls") or []):
+    calls = message.get("tool_calls") or []
+    if not isinstance(calls, list):
+        raise RequestError(f"{where}.tool_calls must be a list", where)
+    for n, call in enumerate(calls):
         fn = call.get("function") if isinstance(call, dict) else None
         if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
             raise RequestError(f"{where}.tool_calls[{n}] has no function name", where)
@@ -164,7 +182,9 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
         role = message.get("role")
         if role not in _ROLES:
             raise RequestError(f"{where}.role {role!r} is not supported", where)
-        text = content_text(message.get("content"), f"{where}.content")
+        text = content_text(
+            message.get("content"), f"{where}.content", optional=role == "assistant"
+        )
         if role in ("system", "developer"):
             system.append(text)
         elif role == "assistant":
@@ -174,7 +194,9 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
                 text = "\n".join(p for p in (text, call_text(fmt, [c for _, c in calls])) if p)
             out.append({"role": "assistant", "content": text})
         elif role == "tool":
-            name = message.get("name") or names.get(message.get("tool_call_id") or "", "tool")
+            name, call_id = message.get("name"), message.get("tool_call_id")
+            if not isinstance(name, str) or not name:
+                name = names.get(call_id, "tool") if isinstance(call_id, str) else "tool"
             result = result_message(fmt, name, text, False)
             if out and out[-1].get("_tool_results"):
                 out[-1]["content"] += "\n\n" + result["content"]
@@ -218,11 +240,14 @@ def propose_calls(
     offer: ClientFunctions,
     params: SamplingParams,
     cancel: CancelToken | None = None,
+    grammar: str | None = None,
 ) -> Iterator[TextDelta | ClientCall | ToolLoopResult]:
     """A reply that is text or calls to the caller's functions; ends with a summary.
 
     Unforced, the reply streams unconstrained and is read as a call only when it is one; a
     reply that starts like a call but does not parse is written again under the grammar.
+    ``grammar`` is the call grammar already built (and checked) for the offered functions;
+    None builds it here.
     """
     tools = [f.as_tool() for f in offer.offered()]
     fmt = backend.description.tool_format
@@ -249,7 +274,8 @@ def propose_calls(
             return
     if calls is None:  # forced, or a call that did not parse: write it under the grammar
         call_params = replace(params, repeat_penalty=1.0)  # JSON repeats quotes and keys
-        grammar = call_grammar(tools, fmt)
+        if grammar is None:
+            grammar = call_grammar(tools, fmt)
         raw = _collect(backend.stream(prompt, call_params, cancel, grammar=grammar), steps)
         calls = _known_calls(raw, names)
         if calls is None:  # cut off by max_tokens or cancelled mid-call

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
@@ -43,6 +43,7 @@ from fireside.assistant.events import (
     TurnNotice,
     Usage,
 )
+from fireside.assistant.grammar_sandbox import GrammarRequest, GrammarSandbox
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.json_grammar import response_grammar
 from fireside.assistant.mcp.registry import combined_registry
@@ -103,6 +104,7 @@ class ResolvedTurn:
     assistant: Assistant | None = None
     remember_assistant: bool = False  # the chat keeps this choice (None: no assistant)
     assistant_gone: str | None = None  # the notice when the chat's assistant was deleted
+    call_grammar: str | None = None  # the grammar of a call to the caller's functions
 
 
 @dataclass
@@ -130,7 +132,7 @@ class _Outcome:
 class ChatEngine:
     def __init__(
         self,
-        history: HistoryStore,
+        history: HistoryStore | Callable[[], HistoryStore],
         models,
         settings: Settings,
         plugins=None,
@@ -139,8 +141,11 @@ class ChatEngine:
         mcp=None,
         tool_selector=None,
         assistants=None,
+        grammars: GrammarSandbox | None = None,
     ) -> None:
-        self.history = history
+        # the history, or what opens it: a turn that writes nowhere (the API's) never
+        # opens it, so a damaged history does not stop the local API
+        self._history = history
         self.models = models  # model_manager.ModelManager: ``get(path) -> ChatBackend``
         self.settings = settings
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
@@ -149,6 +154,12 @@ class ChatEngine:
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
         self.assistants = assistants  # assistant_store.AssistantStore, or None: no assistants
+        # grammars from requests' schemas are built in a helper process (started on use)
+        self.grammars = grammars if grammars is not None else GrammarSandbox()
+
+    @property
+    def history(self) -> HistoryStore:
+        return self._history() if callable(self._history) else self._history
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -232,6 +243,8 @@ class ChatEngine:
             base = self.settings.model_settings(backend.description.id).sampling
             params = assistant.sampling_over(base, params)
         grammar, hint = response_grammar(request.response_format)
+        grammar, hint = response_grammar(request.response_format, self.grammars.schema_grammar)
+        call = None
         if request.functions is not None:
             offered = request.functions.offered()
             if grammar and offered and request.functions.choice == "auto":
@@ -242,6 +255,14 @@ class ChatEngine:
                 )
             if offered:
                 grammar = hint = None  # the reply is a call, written under the call grammar
+                # built now, so a schema that cannot be enforced is the request's error
+                call = self.grammars.build(
+                    GrammarRequest(
+                        functions=tuple((f.name, f.parameters) for f in offered),
+                        fmt=backend.description.tool_format,
+                        param="tools",
+                    )
+                )
         turn = ResolvedTurn(
             question,
             conv,
@@ -258,6 +279,7 @@ class ChatEngine:
             assistant=assistant,
             remember_assistant=request.assistant is not None or bool(gone),
             assistant_gone=gone,
+            call_grammar=call,
         )
         self._choose_collections(turn, request)
         return turn
@@ -597,7 +619,9 @@ class ChatEngine:
     ):
         backend, params, cancel = turn.backend, prompt.params, request.cancel
         if request.functions is not None and request.functions.offered():
-            yield from propose_calls(backend, prompt.messages, request.functions, params, cancel)
+            yield from propose_calls(
+                backend, prompt.messages, request.functions, params, cancel, turn.call_grammar
+            )
             return
         if not use_tools:
             yield from backend.stream(prompt.messages, params, cancel, grammar=turn.grammar)

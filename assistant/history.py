@@ -24,6 +24,7 @@ from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 
 from fireside.errors import FiresideError, NotFoundError
+from fireside.private_files import private_database
 
 
 def _now() -> str:
@@ -65,6 +66,7 @@ class HistoryStore:
 
     def _open(self) -> sqlite_utils.Database:
         existed = self.path.exists() and self.path.stat().st_size > 0
+        private_database(self.path)  # made 0600 before SQLite creates it with the umask
         try:
             conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
             use_wal(conn)

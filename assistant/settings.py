@@ -23,6 +23,8 @@ from fireside.assistant.language import default_system_prompt
 from fireside.assistant.settings_fields import Range, found, hints, load
 from fireside.models.sampling import SamplingParams
 
+from fireside.private_files import PRIVATE_DIR, make_private
+
 HOME_ENV = "FIRESIDE_HOME"
 APP_NAME = "Fireside"
 DEFAULT_API_PORT = 8765
@@ -55,8 +57,11 @@ class Paths:
         return cls(root / "data", root / "config", root / "cache", root / "logs")
 
     def ensure(self) -> Paths:
+        """Make the folders, readable by this user only (chats, documents and keys are
+        private; folders made by an earlier release are tightened too)."""
         for d in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            make_private(d, PRIVATE_DIR)
         return self
 
     @property

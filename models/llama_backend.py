@@ -20,9 +20,19 @@ from pathlib import Path
 
 from fireside.models.backend import ModelDescription
 from fireside.models.chat_templates import ChatTemplate, choose_template, detect_tool_format
+from fireside.models.content_tokens import (
+    Vocabulary,
+    align,
+    defused,
+    mark,
+    markers,
+    split_marked,
+    tokenize_parts,
+)
 from fireside.models.errors import ContextOverflowError, ModelError, ModelTooLargeError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
+from fireside.models.grammar_check import grammar_error
 from fireside.models.hardware import default_threads, resolve_gpu_layers
 from fireside.models.memory_fit import TOO_LARGE, machine_fit
 from fireside.models.sampling import SamplingParams
@@ -69,13 +79,15 @@ def _common_prefix(a, b) -> int:
     return i
 
 
-def _compile_grammar(text: str):
+def _compile_grammar(text: str, vocab):
+    """The grammar for ``generate``, once llama.cpp has parsed it: llama-cpp-python would
+    add a grammar llama.cpp refuses as a null sampler, and the first token would crash."""
     from llama_cpp import LlamaGrammar
 
-    try:
-        return LlamaGrammar.from_string(text, verbose=False)
-    except ValueError as exc:
-        raise ModelError(None, f"invalid grammar: {exc}") from None
+    problem = grammar_error(text, vocab)
+    if problem is not None:
+        raise ModelError(None, f"invalid grammar: {problem}")
+    return LlamaGrammar.from_string(text, verbose=False)
 
 
 class _PieceDecoder:
@@ -220,12 +232,50 @@ class LlamaBackend:
         return self.template.render(messages, add_generation_prompt=True)
 
     def tokenize_prompt(self, prompt: str) -> list[int]:
+        """``prompt`` as it is written, control tokens included (text completions: the
+        caller writes the whole prompt, there is no one else's turn to forge)."""
         llm = self.llama
-        tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        return self._with_bos(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+
+    def _with_bos(self, tokens: list[int]) -> list[int]:
+        """BOS first when the model wants it; an empty prompt is BOS alone (there must be
+        one token to evaluate), or refused when the model has none."""
+        llm = self.llama
         bos = llm.token_bos()
-        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+        if bos >= 0 and (not tokens or (llm._model.add_bos_token() and tokens[0] != bos)):
             tokens.insert(0, bos)
+        if not tokens:
+            raise ModelError(self.path, "the prompt is empty")
         return tokens
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        llm = self.llama
+        vocab = llm._model.vocab
+        import llama_cpp
+
+        def tokenize(text: str, special: bool) -> list[int]:
+            return llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+
+        def text(token: int) -> str:
+            raw = llama_cpp.llama_vocab_get_text(vocab, token)
+            return raw.decode("utf-8", errors="replace") if raw else ""
+
+        return Vocabulary(tokenize, lambda t: llama_cpp.llama_vocab_get_attr(vocab, t), text)
+
+    def chat_tokens(self, messages: list[dict]) -> list[int]:
+        """The rendered chat's tokens, where only the template writes control tokens: the
+        messages' content is tokenized as text (``content_tokens``)."""
+        vocab = self.vocabulary
+        plain = self.render(messages)
+        opening, closing = markers()
+        parts = split_marked(self.render(mark(messages, opening, closing)), opening, closing)
+        parts = align(parts, plain) if parts is not None else None
+        if parts is not None:
+            return self._with_bos(tokenize_parts(parts, vocab))
+        # a template that reshapes content: break up control-token text in it instead
+        text = self.render(defused(messages, vocab))
+        return self._with_bos(vocab.tokenize(text, True))
 
     def count_tokens(self, messages: list[dict]) -> int:
         return len(self.prompt_tokens(messages))
@@ -238,7 +288,7 @@ class LlamaBackend:
         key = repr(messages)
         if self._last_prompt is not None and self._last_prompt[0] == key:
             return self._last_prompt[1]
-        tokens = self.tokenize_prompt(self.render(messages))
+        tokens = self.chat_tokens(messages)
         self._last_prompt = (key, tokens)
         return tokens
 
@@ -318,7 +368,7 @@ class LlamaBackend:
             presence_penalty=params.presence_penalty,
             frequency_penalty=params.frequency_penalty,
             reset=False,
-            grammar=_compile_grammar(grammar) if grammar else None,
+            grammar=_compile_grammar(grammar, vocab) if grammar else None,
         )
         try:
             while True:

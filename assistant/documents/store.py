@@ -32,6 +32,7 @@ from fireside.assistant.store_errors import store_error
 from fireside.models.embedder_registry import EmbedderRegistry
 
 from fireside.errors import NotFoundError
+from fireside.private_files import private_database
 
 
 def now() -> str:
@@ -115,6 +116,7 @@ class DocumentStore:
         return self.db.conn
 
     def _open(self) -> sqlite_utils.Database:
+        private_database(self.path)  # made 0600 before SQLite creates it with the umask
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=30, isolation_level=None, check_same_thread=False

@@ -54,6 +54,12 @@ def test_window_catalogue_serves_only_the_loaded_model(tmp_path, smollm_path):
         ("", False),
         (None, False),
         ("mybox:8765", True),
+        ("localhost:8765@evil.com", False),
+        ("localhost:abc", False),
+        ("localhost:99999", False),
+        ("127.0.0.1:80:80", False),
+        ("[::1]x", False),
+        ("local host", False),
     ],
 )
 def test_host_allowlist(host, ok):
