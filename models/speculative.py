@@ -147,10 +147,18 @@ class Speculator:
                 self._misses += 1
 
 
-PROBE_TEXT = b"The quick brown fox jumps over the lazy dog, and then it ran far away"
+# Varied text of ~150 tokens: a short probe can pass by luck (on Gemma a 14-token one did,
+# a 45-token one did not), because which kernels run depends on the shapes.
+PROBE_TEXT = (
+    b"Debian GNU/Linux 12 was released on 10 June 2023, after 1 year, 9 months and 28 days "
+    b"of development. It ships with the Linux kernel 6.1, GNOME 43, KDE Plasma 5.27 and "
+    b"about 64,419 packages, of which 11,089 are new. To upgrade, edit /etc/apt/sources.list, "
+    b"replace 'bullseye' with 'bookworm', then run: apt update && apt full-upgrade. Questions? "
+    b"Ask on debian-user@lists.debian.org (in English) or read the FAQ, chapter 9, section 9.1."
+)
 
 
-def batches_are_exact(llm, n_check: int = 4) -> bool:
+def batches_are_exact(llm, n_check: int = 8) -> bool:
     """Whether checking ``n_check`` tokens in one batch gives bit-identical logits to
     evaluating them one by one. Clears the KV cache (call between turns)."""
     import llama_cpp
