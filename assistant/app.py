@@ -119,7 +119,7 @@ class App:
         """The one registry: built-in embedders plus plugins', each loaded once."""
         from fireside.assistant.documents.service import add_plugin_embedders
 
-        return add_plugin_embedders(EmbedderRegistry(), self.plugins)
+        return add_plugin_embedders(EmbedderRegistry(self.paths.cache_dir), self.plugins)
 
     @cached_property
     def documents_store(self) -> DocumentStore:

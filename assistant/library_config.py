@@ -39,4 +39,5 @@ def open_library(paths: Paths, settings: Settings, secrets: SecretStore) -> Mode
         hub,
         [Path(p) for p in config.folders],
         scan_other_apps=config.scan_other_apps,
+        kv_cache=settings.model.kv_cache,
     )

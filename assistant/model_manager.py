@@ -84,6 +84,9 @@ class ModelManager:
             n_threads=self.settings.model.n_threads,
             n_gpu_layers=ms.n_gpu_layers,
             chat_template=ms.chat_template,
+            kv_cache=self.settings.model.kv_cache,
+            speculative=self.settings.model.speculative,
+            draft_model=ms.draft_model,
         )
 
     def get(self, path: str | None = None, options: LoadOptions | None = None) -> ChatBackend:
@@ -109,6 +112,9 @@ class ModelManager:
             opts.n_threads,
             str(opts.n_gpu_layers),
             opts.chat_template,
+            opts.kv_cache,
+            opts.speculative,
+            opts.draft_model,
             self.settings.model.idle_unload_minutes,
         )
         with self._lock:

@@ -96,6 +96,7 @@ class ModelSettings:
     n_gpu_layers: int | Literal["auto"] = "auto"
     chat_template: str | None = None
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    draft_model: str | None = None  # a small GGUF of the same family guessing tokens ahead
 
 
 @dataclass
@@ -115,8 +116,12 @@ class ModelChoices:
 
     path: str | None = None  # a GGUF path or CONNECTION/MODEL; None: the bundled model
     recent: list[str] = field(default_factory=list)
-    n_threads: Threads | None = None  # None: llama.cpp's choice
+    n_threads: Threads | None = None  # None: chosen per turn from the cores free then
     idle_unload_minutes: Minutes = 0  # end the model worker after this long unused; 0: never
+    kv_cache: Literal["f16", "q8_0"] = "q8_0"  # the KV cache's type (q8_0: half of f16)
+    # "auto": guess tokens from the prompt on turns with documents or earlier text (or with
+    # the model's draft model), the same output sooner; "off": one token at a time
+    speculative: Literal["auto", "off"] = "auto"
     per_model: dict[str, ModelSettings] = field(default_factory=dict)
 
 

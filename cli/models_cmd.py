@@ -47,7 +47,12 @@ def _inspect(args: argparse.Namespace) -> int:
         info = inspect_gguf(args.path)
     except ModelError as exc:
         return fail(str(exc))
-    data = info.to_dict(args.ctx_size)
+    app = build_app()  # the estimate follows the KV cache type the loader will use
+    try:
+        kv_cache = app.settings.model.kv_cache
+    finally:
+        app.close()
+    data = info.to_dict(args.ctx_size, kv_cache)
     data["available_memory_bytes"] = available_memory()
     data["fits_in_memory"] = data["memory_estimate_bytes"] <= data["available_memory_bytes"]
     data["gpu_offload_supported"] = gpu_offload_supported()
@@ -65,7 +70,7 @@ def _inspect(args: argparse.Namespace) -> int:
         ("chat template", "in the file" if info.chat_template else "none (chosen by architecture)"),
         (
             "memory needed",
-            f"about {_gib(data['memory_estimate_bytes'])} "
+            f"about {_gib(data['memory_estimate_bytes'])} with a {kv_cache} KV cache "
             f"(available {_gib(data['available_memory_bytes'])})",
         ),
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
@@ -97,7 +98,9 @@ def sampling_from(args: argparse.Namespace, base: SamplingParams) -> SamplingPar
 
 
 def load_options_from(args: argparse.Namespace, base: LoadOptions) -> LoadOptions:
-    return LoadOptions(
+    """``base`` (the settings') with the command line's flags on top."""
+    return dataclasses.replace(
+        base,
         n_ctx=args.ctx_size or base.n_ctx,
         n_threads=args.threads or base.n_threads,
         n_gpu_layers=args.gpu_layers if args.gpu_layers is not None else base.n_gpu_layers,

@@ -63,7 +63,8 @@ def _catalog_rows(library, n_ctx: int) -> list[tuple]:
 def _hub_files(library, repo: str, n_ctx: int) -> list[tuple]:
     rows = []
     for f in library.repo_files(repo):
-        fit = machine_fit(estimate_memory(f.size_bytes, n_ctx).total) if f.size_bytes else None
+        need = estimate_memory(f.size_bytes, n_ctx, kv_cache=library.kv_cache).total
+        fit = machine_fit(need) if f.size_bytes else None
         rows.append((f, fit))
     return rows
 

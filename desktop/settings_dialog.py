@@ -1,4 +1,5 @@
-"""Preferences: system prompt, sampling, context, threads, GPU layers, theme, language.
+"""Preferences: system prompt, sampling, context, threads, GPU layers, KV cache, speculative
+decoding and draft model, theme, language.
 
 Sampling, context size and GPU layers belong to a model (a 135M demo and a 7B model want
 different settings), so they are saved per model file; the system prompt, threads, theme and
@@ -38,7 +39,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-RELOAD_FIELDS = {"n_ctx", "n_gpu_layers", "model.n_threads", "model.idle_unload_minutes"}
+RELOAD_FIELDS = {
+    "n_ctx",
+    "n_gpu_layers",
+    "draft_model",
+    "model.n_threads",
+    "model.idle_unload_minutes",
+    "model.kv_cache",
+    "model.speculative",
+}
+
+KV_CACHES = [
+    (QT_TRANSLATE_NOOP("SettingsDialog", "8-bit (half the memory)"), "q8_0"),
+    (QT_TRANSLATE_NOOP("SettingsDialog", "16-bit"), "f16"),
+]
 
 WEB_ENGINES = [  # names of services: the same in every language
     ("DuckDuckGo", "duckduckgo"),
@@ -109,12 +123,21 @@ class SettingsDialog(QDialog):
                 "system; the next message loads it again."
             )
         )
+        self.kv_cache = QComboBox()
+        for label, value in KV_CACHES:
+            self.kv_cache.addItem(self.tr(label), value)
+        self.kv_cache.setToolTip(
+            self.tr("How the model's context is kept in memory; 8-bit needs half as much.")
+        )
+        self.speculative = QCheckBox(self.tr("Guess words from the documents (same text, sooner)"))
         general = QGroupBox(self.tr("General"))
         form = QFormLayout(general)
         form.addRow(self.tr("System prompt\n(new chats)"), self.system_prompt)
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Language"), language_box)
         form.addRow(self.tr("CPU threads"), self.threads)
+        form.addRow(self.tr("Context memory"), self.kv_cache)
+        form.addRow(self.tr("Faster answers"), self.speculative)
         form.addRow(self.tr("Unload the model after"), self.idle_unload)
 
         self.temperature = _dspin(2.0, 0.0, 0.05)
@@ -136,6 +159,9 @@ class SettingsDialog(QDialog):
         form2.addRow(self.tr("Max tokens"), self.max_tokens)
         form2.addRow(self.tr("Context size"), self.n_ctx)
         form2.addRow(self.tr("GPU layers"), gpu_row)
+        self.draft_model = QLineEdit()
+        self.draft_model.setPlaceholderText(self.tr("none: a small GGUF of the same family"))
+        form2.addRow(self.tr("Draft model"), self.draft_model)
         if not gpu_supported:
             note = QLabel(
                 self.tr("This build of llama.cpp runs on the CPU only; GPU layers are ignored.")
@@ -217,6 +243,9 @@ class SettingsDialog(QDialog):
             "window.language": settings.window.language,
             "model.n_threads": settings.model.n_threads,
             "model.idle_unload_minutes": settings.model.idle_unload_minutes,
+            "model.kv_cache": settings.model.kv_cache,
+            "model.speculative": settings.model.speculative,
+            "draft_model": ms.draft_model,
             "sampling.temperature": round(sp.temperature, 2),
             "sampling.top_p": round(sp.top_p, 2),
             "sampling.top_k": sp.top_k,
@@ -241,6 +270,9 @@ class SettingsDialog(QDialog):
             "window.language": self.language.currentData(),
             "model.n_threads": self.threads.value() or None,
             "model.idle_unload_minutes": self.idle_unload.value(),
+            "model.kv_cache": self.kv_cache.currentData(),
+            "model.speculative": "auto" if self.speculative.isChecked() else "off",
+            "draft_model": self.draft_model.text().strip() or None,
             "sampling.temperature": round(self.temperature.value(), 2),
             "sampling.top_p": round(self.top_p.value(), 2),
             "sampling.top_k": self.top_k.value(),
@@ -267,6 +299,11 @@ class SettingsDialog(QDialog):
             ),
             "model.n_threads": lambda v: self.threads.setValue(v or 0),
             "model.idle_unload_minutes": self.idle_unload.setValue,
+            "model.kv_cache": lambda v: self.kv_cache.setCurrentIndex(
+                max(0, self.kv_cache.findData(v))
+            ),
+            "model.speculative": lambda v: self.speculative.setChecked(v != "off"),
+            "draft_model": lambda v: self.draft_model.setText(v or ""),
             "sampling.temperature": self.temperature.setValue,
             "sampling.top_p": self.top_p.setValue,
             "sampling.top_k": self.top_k.setValue,

@@ -5,11 +5,18 @@ Why not ``create_chat_completion``: it re-detokenizes the whole reply on every t
 between tokens. This loop decodes each token once, reuses the longest cached prompt prefix
 across turns (keeping Gemma's full sliding-window cache so that reuse is possible), and
 checks a cancel flag before every token.
+
+Threads are chosen per turn from the cores free when it starts (``hardware.choose_threads``,
+set on the context with ``llama_set_n_threads``), unless the user fixed a number: on a busy
+machine a thread on a taken core would stall all the others at every token. Turns with a
+long prompt (documents, earlier conversation) decode speculatively (``speculative.py``):
+guesses from the prompt, or from a draft model, checked in batches; the tokens are the same.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import random
 import threading
@@ -33,22 +40,31 @@ from fireside.models.errors import ContextOverflowError, ModelError, ModelTooLar
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
 from fireside.models.grammar_check import grammar_error
-from fireside.models.hardware import default_threads, resolve_gpu_layers
-from fireside.models.memory_fit import TOO_LARGE, machine_fit
+from fireside.models.hardware import ThreadChoice, choose_threads, resolve_gpu_layers
+from fireside.models.memory_fit import KV_CACHE_TYPES, TOO_LARGE, machine_fit
 from fireside.models.sampling import SamplingParams
 from fireside.models.stop_strings import StopMatcher
 
+log = logging.getLogger(__name__)
+
 DEFAULT_CTX = 4096
 CLOSE_WAIT_S = 60.0
+# Prompt lookup pays off when the prompt holds text a reply may copy (documents, earlier
+# turns); a bare question has nothing to look up, and guesses would only cost batches.
+LOOKUP_MIN_PROMPT = 192
+GGML_TYPES = {"f16": 1, "q8_0": 8}
 
 
 @dataclass
 class LoadOptions:
     n_ctx: int | None = None  # None: min(trained context, 4096)
-    n_threads: int | None = None
+    n_threads: int | None = None  # None: chosen per turn from the free cores
     n_gpu_layers: int | str = "auto"
     chat_template: str | None = None  # built-in name or Jinja text; None: from the GGUF
     check_memory: bool = True
+    kv_cache: str = "f16"  # "f16" or "q8_0" (with flash attention)
+    speculative: str = "auto"  # "auto": prompt lookup on long prompts (or the draft model); "off"
+    draft_model: str | None = None  # a small GGUF of the same family, to guess tokens
 
 
 @dataclass
@@ -62,6 +78,8 @@ class LoadReport:
     device: str  # "cpu" or "gpu"
     template_source: str
     load_s: float
+    kv_cache: str = "f16"
+    draft_model: str | None = None
 
     @property
     def device_label(self) -> str:
@@ -132,12 +150,16 @@ class LlamaBackend:
         )
         self.n_ctx = self.options.n_ctx or min(self.info.context_length or DEFAULT_CTX, DEFAULT_CTX)
         self._llm = None
+        self._draft = None
+        self._exact_batches: bool | None = None  # checked before the first speculation
         self._last_prompt: tuple[str, list[int]] | None = None
         self.report: LoadReport | None = None
+        self.threads: ThreadChoice | None = None  # the last turn's
+        self.speculation = None  # the last turn's SpeculationStats, None when it had none
 
     # -- loading ---------------------------------------------------------------------------
     def check_memory(self) -> None:
-        fit = machine_fit(self.info.memory_estimate(self.n_ctx))
+        fit = machine_fit(self.info.memory_estimate(self.n_ctx, kv_cache=self.options.kv_cache))
         need, have = fit.need, fit.available
         if fit.verdict == TOO_LARGE:
             raise ModelTooLargeError(
@@ -159,35 +181,84 @@ class LlamaBackend:
         llama_runtime.ensure_backends()
         llama_log.install()
         llama_log.clear()
-        threads = self.options.n_threads or default_threads()
+        choice = choose_threads(self.options.n_threads)
         gpu_layers = resolve_gpu_layers(self.options.n_gpu_layers, self.info.n_layers)
+        kv_cache = self.options.kv_cache if self.options.kv_cache in KV_CACHE_TYPES else "f16"
         t0 = time.perf_counter()
-        try:
-            self._llm = Llama(
+
+        def create(kv: str, flash: bool = True):
+            # flash attention: less memory at long contexts, needed for a quantized V cache,
+            # and it computes each position of a batch as a one-token step would
+            extra = dict(flash_attn=flash)
+            if kv != "f16":
+                extra.update(type_k=GGML_TYPES[kv], type_v=GGML_TYPES[kv])
+            return Llama(
                 model_path=str(self.path),
                 n_ctx=self.n_ctx,
-                n_threads=threads,
+                n_threads=choice.decode,
                 # llama-cpp-python's default is every logical CPU, which makes prompt
-                # processing crawl when the machine is busy; follow the decode threads.
-                n_threads_batch=threads,
+                # processing crawl when the machine is busy; each turn sets both again.
+                n_threads_batch=choice.batch,
                 n_gpu_layers=gpu_layers,
                 use_mmap=True,
                 swa_full=bool(self.info.sliding_window),
                 verbose=False,
+                **extra,
             )
+
+        try:
+            try:
+                self._llm = create(kv_cache)
+            except (ValueError, RuntimeError) as exc:
+                # a build without flash attention for this model: the plain cache works
+                log.info("%s KV cache with flash attention refused (%s); using f16", kv_cache, exc)
+                kv_cache = "f16"
+                self._llm = create(kv_cache, flash=False)
         except (ValueError, RuntimeError, OSError) as exc:
             cause = llama_log.last_error() or str(exc).strip()
             raise ModelError(self.path, f"llama.cpp could not load the model ({cause})") from None
+        if self.options.draft_model:
+            self._draft = self._load_draft(self.options.draft_model, Llama)
         self.report = LoadReport(
             path=str(self.path),
             n_ctx=self.n_ctx,
-            n_threads=threads,
+            n_threads=choice.decode,
             n_gpu_layers=gpu_layers,
             device="gpu" if gpu_layers != 0 else "cpu",
             template_source=self.template.source,
             load_s=time.perf_counter() - t0,
+            kv_cache=kv_cache,
+            draft_model=self.options.draft_model,
         )
         return self.report
+
+    def _load_draft(self, path: str, llama_class):
+        """The draft model: same vocabulary as the main one, or one line saying why not."""
+        draft_path = Path(path).expanduser()
+        try:
+            draft = llama_class(
+                model_path=str(draft_path),
+                n_ctx=self.n_ctx,
+                n_threads=self._llm.n_threads,
+                n_gpu_layers=0,
+                use_mmap=True,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            self.close()
+            raise ModelError(draft_path, f"cannot load the draft model ({exc})") from None
+        if draft.n_vocab() != self._llm.n_vocab() or any(
+            draft.detokenize([t]) != self._llm.detokenize([t])
+            for t in range(0, draft.n_vocab(), max(1, draft.n_vocab() // 64))
+        ):
+            draft.close()
+            self.close()
+            raise ModelError(
+                draft_path,
+                f"the draft model's vocabulary differs from {self.path.name}'s; "
+                "choose a smaller model of the same family",
+            )
+        return draft
 
     @property
     def llama(self):
@@ -205,6 +276,9 @@ class LlamaBackend:
         """
         locked = self.lock.acquire(timeout=CLOSE_WAIT_S)
         try:
+            if self._draft is not None:
+                self._draft.close()
+                self._draft = None
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
@@ -341,6 +415,35 @@ class LlamaBackend:
         llm._ctx.kv_cache_clear() if hasattr(llm._ctx, "kv_cache_clear") else None
         return 0
 
+    def _set_threads(self, llm) -> None:
+        """Threads for this turn, from the cores free now (or the user's fixed number)."""
+        import llama_cpp
+
+        choice = choose_threads(self.options.n_threads)
+        llama_cpp.llama_set_n_threads(llm._ctx.ctx, choice.decode, choice.batch)
+        self.threads = choice
+        if self._draft is not None:
+            llama_cpp.llama_set_n_threads(self._draft._ctx.ctx, choice.decode, choice.batch)
+
+    def _speculator(self, n_prompt: int, grammar: str | None):
+        """Speculation for this turn, or None: not under a grammar (short tool calls), and
+        prompt lookup only where the prompt has text to copy."""
+        if self.options.speculative == "off" or grammar:
+            return None
+        from fireside.models import speculative
+
+        if self._draft is None and n_prompt < LOOKUP_MIN_PROMPT:
+            return None
+        if self._exact_batches is None:
+            self._exact_batches = speculative.batches_are_exact(self._llm)
+            if not self._exact_batches:
+                log.info("%s: batches differ from one-token steps; no speculation", self.path)
+        if not self._exact_batches:
+            return None
+        if self._draft is not None:
+            return speculative.Speculator(speculative.DraftModel(self._draft), max_draft=6)
+        return speculative.Speculator(speculative.PromptLookup())
+
     def _stream_locked(self, tokens: list[int], params: SamplingParams, cancel, grammar=None):
         t0 = time.perf_counter()
         llm = self.llama
@@ -348,6 +451,8 @@ class LlamaBackend:
             raise ContextOverflowError(
                 self.path, f"prompt is {len(tokens)} tokens; the context holds {self.n_ctx}"
             )
+        self._set_threads(llm)
+        speculator = self._speculator(len(tokens), grammar)
         reused = self._prepare_cache(tokens)
         llm.set_seed(params.seed if params.seed is not None else random.randrange(2**31))
         stops = StopMatcher(list(params.stop) + self.template.stops)
@@ -358,8 +463,7 @@ class LlamaBackend:
         is_eog = llama_cpp.llama_vocab_is_eog
         piece = _PieceDecoder(vocab)
         n_out, ttft, finish = 0, 0.0, "length"
-        gen = llm.generate(
-            tokens[reused:],
+        sampling = dict(
             top_k=params.top_k,
             top_p=params.top_p,
             min_p=params.min_p,
@@ -367,9 +471,16 @@ class LlamaBackend:
             repeat_penalty=params.repeat_penalty,
             presence_penalty=params.presence_penalty,
             frequency_penalty=params.frequency_penalty,
-            reset=False,
             grammar=_compile_grammar(grammar, vocab) if grammar else None,
         )
+        self.speculation = speculator.stats if speculator is not None else None
+        if speculator is not None:
+            from fireside.models import speculative
+
+            sampler = llm._init_sampler(**sampling)
+            gen = speculative.generate(llm, tokens[reused:], sampler, speculator)
+        else:
+            gen = llm.generate(tokens[reused:], reset=False, **sampling)
         try:
             while True:
                 if cancel is not None and cancel.cancelled:

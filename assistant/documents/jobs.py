@@ -211,6 +211,8 @@ class IndexJob:
                     self.result.files.append(FileResult(str(path), "cancelled", "not finished"))
         else:
             p.state = "done"
+        if self.result.indexed:  # the first search after indexing must not wait for this
+            self.store.vectors.warm(self.store, self.collection.id, indexer.embedder.name)
         p.current, p.elapsed_s, p.eta_s = None, time.monotonic() - t0, 0.0
         self.on_progress(p)
         return self.result

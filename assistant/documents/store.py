@@ -100,7 +100,8 @@ class DocumentStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordText(cache_dir)
-        self.embedders = embedders or EmbedderRegistry()  # one loaded instance per model
+        # one loaded instance per model; the cache folder holds the e5 export
+        self.embedders = embedders or EmbedderRegistry(Path(cache_dir) if cache_dir else None)
         self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread

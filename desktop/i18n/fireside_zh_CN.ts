@@ -1400,6 +1400,14 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>8-bit (half the memory)</source>
+        <translation>8 位（内存减半）</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16 位</translation>
+    </message>
+    <message>
         <source>Follow system</source>
         <translation>跟随系统</translation>
     </message>
@@ -1436,6 +1444,14 @@
         <translation>模型闲置这么久后结束其进程，把内存归还给系统；下一条消息会重新加载模型。</translation>
     </message>
     <message>
+        <source>How the model&apos;s context is kept in memory; 8-bit needs half as much.</source>
+        <translation>模型上下文在内存中的存放方式；8 位只需一半内存。</translation>
+    </message>
+    <message>
+        <source>Guess words from the documents (same text, sooner)</source>
+        <translation>根据文档预测词语（文字相同，更快）</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -1456,6 +1472,14 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <source>Context memory</source>
+        <translation>上下文内存</translation>
+    </message>
+    <message>
+        <source>Faster answers</source>
+        <translation>更快回答</translation>
     </message>
     <message>
         <source>Unload the model after</source>
@@ -1504,6 +1528,14 @@
     <message>
         <source>GPU layers</source>
         <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <source>none: a small GGUF of the same family</source>
+        <translation>无：同系列的小型 GGUF</translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation>草稿模型</translation>
     </message>
     <message>
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>

@@ -1400,6 +1400,14 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>8-bit (half the memory)</source>
+        <translation>8 位元（記憶體減半）</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16 位元</translation>
+    </message>
+    <message>
         <source>Follow system</source>
         <translation>跟隨系統</translation>
     </message>
@@ -1436,6 +1444,14 @@
         <translation>模型閒置這麼久後結束其處理程序，將記憶體歸還給系統；下一則訊息會重新載入模型。</translation>
     </message>
     <message>
+        <source>How the model&apos;s context is kept in memory; 8-bit needs half as much.</source>
+        <translation>模型上下文在記憶體中的存放方式；8 位元只需一半記憶體。</translation>
+    </message>
+    <message>
+        <source>Guess words from the documents (same text, sooner)</source>
+        <translation>根據文件預測詞語（文字相同，更快）</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -1456,6 +1472,14 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 執行緒數</translation>
+    </message>
+    <message>
+        <source>Context memory</source>
+        <translation>上下文記憶體</translation>
+    </message>
+    <message>
+        <source>Faster answers</source>
+        <translation>更快回答</translation>
     </message>
     <message>
         <source>Unload the model after</source>
@@ -1504,6 +1528,14 @@
     <message>
         <source>GPU layers</source>
         <translation>GPU 層數</translation>
+    </message>
+    <message>
+        <source>none: a small GGUF of the same family</source>
+        <translation>無：同系列的小型 GGUF</translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation>草稿模型</translation>
     </message>
     <message>
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>

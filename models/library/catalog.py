@@ -43,9 +43,11 @@ class CatalogEntry:
         """The file the model loads from (the first part of a split model)."""
         return self.files[0]
 
-    def memory(self, n_ctx: int) -> MemoryEstimate:
+    def memory(self, n_ctx: int, kv_cache: str = "f16") -> MemoryEstimate:
         ctx = min(n_ctx, self.context_length) if self.context_length else n_ctx
-        return estimate_memory(self.size_bytes, ctx, self.n_layers, self.n_kv_heads, self.head_dim)
+        return estimate_memory(
+            self.size_bytes, ctx, self.n_layers, self.n_kv_heads, self.head_dim, kv_cache
+        )
 
     def to_dict(self) -> dict:
         data = asdict(self)

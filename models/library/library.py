@@ -105,12 +105,14 @@ class ModelLibrary:
         user_folders: list[Path] | None = None,
         scan_other_apps: bool = True,
         free_space: Callable[[Path], int] = disk_free,
+        kv_cache: str = "f16",
     ) -> None:
         self.models_dir = Path(models_dir).expanduser()
         self.hub = hub
         self.user_folders = [Path(p).expanduser() for p in (user_folders or [])]
         self.scan_other_apps = scan_other_apps
         self.free_space = free_space
+        self.kv_cache = kv_cache  # the cache type models will load with: the fit follows it
         self._catalog: list[CatalogEntry] | None = None
 
     # -- catalog and fit --------------------------------------------------------------------
@@ -123,7 +125,7 @@ class ModelLibrary:
         return find_entry(self.catalog(), entry_id)
 
     def fit(self, entry: CatalogEntry, n_ctx: int) -> FitReport:
-        return machine_fit(entry.memory(n_ctx).total)
+        return machine_fit(entry.memory(n_ctx, self.kv_cache).total)
 
     def downloaded_path(self, repo: str, filename: str) -> Path:
         owner, _, name = repo.partition("/")
