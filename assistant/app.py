@@ -27,6 +27,7 @@ from fireside.assistant.settings import HOME_ENV, Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.models.ocr import OcrEngine
 from fireside.plugins.manager import PluginManager
 
 from fireside.secret_store import SecretStore
@@ -73,7 +74,12 @@ class App:
         """Built-in loaders plus those of enabled plugins: the same for every front end."""
         from fireside.assistant.documents.loaders import LoaderRegistry
 
-        return LoaderRegistry(extra=self.plugins.document_loaders())
+        return LoaderRegistry(extra=self.plugins.document_loaders(), ocr=self.ocr)
+
+    @cached_property
+    def ocr(self) -> OcrEngine:
+        """The one OCR engine (scanned pages, pictures in chats); its models load on first use."""
+        return OcrEngine()
 
     @cached_property
     def documents(self) -> DocumentsProvider:

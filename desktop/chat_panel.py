@@ -325,7 +325,8 @@ class ChatPanel(QWidget):
             if citation is not None:
                 from fireside.desktop.source_viewer import open_citation  # loaded on first use
 
-                open_citation(self, citation)
+                store = lambda: self.app.documents_store  # noqa: E731  (opened on the worker)
+                open_citation(self, citation, lambda path, page: store().ocr_result_at(path, page))
         elif href.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(href))
 
