@@ -15,6 +15,7 @@ import os
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from fireside.assistant.chat_images import ChatImages
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.language import LanguageDetector
@@ -99,6 +100,7 @@ class App:
             mcp=self.mcp,
             # MiniLM is loaded only when a turn offers more tools than a small model can use
             tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
+            images=ChatImages(self.history.images, self.ocr),
         )
 
     @cached_property

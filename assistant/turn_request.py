@@ -18,6 +18,7 @@ from fireside.models.generation import CancelToken
 from fireside.models.sampling import SamplingParams
 
 if TYPE_CHECKING:
+    from fireside.assistant.chat_images import ImageInput
     from fireside.assistant.client_functions import ClientFunctions
     from fireside.plugins.tools import Tool
 
@@ -74,7 +75,8 @@ class TurnRequest:
     nothing to the history (with ``messages`` and True, they become a new conversation).
     ``functions``: functions the caller runs itself; calls to them end the turn as
     ``ClientCall`` events. ``response_format``: OpenAI's ``json_object``/``json_schema``,
-    enforced with a grammar.
+    enforced with a grammar. ``images``: pictures sent with the message (``text``); a model
+    that sees pictures gets them, any other the text OCR reads on them.
     """
 
     text: str = ""
@@ -94,3 +96,4 @@ class TurnRequest:
     save: bool = True
     functions: ClientFunctions | None = None
     response_format: dict | None = None
+    images: Sequence[ImageInput] = ()

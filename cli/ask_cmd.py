@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from fireside.cli.common import fail, print_json, print_sources
+from fireside.cli.images import add_image_option, question_images, read_images
 from fireside.cli.options import add_model_options, add_sampling_options
 
 
@@ -33,6 +34,7 @@ def register(sub) -> None:
         help="read whole documents (summaries); default: decided from the question",
     )
     p.add_argument("--json", action="store_true")
+    add_image_option(p)
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run_ask)
@@ -63,6 +65,7 @@ def run_ask(args) -> int:
         cancel = CancelToken()
         request = TurnRequest(
             args.question,
+            images=read_images(args.image),
             conversation_id=args.conversation,
             collections=args.collection or existing,
             retrieval=RetrievalOptions(k=args.k, whole_document=args.whole),
@@ -74,6 +77,7 @@ def run_ask(args) -> int:
         out = consume(
             app.engine.run(request), cancel, quiet=args.json, conversation_id=args.conversation
         )
+        images = question_images(app, out.done.message_id) if out.done else {}
     except ModelError as exc:
         return fail(str(exc))
     finally:
@@ -87,6 +91,7 @@ def run_ask(args) -> int:
                 "citations": out.citations_json(),
                 "conversation_id": out.done.conversation_id,
                 "message_id": out.done.message_id,
+                **images,
             }
         )
         return out.code

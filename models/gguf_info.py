@@ -111,8 +111,11 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     p = Path(path).expanduser()
     split = split_name(p.name)
     if split is not None and split.index != 1 and p.exists():
-        raise ModelError(p, f"part {split.index} of {split.count} of a split model; "
-                         f"open the first part, {split.part(1)}")
+        raise ModelError(
+            p,
+            f"part {split.index} of {split.count} of a split model; "
+            f"open the first part, {split.part(1)}",
+        )
     size = _check_file(p)
     total_size = _model_size(p, size)
     try:
@@ -136,8 +139,9 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     arch = meta.get("general.architecture") or "unknown"
     if arch == "clip" or is_projector(p.name):
         raise NotGGUFError(
-            p, "a projector (mmproj) file: it adds image input to another model and cannot "
-            "chat on its own; open the model's own GGUF"
+            p,
+            "a projector (mmproj) file: it adds image input to another model and cannot "
+            "chat on its own; open the model's own GGUF",
         )
     n_embd = _scalar(meta.get(f"{arch}.embedding_length"))
     n_head = _scalar(meta.get(f"{arch}.attention.head_count"))
@@ -187,8 +191,9 @@ def _model_size(path: Path, first_size: int) -> int:
         try:
             total += part.stat().st_size
         except OSError:
-            raise ModelError(path, f"part {i} of this {split.count}-part model is missing "
-                             f"({part.name})") from None
+            raise ModelError(
+                path, f"part {i} of this {split.count}-part model is missing ({part.name})"
+            ) from None
     return total
 
 

@@ -20,6 +20,7 @@ started afterwards still finds its own.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 
@@ -28,6 +29,7 @@ from fireside.errors import FiresideError
 ENGINE_ID = "rapidocr-onnxruntime-ppocrv4"  # cached results name the engine that made them
 MIN_SCORE = 0.5  # recognitions below this confidence are noise (speckles, rules)
 _QT_VARIABLES = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR", "QT_PLUGIN_PATH")
+_GLUED = re.compile(r"[A-Za-z]{7,}")  # a run of letters this long may be several words
 
 
 class OcrUnavailable(FiresideError):
@@ -139,8 +141,26 @@ class OcrEngine:
                 continue
             xs = [float(p[0]) for p in points]
             ys = [float(p[1]) for p in points]
-            lines.append(OcrLine(text, (min(xs), min(ys), max(xs), max(ys)), float(score)))
+            box = (min(xs), min(ys), max(xs), max(ys))
+            lines.append(OcrLine(restore_spaces(text), box, float(score)))
         return OcrPage(width, height, reading_order(lines))
+
+
+def restore_spaces(text: str) -> str:
+    """Put back the spaces the recognizer dropped between English words.
+
+    PP-OCR's recognizer was trained mostly on Chinese, where there are no spaces, and often
+    reads "It is rumored in" as "Itisrumoredin". Runs of seven letters or more are split
+    where English word frequencies say words meet (wordninja); a run that is one known word
+    stays as it is, and Chinese text has no such runs.
+    """
+    if not _GLUED.search(text):
+        return text
+    try:
+        import wordninja
+    except ImportError:
+        return text
+    return _GLUED.sub(lambda m: " ".join(wordninja.split(m.group(0))) or m.group(0), text)
 
 
 def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
