@@ -29,6 +29,9 @@ def register(ms) -> None:
     cat.add_argument("--ctx-size", type=int, default=DEFAULT_CTX,
                      help="context size for the memory estimate (default %(default)s)")
     cat.add_argument("--json", action="store_true")
+    cat.add_argument("--refresh", action="store_true",
+                     help="check every entry's size and SHA-256 on the hub now and keep them "
+                          "(the shipped catalog stays the offline fallback)")
     cat.set_defaults(func=_catalog)
 
     se = ms.add_parser("search", help="search the hub for GGUF repositories")
@@ -78,6 +81,12 @@ def _gb(n: int | None) -> str:
 # -- catalog -----------------------------------------------------------------------------
 def _catalog(args: argparse.Namespace) -> int:
     _paths, _settings, library = _context()
+    if args.refresh:
+        checked, problems = library.refresh_catalog()  # LibraryError: one line, exit 2
+        for line in problems:
+            print(f"fireside: warning: {line}", file=sys.stderr)
+        print(f"catalog refreshed from {library.hub.endpoint}: {checked} entries checked",
+              file=sys.stderr)
     rows = []
     for entry in library.catalog():
         fit = library.fit(entry, args.ctx_size)
@@ -87,6 +96,7 @@ def _catalog(args: argparse.Namespace) -> int:
             fit=fit.verdict,
             fit_summary=fit.summary(),
             downloaded=library.is_downloaded(entry),
+            sees_images=entry.vision,
             path=str(library.downloaded_path(entry.repo, entry.filename)),
         )
         rows.append(data)
@@ -96,6 +106,7 @@ def _catalog(args: argparse.Namespace) -> int:
     for r in rows:
         zh = " 中文" if r["strong_chinese"] else ""
         tools = " tools" if r["tool_calls"] else ""
+        tools += " sees-images" if r["sees_images"] else ""
         mark = "✓" if r["downloaded"] else " "
         check = "" if r["verified"] else " (size approx.)"
         print(f"{mark} {r['id']:<30} {r['parameters_b']:>5.1f}B {r['quantization']:<7} "
