@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from fireside.models.image_files import ImageFileError, image_info, iter_frames, to_png
+from fireside.models.image_files import (
+    ImageFileError,
+    image_info,
+    iter_frames,
+    thumbnail_png,
+    to_png,
+)
 from fireside.models.ocr import OcrEngine, OcrUnavailable
 
 from fireside.atomic_write import write_atomic
@@ -33,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_IMAGE_BYTES = 32 << 20  # a picture larger than this on disk is refused, whatever it is
 MAX_IMAGES = 8  # per message
 MODEL_MAX_SIDE = 2048  # pictures sent to a model are scaled down to this (pixels)
+THUMB_SIDE = 128  # the transcript's thumbnail, kept with the message (a few KB)
 _SENT_AS_IS = ("image/png", "image/jpeg", "image/webp", "image/gif")
 _EXTENSIONS = {
     "image/png": ".png",
@@ -89,6 +96,7 @@ class ChatImage:
     name: str = "image"
     text: str | None = None
     given_as: str = "image"
+    thumb: str | None = None  # a small PNG (base64) for the transcript
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -154,6 +162,8 @@ class ChatImages:
             image = ChatImage(sha, info.mime, info.width, info.height, item.name)
             if keep and self.store is not None:
                 self.store.put(item.data, sha, info.mime)
+                thumb = thumbnail_png(item.data, THUMB_SIDE, item.name)
+                image.thumb = base64.b64encode(thumb).decode("ascii")
             if not sees_images:
                 image.text = self.read_text(item.data, item.name)
                 image.given_as = "text" if image.text else "nothing"

@@ -239,7 +239,7 @@ class SourceViewer(QDialog):
         self.page = (citation.get("page") or 1) if is_paged(citation) else None
         self.page_count = None
         self.setWindowTitle(
-            self.tr("{name} — Source").format(name=self.path.name or self.tr("Source"))
+            self.tr("{name} — Source").format(name=self._name() or self.tr("Source"))
         )
         self.name_label.setToolTip(str(self.path))
         self._elide_name()
@@ -434,8 +434,12 @@ class SourceViewer(QDialog):
         if self.stack.currentWidget() is self.scroll and abs(self._fit_width() - shown) > 24:
             self._load(quiet=True)
 
+    def _name(self) -> str:
+        """What the file is called: its name, or the one it was sent under (a picture)."""
+        return str(self.citation.get("title") or self.path.name)
+
     def _elide_name(self) -> None:
-        name = self.path.name or self.tr("Source")
+        name = self._name() or self.tr("Source")
         width = max(40, self.name_label.width())
         metrics = self.name_label.fontMetrics()
         self.name_label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width))

@@ -44,6 +44,7 @@ class TranscriptItem:
     revision: int = 0
     versions: tuple[int, int] | None = None  # (1-based index, count), filled lazily
     key: int = 0  # the message id; negative for rows not stored yet
+    images: list[dict] = field(default_factory=list)  # a question's pictures (thumbnails)
 
     @property
     def text(self) -> str:
@@ -72,6 +73,7 @@ class TranscriptItem:
             tokens_per_s=tps,
             key=msg.id,
             error=error,
+            images=list(msg.images or []),
         )
 
 
@@ -227,6 +229,14 @@ class TranscriptModel(QAbstractListModel):
             if item.role == "user" and item.message_id is None:
                 item.message_id = message_id
                 item.versions = None
+                self._changed(row)
+                return
+
+    def replace_user(self, message: Message) -> None:
+        """Show the stored question (with its pictures) in place of its pending row."""
+        for row, item in enumerate(self._items):
+            if item.role == "user" and item.message_id == message.id:
+                self._items[row] = TranscriptItem.from_message(message)
                 self._changed(row)
                 return
 
