@@ -122,8 +122,9 @@ class OcrEngine:
             )
         return self._engine
 
-    def read(self, image) -> OcrPage:
-        """OCR an RGB ``PIL.Image`` (or an RGB ``numpy`` array): its lines, top to bottom."""
+    def read(self, image, spaces: bool = True) -> OcrPage:
+        """OCR an RGB ``PIL.Image`` (or an RGB ``numpy`` array): its lines, top to bottom;
+        ``spaces`` puts back the spaces the recognizer drops between English words."""
         import numpy as np
 
         array = np.asarray(image)
@@ -142,7 +143,7 @@ class OcrEngine:
             xs = [float(p[0]) for p in points]
             ys = [float(p[1]) for p in points]
             box = (min(xs), min(ys), max(xs), max(ys))
-            lines.append(OcrLine(restore_spaces(text), box, float(score)))
+            lines.append(OcrLine(restore_spaces(text) if spaces else text, box, float(score)))
         return OcrPage(width, height, reading_order(lines))
 
 
