@@ -12,7 +12,7 @@ from tests.desktop.helpers import wait_idle, wait_loaded
 from tests.desktop.test_source_viewer import link_point, wait_shown
 from tests.scans.scans import image_pdf, png_bytes, scanned, text_page
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 WORDS = ["Platform 7 for the night train", "Departure 23:40"]
 

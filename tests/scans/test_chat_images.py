@@ -150,6 +150,7 @@ def test_pictures_are_deleted_with_the_last_chat_that_uses_them(history, ocr_eng
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_the_bundled_model_reads_a_picture_through_the_cli(tmp_path, fireside_home, invoice_png):
     picture = tmp_path / "invoice.png"
     picture.write_bytes(invoice_png)

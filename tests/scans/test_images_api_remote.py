@@ -75,6 +75,7 @@ def test_the_api_refuses_pictures_on_the_web_in_one_clear_line(scripted):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)
 def test_the_api_with_the_bundled_model_and_a_picture(tmp_path, smollm_path, picture):
     services = real_services(tmp_path, smollm_path, max_tokens=8)
     server = start(services)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -232,3 +233,25 @@ def _encrypted_copy(source, target) -> None:
     writer.encrypt("secret", algorithm="AES-128")
     with target.open("wb") as fh:
         writer.write(fh)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)  # OCR and the model in one process, on two cores
+def test_ask_cites_the_scanned_page(tmp_path, fireside_home, scan_pdf, capsys):
+    from fireside.cli.main import main
+
+    assert main(["docs", "ocr", "scans"]) == 2  # no such collection yet: one line
+    assert "no collection named 'scans'" in capsys.readouterr().err
+    assert main(["docs", "add", str(scan_pdf), "-C", "scans", "--embedding-model", "hash-384"]) == 0
+    assert "1 indexed" in capsys.readouterr().err
+    assert main(["docs", "ocr", "scans"]) == 0
+    assert capsys.readouterr().out.strip() == "scans: OCR on"
+    question = "What does the book say about the court house at Vicksburg?"
+    assert main(["ask", question, "-C", "scans", "--json", "-n", "8", "--threads", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cited = [c for c in out["citations"] if c["document"] == str(scan_pdf)]
+    assert cited and cited[0]["page"] == 1 and "court house" in cited[0]["text"]
+    assert main(["docs", "ocr", "scans", "off"]) == 0
+    assert capsys.readouterr().out.strip() == "scans: OCR off"
+    assert main(["docs", "list"]) == 0
+    assert "OCR off" in capsys.readouterr().out
