@@ -481,7 +481,8 @@ class ChatEngine:
             images = [ChatImage.from_dict(d) for d in raw]
             try:
                 if description.sees_images:
-                    parts = [{"type": "text", "text": message["content"]}]
+                    text = message["content"]
+                    parts = [{"type": "text", "text": text}] if text else []
                     for image in images:
                         url = self.images.data_url(image, turn.image_data.get(image.sha256))
                         parts.append({"type": "image_url", "image_url": {"url": url}})

@@ -53,6 +53,7 @@ def run_ask(args) -> int:
         # the model first, as in `fireside chat`: a bad --model is named whatever else is wrong
         path = app.models.resolve_path(args.model)
         app.models.get(path, load_options_from(args, app.models.load_options(path)))
+        images = read_images(args.image)  # a missing picture is named before anything else
         existing = [c.name for c in app.documents_store.collections(counts=False)]
         unknown = [n for n in args.collection or () if n not in existing]
         if unknown:
@@ -65,7 +66,7 @@ def run_ask(args) -> int:
         cancel = CancelToken()
         request = TurnRequest(
             args.question,
-            images=read_images(args.image),
+            images=images,
             conversation_id=args.conversation,
             collections=args.collection or existing,
             retrieval=RetrievalOptions(k=args.k, whole_document=args.whole),
@@ -77,7 +78,7 @@ def run_ask(args) -> int:
         out = consume(
             app.engine.run(request), cancel, quiet=args.json, conversation_id=args.conversation
         )
-        images = question_images(app, out.done.message_id) if out.done else {}
+        shown = question_images(app, out.done.message_id) if out.done else {}
     except ModelError as exc:
         return fail(str(exc))
     finally:
@@ -91,7 +92,7 @@ def run_ask(args) -> int:
                 "citations": out.citations_json(),
                 "conversation_id": out.done.conversation_id,
                 "message_id": out.done.message_id,
-                **images,
+                **shown,
             }
         )
         return out.code
