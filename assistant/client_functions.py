@@ -117,7 +117,9 @@ def user_content(content, where: str) -> tuple[str, list[ImageInput]]:
         if kind == "text" and isinstance(part.get("text"), str):
             text.append(part["text"])
         elif kind == "image_url":
-            images.append(_data_url_image(part.get("image_url"), f"{where}[{n}].image_url", n))
+            images.append(
+                _data_url_image(part.get("image_url"), f"{where}[{n}].image_url", where, n)
+            )
         else:
             raise RequestError(
                 f"{where}[{n}]: content parts of type {kind!r} are not supported "
@@ -127,28 +129,28 @@ def user_content(content, where: str) -> tuple[str, list[ImageInput]]:
     return "".join(text), images
 
 
-def _data_url_image(value, where: str, n: int) -> ImageInput:
+def _data_url_image(value, where: str, param: str, n: int) -> ImageInput:
     url = value.get("url") if isinstance(value, dict) else value
     if not isinstance(url, str) or not url:
-        raise RequestError(f"{where}.url must be a string", where)
+        raise RequestError(f"{where}.url must be a string", param)
     scheme = url.split(":", 1)[0].lower()
     if scheme in ("http", "https"):
         raise RequestError(
             f"{where}.url: pictures on the web are not fetched (nothing leaves this computer "
             "unasked); send the picture itself as a data URL (data:image/png;base64,...)",
-            where,
+            param,
         )
     if scheme != "data":
-        raise RequestError(f"{where}.url: only data: URLs are accepted", where)
+        raise RequestError(f"{where}.url: only data: URLs are accepted", param)
     header, _, payload = url.partition(",")
     if not header.lower().endswith(";base64") or not payload:
         raise RequestError(
-            f"{where}.url: a data URL must be base64 (data:image/png;base64,...)", where
+            f"{where}.url: a data URL must be base64 (data:image/png;base64,...)", param
         )
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise RequestError(f"{where}.url: the base64 data is not valid", where) from None
+        raise RequestError(f"{where}.url: the base64 data is not valid", param) from None
     mime = header[5:].split(";", 1)[0] or "image"
     return ImageInput(data, f"image {n + 1} ({mime})")
 

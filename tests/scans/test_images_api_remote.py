@@ -65,7 +65,7 @@ def test_the_api_refuses_pictures_on_the_web_in_one_clear_line(scripted):
         )
     message = err.value.body["message"]
     assert "not fetched" in message and "data URL" in message and "\n" not in message
-    assert err.value.body["param"] == "messages[0].content[1].image_url"
+    assert err.value.body["param"] == "messages[0].content"
     with pytest.raises(openai.BadRequestError) as err:
         client(server).chat.completions.create(
             model="default", messages=image_message("What is it?", "data:image/png;base64,@@@")
