@@ -27,6 +27,7 @@ PDFIUM_LOCK = threading.Lock()
 OCR_DPI = 150  # A4 is 1240 x 1754 pixels: 10-point text is about 20 pixels tall
 OCR_MAX_PIXELS = 16_000_000  # a poster-sized page is rendered smaller
 ALMOST_NO_TEXT = 20  # characters: fewer over a picture and the page is read with OCR
+REOPEN_EVERY = 16  # pages rendered before PDFium's document (and its caches) is reopened
 
 
 def _open(path: Path):
@@ -160,12 +161,14 @@ def _pdf_blocks(
 
 
 class _PdfiumPages:
-    """The same PDF opened in PDFium, only once a page needs a look at its pictures."""
+    """The same PDF opened in PDFium, only once a page needs a look at its pictures; reopened
+    now and then, so the document's caches do not grow with a long scan."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._doc = None
         self._failed = False
+        self._rendered = 0
 
     def _open(self):
         if self._doc is None and not self._failed:
@@ -207,6 +210,10 @@ class _PdfiumPages:
                     bitmap.close()
             finally:
                 page.close()
+                self._rendered += 1
+                if self._rendered % REOPEN_EVERY == 0:
+                    self._doc.close()
+                    self._doc = None
 
     def close(self) -> None:
         if self._doc is not None:
