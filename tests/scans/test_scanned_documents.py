@@ -255,3 +255,62 @@ def test_ask_cites_the_scanned_page(tmp_path, fireside_home, scan_pdf, capsys):
     assert capsys.readouterr().out.strip() == "scans: OCR off"
     assert main(["docs", "list"]) == 0
     assert "OCR off" in capsys.readouterr().out
+
+
+class QuickOcr:
+    """Stands in for the engine (beside the real-engine tests above) so a 300-page scan runs
+    in seconds: it reports one line per page, naming the page by the picture's size."""
+
+    engine_id = "quick-test-engine"
+    available = True
+
+    def __init__(self, cancel_after: int | None = None, job=None) -> None:
+        self.pages = 0
+        self.largest = 0
+        self.cancel_after = cancel_after
+        self.job = job
+
+    def read(self, image):
+        from fireside.models.ocr import OcrLine, OcrPage
+
+        self.pages += 1
+        self.largest = max(self.largest, image.width * image.height)
+        if self.cancel_after and self.pages == self.cancel_after:
+            self.job.cancel()
+        box = (10.0, 10.0, image.width - 10.0, 30.0)
+        return OcrPage(image.width, image.height, [OcrLine(f"scanned page {self.pages}", box)])
+
+
+def test_a_300_page_scan_is_read_page_by_page_and_resumes_after_cancel(tmp_path, store):
+    from fireside.assistant.documents.jobs import IndexJob
+    from fireside.models.embedder import HashEmbedder
+    from PIL import Image
+
+    pages = [Image.new("L", (200, 280), 255) for _ in range(300)]
+    scan = tmp_path / "long-scan.pdf"
+    pages[0].save(scan, "PDF", resolution=20, save_all=True, append_images=pages[1:])
+    col = store.collection("long", model="hash-384")
+    quick = QuickOcr(cancel_after=120)
+    seen = []
+    job = IndexJob(
+        store,
+        col,
+        [scan],
+        embedder=HashEmbedder(384),
+        registry=LoaderRegistry(ocr=quick),
+        on_progress=lambda p: seen.append((p.pages_done, p.pages_total)),
+    )
+    quick.job = job
+    first = job.run()
+    assert first.cancelled and quick.pages == 120
+    assert max(seen)[1] == 300 and max(seen)[0] < 300
+    again = QuickOcr()
+    result = index(store, [scan], collection="long", registry=LoaderRegistry(ocr=again))
+    (file,) = result.files
+    assert file.status == "indexed", file.reason
+    assert again.pages == 180  # the first 120 pages came from the cache
+    assert "300 of 300 pages read with OCR" in file.warnings
+    pages_indexed = {r[0] for r in store.conn.execute("SELECT page FROM chunks")}
+    assert pages_indexed == set(range(1, 301))
+    # each page was rendered on its own, at the OCR resolution (never the whole file at once)
+    assert again.largest <= (200 * 150 / 20 + 1) * (280 * 150 / 20 + 1)
