@@ -28,7 +28,7 @@ from fireside.assistant.settings import HOME_ENV, Paths, Settings
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
-from fireside.models.ocr import OcrEngine
+from fireside.models.ocr_worker import OcrWorker
 from fireside.plugins.manager import PluginManager
 
 from fireside.secret_store import SecretStore
@@ -78,9 +78,10 @@ class App:
         return LoaderRegistry(extra=self.plugins.document_loaders(), ocr=self.ocr)
 
     @cached_property
-    def ocr(self) -> OcrEngine:
-        """The one OCR engine (scanned pages, pictures in chats); its models load on first use."""
-        return OcrEngine()
+    def ocr(self) -> OcrWorker:
+        """The one OCR engine (scanned pages, pictures in chats), in its own process: it
+        starts on the first page, so an app that reads no picture never loads it."""
+        return OcrWorker()
 
     @cached_property
     def documents(self) -> DocumentsProvider:
@@ -114,6 +115,8 @@ class App:
     def close(self) -> None:
         if "mcp" in self.__dict__:
             self.mcp.close()
+        if "ocr" in self.__dict__:
+            self.ocr.shutdown()
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()

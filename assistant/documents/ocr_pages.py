@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from fireside.assistant.documents.types import Block, LoadError
 from fireside.models.ocr import OcrEngine, OcrPage, OcrUnavailable
+from fireside.models.ocr_worker import OcrFailed
 
 PARAGRAPH_GAP = 0.9  # a gap taller than this many line heights starts a paragraph
 
@@ -67,6 +68,8 @@ class PageOcr:
             result = engine.read(image)
         except OcrUnavailable as exc:
             raise LoadError("scanned", str(exc)) from None
+        except OcrFailed as exc:
+            raise LoadError("unreadable", f"page {page}: {exc}") from None
         finally:
             close = getattr(image, "close", None)
             if close is not None:
