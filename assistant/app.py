@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fireside.assistant.assistant_store import AssistantStore
+from fireside.assistant.chat_images import ChatImages, ImageStore
 from fireside.assistant.engine import ChatEngine
 from fireside.assistant.grammar_sandbox import GrammarSandbox
 from fireside.assistant.history import HistoryStore
@@ -35,6 +36,7 @@ from fireside.assistant.settings_store import SettingsStore, affects
 from fireside.assistant.tool_selection import ToolSelector
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL
 from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.models.ocr_worker import OcrWorker
 from fireside.plugins.context import PluginContext
 from fireside.plugins.manager import PluginManager
 
@@ -132,7 +134,13 @@ class App:
         """Built-in loaders plus those of enabled plugins: the same for every front end."""
         from fireside.assistant.documents.loaders import LoaderRegistry
 
-        return LoaderRegistry(extra=self.plugins.document_loaders())
+        return LoaderRegistry(extra=self.plugins.document_loaders(), ocr=self.ocr)
+
+    @cached_property
+    def ocr(self) -> OcrWorker:
+        """The one OCR engine (scanned pages, pictures in chats), in its own process: it
+        starts on the first page, so an app that reads no picture never loads it."""
+        return OcrWorker()
 
     @cached_property
     def documents(self) -> DocumentsProvider:
@@ -154,6 +162,8 @@ class App:
             tool_selector=ToolSelector(lambda: self.embedders.get(DEFAULT_EMBEDDING_MODEL)),
             assistants=self.assistants,
             grammars=self.grammars,
+            # the history's picture folder (beside its database), without opening it
+            images=ChatImages(ImageStore(self.paths.history_db.parent / "images"), self.ocr),
         )
 
     @cached_property
@@ -172,6 +182,8 @@ class App:
     def close(self) -> None:
         if "mcp" in self.__dict__:
             self.mcp.close()
+        if "ocr" in self.__dict__:
+            self.ocr.shutdown()
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()

@@ -11,12 +11,15 @@ results; ``to_model_messages`` turns it into the role/content turns every templa
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from fireside.assistant.chat_images import ImageInput
 from fireside.assistant.events import ClientCall, TextDelta
 from fireside.assistant.request_error import RequestError
 from fireside.assistant.tool_grammar import call_grammar
@@ -118,6 +121,55 @@ def content_text(content, where: str, *, optional: bool = False) -> str:
     raise RequestError(f"{where} must be a string or a list of text parts", where)
 
 
+def user_content(content, where: str) -> tuple[str, list[ImageInput]]:
+    """A user message's text and pictures: text parts, and ``image_url`` parts carrying a
+    ``data:`` URL. A picture on the web is refused: nothing leaves the machine unasked."""
+    if not isinstance(content, list):
+        return content_text(content, where), []
+    text, images = [], []
+    for n, part in enumerate(content):
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text" and isinstance(part.get("text"), str):
+            text.append(part["text"])
+        elif kind == "image_url":
+            images.append(
+                _data_url_image(part.get("image_url"), f"{where}[{n}].image_url", where, n)
+            )
+        else:
+            raise RequestError(
+                f"{where}[{n}]: content parts of type {kind!r} are not supported "
+                "(text and image_url only)",
+                where,
+            )
+    return "".join(text), images
+
+
+def _data_url_image(value, where: str, param: str, n: int) -> ImageInput:
+    url = value.get("url") if isinstance(value, dict) else value
+    if not isinstance(url, str) or not url:
+        raise RequestError(f"{where}.url must be a string", param)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in ("http", "https"):
+        raise RequestError(
+            f"{where}.url: pictures on the web are not fetched (nothing leaves this computer "
+            "unasked); send the picture itself as a data URL (data:image/png;base64,...)",
+            param,
+        )
+    if scheme != "data":
+        raise RequestError(f"{where}.url: only data: URLs are accepted", param)
+    header, _, payload = url.partition(",")
+    if not header.lower().endswith(";base64") or not payload:
+        raise RequestError(
+            f"{where}.url: a data URL must be base64 (data:image/png;base64,...)", param
+        )
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise RequestError(f"{where}.url: the base64 data is not valid", param) from None
+    mime = header[5:].split(";", 1)[0] or "image"
+    return ImageInput(data, f"image {n + 1} ({mime})")
+
+
 def call_text(fmt: str, calls: list[ProposedCall]) -> str:
     """Calls written the way the model itself would write them (for earlier turns)."""
     if fmt == "hermes":
@@ -158,7 +210,8 @@ class CallerConversation:
     """A conversation as the caller keeps it: its system text and its turns."""
 
     system: str | None  # the system and developer messages joined; None when there were none
-    turns: list[dict]  # role/content messages, user and assistant alternating
+    turns: list[dict]  # role/content messages, user and assistant alternating (a user
+    # message's pictures under "images": ImageInput, prepared by the engine)
     question: str  # the last user message: what documents, routing and hooks look at
 
 
@@ -182,9 +235,13 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
         role = message.get("role")
         if role not in _ROLES:
             raise RequestError(f"{where}.role {role!r} is not supported", where)
-        text = content_text(
-            message.get("content"), f"{where}.content", optional=role == "assistant"
-        )
+        images: list[ImageInput] = []
+        if role == "user":
+            text, images = user_content(message.get("content"), f"{where}.content")
+        else:
+            text = content_text(
+                message.get("content"), f"{where}.content", optional=role == "assistant"
+            )
         if role in ("system", "developer"):
             system.append(text)
         elif role == "assistant":
@@ -203,7 +260,7 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
             else:
                 out.append({**result, "_tool_results": True})
         else:
-            out.append({"role": "user", "content": text})
+            out.append({"role": "user", "content": text, **({"images": images} if images else {})})
             question = text
     for m in out:
         m.pop("_tool_results", None)

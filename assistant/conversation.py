@@ -33,6 +33,7 @@ class Message:
     # files the message came with: name, mime_type, size, file (under the data folder's
     # attachments/, None when the export did not hold it), origin (the id it had there)
     attachments: list = field(default_factory=list)
+    images: list = field(default_factory=list)  # pictures it carries (ChatImage dicts)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
 from fireside.assistant.assistants import Assistant
+from fireside.assistant.chat_images import ChatImage, ChatImages, ImageError, read_note
 from fireside.assistant.client_functions import CallerConversation, propose_calls, to_model_messages
 from fireside.assistant.context_window import fit_messages, prompt_budget
 from fireside.assistant.conversation import Conversation, Message
@@ -66,6 +67,7 @@ from fireside.assistant.turn_tools import TurnTools
 from fireside.models.backend import ChatBackend
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.ocr import OcrEngine
 from fireside.models.sampling import SamplingParams
 from fireside.plugins.registry import ToolRegistry
 
@@ -105,6 +107,8 @@ class ResolvedTurn:
     remember_assistant: bool = False  # the chat keeps this choice (None: no assistant)
     assistant_gone: str | None = None  # the notice when the chat's assistant was deleted
     call_grammar: str | None = None  # the grammar of a call to the caller's functions
+    images: list[ChatImage] = field(default_factory=list)  # the question's pictures
+    image_data: dict[str, bytes] = field(default_factory=dict)  # pictures not kept (the API)
 
 
 @dataclass
@@ -142,6 +146,7 @@ class ChatEngine:
         tool_selector=None,
         assistants=None,
         grammars: GrammarSandbox | None = None,
+        images: ChatImages | None = None,
     ) -> None:
         # the history, or what opens it: a turn that writes nowhere (the API's) never
         # opens it, so a damaged history does not stop the local API
@@ -153,6 +158,9 @@ class ChatEngine:
         self.languages = languages or lang.LanguageDetector()
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
+        # pictures in chats: kept beside the history, read with OCR for models that cannot
+        # see (None: made from the history when first needed)
+        self._images = images
         self.assistants = assistants  # assistant_store.AssistantStore, or None: no assistants
         # grammars from requests' schemas are built in a helper process (started on use)
         self.grammars = grammars if grammars is not None else GrammarSandbox()
@@ -160,6 +168,12 @@ class ChatEngine:
     @property
     def history(self) -> HistoryStore:
         return self._history() if callable(self._history) else self._history
+
+    @property
+    def images(self) -> ChatImages:
+        if self._images is None:
+            self._images = ChatImages(self.history.images, OcrEngine())
+        return self._images
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -213,6 +227,7 @@ class ChatEngine:
 
     def _resolve(self, request: TurnRequest) -> ResolvedTurn:
         user = None
+        user_images: list[ChatImage] = []
         parent_id = request.parent_id
         conversation_id = request.conversation_id
         question = request.text
@@ -226,14 +241,20 @@ class ChatEngine:
         elif request.edit is not None:
             old = self.history.get_message(request.edit)
             conversation_id, parent_id = old.conversation_id, old.parent_id
+            user_images = [ChatImage.from_dict(d) for d in old.images]
         conv = self.history.get_conversation(conversation_id) if conversation_id else None
         assistant, gone = self._assistant(request, conv)
         model = request.model or (assistant.model if assistant is not None else None)
         backend = self.models.get(model)
         caller = None
+        sees = backend.description.sees_images
+        image_data: dict[str, bytes] = {}
         if request.messages is not None:
             caller = to_model_messages(list(request.messages), backend.description.tool_format)
             question = caller.question
+            user_images = self._caller_images(caller, sees, request.save, image_data)
+        if request.images:  # checked and kept before anything is written
+            user_images = self.images.prepare(request.images, sees_images=sees, keep=True)
         tools = self._tools(request.tools, assistant, question)
         slash = None
         if tools is not None and question.startswith("/") and request.functions is None:
@@ -280,6 +301,8 @@ class ChatEngine:
             remember_assistant=request.assistant is not None or bool(gone),
             assistant_gone=gone,
             call_grammar=call,
+            images=user_images,
+            image_data=image_data,
         )
         self._choose_collections(turn, request)
         return turn
@@ -300,6 +323,23 @@ class ChatEngine:
         if self.assistants is None:
             raise FiresideError("assistants are not available here")
         return self.assistants.get(name), None
+
+    def _caller_images(
+        self, caller, sees: bool, keep: bool, data: dict[str, bytes]
+    ) -> list[ChatImage]:
+        """Prepare the pictures of a caller's messages; returns the question's."""
+        last: list[ChatImage] = []
+        for message in caller.turns:
+            inputs = message.pop("images", None)
+            if not inputs:
+                continue
+            prepared = self.images.prepare(inputs, sees_images=sees, keep=keep)
+            data.update({p.sha256: i.data for p, i in zip(prepared, inputs, strict=True)})
+            message["images"] = [p.to_dict() for p in prepared]
+            last = prepared
+        if caller.turns and caller.turns[-1].get("role") != "user":
+            return []
+        return last
 
     def _choose_collections(self, turn: ResolvedTurn, request: TurnRequest) -> None:
         """The collections this turn answers from; ones deleted since are left out with a
@@ -517,6 +557,9 @@ class ChatEngine:
             follows = turn.assistant is None or turn.assistant.answer_in_user_language
             language = turn.language if follows else ""
             messages = self._messages(record, (context, turn.format_hint), language)
+            messages, notices = self._with_images(messages, turn)
+            for notice in notices:
+                yield TurnNotice(notice)
             if routed is not None:  # the tool's result, then what to do with it
                 budget = prompt_budget(description.n_ctx, params.max_tokens)
                 room = budget - turn.backend.count_tokens(messages) - 32
@@ -526,13 +569,55 @@ class ChatEngine:
                 turn.backend.count_tokens,
                 prompt_budget(description.n_ctx, params.max_tokens),
             )
-        except ModelError as exc:
+        except (ModelError, ImageError) as exc:
             record.failed_prompt(description)
             yield TurnError(str(exc), record.conversation_id, error=exc)
             return None
         if dropped:
             yield ContextTrimmed(dropped, tokens, description.n_ctx)
         return _Prompt(fitted, dropped, tokens, params, routed, calls, documents, sources)
+
+    def _with_images(self, messages: list[dict], turn: ResolvedTurn) -> tuple[list[dict], list]:
+        """Pictures into the prompt: image parts for a model that sees them, else the text
+        OCR read on them, marked as such; and the notices that say so for the question's."""
+        description = turn.backend.description
+        last_user = max((i for i, m in enumerate(messages) if m["role"] == "user"), default=-1)
+        out, notices = [], []
+        for index, message in enumerate(messages):
+            raw = message.get("images")
+            message = {k: v for k, v in message.items() if k != "images"}
+            out.append(message)
+            if not raw:
+                continue
+            images = [ChatImage.from_dict(d) for d in raw]
+            try:
+                if description.sees_images:
+                    text = message["content"]
+                    parts = [{"type": "text", "text": text}] if text else []
+                    for image in images:
+                        url = self.images.data_url(image, turn.image_data.get(image.sha256))
+                        parts.append({"type": "image_url", "image_url": {"url": url}})
+                    message["content"] = parts
+                    continue
+                notes = []
+                for image in images:
+                    if image.text is None:  # seen by a vision model before: read it now
+                        data = turn.image_data.get(image.sha256) or self.images.store.read(image)
+                        image.text = self.images.read_text(data, image.name)
+                    notes += [read_note(image)] if image.text else []
+                    if index == last_user:
+                        notices.append(self._image_notice(image, description.name, turn.language))
+                message["content"] = "\n\n".join(p for p in (message["content"], *notes) if p)
+            except ImageError:
+                if index == last_user:
+                    raise
+                log.info("a picture of an earlier message is missing", exc_info=True)
+        return out, notices
+
+    @staticmethod
+    def _image_notice(image: ChatImage, model: str, language: str) -> str:
+        key = "image_as_text" if image.text else "image_no_ocr" if image.text is None else None
+        return lang.text(key or "image_no_text", language, model=model, name=image.name)
 
     def _offered_tools(self, turn: ResolvedTurn, prompt: _Prompt) -> Iterator[Event]:
         """``(tools, names offered when trimmed, whether the model sees tools)``."""

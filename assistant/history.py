@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+from fireside.assistant.chat_images import ImageStore
 from fireside.assistant.conversation import Conversation, Message, SearchHit
 from fireside.assistant.migrations import apply_migrations
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
@@ -31,7 +32,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "attachments")
+_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "attachments", "images")
 RATINGS = ("up", "down")
 
 
@@ -41,6 +42,10 @@ def _row_to_message(row: dict) -> Message:
         raw = data.get(key)
         data[key] = json.loads(raw) if raw else ({} if key in ("settings", "timings") else [])
     return Message(**data)
+
+
+def _image_keys(raw: str | None) -> set[tuple[str, str]]:
+    return {(i["sha256"], i["mime"]) for i in json.loads(raw)} if raw else set()
 
 
 def _row_to_conversation(row: dict) -> Conversation:
@@ -54,6 +59,8 @@ class HistoryStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # pictures sent in chats, one file per content hash, beside the database
+        self.images = ImageStore(self.path.parent / "images")
         self._dbs = PerThreadDatabase(self._open)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self.db  # open + check + migrate on the creating thread
@@ -142,10 +149,22 @@ class HistoryStore:
             self.db["conversations"].update(conversation_id, {"title": title})
 
     def delete_conversation(self, conversation_id: int) -> None:
+        """Delete the chat, and the picture files no other chat uses."""
         self.get_conversation(conversation_id)
+        rows = self.db.execute(
+            "SELECT images FROM messages WHERE conversation_id = ? AND images IS NOT NULL",
+            [conversation_id],
+        ).fetchall()
+        pictures = set().union(*(_image_keys(r[0]) for r in rows)) if rows else set()
         with self.db.conn:
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
             self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+        for sha256, mime in pictures:
+            used = self.db.execute(
+                "SELECT 1 FROM messages WHERE images LIKE ? LIMIT 1", [f"%{sha256}%"]
+            ).fetchone()
+            if used is None:
+                self.images.delete(sha256, mime)
 
     def set_system_prompt(self, conversation_id: int, system_prompt: str | None) -> None:
         with self.db.conn:
@@ -185,6 +204,7 @@ class HistoryStore:
         backend: str | None = None,
         settings: dict | None = None,
         make_current: bool = True,
+        images: list[dict] | None = None,
     ) -> Message:
         now = _now()
         with self.db.conn:
@@ -201,6 +221,7 @@ class HistoryStore:
                         "backend": backend,
                         "settings": json.dumps(settings or {}),
                         "created_at": now,
+                        **({"images": json.dumps(images, ensure_ascii=False)} if images else {}),
                     }
                 )
                 .last_pk

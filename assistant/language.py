@@ -128,6 +128,27 @@ _TEXTS: dict[str, dict[str, str]] = {
         SIMPLIFIED: "请根据这个结果，用几句中文回答我的问题。",
         TRADITIONAL: "請根據這個結果，用幾句中文回答我的問題。",
     },
+    "image_as_text": {
+        ENGLISH: "{model} cannot see pictures: it was given the text read from {name} instead.",
+        SIMPLIFIED: "{model} 无法查看图片：已改为提供从 {name} 中识别出的文字。",
+        TRADITIONAL: "{model} 無法檢視圖片：已改為提供從 {name} 中辨識出的文字。",
+    },
+    "image_no_text": {
+        ENGLISH: "{model} cannot see pictures, and no text was found in {name}: the model "
+        "does not know what it shows. Choose a vision model to ask about it.",
+        SIMPLIFIED: "{model} 无法查看图片，且在 {name} 中没有找到文字：模型不知道图片的内容。"
+        "请选择视觉模型来询问它。",
+        TRADITIONAL: "{model} 無法檢視圖片，且在 {name} 中沒有找到文字：模型不知道圖片的內容。"
+        "請選擇視覺模型來詢問它。",
+    },
+    "image_no_ocr": {
+        ENGLISH: "{model} cannot see pictures, and text cannot be read from {name} here "
+        "(OCR is not installed): the model does not know what it shows.",
+        SIMPLIFIED: "{model} 无法查看图片，且此处无法识别 {name} 中的文字（未安装 OCR）："
+        "模型不知道图片的内容。",
+        TRADITIONAL: "{model} 無法檢視圖片，且此處無法辨識 {name} 中的文字（未安裝 OCR）："
+        "模型不知道圖片的內容。",
+    },
     "answer_in": {
         ENGLISH: "Answer in the language of the user's question.",
         SIMPLIFIED: "The user writes in Simplified Chinese: answer in Simplified Chinese "

@@ -103,12 +103,19 @@ def _m005_uids_ratings_assistants(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m006_message_images(conn: sqlite3.Connection) -> None:
+    # JSON list of the pictures a message carries (chat_images.ChatImage: content hash, type,
+    # size, name, OCR text); the files live in the data folder's images/, named by hash
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "images" TEXT')
+
+
 MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
     ("003_conversation_collections", _m003_conversation_collections),
     ("004_message_backend", _m004_message_backend),
     ("005_uids_ratings_assistants", _m005_uids_ratings_assistants),
+    ("006_message_images", _m006_message_images),
 ]
 
 

@@ -104,7 +104,10 @@ class HistoryRecord:
                 conv.assistant = name
         if self.user is None:
             parent = conv.current_leaf_id if turn.parent_id == AFTER_CURRENT else turn.parent_id
-            self.user = self.history.add_message(conv.id, "user", turn.question, parent)
+            images = [image.to_dict() for image in turn.images] or None
+            self.user = self.history.add_message(
+                conv.id, "user", turn.question, parent, images=images
+            )
         return TurnStarted(conv.id, self.user.id, self.user.parent_id)
 
     def _new_conversation(self) -> Conversation:
@@ -120,7 +123,11 @@ class HistoryRecord:
             parent = None
             for message in caller.turns[:-1]:
                 parent = self.history.add_message(
-                    conv.id, message["role"], message["content"], parent
+                    conv.id,
+                    message["role"],
+                    message["content"],
+                    parent,
+                    images=message.get("images"),
                 ).id
             conv = self.history.get_conversation(conv.id)
         return conv
@@ -139,7 +146,7 @@ class HistoryRecord:
     def turns(self) -> list[dict]:
         """The thread up to the question, as role/content messages."""
         return [
-            {"role": m.role, "content": m.content}
+            {"role": m.role, "content": m.content, **({"images": m.images} if m.images else {})}
             for m in self.history.thread(self.conversation.id, self.user.id)
             if m.role in ("user", "assistant") and (m.content or m.role == "user")
         ]

@@ -18,6 +18,7 @@ from fireside.models.generation import CancelToken
 from fireside.models.sampling import SamplingParams
 
 if TYPE_CHECKING:
+    from fireside.assistant.chat_images import ImageInput
     from fireside.assistant.client_functions import ClientFunctions
     from fireside.plugins.tools import Tool
 
@@ -80,6 +81,8 @@ class TurnRequest:
     enforced with a grammar. ``assistant``: an assistant's name; its system prompt, model,
     sampling, tools and collections apply where the request gives none of its own. None
     keeps the conversation's assistant, "" chats without one (and the chat forgets it).
+    ``images``: pictures sent with the message (``text``); a model that sees pictures gets
+    them, any other the text OCR reads on them.
 
     ``language``: the language the front end speaks to the user (``language.ENGLISH``,
     ``SIMPLIFIED``, ``TRADITIONAL``; the window's language). A system prompt the user has not
@@ -105,3 +108,4 @@ class TurnRequest:
     response_format: dict | None = None
     assistant: str | None = None
     language: str | None = None
+    images: Sequence[ImageInput] = ()

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from fireside.cli.common import fail, print_json, print_sources
+from fireside.cli.images import add_image_option, question_images, read_images
 from fireside.cli.options import add_model_options, add_sampling_options, add_web_option
 
 
@@ -37,6 +38,7 @@ def register(sub) -> None:
         "--allow-tools", action="store_true", help="let network and file tools run without asking"
     )
     add_web_option(p)
+    add_image_option(p)
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run_ask)
@@ -56,6 +58,7 @@ def run_ask(args) -> int:
         # the model first, as in `fireside chat`: a bad --model is named whatever else is wrong
         path = app.models.resolve_path(args.model)
         app.models.get(path, load_options_from(args, app.models.load_options(path)))
+        images = read_images(args.image)  # a missing picture is named before anything else
         existing = [c.name for c in app.documents_store.collections(counts=False)]
         unknown = [n for n in args.collection or () if n not in existing]
         if unknown:
@@ -68,6 +71,7 @@ def run_ask(args) -> int:
         cancel = CancelToken()
         request = TurnRequest(
             args.question,
+            images=images,
             conversation_id=args.conversation,
             collections=args.collection or existing or None,
             retrieval=RetrievalOptions(k=args.k, whole_document=args.whole),
@@ -79,6 +83,7 @@ def run_ask(args) -> int:
         out = consume(
             app.engine.run(request), cancel, quiet=args.json, conversation_id=args.conversation
         )
+        shown = question_images(app, out.done.message_id) if out.done else {}
     except ModelError as exc:
         return fail(str(exc))
     finally:
@@ -92,6 +97,7 @@ def run_ask(args) -> int:
                 "citations": out.citations_json(),
                 "conversation_id": out.done.conversation_id,
                 "message_id": out.done.message_id,
+                **shown,
             }
         )
         return out.code

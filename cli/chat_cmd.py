@@ -13,6 +13,7 @@ import sys
 from fireside.assistant.app import build_app
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.cli.common import fail, print_json, print_sources
+from fireside.cli.images import add_image_option, question_images, read_images
 from fireside.cli.options import (
     add_model_options,
     add_sampling_options,
@@ -33,6 +34,7 @@ def register(sub) -> None:
         help="the message; '-' reads stdin; omit for a conversation in the terminal",
     )
     p.add_argument("--system", "-s", help="system prompt")
+    add_image_option(p)
     p.add_argument(
         "--conversation", "-c", type=int, metavar="ID", help="continue this conversation"
     )
@@ -137,8 +139,10 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             flush=True,
         )
     cancel = CancelToken()
+    images, args.image = read_images(args.image), None  # with the first message only
     request = TurnRequest(
         prompt,
+        images=images,
         conversation_id=conversation_id,
         collections=_collections(args),
         tools=ToolPolicy(
@@ -179,6 +183,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 "citations": out.citations_json(),
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
+                **question_images(app, done.message_id),
             }
         )
     else:

@@ -33,6 +33,12 @@ def register(ms) -> None:
         help="context size for the memory estimate (default %(default)s)",
     )
     cat.add_argument("--json", action="store_true")
+    cat.add_argument(
+        "--refresh",
+        action="store_true",
+        help="check every entry's size and SHA-256 on the hub now and keep them "
+        "(the shipped catalog stays the offline fallback)",
+    )
     cat.set_defaults(func=_catalog)
 
     se = ms.add_parser("search", help="search the hub for GGUF repositories")
@@ -77,6 +83,14 @@ def _gb(n: int | None) -> str:
 @with_app
 def _catalog(app: App, args: argparse.Namespace) -> int:
     library = open_library(app.paths, app.settings, app.secrets)
+    if args.refresh:
+        checked, problems = library.refresh_catalog()  # LibraryError: one line, exit 2
+        for line in problems:
+            print(f"fireside: warning: {line}", file=sys.stderr)
+        print(
+            f"catalog refreshed from {library.hub.endpoint}: {checked} entries checked",
+            file=sys.stderr,
+        )
     rows = []
     for entry in library.catalog():
         fit = library.fit(entry, args.ctx_size)
@@ -86,6 +100,7 @@ def _catalog(app: App, args: argparse.Namespace) -> int:
             fit=fit.verdict,
             fit_summary=fit.summary(),
             downloaded=library.is_downloaded(entry),
+            sees_images=entry.vision,
             path=str(library.downloaded_path(entry.repo, entry.filename)),
         )
         rows.append(data)
@@ -95,6 +110,7 @@ def _catalog(app: App, args: argparse.Namespace) -> int:
     for r in rows:
         zh = " 中文" if r["strong_chinese"] else ""
         tools = " tools" if r["tool_calls"] else ""
+        tools += " sees-images" if r["sees_images"] else ""
         mark = "✓" if r["downloaded"] else " "
         check = "" if r["verified"] else " (size approx.)"
         print(

@@ -13,6 +13,7 @@ from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
 from fireside.models.gguf_info import inspect_gguf
 from fireside.models.hardware import available_memory, gpu_offload_supported
+from fireside.models.projector import find_projector
 
 
 def register(sub) -> None:
@@ -56,6 +57,9 @@ def _inspect(args: argparse.Namespace) -> int:
     data["available_memory_bytes"] = available_memory()
     data["fits_in_memory"] = data["memory_estimate_bytes"] <= data["available_memory_bytes"]
     data["gpu_offload_supported"] = gpu_offload_supported()
+    projector = find_projector(info.path, info.embedding_length)
+    data["projector"] = str(projector) if projector else None
+    data["sees_images"] = projector is not None
     if args.json:
         print_json(data)
         return 0
@@ -68,6 +72,12 @@ def _inspect(args: argparse.Namespace) -> int:
         ("quantization", info.quantization),
         ("context length", f"{info.context_length or '-'} tokens (trained)"),
         ("chat template", "in the file" if info.chat_template else "none (chosen by architecture)"),
+        (
+            "images",
+            f"sees images (projector {projector.name})"
+            if projector
+            else "text only (pictures are read with OCR)",
+        ),
         (
             "memory needed",
             f"about {_gib(data['memory_estimate_bytes'])} with a {kv_cache} KV cache "

@@ -21,10 +21,12 @@ from fireside.desktop.input_box import Composer
 from fireside.desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from fireside.desktop.message_docs import DocumentCache
 from fireside.desktop.message_extras import (
+    IMAGE_SCHEME,
     SOURCE_SCHEME,
     TOGGLE_TOOLS_LINK,
     citation_for_link,
     display_text,
+    picture_for_link,
 )
 from fireside.desktop.model_names import model_label
 from fireside.desktop.notice import Notice
@@ -59,6 +61,7 @@ class ChatPanel(QWidget):
         self.language = window_language()
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
+        self._sent_images: list = []  # pictures of the message being sent
         self.controller = ChatController(self)
         self.model = TranscriptModel(app.history, self)
         self.docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -101,6 +104,9 @@ class ChatPanel(QWidget):
         self.composer.stop_requested.connect(self.stop)
         self.composer.edit_last_requested.connect(self.edit_last)
         self.composer.box.page_key.connect(lambda ev: self.view.keyPressEvent(ev))
+        self.composer.attachments.failed.connect(
+            lambda text: self.error_notice.show_message(text, "error")
+        )
         self.view.action_triggered.connect(self.on_action)
         self.view.link_activated.connect(self.on_link)
         self.assistant_bar.cleared.connect(lambda: self.set_assistant(None))
@@ -226,10 +232,13 @@ class ChatPanel(QWidget):
         return self.controller.run_turn(self.app.engine, request)
 
     def send(self, text: str) -> bool:
-        if self.controller.busy or not text.strip():
+        images = self.composer.attachments.images
+        if self.controller.busy or not (text.strip() or images):
             return False
+        images = self.composer.attachments.take()
+        self._sent_images = images  # put back if the message cannot be sent
         self.model.add_pending_user(text)
-        return self._start(text=text, conversation_id=self.conversation_id)
+        return self._start(text=text, conversation_id=self.conversation_id, images=images)
 
     def regenerate(self, row: int) -> bool:
         if self.controller.busy:
@@ -295,6 +304,10 @@ class ChatPanel(QWidget):
             self.conversation_created.emit(event.conversation_id)
         if self.conversation_id == event.conversation_id:
             self.model.set_user_id(event.user_message_id)
+            if self._sent_images and event.user_message_id is not None:
+                # the stored question carries its pictures' thumbnails: show them now
+                self.model.replace_user(self.app.history.get_message(event.user_message_id))
+        self._sent_images = []
         self.history_changed.emit()
 
     def _on_text(self, text: str) -> None:
@@ -323,6 +336,9 @@ class ChatPanel(QWidget):
                 self.model.fail_live(message)
             elif not self.composer.box.toPlainText():
                 self.composer.box.setPlainText(restored)
+            if restored is not None and self._sent_images:
+                self.composer.attachments.restore(self._sent_images)
+        self._sent_images = []
         self.error_notice.show_message(message, "error")
         self.history_changed.emit()
 
@@ -383,6 +399,8 @@ class ChatPanel(QWidget):
                 self.status_message.emit(self.tr("Code copied"))
         elif href == TOGGLE_TOOLS_LINK:
             self.toggle_tool_details(row)
+        elif href.startswith(IMAGE_SCHEME):
+            self.open_picture(row, href)
         elif href.startswith(SOURCE_SCHEME):
             item = self.model.item(row)
             if item.message_id is None:
@@ -392,9 +410,21 @@ class ChatPanel(QWidget):
             if citation is not None:
                 from fireside.desktop.source_viewer import open_citation  # loaded on first use
 
-                open_citation(self, citation)
+                store = lambda: self.app.documents_store  # noqa: E731  (opened on the worker)
+                open_citation(self, citation, lambda path, page: store().ocr_result_at(path, page))
         elif href.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(href))
+
+    def open_picture(self, row: int, href: str) -> None:
+        """A message's picture at full size, in the source viewer (read on its worker)."""
+        item = self.model.item(row)
+        image = picture_for_link(href, item.images)
+        if image is None:
+            return
+        from fireside.desktop.source_viewer import open_citation  # loaded on first use
+
+        path = self.app.history.images.path(image["sha256"], image["mime"])
+        open_citation(self, {"document": str(path), "page": 1, "title": image.get("name")})
 
 
 def collection_names(app) -> list[str]:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -66,6 +67,10 @@ def progress_text(progress: Progress) -> str:
         return text + QCoreApplication.translate("DocumentsPanel", " · done")
     if progress.state == "cancelled":
         return text + QCoreApplication.translate("DocumentsPanel", " · cancelled")
+    if progress.pages_total:
+        text += QCoreApplication.translate("DocumentsPanel", " · page {done} of {total}").format(
+            done=progress.pages_done, total=progress.pages_total
+        )
     if progress.eta_s is not None:
         text += QCoreApplication.translate("DocumentsPanel", " · ETA {seconds} s").format(
             seconds=f"{progress.eta_s:.0f}"
@@ -118,6 +123,13 @@ class DocumentsPanel(QWidget):
         )
         self.combo.setMinimumContentsLength(16)
         self.new_button = QPushButton(self.tr("New collection…"))
+        self.ocr_box = QCheckBox(self.tr("Read scans and pictures (OCR)"))
+        self.ocr_box.setToolTip(
+            self.tr(
+                "Pages without text and picture files are read with OCR (offline, Chinese and "
+                "English); files added later follow this choice"
+            )
+        )
         self.add_files_button = QPushButton(self.tr("Add files…"))
         self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.remove_button = QPushButton(self.tr("Remove"))
@@ -147,6 +159,7 @@ class DocumentsPanel(QWidget):
         top.addWidget(QLabel(self.tr("Collection:")))
         top.addWidget(self.combo, 1)
         new_row = QHBoxLayout()
+        new_row.addWidget(self.ocr_box)
         new_row.addStretch(1)
         new_row.addWidget(self.new_button)
         buttons = QHBoxLayout()
@@ -167,6 +180,7 @@ class DocumentsPanel(QWidget):
 
         self.combo.currentIndexChanged.connect(self._on_collection_index)
         self.new_button.clicked.connect(self._ask_new_collection)
+        self.ocr_box.toggled.connect(self._set_ocr)
         self.add_files_button.clicked.connect(self._ask_files)
         self.add_folder_button.clicked.connect(self._ask_folder)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -232,6 +246,11 @@ class DocumentsPanel(QWidget):
         self.refresh_documents()
         self.collection_changed.emit(self.selected_collection())
 
+    def _set_ocr(self, enabled: bool) -> None:
+        """OCR on or off for the selected collection (kept in the documents store)."""
+        col = self.store.collection(self.selected_collection())
+        self.store.set_ocr(col.id, enabled)
+
     def _ask_new_collection(self) -> None:
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("New collection"))
@@ -250,6 +269,9 @@ class DocumentsPanel(QWidget):
         name = self.selected_collection()
         col = next((c for c in self.store.collections(counts=False) if c.name == name), None)
         docs = self.store.documents(col.id) if col else []
+        self.ocr_box.blockSignals(True)
+        self.ocr_box.setChecked(bool(col.ocr) if col else True)
+        self.ocr_box.blockSignals(False)
         self.table.setRowCount(0)
         seen = set()
         for doc in docs:

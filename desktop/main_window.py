@@ -23,6 +23,7 @@ from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
 from fireside.desktop.i18n.translators import chosen_language
+from fireside.desktop.image_attachments import is_picture_file
 from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_names import model_label
@@ -406,11 +407,15 @@ class MainWindow(QMainWindow):
         self.handle_dropped(paths)
 
     def handle_dropped(self, paths: list[Path]) -> None:
-        """GGUF files become the model; anything else goes to the document indexer."""
+        """GGUF files become the model, pictures go with the next message, anything else
+        goes to the document indexer (a scanned PDF is read with OCR there)."""
         models = [p for p in paths if p.suffix.lower() == ".gguf" and p.is_file()]
         if models:
             self.models.request(str(models[-1]))
-        others = [p for p in paths if p not in models]
+        pictures = [p for p in paths if is_picture_file(p)]
+        if pictures:
+            self.panel.composer.attachments.add_files([str(p) for p in pictures])
+        others = [p for p in paths if p not in models and p not in pictures]
         if others:
             self.documents.add(others, self.panel.conversation_id)
 

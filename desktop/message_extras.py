@@ -9,6 +9,7 @@ the viewer needs the cited text, not just the place, to highlight it.)
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from fireside.assistant.conversation import Message
@@ -19,6 +20,8 @@ SNIPPET_CHARS = 140
 SUMMARY_OUTPUT_CHARS = 60
 TOGGLE_TOOLS_LINK = "fireside-tools:toggle"
 SOURCE_SCHEME = "fireside-source:"
+IMAGE_SCHEME = "fireside-image:"  # a message's picture <n>: opens it at full size
+THUMB_SCHEME = "fireside-thumb:"  # its thumbnail, added to the row's document as a resource
 
 
 def _summary_output(output: str) -> str:
@@ -104,6 +107,43 @@ def citations_markdown(citations: list[dict]) -> str:
         rows.append(f"{i + 1}. [{citation_label(c)}]({citation_link(i)}) — “{snippet}”")
     heading = QCoreApplication.translate("MessageExtras", "Sources")
     return f"**{heading}**\n\n" + "\n".join(rows)
+
+
+def picture_for_link(href: str, images: list[dict] | None) -> dict | None:
+    """The picture an ``IMAGE_SCHEME`` link points at, or None."""
+    try:
+        index = int(href[len(IMAGE_SCHEME) :])
+    except ValueError:
+        return None
+    return images[index] if images and 0 <= index < len(images) else None
+
+
+def pictures_html(images: list[dict]) -> str:
+    """Thumbnails that open the pictures, and what the model got of each."""
+    thumbs = "".join(
+        f'<a href="{IMAGE_SCHEME}{i}"><img src="{THUMB_SCHEME}{html.escape(img["sha256"])}">'
+        "</a>&nbsp;"
+        for i, img in enumerate(images)
+        if img.get("thumb")
+    )
+    notes = []
+    for img in images:
+        name = html.escape(str(img.get("name") or ""))
+        given = img.get("given_as")
+        if given == "text":
+            note = QCoreApplication.translate(
+                "MessageExtras",
+                "{name}: the model cannot see pictures; it got the text read from it",
+            )
+        elif given == "nothing":
+            note = QCoreApplication.translate(
+                "MessageExtras", "{name}: the model cannot see pictures and no text was found in it"
+            )
+        else:
+            continue
+        notes.append(note.format(name=name))
+    note_html = "".join(f'<p class="note"><i>{n}</i></p>' for n in notes)
+    return (f"<p>{thumbs}</p>" if thumbs else "") + note_html
 
 
 def display_text(message: Message, expanded: bool = False) -> str:

@@ -144,6 +144,16 @@ class ModelPicker(ElidingComboBox):
     def current_path(self) -> str | None:
         return self._current
 
+    def mark_sees_images(self, path: str, sees: bool) -> None:
+        """Once a model is loaded the picker says whether it sees pictures."""
+        index = self.findData(path)
+        if index < 0:
+            return
+        label = self._describe(path)
+        if sees:
+            label = self.tr("{model} — sees images").format(model=label)
+        self.setItemText(index, label)
+
     def _on_activated(self, index: int) -> None:
         data = self.itemData(index)
         if data == OPEN_ITEM:

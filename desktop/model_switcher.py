@@ -83,7 +83,11 @@ class ModelSwitcher(QObject):
         self.refresh_picker()
 
     def _show_backend(self, path: str, info) -> None:
-        self.status.set_model(model_label(self.app.models, path), info.device, info.n_ctx)
+        device = info.device
+        if info.sees_images:
+            device = self.tr("{device} · sees images").format(device=device)
+        self.status.set_model(model_label(self.app.models, path), device, info.n_ctx)
+        self.picker.mark_sees_images(path, info.sees_images)
         # a plugin's model may send messages elsewhere too: the user must see that
         remote = info.backend == "remote" or info.leaves_machine
         self.status.set_remote(remote, info.leaves_machine, info.device)

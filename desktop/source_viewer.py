@@ -17,6 +17,7 @@ one still running; only the latest result is shown.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,14 +25,17 @@ from fireside.assistant.documents.source_preview import (
     PageImage,
     SourceError,
     TextWindow,
+    is_picture,
     read_text_window,
     render_pdf_page,
+    render_picture,
     require_file,
 )
 from fireside.desktop.notice import Notice
 from fireside.desktop.numbered_text import NumberedText
 from fireside.desktop.page_view import PageView
 from fireside.desktop.workers import Worker
+from fireside.models.ocr import OcrPage
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
@@ -81,23 +85,48 @@ def is_web(citation: dict) -> bool:
     return bool(citation.get("url"))
 
 
+def is_paged(citation: dict) -> bool:
+    """Shown as page pictures: a PDF, or a picture file (a TIFF's pages)."""
+    return is_pdf(citation) or is_picture(str(citation.get("document", "")))
+
+
 def shows_lines(citation: dict) -> bool:
     """Text-like sources: numbered lines and no pages."""
     return bool(citation.get("line_start")) and not citation.get("page")
 
 
-def load_source(token: int, citation: dict, page: int | None, fit_width: int, dpr: float) -> Loaded:
+def load_source(
+    token: int,
+    citation: dict,
+    page: int | None,
+    fit_width: int,
+    dpr: float,
+    ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+) -> Loaded:
     """Worker side: read or render what the viewer will show. Errors are returned, not
-    raised, so the answer always carries the ``token`` of the request it belongs to."""
+    raised, so the answer always carries the ``token`` of the request it belongs to.
+    ``ocr_lookup(path, page)`` gives what OCR read on a page when it was indexed."""
     path = str(citation.get("document", ""))
     try:
-        if page and is_pdf(citation):
+        if page and is_paged(citation):
             cited = page == citation.get("page")
-            shown = render_pdf_page(
+            ocr = None
+            if cited and ocr_lookup is not None:
+                try:
+                    ocr = ocr_lookup(path, page)
+                except Exception:  # the marks are a help; the page is still shown
+                    log.info("OCR lines of %s could not be read", path, exc_info=True)
+            lines = None
+            if cited and citation.get("line_start"):
+                lines = (citation["line_start"], citation.get("line_end") or citation["line_start"])
+            render = render_pdf_page if is_pdf(citation) else render_picture
+            shown = render(
                 path,
                 page,
                 fit_width=int(fit_width * dpr),
                 highlight=str(citation.get("text") or "") if cited else None,
+                ocr=ocr,
+                lines=lines,
             )
             image = QImage(
                 shown.data, shown.width, shown.height, shown.stride, QImage.Format.Format_RGBX8888
@@ -129,8 +158,13 @@ class SourceViewer(QDialog):
 
     add_to_documents = Signal(object)  # Path
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ocr_lookup = ocr_lookup  # what OCR read on a scanned page (runs on the worker)
         self.setObjectName("SourceViewer")
         self.setModal(False)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -228,7 +262,7 @@ class SourceViewer(QDialog):
     def show_citation(self, citation: dict) -> None:
         """Show ``citation`` (a stored message's citation dict), replacing what was shown."""
         self.citation = dict(citation)
-        self.page = citation.get("page") if is_pdf(citation) else None
+        self.page = (citation.get("page") or 1) if is_paged(citation) else None
         self.page_count = None
         self.setWindowTitle(self.tr("{name} — Source").format(name=self._name()))
         web = is_web(citation)
@@ -275,6 +309,7 @@ class SourceViewer(QDialog):
             self.page,
             self._fit_width(),
             self.devicePixelRatioF(),
+            self.ocr_lookup,
         )
         worker.returned.connect(self._on_loaded)
         worker.errored.connect(self._on_failed)
@@ -431,9 +466,11 @@ class SourceViewer(QDialog):
         self.add_to_documents.emit(self.path)
 
     def _name(self) -> str:
+        """What the source is called: a web page's title or address, else the name a
+        picture was sent under, else the file's name."""
         if is_web(self.citation):
             return str(self.citation.get("title") or self.citation["url"])
-        return self.path.name or self.tr("Source")
+        return str(self.citation.get("title") or self.path.name or self.tr("Source"))
 
     def show_in_folder(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent))):
@@ -475,18 +512,25 @@ def _describe(exc: Exception, path: Path) -> str:
     ).format(reason=reason)
 
 
-def open_citation(parent: QWidget | None, citation: dict) -> SourceViewer:
-    """Show ``citation`` in ``parent``'s source viewer, creating it the first time."""
+def open_citation(
+    parent: QWidget | None,
+    citation: dict,
+    ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+) -> SourceViewer:
+    """Show ``citation`` in ``parent``'s source viewer, creating it the first time;
+    ``ocr_lookup(path, page)`` gives the OCR lines of scanned pages (on a worker thread)."""
     viewer = None
     if parent is not None:
         viewer = parent.findChild(
             SourceViewer, "SourceViewer", Qt.FindChildOption.FindDirectChildrenOnly
         )
     if viewer is None:
-        viewer = SourceViewer(parent)
+        viewer = SourceViewer(parent, ocr_lookup)
         documents = getattr(parent.window(), "documents", None) if parent is not None else None
         if documents is not None and hasattr(documents, "add"):  # the main window's indexer
             viewer.add_to_documents.connect(lambda path: documents.add([path]))
+    elif ocr_lookup is not None:  # made first for a picture, which needs none
+        viewer.ocr_lookup = ocr_lookup
     viewer.show()
     viewer.raise_()
     viewer.activateWindow()

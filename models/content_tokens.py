@@ -166,18 +166,33 @@ def _split_at(pieces: list[int | str], needle: str, token: int) -> list[int | st
 
 def defused(messages: Sequence[dict], vocab: Vocabulary) -> list[dict]:
     """``messages`` with the text of any control token in their content broken up by a word
-    joiner (the fallback for templates whose content cannot be followed)."""
+    joiner (the fallback for templates whose content cannot be followed, and for pictures'
+    messages, whose list content a multimodal handler renders and tokenizes itself)."""
     out = []
     for m in messages:
         content = m.get("content")
         if isinstance(content, str) and content:
-            for _ in range(8):  # a token found only once another was broken up
-                found = vocab.controls_in(content)
-                if not found:
-                    break
-                for token in found:
-                    needle = vocab.text(token)
-                    content = content.replace(needle, needle[:1] + WORD_JOINER + needle[1:])
-            m = {**m, "content": content}
+            m = {**m, "content": _defused_text(content, vocab)}
+        elif isinstance(content, list):
+            parts = [
+                {**p, "text": _defused_text(p["text"], vocab)}
+                if isinstance(p, dict)
+                and p.get("type") == "text"
+                and isinstance(p.get("text"), str)
+                else p
+                for p in content
+            ]
+            m = {**m, "content": parts}
         out.append(m)
     return out
+
+
+def _defused_text(content: str, vocab: Vocabulary) -> str:
+    for _ in range(8):  # a token found only once another was broken up
+        found = vocab.controls_in(content)
+        if not found:
+            break
+        for token in found:
+            needle = vocab.text(token)
+            content = content.replace(needle, needle[:1] + WORD_JOINER + needle[1:])
+    return content

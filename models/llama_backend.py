@@ -27,6 +27,7 @@ from pathlib import Path
 
 from fireside.models.backend import ModelDescription
 from fireside.models.chat_templates import ChatTemplate, choose_template, detect_tool_format
+from fireside.models.content import IMAGE_TOKENS, as_text_messages, has_images, image_urls
 from fireside.models.content_tokens import (
     Vocabulary,
     align,
@@ -42,6 +43,7 @@ from fireside.models.gguf_info import GGUFInfo, inspect_gguf
 from fireside.models.grammar_check import grammar_error
 from fireside.models.hardware import ThreadChoice, choose_threads, resolve_gpu_layers
 from fireside.models.memory_fit import KV_CACHE_TYPES, TOO_LARGE, machine_fit
+from fireside.models.projector import find_projector
 from fireside.models.sampling import SamplingParams
 from fireside.models.stop_strings import StopMatcher
 
@@ -65,6 +67,7 @@ class LoadOptions:
     kv_cache: str = "f16"  # "f16" or "q8_0" (with flash attention)
     speculative: str = "auto"  # "auto": prompt lookup on long prompts (or the draft model); "off"
     draft_model: str | None = None  # a small GGUF of the same family, to guess tokens
+    projector: str | None = None  # an mmproj GGUF; None: the one beside the model, if any
 
 
 @dataclass
@@ -149,6 +152,11 @@ class LlamaBackend:
             path=str(self.path),
         )
         self.n_ctx = self.options.n_ctx or min(self.info.context_length or DEFAULT_CTX, DEFAULT_CTX)
+        projector = self.options.projector
+        if projector is None:
+            projector = find_projector(self.path, self.info.embedding_length)
+        self.projector: Path | None = Path(projector) if projector else None
+        self._vision = None  # llama-cpp-python's multimodal chat handler, on the first picture
         self._llm = None
         self._draft = None
         self._exact_batches: bool | None = None  # checked before the first speculation
@@ -299,6 +307,7 @@ class LlamaBackend:
             parameter_count=self.info.parameter_count,
             tool_format=detect_tool_format(self.template.text),
             load_s=report.load_s if report else 0.0,
+            sees_images=self.projector is not None,
         )
 
     # -- prompts ---------------------------------------------------------------------------
@@ -352,6 +361,9 @@ class LlamaBackend:
         return self._with_bos(vocab.tokenize(text, True))
 
     def count_tokens(self, messages: list[dict]) -> int:
+        pictures = sum(len(image_urls(m.get("content"))) for m in messages)
+        if pictures:  # the projector decides a picture's tokens; budget a typical share
+            return len(self.prompt_tokens(as_text_messages(messages))) + IMAGE_TOKENS * pictures
         return len(self.prompt_tokens(messages))
 
     def count_text(self, text: str) -> int:
@@ -386,8 +398,86 @@ class LlamaBackend:
         ``tools`` is ignored: local models get tools through the prompt.
         """
         with self.lock:
+            if has_images(messages):
+                if self.projector is None:
+                    raise ModelError(
+                        self.path, "this model has no projector: it cannot see pictures"
+                    )
+                yield from self._stream_vision(messages, params or SamplingParams(), cancel)
+                return
             tokens = self.prompt_tokens(messages)
             yield from self._stream_locked(tokens, params or SamplingParams(), cancel, grammar)
+
+    def _stream_vision(self, messages: list[dict], params: SamplingParams, cancel):
+        """A reply about pictures, through llama-cpp-python's multimodal (libmtmd) chat
+        handler: it renders the GGUF's own template with the pictures' places marked,
+        encodes each picture with the projector and evaluates the prompt; the reply then
+        streams as any other, stopped between tokens by ``cancel``."""
+        llm = self.llama
+        if self._vision is None:
+            from llama_cpp.llama_chat_format import MTMDChatHandler
+
+            try:
+                handler = MTMDChatHandler(clip_model_path=str(self.projector), verbose=False)
+                handler._init_mtmd_context(llm)  # a bad projector is named as such, at once
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    self.path, f"the projector {self.projector.name} cannot be used ({exc})"
+                ) from None
+            self._vision = handler
+        t0 = time.perf_counter()
+        self._last_prompt = None  # the handler fills the KV cache its own way
+        llm.reset()
+        self._set_threads(llm)
+        self.speculation = None
+        # the handler renders and tokenizes the template itself, control tokens read as such
+        # anywhere: control-token text in the messages is broken up first
+        messages = defused(messages, self.vocabulary)
+        n_out, ttft, finish = 0, 0.0, "length"
+        try:
+            chunks = self._vision(
+                llama=llm,
+                messages=messages,
+                stream=True,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                top_k=params.top_k,
+                min_p=params.min_p,
+                repeat_penalty=params.repeat_penalty,
+                presence_penalty=params.presence_penalty,
+                frequency_penalty=params.frequency_penalty,
+                max_tokens=params.max_tokens,
+                stop=list(params.stop) + self.template.stops,
+                seed=params.seed,
+            )
+            for chunk in chunks:
+                if cancel is not None and cancel.cancelled:
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]
+                text = (choice.get("delta") or {}).get("content") or ""
+                if text:
+                    ttft = ttft or time.perf_counter() - t0
+                    n_out += 1
+                    yield TextChunk(text)
+                if choice.get("finish_reason"):
+                    finish = "stop" if choice["finish_reason"] == "stop" else "length"
+            else:
+                chunks = None
+            if chunks is not None:
+                chunks.close()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(self.path, f"the picture could not be read ({exc})") from None
+        prompt = max(0, llm.n_tokens - n_out)
+        yield GenerationStats(
+            finish_reason=finish,
+            prompt_tokens=prompt,
+            prompt_eval_tokens=prompt,
+            cached_tokens=0,
+            completion_tokens=n_out,
+            ttft_s=ttft,
+            generate_s=time.perf_counter() - t0,
+        )
 
     def complete(
         self,

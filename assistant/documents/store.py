@@ -30,6 +30,7 @@ from fireside.assistant.language import main_language
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.models.ocr import OcrPage
 
 from fireside.errors import NotFoundError
 from fireside.private_files import private_database
@@ -47,6 +48,7 @@ class Collection:
     pending_model: str | None = None
     generation: int = 0
     created_at: str = ""
+    ocr: bool = True  # scanned pages and pictures are read with OCR
     documents: int = 0
     chunks: int = 0
     failed: int = 0
@@ -199,6 +201,40 @@ class DocumentStore:
             conn.execute(
                 "UPDATE collections SET pending_model = ? WHERE id = ?", [model, collection_id]
             )
+
+    def set_ocr(self, collection_id: int, enabled: bool) -> None:
+        """Turn OCR on or off for the collection (files indexed later follow the choice)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET ocr = ? WHERE id = ?", [int(bool(enabled)), collection_id]
+            )
+
+    # -- text read from pictures -------------------------------------------------------------
+    def ocr_result(self, sha256: str, page: int, engine: str) -> OcrPage | None:
+        """A page read earlier (any collection, any path with the same content)."""
+        row = self.conn.execute(
+            "SELECT result FROM ocr_pages WHERE sha256 = ? AND page = ? AND engine = ?",
+            [sha256, page, engine],
+        ).fetchone()
+        return OcrPage.from_dict(json.loads(row[0])) if row else None
+
+    def put_ocr_result(self, sha256: str, page: int, engine: str, result: OcrPage) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO ocr_pages (sha256, page, engine, result, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [sha256, page, engine, json.dumps(result.to_dict(), ensure_ascii=False), now()],
+            )
+
+    def ocr_result_at(self, path: str, page: int) -> OcrPage | None:
+        """What OCR read on ``page`` of the indexed file at ``path`` (for the source viewer)."""
+        row = self.conn.execute(
+            "SELECT o.result FROM documents d JOIN ocr_pages o ON o.sha256 = d.sha256 "
+            "WHERE d.path = ? AND d.status = 'complete' AND o.page = ? "
+            "ORDER BY d.indexed_at DESC LIMIT 1",
+            [path, page],
+        ).fetchone()
+        return OcrPage.from_dict(json.loads(row[0])) if row else None
 
     # -- watched folders ---------------------------------------------------------------------
     def add_watched_folder(self, collection_id: int, path: str) -> None:

@@ -163,6 +163,17 @@
     </message>
 </context>
 <context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most {count} pictures go with one message.</source>
+        <translation>一条消息最多附带 {count} 张图片。</translation>
+    </message>
+    <message>
+        <source>{name} — click to remove</source>
+        <translation>{name} — 点击移除</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -325,6 +336,26 @@
         <translation>发送</translation>
     </message>
     <message>
+        <source>Picture…</source>
+        <translation>图片…</translation>
+    </message>
+    <message>
+        <source>Send a picture with the message (or paste one, or drop it on the chat)</source>
+        <translation>随消息发送图片（也可以粘贴，或拖放到对话中）</translation>
+    </message>
+    <message>
+        <source>pasted picture</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>Send pictures</source>
+        <translation>发送图片</translation>
+    </message>
+    <message>
+        <source>Pictures ({patterns})</source>
+        <translation>图片 ({patterns})</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -408,6 +439,10 @@
         <translation> · 已取消</translation>
     </message>
     <message>
+        <source> · page {done} of {total}</source>
+        <translation> · 第 {done} / {total} 页</translation>
+    </message>
+    <message>
         <source> · ETA {seconds} s</source>
         <translation> · 预计还需 {seconds} 秒</translation>
     </message>
@@ -430,6 +465,14 @@
     <message>
         <source>New collection…</source>
         <translation>新建文档集…</translation>
+    </message>
+    <message>
+        <source>Read scans and pictures (OCR)</source>
+        <translation>识别扫描件和图片中的文字 (OCR)</translation>
+    </message>
+    <message>
+        <source>Pages without text and picture files are read with OCR (offline, Chinese and English); files added later follow this choice</source>
+        <translation>没有文字层的页面和图片文件将用 OCR 识别（离线，支持中文和英文）；之后添加的文件遵循此设置</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -1142,6 +1185,14 @@
         <source>Sources</source>
         <translation>来源</translation>
     </message>
+    <message>
+        <source>{name}: the model cannot see pictures; it got the text read from it</source>
+        <translation>{name}：模型无法查看图片，已改为提供从中识别出的文字</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures and no text was found in it</source>
+        <translation>{name}：模型无法查看图片，且图中没有找到文字</translation>
+    </message>
 </context>
 <context>
     <name>ModelLoader</name>
@@ -1228,12 +1279,20 @@
         <translation>%1 由插件 %2 提供</translation>
     </message>
     <message>
+        <source>{model} — sees images</source>
+        <translation>{model} — 可查看图片</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
 </context>
 <context>
     <name>ModelSwitcher</name>
+    <message>
+        <source>{device} · sees images</source>
+        <translation>{device} · 可查看图片</translation>
+    </message>
     <message>
         <source>{error}. Use Model &gt; Open GGUF… to choose one.</source>
         <translation>{error}。请通过“模型 &gt; 打开 GGUF…”选择一个模型。</translation>

@@ -163,6 +163,17 @@
     </message>
 </context>
 <context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most {count} pictures go with one message.</source>
+        <translation>一則訊息最多附帶 {count} 張圖片。</translation>
+    </message>
+    <message>
+        <source>{name} — click to remove</source>
+        <translation>{name} — 點擊移除</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>unexpected error while generating: {error}</source>
@@ -325,6 +336,26 @@
         <translation>傳送</translation>
     </message>
     <message>
+        <source>Picture…</source>
+        <translation>圖片…</translation>
+    </message>
+    <message>
+        <source>Send a picture with the message (or paste one, or drop it on the chat)</source>
+        <translation>隨訊息傳送圖片（也可以貼上，或拖放到對話中）</translation>
+    </message>
+    <message>
+        <source>pasted picture</source>
+        <translation>貼上的圖片</translation>
+    </message>
+    <message>
+        <source>Send pictures</source>
+        <translation>傳送圖片</translation>
+    </message>
+    <message>
+        <source>Pictures ({patterns})</source>
+        <translation>圖片 ({patterns})</translation>
+    </message>
+    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -408,6 +439,10 @@
         <translation> · 已取消</translation>
     </message>
     <message>
+        <source> · page {done} of {total}</source>
+        <translation> · 第 {done} / {total} 頁</translation>
+    </message>
+    <message>
         <source> · ETA {seconds} s</source>
         <translation> · 預計還需 {seconds} 秒</translation>
     </message>
@@ -430,6 +465,14 @@
     <message>
         <source>New collection…</source>
         <translation>新增文件集…</translation>
+    </message>
+    <message>
+        <source>Read scans and pictures (OCR)</source>
+        <translation>辨識掃描檔和圖片中的文字 (OCR)</translation>
+    </message>
+    <message>
+        <source>Pages without text and picture files are read with OCR (offline, Chinese and English); files added later follow this choice</source>
+        <translation>沒有文字層的頁面和圖片檔將以 OCR 辨識（離線，支援中文和英文）；之後加入的檔案依循此設定</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -1142,6 +1185,14 @@
         <source>Sources</source>
         <translation>來源</translation>
     </message>
+    <message>
+        <source>{name}: the model cannot see pictures; it got the text read from it</source>
+        <translation>{name}：模型無法檢視圖片，已改為提供從中辨識出的文字</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures and no text was found in it</source>
+        <translation>{name}：模型無法檢視圖片，且圖中沒有找到文字</translation>
+    </message>
 </context>
 <context>
     <name>ModelLoader</name>
@@ -1228,12 +1279,20 @@
         <translation>%1 由外掛程式 %2 提供</translation>
     </message>
     <message>
+        <source>{model} — sees images</source>
+        <translation>{model} — 可檢視圖片</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>開啟 GGUF 模型</translation>
     </message>
 </context>
 <context>
     <name>ModelSwitcher</name>
+    <message>
+        <source>{device} · sees images</source>
+        <translation>{device} · 可檢視圖片</translation>
+    </message>
     <message>
         <source>{error}. Use Model &gt; Open GGUF… to choose one.</source>
         <translation>{error}。請透過「模型 &gt; 開啟 GGUF…」選擇一個模型。</translation>

@@ -49,6 +49,7 @@ def test_round_trip_survives_reopen(tmp_path):
         "003_conversation_collections",
         "004_message_backend",
         "005_uids_ratings_assistants",
+        "006_message_images",
     ]
     s2.close()
 

@@ -216,7 +216,7 @@ def test_older_database_is_migrated_and_segmented_resumably(tmp_path, hsk):
     assert store.key_pending(batch_size=10) == 30
     assert store.conn.execute("SELECT count(*) FROM chunks WHERE keyed = 0").fetchone()[0] == 0
     names = [r[0] for r in store.conn.execute("SELECT name FROM _migrations ORDER BY name")]
-    assert names == ["001_initial", "002_words"]
+    assert names == ["001_initial", "002_words", "003_ocr"]
     word = next(
         t["word"]
         for s in food
