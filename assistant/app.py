@@ -169,7 +169,7 @@ class App:
     @cached_property
     def assistants(self) -> AssistantStore:
         """Built-in assistants and the user's, kept in the history database."""
-        return AssistantStore(self.history)
+        return AssistantStore(lambda: self.history)  # opened on first use
 
     @cached_property
     def mcp(self) -> McpManager:

@@ -11,6 +11,7 @@ back), so a new release can improve the built-ins a user never touched.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,9 +24,15 @@ from fireside.errors import FiresideError, NotFoundError
 
 
 class AssistantStore:
-    def __init__(self, history: HistoryStore) -> None:
-        self.history = history
+    def __init__(self, history: HistoryStore | Callable[[], HistoryStore]) -> None:
+        # the history, or what opens it: the engine holds this store, and the local API
+        # builds the engine without opening a history its requests do not use
+        self._history = history
         self._builtins = {a.name.lower(): a for a in BUILTIN_ASSISTANTS}
+
+    @property
+    def history(self) -> HistoryStore:
+        return self._history() if callable(self._history) else self._history
 
     # -- reading ------------------------------------------------------------------------------
     def _stored(self, name: str) -> Assistant | None:
