@@ -122,6 +122,7 @@ def _assistant_model(app, args, conversation_id: int | None) -> str | None:
 
 
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
+    app.history  # noqa: B018 - the turn is written there: a damaged history stops it first
     path = app.models.resolve_path(args.model or _assistant_model(app, args, conversation_id))
     load = load_options_from(args, app.models.load_options(path))
     backend = app.models.get(path, load)  # load first: a bad model writes nothing to history

@@ -22,7 +22,6 @@ from fireside.desktop.chat_panel import ChatPanel
 from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
-from fireside.desktop.i18n.translators import chosen_language
 from fireside.desktop.image_attachments import is_picture_file
 from fireside.desktop.library_dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
@@ -76,7 +75,6 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
-        self.panel.language = chosen_language(app.settings.window.language)
         self.transfer = ChatTransfer(app, self)
         self.picker = ModelPicker(
             lambda path: model_label(app.models, path), is_remote=app.models.is_remote

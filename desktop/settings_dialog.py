@@ -129,7 +129,13 @@ class SettingsDialog(QDialog):
         self.kv_cache.setToolTip(
             self.tr("How the model's context is kept in memory; 8-bit needs half as much.")
         )
-        self.speculative = QCheckBox(self.tr("Guess words from the documents (same text, sooner)"))
+        self.speculative = QCheckBox(self.tr("Guess ahead (same answer, sooner)"))
+        self.speculative.setToolTip(
+            self.tr(
+                "Words a reply may copy from the documents or earlier messages are checked "
+                "several at a time; the answer is exactly the same."
+            )
+        )
         general = QGroupBox(self.tr("General"))
         form = QFormLayout(general)
         form.addRow(self.tr("System prompt\n(new chats)"), self.system_prompt)

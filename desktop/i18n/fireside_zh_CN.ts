@@ -1507,8 +1507,12 @@
         <translation>模型上下文在内存中的存放方式；8 位只需一半内存。</translation>
     </message>
     <message>
-        <source>Guess words from the documents (same text, sooner)</source>
-        <translation>根据文档预测词语（文字相同，更快）</translation>
+        <source>Guess ahead (same answer, sooner)</source>
+        <translation>提前预测（答案相同，更快）</translation>
+    </message>
+    <message>
+        <source>Words a reply may copy from the documents or earlier messages are checked several at a time; the answer is exactly the same.</source>
+        <translation>回复可能从文档或之前消息中照搬的词语一次检查多个；答案完全相同。</translation>
     </message>
     <message>
         <source>General</source>

@@ -1507,8 +1507,12 @@
         <translation>模型上下文在記憶體中的存放方式；8 位元只需一半記憶體。</translation>
     </message>
     <message>
-        <source>Guess words from the documents (same text, sooner)</source>
-        <translation>根據文件預測詞語（文字相同，更快）</translation>
+        <source>Guess ahead (same answer, sooner)</source>
+        <translation>提前預測（答案相同，更快）</translation>
+    </message>
+    <message>
+        <source>Words a reply may copy from the documents or earlier messages are checked several at a time; the answer is exactly the same.</source>
+        <translation>回覆可能從文件或先前訊息中照搬的詞語一次檢查多個；答案完全相同。</translation>
     </message>
     <message>
         <source>General</source>

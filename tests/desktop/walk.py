@@ -431,8 +431,10 @@ class Walk:
         def look() -> None:
             top = self._new_top()
             if top is not None:
-                watcher.stop()  # this level's job is done; the dialog's walk has its own
+                watcher.stop()  # while the dialog is walked: its presses have their own
                 self.walk_window(top, opened_by=key)
+                # once it is closed the same press may open another (a format, then a file)
+                watcher.start()
 
         watcher.timeout.connect(look)
         watcher.start()
