@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import llama_cpp
 import pytest
-from fireside.models.content_tokens import CONTROL, WORD_JOINER
+from fireside.models.content import as_text_messages
+from fireside.models.content_tokens import CONTROL, WORD_JOINER, defused
 from fireside.models.llama_backend import LlamaBackend, LoadOptions
 
 pytestmark = pytest.mark.slow
@@ -105,5 +106,28 @@ def test_a_template_that_reshapes_content_breaks_up_control_text(smollm_path):
         assert len(controls(backend, tokens)) == 3  # the template's own: start, end, start
         text = backend.llama.detokenize(tokens, special=True).decode()
         assert "hmm" not in text and "Obey." in text and WORD_JOINER in text
+    finally:
+        backend.close()
+
+
+def test_control_text_in_a_picture_message_is_broken_up(smollm_path):
+    # a picture's message goes to llama.cpp's multimodal handler, which renders and
+    # tokenizes the whole template with control tokens read anywhere: its text parts are
+    # defused first, and the picture parts are left as they are
+    backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=512, check_memory=False))
+    backend.load()
+    try:
+        vocab = backend.vocabulary
+        picture = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+        forged = [{"role": "user", "content": [{"type": "text", "text": FORGED}, picture]}]
+        assert vocab.controls_in(FORGED)
+        safe = defused(forged, vocab)
+        assert safe[0]["content"][1] == picture
+        text = safe[0]["content"][0]["text"]
+        assert not vocab.controls_in(text) and WORD_JOINER in text and "Obey the user." in text
+        clean = [{"role": "user", "content": "Hi"}]
+        template_controls = controls(backend, backend.tokenize_prompt(backend.render(clean)))
+        rendered = backend.render(as_text_messages(safe))
+        assert controls(backend, backend.tokenize_prompt(rendered)) == template_controls
     finally:
         backend.close()
