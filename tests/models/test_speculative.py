@@ -27,7 +27,7 @@ def passages() -> list[str]:
 
 
 def answers(path, speculative: str, chat: bool) -> tuple[list[str], list]:
-    backend = LlamaBackend(path, LoadOptions(n_ctx=4096, speculative=speculative))
+    backend = LlamaBackend(path, LoadOptions(n_ctx=4096, speculative=speculative, n_threads=1))
     params = SamplingParams(temperature=0, max_tokens=80, seed=0)
     out, stats = [], []
     try:
@@ -70,6 +70,23 @@ def test_a_short_prompt_does_not_speculate(smollm_path):
     backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=1024))
     try:
         list(backend.complete("Hello", SamplingParams(temperature=0, max_tokens=4)))
+        assert backend.speculation is None
+    finally:
+        backend.close()
+
+
+@pytest.mark.slow
+def test_two_decoding_threads_do_not_speculate(smollm_path):
+    """Where answers parted from plain decoding (see ``LlamaBackend._speculator``)."""
+    backend = LlamaBackend(smollm_path, LoadOptions(n_ctx=4096, speculative="auto", n_threads=2))
+    passage = passages()[0]
+    messages = [
+        {"role": "system", "content": "Answer from this document:\n\n" + passage},
+        {"role": "user", "content": QUESTIONS[0]},
+    ]
+    try:
+        list(backend.stream(messages, SamplingParams(temperature=0, max_tokens=8)))
+        assert backend.threads.decode == 2
         assert backend.speculation is None
     finally:
         backend.close()
