@@ -23,7 +23,7 @@ from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
 from fireside.desktop.image_attachments import is_picture_file
-from fireside.desktop.library_dialog import LibraryDialog
+from fireside.desktop.library.dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_names import model_label
 from fireside.desktop.model_picker import ModelPicker

@@ -581,55 +581,7 @@
     </message>
 </context>
 <context>
-    <name>LibraryDialog</name>
-    <message>
-        <source>Model library</source>
-        <translation>模型庫</translation>
-    </message>
-    <message>
-        <source>Catalog</source>
-        <translation>目錄</translation>
-    </message>
-    <message>
-        <source>Search the hub</source>
-        <translation>搜尋模型中心</translation>
-    </message>
-    <message>
-        <source>Downloads</source>
-        <translation>下載</translation>
-    </message>
-    <message>
-        <source>On this computer</source>
-        <translation>這台電腦</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>設定</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>✓ fits</source>
-        <translation>✓ 可執行</translation>
-    </message>
-    <message>
-        <source>⚠ tight</source>
-        <translation>⚠ 勉強</translation>
-    </message>
-    <message>
-        <source>✗ too large</source>
-        <translation>✗ 太大</translation>
-    </message>
-    <message>
-        <source>{verdict} · {need:.1f} GiB</source>
-        <translation>{verdict} · {need:.1f} GiB</translation>
-    </message>
-    <message>
-        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
-        <translation>大約需要 {need:.1f} GiB（權重、上下文與緩衝區）；可用 {free:.1f} GiB</translation>
-    </message>
+    <name>LibraryCatalogTab</name>
     <message>
         <source> tokens</source>
         <translation> 個 token</translation>
@@ -690,33 +642,43 @@
         <source>Download</source>
         <translation>下載</translation>
     </message>
+</context>
+<context>
+    <name>LibraryDialog</name>
     <message>
-        <source>Search GGUF models, e.g. qwen 7b</source>
-        <translation>搜尋 GGUF 模型，例如 qwen 7b</translation>
+        <source>Model library</source>
+        <translation>模型庫</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>搜尋</translation>
+        <source>Catalog</source>
+        <translation>目錄</translation>
     </message>
     <message>
-        <source>File</source>
-        <translation>檔案</translation>
+        <source>Search the hub</source>
+        <translation>搜尋模型中心</translation>
     </message>
     <message>
-        <source>Searching for “{0}”…</source>
-        <translation>正在搜尋「{0}」…</translation>
+        <source>Downloads</source>
+        <translation>下載</translation>
     </message>
     <message>
-        <source>{0} repositories found</source>
-        <translation>找到 {0} 個儲存庫</translation>
+        <source>On this computer</source>
+        <translation>這台電腦</translation>
     </message>
     <message>
-        <source>No GGUF repositories match.</source>
-        <translation>沒有符合的 GGUF 儲存庫。</translation>
+        <source>Settings</source>
+        <translation>設定</translation>
     </message>
     <message>
-        <source> ({0} parts)</source>
-        <translation>（{0} 個分割檔）</translation>
+        <source>Switching the chat to {0}</source>
+        <translation>正在將對話切換至 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDownloadsTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -763,12 +725,101 @@
         <translation>暫停</translation>
     </message>
     <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>繼續</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryFitBadge</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可執行</translation>
+    </message>
+    <message>
+        <source>⚠ tight</source>
+        <translation>⚠ 勉強</translation>
+    </message>
+    <message>
+        <source>✗ too large</source>
+        <translation>✗ 太大</translation>
+    </message>
+    <message>
+        <source>{verdict} · {need:.1f} GiB</source>
+        <translation>{verdict} · {need:.1f} GiB</translation>
+    </message>
+    <message>
+        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
+        <translation>大約需要 {need:.1f} GiB（權重、上下文與緩衝區）；可用 {free:.1f} GiB</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryHubTab</name>
+    <message>
+        <source>Search GGUF models, e.g. qwen 7b</source>
+        <translation>搜尋 GGUF 模型，例如 qwen 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜尋</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fits?</source>
+        <translation>能否執行？</translation>
+    </message>
+    <message>
+        <source>Searching for “{0}”…</source>
+        <translation>正在搜尋「{0}」…</translation>
+    </message>
+    <message>
+        <source>{0} repositories found</source>
+        <translation>找到 {0} 個儲存庫</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>沒有符合的 GGUF 儲存庫。</translation>
+    </message>
+    <message>
+        <source> ({0} parts)</source>
+        <translation>（{0} 個分割檔）</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下載</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryLocalTab</name>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
     </message>
     <message>
         <source>Where</source>
         <translation>位置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -795,9 +846,12 @@
         <translation>（{1} 個分割檔中缺少 {0} 個）</translation>
     </message>
     <message>
-        <source>Switching the chat to {0}</source>
-        <translation>正在將對話切換至 {0}</translation>
+        <source>Use</source>
+        <translation>使用</translation>
     </message>
+</context>
+<context>
+    <name>LibrarySettingsTab</name>
     <message>
         <source>Choose…</source>
         <translation>選擇…</translation>
