@@ -9,7 +9,7 @@ the time after the first token. Prints per model: tokens/s both ways, the ratio 
 >= 1.3), the guesses accepted, whether every answer is identical, and whether the model's
 batches are exact (where they are not, speculation switches itself off: ratio 1.0).
 
-    python bench/bench_speculative.py [--questions 20] [--tokens 128] [--models smollm,gemma]
+    python bench/bench_speculative.py [--questions 20] [--tokens 128] [--models smollm,gemma] [--threads 1]
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def answer(backend: LlamaBackend, q: str, passage: str, chat: bool, tokens: int)
     return "".join(text), stats
 
 
-def run(name: str, path: Path, chat: bool, questions, tokens: int) -> None:
+def run(name: str, path: Path, chat: bool, questions, tokens: int, threads: int) -> None:
     backends = {
-        mode: LlamaBackend(path, LoadOptions(n_ctx=4096, speculative=mode))
+        mode: LlamaBackend(path, LoadOptions(n_ctx=4096, speculative=mode, n_threads=threads))
         for mode in ("off", "auto")
     }
     totals = {m: [0, 0.0] for m in backends}
@@ -90,15 +90,18 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--tokens", type=int, default=128)
     ap.add_argument("--models", default="smollm,gemma")
+    # speculation runs on one decoding thread only (see LlamaBackend._speculator); both
+    # sides get the same fixed count, since the thread count alone can change greedy output
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     questions = faq_questions(args.questions)
     print(f"load average before: {os.getloadavg()}")
     t0 = time.perf_counter()
     for name in args.models.split(","):
         if name == "smollm":
-            run("SmolLM2 135M", default_model().path, True, questions, args.tokens)
+            run("SmolLM2 135M", default_model().path, True, questions, args.tokens, args.threads)
         elif name == "gemma":
-            run("Gemma 3 270M", gemma_path(), False, questions, args.tokens)
+            run("Gemma 3 270M", gemma_path(), False, questions, args.tokens, args.threads)
     print(f"\nload average after: {os.getloadavg()}; {time.perf_counter() - t0:.0f} s")
 
 
