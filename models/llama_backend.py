@@ -100,6 +100,19 @@ def _common_prefix(a, b) -> int:
     return i
 
 
+def _sampler_args(params: SamplingParams) -> dict:
+    """The sampling values llama-cpp-python names alike in ``generate`` and in the chat
+    handlers (the temperature is ``temp`` in one, ``temperature`` in the other)."""
+    return dict(
+        top_k=params.top_k,
+        top_p=params.top_p,
+        min_p=params.min_p,
+        repeat_penalty=params.repeat_penalty,
+        presence_penalty=params.presence_penalty,
+        frequency_penalty=params.frequency_penalty,
+    )
+
+
 def _compile_grammar(text: str, vocab):
     """The grammar for ``generate``, once llama.cpp has parsed it: llama-cpp-python would
     add a grammar llama.cpp refuses as a null sampler, and the first token would crash."""
@@ -441,12 +454,7 @@ class LlamaBackend:
                 messages=messages,
                 stream=True,
                 temperature=params.temperature,
-                top_p=params.top_p,
-                top_k=params.top_k,
-                min_p=params.min_p,
-                repeat_penalty=params.repeat_penalty,
-                presence_penalty=params.presence_penalty,
-                frequency_penalty=params.frequency_penalty,
+                **_sampler_args(params),
                 max_tokens=params.max_tokens,
                 stop=list(params.stop) + self.template.stops,
                 seed=params.seed,
@@ -567,13 +575,8 @@ class LlamaBackend:
         piece = _PieceDecoder(vocab)
         n_out, ttft, finish = 0, 0.0, "length"
         sampling = dict(
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
             temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            presence_penalty=params.presence_penalty,
-            frequency_penalty=params.frequency_penalty,
+            **_sampler_args(params),
             grammar=_compile_grammar(grammar, vocab) if grammar else None,
         )
         self.speculation = speculator.stats if speculator is not None else None

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from fireside.models.e5_export import CONFIG_FILE, FORMAT, INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 from fireside.models.embedder import EmbedderError
+from fireside.models.onnx_embedder import first_line, load_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,6 @@ BUNDLED_E5 = Path(__file__).resolve().parent / "onnx" / E5_FOLDER_NAME
 BATCH_TOKENS = 4096
 _SPACES = re.compile(" {2,}")
 _export_lock = threading.Lock()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
 
 
 def is_export(folder: Path, model_file: str = MODEL_FILE) -> bool:
@@ -91,7 +87,7 @@ def ensure_export(folder: Path) -> Path:
             ) from None
         except (e5_export.ExportError, OSError) as exc:
             raise EmbedderError(
-                f"cannot write the ONNX export of multilingual-e5-small: {_first_line(exc)}"
+                f"cannot write the ONNX export of multilingual-e5-small: {first_line(exc)}"
             ) from None
 
 
@@ -102,7 +98,7 @@ def read_config(folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise EmbedderError(f"{folder} has no {CONFIG_FILE}: not an e5 export") from None
     except (OSError, ValueError) as exc:
-        raise EmbedderError(f"cannot read {path}: {_first_line(exc)}") from None
+        raise EmbedderError(f"cannot read {path}: {first_line(exc)}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise EmbedderError(f"{path} is not an e5 export of format {FORMAT}")
     return config
@@ -162,18 +158,13 @@ class OnnxE5Embedder:
         config = self._config or read_config(self.folder)
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
+            import tokenizers  # noqa: F401 - named here when missing
         except ImportError as exc:
             raise EmbedderError(
                 f"the e5 embedder needs {exc.name}, which is not installed"
             ) from None
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        try:
-            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
-        except Exception as exc:  # the Rust tokenizer raises plain Exception
-            raise EmbedderError(
-                f"cannot load {self.folder / TOKENIZER_FILE}: {_first_line(exc)}"
-            ) from None
+        tokenizer = load_tokenizer(self.folder / TOKENIZER_FILE)
         from fireside.models.hardware import free_cores
 
         threads = self.threads or free_cores()
@@ -185,7 +176,7 @@ class OnnxE5Embedder:
             )
         except Exception as exc:  # onnxruntime's errors are not one exception family
             raise EmbedderError(
-                f"cannot load {self.folder / MODEL_FILE}: {_first_line(exc)}"
+                f"cannot load {self.folder / MODEL_FILE}: {first_line(exc)}"
             ) from None
         self._config = config
         self._table = {int(k): v for k, v in config["normalize"].items()}
@@ -239,7 +230,7 @@ class OnnxE5Embedder:
             with self._run_lock:  # one batch at a time uses every thread the session has
                 return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         except Exception as exc:  # onnxruntime's errors are not one exception family
-            raise EmbedderError(f"the e5 embedder failed: {_first_line(exc)}") from None
+            raise EmbedderError(f"the e5 embedder failed: {first_line(exc)}") from None
 
     def _embed(self, texts: list[str], kind: str, batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
         rows, owner, weight = self._windows(texts, kind)
