@@ -6,12 +6,16 @@ fresh store, and samples the process's resident memory every 0.2 s. Memory shoul
 whatever the page count: one page is rendered, read and dropped at a time. A second run
 (``--force``) reads every page from the OCR cache.
 
-    python bench/bench_scan_indexing.py [--pages 300] [--lines 8] [--embedder hash-384]
+    python bench/bench_scan_indexing.py [--pages 300] [--lines 8] [--embedder hash-384] [--worker]
+
+``--worker`` reads the pages as the app does, in an OCR worker process, and counts that
+process's memory with this one's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -21,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
 
 from tests.scans.scans import scanned, text_page  # noqa: E402
 
@@ -57,8 +63,6 @@ def build_scan(path: Path, pages: int, lines: int) -> Path:
 
 class PeakMemory:
     def __init__(self) -> None:
-        import psutil
-
         self.process = psutil.Process()
         self.peak = 0
         self.samples = 0
@@ -67,7 +71,11 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
+            rss = self.process.memory_info().rss
+            for child in self.process.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    rss += child.memory_info().rss
+            self.peak = max(self.peak, rss)
             self.samples += 1
             self._stop.wait(0.2)
 
@@ -85,6 +93,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--lines", type=int, default=8)
     parser.add_argument("--embedder", default="hash-384")
+    parser.add_argument("--worker", action="store_true", help="OCR in a worker process")
     args = parser.parse_args()
 
     from fireside.assistant.documents.indexer import IndexOptions
@@ -92,6 +101,7 @@ def main() -> None:
     from fireside.assistant.documents.loaders import LoaderRegistry
     from fireside.assistant.documents.store import DocumentStore
     from fireside.models.ocr import OcrEngine
+    from fireside.models.ocr_worker import OcrWorker
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -103,12 +113,13 @@ def main() -> None:
         )
         store = DocumentStore(folder / "documents.db")
         col = store.collection("scan", model=args.embedder)
-        ocr = OcrEngine(threads=2)
-        ocr._load()
+        if args.worker:
+            ocr = OcrWorker(threads=2)
+        else:
+            ocr = OcrEngine(threads=2)
+            ocr._load()
         embedder = store.embedders.get(col.model)
         embedder.encode(["warm up"])
-        import psutil
-
         base = psutil.Process().memory_info().rss
         pages_seen = []
 
@@ -153,6 +164,8 @@ def main() -> None:
             f"second run (--force, every page from the OCR cache): "
             f"{second.files[0].status}, {cached:.1f} s, peak {again.peak / 2**20:.0f} MiB"
         )
+        if args.worker:
+            ocr.close()
         store.close()
 
 
