@@ -28,6 +28,7 @@ class Message:
     tool_calls: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     created_at: str = ""
+    support: list = field(default_factory=list)  # SentenceCheck dicts (replies from documents)
 
     def to_dict(self) -> dict:
         return asdict(self)

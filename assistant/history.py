@@ -30,7 +30,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations")
+_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "support")
 
 
 def _row_to_message(row: dict) -> Message:

@@ -57,6 +57,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         SIMPLIFIED: "阅读文档时已取消",
         TRADITIONAL: "閱讀文件時已取消",
     },
+    "mostly_unsupported": {
+        ENGLISH: "(Most of this answer is not found in the cited documents: check it against "
+        "the sources.)",
+        SIMPLIFIED: "（这个回答的大部分内容在所引用的文档中找不到，请对照来源核实。）",
+        TRADITIONAL: "（這個回答的大部分內容在所引用的文件中找不到，請對照來源核實。）",
+    },
     "answer_in": {
         ENGLISH: "Answer in the language of the user's question.",
         SIMPLIFIED: "The user writes in Simplified Chinese: answer in Simplified Chinese "

@@ -76,11 +76,17 @@ def _m004_message_backend(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "messages" ADD COLUMN "backend" TEXT')
 
 
+def _m005_message_support(conn: sqlite3.Connection) -> None:
+    # JSON list: each sentence of a reply from documents and whether the sources back it
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "support" TEXT')
+
+
 MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
     ("003_conversation_collections", _m003_conversation_collections),
     ("004_message_backend", _m004_message_backend),
+    ("005_message_support", _m005_message_support),
 ]
 
 
