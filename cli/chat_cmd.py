@@ -152,6 +152,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 "dropped_messages": done.dropped_messages,
                 "tool_calls": out.tool_calls(),
                 "citations": out.citations_json(),
+                "support": out.support_json(),
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
             }
