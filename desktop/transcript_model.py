@@ -44,6 +44,7 @@ class TranscriptItem:
     revision: int = 0
     versions: tuple[int, int] | None = None  # (1-based index, count), filled lazily
     key: int = 0  # the message id; negative for rows not stored yet
+    support: list = field(default_factory=list)  # sentence verdicts of a reply from documents
 
     @property
     def text(self) -> str:
@@ -72,6 +73,7 @@ class TranscriptItem:
             tokens_per_s=tps,
             key=msg.id,
             error=error,
+            support=list(msg.support or []) if msg.role == "assistant" else [],
         )
 
 
