@@ -51,7 +51,7 @@ class RerankOptions:
     feedback_words: int = 8  # salient words taken from them for another-language question
     # relevance = sigmoid(slope * (z - midpoint) + coverage_weight * coverage)
     slope: float = 1.5
-    midpoint: float = 3.5
+    midpoint: float = 4.0
     # an English (any non-Chinese) question over a Chinese chunk: e5 puts such pairs much
     # closer to its Chinese background (answerable 1.0-1.2 standard deviations above it,
     # unanswerable below 0.2), so the same judgement needs a lower midpoint
@@ -110,7 +110,8 @@ def feedback_vector(qvec: np.ndarray, vectors: np.ndarray, weight: float) -> np.
 
 
 def word_weights(conn, words: Sequence[str]) -> dict[str, float]:
-    """Each query word's IDF (as FTS5's ``bm25()`` has it); words no chunk has are left out."""
+    """Each query word's IDF (as FTS5's ``bm25()`` has it); a word no chunk has weighs as
+    the rarest (a question about something the collection never mentions is not covered)."""
     total = conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
     out: dict[str, float] = {}
     for word in words:
@@ -119,9 +120,12 @@ def word_weights(conn, words: Sequence[str]) -> dict[str, float]:
             hits = conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [match])
             n = hits.fetchone()[0]
         except Exception:  # noqa: BLE001 - a word FTS5 cannot parse counts as absent
-            continue
-        if n:
-            out[word] = max(0.05, math.log((total - n + 0.5) / (n + 0.5) + 1.0))
+            n = 0
+        if total:
+            idf = max(0.05, math.log((total - n + 0.5) / (n + 0.5) + 1.0))
+            # a number says little about what a passage is about (a year in a table of
+            # releases is not an answer to "who won the 1998 World Cup?")
+            out[word] = idf * 0.3 if word.isdigit() else idf
     return out
 
 
