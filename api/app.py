@@ -1,4 +1,9 @@
-"""The ASGI application: routes behind the Host check, optional CORS, and the key."""
+"""The ASGI application: routes behind the Host check, optional CORS, and the key.
+
+Two queues, each one job at a time in arrival order and bounded (503 when full): one for
+the model, one for the lookups (embeddings and document search), so neither piles up work
+on the thread pool and a search need not wait for a long reply.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ import logging
 
 from fireside.api.documents_routes import DocumentRoutes
 from fireside.api.embeddings_route import EmbeddingRoutes
+from fireside.api.error_boundary import ErrorBoundary
 from fireside.api.errors import ApiError, as_api_error, error_body
 from fireside.api.guards import HostGuard, KeyAndSizeGuard
 from fireside.api.queue import GenerationQueue
 from fireside.api.routes import Routes
 from fireside.api.services import ApiConfig, ApiServices, ApiStats
+from fireside.assistant.request_error import RequestError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -29,12 +36,16 @@ def create_app(
     config = config or ApiConfig()
     stats = stats or ApiStats()
     queue = GenerationQueue(config.max_queue)
+    lookups = GenerationQueue(config.max_queue, name="fireside-api-lookup")
     routes = Routes(services, queue, stats, config)
-    embeddings = EmbeddingRoutes(services, stats)
-    documents = DocumentRoutes(services)
+    embeddings = EmbeddingRoutes(services, stats, lookups)
+    documents = DocumentRoutes(services, lookups)
 
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return exc.response()
+
+    async def request_error(request: Request, exc: RequestError) -> JSONResponse:
+        return as_api_error(exc).response()
 
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = {404: "unknown_url", 405: "method_not_allowed"}.get(exc.status_code)
@@ -47,11 +58,6 @@ def create_app(
             error_body(exc.status_code, message, None, code), status_code=exc.status_code
         )
 
-    async def any_error(request: Request, exc: Exception) -> JSONResponse:
-        error = as_api_error(exc)
-        stats.error(error.message)
-        return error.response()
-
     middleware = [Middleware(HostGuard, allowed_hosts=config.allowed_hosts)]
     if config.cors_origins:
         middleware.append(
@@ -62,6 +68,9 @@ def create_app(
                 allow_headers=["Authorization", "Content-Type"],
             )
         )
+    # inside CORS (its answers carry CORS headers), outside the key and size check (whose
+    # own signal for a body that grew too large passes through untouched)
+    middleware.append(Middleware(ErrorBoundary, on_error=stats.error))
     middleware.append(
         Middleware(KeyAndSizeGuard, key=services.key, max_body_bytes=config.max_body_bytes)
     )
@@ -77,18 +86,24 @@ def create_app(
             Route("/v1/fireside/search", documents.search, methods=["POST"]),
         ],
         middleware=middleware,
-        exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: any_error},
-        lifespan=_lifespan(queue),
+        exception_handlers={
+            ApiError: api_error,
+            RequestError: request_error,
+            HTTPException: http_error,
+        },
+        lifespan=_lifespan(queue, lookups),
     )
     app.state.queue = queue
+    app.state.lookups = lookups
     app.state.stats = stats
     return app
 
 
-def _lifespan(queue: GenerationQueue):
+def _lifespan(*queues: GenerationQueue):
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
-        queue.shutdown()
+        for queue in queues:
+            queue.shutdown()
 
     return lifespan

@@ -52,8 +52,8 @@ class Catalogue:
             current = self.loaded()
             if current:
                 return current
-        if self.settings.model_path:
-            return str(Path(self.settings.model_path).expanduser())
+        if self.settings.model.path:
+            return str(Path(self.settings.model.path).expanduser())
         bundled = default_model()
         return str(bundled.path) if bundled else None
 
@@ -61,7 +61,7 @@ class Catalogue:
         found: dict[str, CatalogueEntry] = {}
         candidates = [self.default_path()]
         if self.loaded is None:
-            candidates += self.settings.recent_models
+            candidates += self.settings.model.recent
             if self.paths.models_dir.is_dir():
                 candidates += sorted(str(p) for p in self.paths.models_dir.glob("*.gguf"))
             bundled = default_model()

@@ -7,13 +7,14 @@ message is the one line Fireside shows everywhere else.
 from __future__ import annotations
 
 import logging
+import re
 
 from fireside.assistant.request_error import RequestError
 from fireside.models.embedder import EmbedderError
 from fireside.models.errors import ContextOverflowError, ModelError
 from starlette.responses import JSONResponse
 
-from fireside.errors import FiresideError, NotFoundError
+from fireside.errors import FiresideError, NotFoundError, StoreBusyError, StoreDamagedError
 
 log = logging.getLogger("fireside.api")
 
@@ -71,19 +72,36 @@ def unsupported(param: str) -> ApiError:
     )
 
 
-def as_api_error(exc: BaseException) -> ApiError:
-    """The status and body for an exception raised while serving a request."""
+# a message that starts with a file's path: clients get the file's name, not where it is
+_LEADING_PATH = re.compile(r"^(?:[A-Za-z]:)?[\\/](?:[^:\n]*[\\/])?([^\\/:\n]+): ")
+
+
+def without_folders(message: str) -> str:
+    """``message`` with a leading absolute path cut to the file's name."""
+    return _LEADING_PATH.sub(r"\1: ", message)
+
+
+def as_api_error(exc: BaseException, input_param: str = "messages") -> ApiError:
+    """The status and body for an exception raised while serving a request.
+
+    ``input_param`` is the request field a too-long input is named by (``messages`` for
+    chat, ``prompt`` for text completions). Messages name files by their name only.
+    """
     if isinstance(exc, ApiError):
         return exc
+    text = without_folders(str(exc))
     if isinstance(exc, RequestError):
-        return bad_request(str(exc), exc.param)
+        return bad_request(text, exc.param)
     if isinstance(exc, ContextOverflowError):
-        return ApiError(400, str(exc), param="messages", code="context_length_exceeded")
+        return ApiError(400, text, param=input_param, code="context_length_exceeded")
     if isinstance(exc, NotFoundError):
-        return ApiError(404, str(exc), code="not_found")
+        return ApiError(404, text, code="not_found")
+    if isinstance(exc, StoreDamagedError | StoreBusyError):
+        code = "store_damaged" if isinstance(exc, StoreDamagedError) else "store_busy"
+        return ApiError(503, text, code=code)
     if isinstance(exc, ModelError):
-        return ApiError(500, f"the model failed: {exc}", code="model_error")
+        return ApiError(500, f"the model failed: {text}", code="model_error")
     if isinstance(exc, EmbedderError | FiresideError):
-        return ApiError(500, str(exc), code="server_error")
+        return ApiError(500, text, code="server_error")
     log.error("unexpected error while serving a request", exc_info=exc)
-    return ApiError(500, f"internal error ({type(exc).__name__}: {exc})", code="internal_error")
+    return ApiError(500, f"internal error ({type(exc).__name__})", code="internal_error")

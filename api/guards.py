@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -43,14 +44,24 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
+_HOST = re.compile(r"(?P<name>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
+
+
 def host_allowed(host: str | None, extra: Iterable[str] = ()) -> bool:
+    """Whether a ``Host`` header names this machine: ``NAME[:PORT]`` where NAME is an IP
+    address, ``localhost`` or a listed name, and nothing else (``localhost:1@evil.com``
+    and ``localhost:abc`` are not hosts)."""
     if not host:
         return False
-    if host.startswith("["):  # [::1]:8765
-        name = host[1 : host.find("]")] if "]" in host else host
+    host = host.strip()
+    if host.count(":") > 1 and not host.startswith("["):  # a bare IPv6 address, no port
+        name = host
     else:
-        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    name = name.strip().lower().rstrip(".")
+        match = _HOST.fullmatch(host)
+        if match is None or (match["port"] and int(match["port"]) > 65535):
+            return False
+        name = match["name"].strip("[]")
+    name = name.lower().rstrip(".")
     if name in ("localhost", *[h.lower() for h in extra]):
         return True
     try:

@@ -5,6 +5,8 @@ worker thread fed first-in first-out. The queue is bounded: when it is full a re
 refused at once (503 with ``Retry-After``) rather than left waiting without end. The async
 side reads the worker's events through an ``asyncio.Queue``; when the reader goes away (the
 client disconnected) the cancel token is set, and the backend stops before its next token.
+A second queue of the same kind runs the lookups (embeddings, document search) one at a
+time, through ``run_once``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from fireside.models.generation import CancelToken
+from starlette.requests import ClientDisconnect
 
 _END = object()
+RETRY_AFTER_S = 5
 
 
 class QueueFull(Exception):
@@ -29,9 +33,9 @@ class _Failed:
 
 
 class GenerationQueue:
-    def __init__(self, max_waiting: int = 16) -> None:
+    def __init__(self, max_waiting: int = 16, name: str = "fireside-api") -> None:
         self.max_waiting = max_waiting
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fireside-api")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._lock = threading.Lock()
         self._pending = 0  # running + waiting
 
@@ -96,3 +100,32 @@ async def _read(items: asyncio.Queue, cancel: CancelToken) -> AsyncIterator[list
             yield batch
     finally:
         cancel.cancel()
+
+
+async def watch_disconnect(request, cancel: CancelToken) -> None:
+    """Set ``cancel`` when the client of ``request`` goes away."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            cancel.cancel()
+            return
+
+
+async def run_once(queue: GenerationQueue, work: Callable[[CancelToken], object], request):
+    """``work(cancel)``'s result, run in its turn on ``queue``; the client leaving sets the
+    cancel token (the work stops at its next check) and ends the wait.
+
+    Raises ``QueueFull`` when there is no room, ``ClientDisconnect`` when the client left
+    before its turn, and whatever ``work`` raised.
+    """
+    cancel = CancelToken()
+    events = queue.events(lambda c: iter([work(c)]), cancel)
+    watcher = asyncio.ensure_future(watch_disconnect(request, cancel))
+    try:
+        results = [item async for batch in events for item in batch]
+    finally:
+        watcher.cancel()
+        await events.aclose()
+    if not results:  # the client left while it waited: nobody is there to answer
+        raise ClientDisconnect
+    return results[0]

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from fireside.api.catalogue import CatalogueEntry
 from fireside.api.errors import ApiError, as_api_error
-from fireside.api.queue import GenerationQueue, QueueFull
+from fireside.api.queue import RETRY_AFTER_S, GenerationQueue, QueueFull, watch_disconnect
 from fireside.api.request_parsing import ChatOptions, parse_chat, parse_text, read_json
 from fireside.api.services import ApiConfig, ApiServices, ApiStats
 from fireside.api.shapes import ChatShapes, TextShapes, finish_reason
@@ -41,17 +41,19 @@ from starlette.responses import JSONResponse
 
 from fireside.errors import FiresideError
 
-RETRY_AFTER_S = 5
 # what a turn says before its reply: the response may wait for what comes after it
 _PREAMBLE = (TurnStarted, Citations, TurnNotice, ContextTrimmed)
 
 
-async def _watch_disconnect(request: Request, cancel: CancelToken) -> None:
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            cancel.cancel()
-            return
+def busy_error(queue: GenerationQueue) -> ApiError:
+    """503 with ``Retry-After``: ``queue`` has no room for another request."""
+    return ApiError(
+        503,
+        f"the server is busy: {queue.pending} requests are already queued; "
+        f"retry in {RETRY_AFTER_S} s",
+        code="server_busy",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
 
 
 class Routes:
@@ -80,19 +82,15 @@ class Routes:
         try:
             return self.queue.events(job, cancel)
         except QueueFull:
-            raise ApiError(
-                503,
-                f"the server is busy: {self.queue.pending} requests are already queued; "
-                f"retry in {RETRY_AFTER_S} s",
-                code="server_busy",
-                headers={"Retry-After": str(RETRY_AFTER_S)},
-            ) from None
+            raise busy_error(self.queue) from None
 
-    async def _first(self, events: AsyncIterator, request: Request, cancel: CancelToken):
+    async def _first(
+        self, events: AsyncIterator, request: Request, cancel: CancelToken, input_param: str
+    ):
         """The events up to the reply's first output (None when there are none), watching
         for the client; a failure becomes the API's error (counted). Waiting for output, not
         just the turn's start, lets a model that fails at once still answer with a status."""
-        watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
+        watcher = asyncio.ensure_future(watch_disconnect(request, cancel))
         try:
             first: list | None = None
             while first is None or all(isinstance(i, _PREAMBLE) for i in first):
@@ -104,31 +102,31 @@ class Routes:
         except BaseException as exc:
             await events.aclose()
             if isinstance(exc, Exception):
-                raise self._counted(exc) from None
+                raise self._counted(exc, input_param) from None
             raise
         finally:
             watcher.cancel()
 
-    def _counted(self, exc: Exception):
+    def _counted(self, exc: Exception, input_param: str):
         """The API's error for ``exc``, counted in the server's statistics."""
-        error = as_api_error(exc)
+        error = as_api_error(exc, input_param)
         self.stats.error(error.message)
         return error
 
     async def _all(
-        self, first, events: AsyncIterator, request: Request, cancel: CancelToken
+        self, first, events: AsyncIterator, request: Request, cancel: CancelToken, input_param
     ) -> list:
         """Every event of a non-streamed reply; a failure becomes the API's error (counted)."""
-        watcher = asyncio.ensure_future(_watch_disconnect(request, cancel))
+        watcher = asyncio.ensure_future(watch_disconnect(request, cancel))
         try:
             return [*(first or []), *[item async for batch in events for item in batch]]
         except Exception as exc:
-            raise self._counted(exc) from None
+            raise self._counted(exc, input_param) from None
         finally:
             watcher.cancel()
             await events.aclose()
 
-    def _stream(self, first, events: AsyncIterator, chunks) -> EventSourceResponse:
+    def _stream(self, first, events: AsyncIterator, chunks, input_param) -> EventSourceResponse:
         """SSE of ``chunks(item)`` for every event, then ``[DONE]``; errors as an error event."""
 
         async def body():
@@ -141,7 +139,7 @@ class Routes:
                     batch = await anext(events, None)
                 self.stats.ok()
             except Exception as exc:  # noqa: BLE001 - the status line is already sent
-                yield {"data": json.dumps(self._counted(exc).body())}
+                yield {"data": json.dumps(self._counted(exc, input_param).body())}
             finally:
                 await events.aclose()
             yield {"data": "[DONE]"}
@@ -187,19 +185,20 @@ class Routes:
         cancel = CancelToken()
         turn = opts.turn(entry.path, cancel, self.config.allowed_tools)
         events = self._queue(lambda c: self._turn(turn), cancel)
-        first = await self._first(events, request, cancel)
+        first = await self._first(events, request, cancel, "messages")
         name = opts.model or entry.id
         shapes = ChatShapes(name)
         if opts.stream:
-            return self._stream(first, events, self._chat_chunks(shapes, opts))
-        items = await self._all(first, events, request, cancel)
+            return self._stream(first, events, self._chat_chunks(shapes, opts), "messages")
+        items = await self._all(first, events, request, cancel, "messages")
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
         calls = [i for i in items if isinstance(i, ClientCall)]
-        cites = next((i.items for i in items if isinstance(i, Citations)), None)
+        # the last: a turn that read the web adds its pages to the documents' citations
+        cites = next((i.items for i in reversed(items) if isinstance(i, Citations)), None)
         done = next((i for i in items if isinstance(i, TurnDone)), None)
         self.stats.ok()
         out = shapes.response(text, calls, _ending(done), cites)
-        if opts.fireside_tools:
+        if opts.fireside_tools or opts.web:
             out["tool_runs"] = _tool_runs(items)
         support = next((i for i in items if isinstance(i, SupportChecked)), None)
         if support is not None:
@@ -242,7 +241,7 @@ class Routes:
                     yield shapes.citations_chunk(state["citations"])
                 if state["support"] is not None:
                     yield shapes.extra_chunk("support", shapes.support(state["support"]))
-                if opts.fireside_tools:
+                if opts.fireside_tools or opts.web:
                     yield shapes.extra_chunk("tool_runs", _tool_runs(state["runs"]))
                 if opts.save:
                     yield shapes.extra_chunk("fireside", {"conversation_id": item.conversation_id})
@@ -261,7 +260,7 @@ class Routes:
             yield from run_text_completion(backend, opts.prompt, opts.params, c)
 
         events = self._queue(job, cancel)
-        first = await self._first(events, request, cancel)
+        first = await self._first(events, request, cancel, "prompt")
         shapes = TextShapes(opts.model or entry.id)
         if opts.stream:
 
@@ -273,8 +272,8 @@ class Routes:
                     if opts.include_usage:
                         yield shapes.usage_chunk(item.usage)
 
-            return self._stream(first, events, chunks)
-        items = await self._all(first, events, request, cancel)
+            return self._stream(first, events, chunks, "prompt")
+        items = await self._all(first, events, request, cancel, "prompt")
         text = "".join(i.text for i in items if isinstance(i, TextDelta))
         done = next((i for i in items if isinstance(i, CompletionDone)), None)
         self.stats.ok()

@@ -7,7 +7,9 @@ a free port (tests). Stopping sets uvicorn's ``should_exit`` and waits for the t
 
 from __future__ import annotations
 
+import copy
 import ipaddress
+import logging
 import socket
 import threading
 import time
@@ -22,6 +24,28 @@ START_TIMEOUT_S = 15.0
 
 class ServerError(FiresideError):
     """The server could not start (address in use, not available...)."""
+
+
+class HideQuery(logging.Filter):
+    """The access log shows paths without their query string: a client that puts its key
+    there (``?api_key=...``) must not find it in a terminal or a log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, sep, _ = args[2].partition("?")
+            if sep:
+                record.args = (args[0], args[1], f"{path}?…", *args[3:])
+        return True
+
+
+def _log_config() -> dict:
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["hide_query"] = {"()": HideQuery}
+    config["handlers"]["access"]["filters"] = ["hide_query"]
+    return config
 
 
 def is_loopback(host: str) -> bool:
@@ -86,6 +110,7 @@ class ApiServer:
             app,
             log_level="info" if self.access_log else "warning",
             access_log=self.access_log,
+            log_config=_log_config(),
             timeout_graceful_shutdown=3,
             lifespan="on",
         )

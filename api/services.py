@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from fireside.api.catalogue import Catalogue
 from fireside.assistant.engine import ChatEngine
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.settings import DEFAULT_API_PORT, ApiSettings, Paths, Settings
 from fireside.models.backend import ChatBackend
 from fireside.models.embedder_registry import EmbedderRegistry
 
@@ -22,40 +22,15 @@ if TYPE_CHECKING:
     from fireside.assistant.app import App
     from fireside.assistant.documents.store import DocumentStore
 
-DEFAULT_PORT = 8765
-DEFAULT_MAX_BODY = 8 * 2**20
-DEFAULT_MAX_QUEUE = 16
+DEFAULT_PORT = DEFAULT_API_PORT
 
 
 class ModelSource(Protocol):
     def get(self, path: str | None = None) -> ChatBackend: ...
 
 
-@dataclass
-class ApiConfig:
-    host: str = "127.0.0.1"
-    port: int = DEFAULT_PORT  # 0: any free port
-    allowed_hosts: list[str] = field(default_factory=list)  # names besides IPs and localhost
-    cors_origins: list[str] = field(default_factory=list)  # none: CORS off
-    max_body_bytes: int = DEFAULT_MAX_BODY
-    max_queue: int = DEFAULT_MAX_QUEUE  # requests waiting behind the running one
-    allowed_tools: list[str] = field(default_factory=list)  # network/file tools API may run
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ApiConfig:
-        saved = settings.api or {}
-        known = {k: v for k, v in saved.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    def save_to(self, settings: Settings) -> None:
-        saved = dict(settings.api or {})
-        saved.update(
-            port=self.port,
-            allowed_hosts=self.allowed_hosts,
-            cors_origins=self.cors_origins,
-            allowed_tools=self.allowed_tools,
-        )
-        settings.api = saved
+# The server runs with the settings' ``api`` section: a copy of it, with this run's flags.
+ApiConfig = ApiSettings
 
 
 class ApiStats:

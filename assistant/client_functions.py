@@ -11,11 +11,15 @@ results; ``to_model_messages`` turns it into the role/content turns every templa
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from fireside.assistant.chat_images import ImageInput
 from fireside.assistant.events import ClientCall, TextDelta
 from fireside.assistant.request_error import RequestError
 from fireside.assistant.tool_grammar import call_grammar
@@ -36,6 +40,17 @@ from fireside.plugins.tools import Tool
 
 TOOL_CHOICES = ("auto", "none", "required", "function")
 _ROLES = ("system", "developer", "user", "assistant", "tool")
+# OpenAI's rule for function names; a name is written into prompts and grammars
+FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+
+
+def check_function_name(name, where: str) -> str:
+    """``name`` when it is a valid function name, else ``RequestError`` naming ``tools``."""
+    if not isinstance(name, str) or not FUNCTION_NAME.fullmatch(name):
+        raise RequestError(
+            f"{where}: a function name must be 1 to 64 letters, digits, '_' or '-'", "tools"
+        )
+    return name
 
 
 @dataclass
@@ -83,9 +98,12 @@ class ClientFunctions:
 
 
 # -- messages ---------------------------------------------------------------------------------
-def content_text(content, where: str) -> str:
-    """OpenAI message content (a string or a list of text parts) as plain text."""
+def content_text(content, where: str, *, optional: bool = False) -> str:
+    """OpenAI message content (a string or a list of text parts) as plain text; ``None``
+    only where it is ``optional`` (an assistant message that only calls functions)."""
     if content is None:
+        if not optional:
+            raise RequestError(f"{where} is missing", where)
         return ""
     if isinstance(content, str):
         return content
@@ -101,6 +119,55 @@ def content_text(content, where: str) -> str:
             parts.append(part["text"])
         return "".join(parts)
     raise RequestError(f"{where} must be a string or a list of text parts", where)
+
+
+def user_content(content, where: str) -> tuple[str, list[ImageInput]]:
+    """A user message's text and pictures: text parts, and ``image_url`` parts carrying a
+    ``data:`` URL. A picture on the web is refused: nothing leaves the machine unasked."""
+    if not isinstance(content, list):
+        return content_text(content, where), []
+    text, images = [], []
+    for n, part in enumerate(content):
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text" and isinstance(part.get("text"), str):
+            text.append(part["text"])
+        elif kind == "image_url":
+            images.append(
+                _data_url_image(part.get("image_url"), f"{where}[{n}].image_url", where, n)
+            )
+        else:
+            raise RequestError(
+                f"{where}[{n}]: content parts of type {kind!r} are not supported "
+                "(text and image_url only)",
+                where,
+            )
+    return "".join(text), images
+
+
+def _data_url_image(value, where: str, param: str, n: int) -> ImageInput:
+    url = value.get("url") if isinstance(value, dict) else value
+    if not isinstance(url, str) or not url:
+        raise RequestError(f"{where}.url must be a string", param)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in ("http", "https"):
+        raise RequestError(
+            f"{where}.url: pictures on the web are not fetched (nothing leaves this computer "
+            "unasked); send the picture itself as a data URL (data:image/png;base64,...)",
+            param,
+        )
+    if scheme != "data":
+        raise RequestError(f"{where}.url: only data: URLs are accepted", param)
+    header, _, payload = url.partition(",")
+    if not header.lower().endswith(";base64") or not payload:
+        raise RequestError(
+            f"{where}.url: a data URL must be base64 (data:image/png;base64,...)", param
+        )
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise RequestError(f"{where}.url: the base64 data is not valid", param) from None
+    mime = header[5:].split(";", 1)[0] or "image"
+    return ImageInput(data, f"image {n + 1} ({mime})")
 
 
 def call_text(fmt: str, calls: list[ProposedCall]) -> str:
@@ -120,7 +187,10 @@ def call_text(fmt: str, calls: list[ProposedCall]) -> str:
 
 def _assistant_calls(message: dict, where: str) -> list[tuple[str, ProposedCall]]:
     out = []
-    for n, call in enumerate(message.get("tool_calls") or []):
+    calls = message.get("tool_calls") or []
+    if not isinstance(calls, list):
+        raise RequestError(f"{where}.tool_calls must be a list", where)
+    for n, call in enumerate(calls):
         fn = call.get("function") if isinstance(call, dict) else None
         if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
             raise RequestError(f"{where}.tool_calls[{n}] has no function name", where)
@@ -140,7 +210,8 @@ class CallerConversation:
     """A conversation as the caller keeps it: its system text and its turns."""
 
     system: str | None  # the system and developer messages joined; None when there were none
-    turns: list[dict]  # role/content messages, user and assistant alternating
+    turns: list[dict]  # role/content messages, user and assistant alternating (a user
+    # message's pictures under "images": ImageInput, prepared by the engine)
     question: str  # the last user message: what documents, routing and hooks look at
 
 
@@ -164,7 +235,13 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
         role = message.get("role")
         if role not in _ROLES:
             raise RequestError(f"{where}.role {role!r} is not supported", where)
-        text = content_text(message.get("content"), f"{where}.content")
+        images: list[ImageInput] = []
+        if role == "user":
+            text, images = user_content(message.get("content"), f"{where}.content")
+        else:
+            text = content_text(
+                message.get("content"), f"{where}.content", optional=role == "assistant"
+            )
         if role in ("system", "developer"):
             system.append(text)
         elif role == "assistant":
@@ -174,14 +251,16 @@ def to_model_messages(messages, fmt: str) -> CallerConversation:
                 text = "\n".join(p for p in (text, call_text(fmt, [c for _, c in calls])) if p)
             out.append({"role": "assistant", "content": text})
         elif role == "tool":
-            name = message.get("name") or names.get(message.get("tool_call_id") or "", "tool")
+            name, call_id = message.get("name"), message.get("tool_call_id")
+            if not isinstance(name, str) or not name:
+                name = names.get(call_id, "tool") if isinstance(call_id, str) else "tool"
             result = result_message(fmt, name, text, False)
             if out and out[-1].get("_tool_results"):
                 out[-1]["content"] += "\n\n" + result["content"]
             else:
                 out.append({**result, "_tool_results": True})
         else:
-            out.append({"role": "user", "content": text})
+            out.append({"role": "user", "content": text, **({"images": images} if images else {})})
             question = text
     for m in out:
         m.pop("_tool_results", None)
@@ -218,11 +297,14 @@ def propose_calls(
     offer: ClientFunctions,
     params: SamplingParams,
     cancel: CancelToken | None = None,
+    grammar: str | None = None,
 ) -> Iterator[TextDelta | ClientCall | ToolLoopResult]:
     """A reply that is text or calls to the caller's functions; ends with a summary.
 
     Unforced, the reply streams unconstrained and is read as a call only when it is one; a
     reply that starts like a call but does not parse is written again under the grammar.
+    ``grammar`` is the call grammar already built (and checked) for the offered functions;
+    None builds it here.
     """
     tools = [f.as_tool() for f in offer.offered()]
     fmt = backend.description.tool_format
@@ -249,7 +331,8 @@ def propose_calls(
             return
     if calls is None:  # forced, or a call that did not parse: write it under the grammar
         call_params = replace(params, repeat_penalty=1.0)  # JSON repeats quotes and keys
-        grammar = call_grammar(tools, fmt)
+        if grammar is None:
+            grammar = call_grammar(tools, fmt)
         raw = _collect(backend.stream(prompt, call_params, cancel, grammar=grammar), steps)
         calls = _known_calls(raw, names)
         if calls is None:  # cut off by max_tokens or cancelled mid-call

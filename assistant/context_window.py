@@ -16,28 +16,42 @@ def fit_messages(
     count_tokens: Callable[[list[dict]], int],
     budget: int,
 ) -> tuple[list[dict], int, int]:
-    """Return (messages that fit, number dropped, prompt tokens)."""
+    """Return (messages that fit, number dropped, prompt tokens).
+
+    The kept part starts at the first message, at a user message, or at the last message;
+    the earliest start that fits wins. Fewer messages never take more tokens, so the start
+    is found by bisection: a few counts of the prompt, not one per message (a request with
+    thousands of messages would otherwise tokenize them all thousands of times).
+    """
     system = [m for m in messages[:1] if m["role"] == "system"]
     rest = messages[len(system) :]
-    dropped = 0
-    while True:
-        candidate = system + rest
-        tokens = count_tokens(candidate)
-        if tokens <= budget:
-            return candidate, dropped, tokens
-        if len(rest) <= 1:
-            raise ContextOverflowError(
-                None,
-                f"the message is {tokens} tokens with the system prompt, more than the "
-                f"{budget} the context leaves for a prompt; shorten it or raise the context "
-                "size",
-            )
-        # Drop the oldest message; never leave an assistant message first.
-        rest = rest[1:]
-        dropped += 1
-        while len(rest) > 1 and rest[0]["role"] != "user":
-            rest = rest[1:]
-            dropped += 1
+    last = len(rest) - 1
+    starts = [0] + [i for i in range(1, len(rest)) if rest[i]["role"] == "user" or i == last]
+    counted: dict[int, int] = {}
+
+    def tokens_from(start: int) -> int:
+        if start not in counted:
+            counted[start] = count_tokens(system + rest[start:])
+        return counted[start]
+
+    if tokens_from(0) <= budget:
+        return system + rest, 0, counted[0]
+    if len(starts) == 1 or tokens_from(starts[-1]) > budget:
+        raise ContextOverflowError(
+            None,
+            f"the message is {tokens_from(starts[-1])} tokens with the system prompt, more "
+            f"than the {budget} the context leaves for a prompt; shorten it or raise the "
+            "context size",
+        )
+    lo, hi = 1, len(starts) - 1  # starts[hi] fits, starts[lo - 1] does not
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens_from(starts[mid]) <= budget:
+            hi = mid
+        else:
+            lo = mid + 1
+    start = starts[lo]
+    return system + rest[start:], start, tokens_from(start)
 
 
 def prompt_budget(n_ctx: int, max_tokens: int) -> int:

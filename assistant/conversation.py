@@ -28,6 +28,12 @@ class Message:
     tool_calls: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     created_at: str = ""
+    rating: str | None = None  # "up" or "down": the user's feedback on a reply
+    rating_reason: str | None = None
+    # files the message came with: name, mime_type, size, file (under the data folder's
+    # attachments/, None when the export did not hold it), origin (the id it had there)
+    attachments: list = field(default_factory=list)
+    images: list = field(default_factory=list)  # pictures it carries (ChatImage dicts)
     support: list = field(default_factory=list)  # SentenceCheck dicts (replies from documents)
 
     def to_dict(self) -> dict:
@@ -44,6 +50,8 @@ class Conversation:
     system_prompt: str | None = None
     current_leaf_id: int | None = None
     collections: list[str] = field(default_factory=list)  # documents it answers from
+    uid: str | None = None  # lasting identity: exports carry it, imports skip a known one
+    assistant: str | None = None  # the assistant this chat uses (its name)
 
     def to_dict(self) -> dict:
         return asdict(self)

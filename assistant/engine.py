@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from fireside.assistant import language as lang
+from fireside.assistant.assistants import Assistant
+from fireside.assistant.chat_images import ChatImage, ChatImages, ImageError, read_note
 from fireside.assistant.client_functions import CallerConversation, propose_calls, to_model_messages
 from fireside.assistant.context_window import fit_messages, prompt_budget
 from fireside.assistant.conversation import Conversation, Message
@@ -43,6 +45,7 @@ from fireside.assistant.events import (
     TurnNotice,
     Usage,
 )
+from fireside.assistant.grammar_sandbox import GrammarRequest, GrammarSandbox
 from fireside.assistant.history import HistoryStore
 from fireside.assistant.json_grammar import response_grammar
 from fireside.assistant.mcp.registry import combined_registry
@@ -57,13 +60,15 @@ from fireside.assistant.tool_loop import (
     run_tool_loop,
 )
 from fireside.assistant.tool_protocol import openai_tools
-from fireside.assistant.tool_routing import RoutedResult, route_message
+from fireside.assistant.tool_routing import RoutedResult, asks_for_web, route_message
+from fireside.assistant.tool_sources import WEB_PLUGIN, cited_sources, unreachable
 from fireside.assistant.turn_record import CallerRecord, HistoryRecord, title_from
 from fireside.assistant.turn_request import AFTER_CURRENT, ToolPolicy, TurnRequest
 from fireside.assistant.turn_tools import TurnTools
 from fireside.models.backend import ChatBackend
 from fireside.models.errors import ModelError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
+from fireside.models.ocr import OcrEngine
 from fireside.models.sampling import SamplingParams
 from fireside.plugins.registry import ToolRegistry
 
@@ -99,6 +104,12 @@ class ResolvedTurn:
     caller: CallerConversation | None = None  # a conversation the request carries (the API)
     grammar: str | None = None  # the reply's JSON grammar (response_format)
     format_hint: str | None = None  # and the instruction that goes with it
+    assistant: Assistant | None = None
+    remember_assistant: bool = False  # the chat keeps this choice (None: no assistant)
+    assistant_gone: str | None = None  # the notice when the chat's assistant was deleted
+    call_grammar: str | None = None  # the grammar of a call to the caller's functions
+    images: list[ChatImage] = field(default_factory=list)  # the question's pictures
+    image_data: dict[str, bytes] = field(default_factory=dict)  # pictures not kept (the API)
 
 
 @dataclass
@@ -110,6 +121,7 @@ class _Prompt:
     routed: RoutedResult | None
     calls: list[dict]  # slash command and routed calls, run before the model
     documents: bool  # the context holds document text (data, not the user's words)
+    sources: list = field(default_factory=list)  # pages the routed calls read (ToolSource)
 
 
 @dataclass
@@ -119,12 +131,13 @@ class _Outcome:
     completion_tokens: int = 0
     calls: list[dict] = field(default_factory=list)
     client_calls: int = 0
+    sources: list = field(default_factory=list)  # what the tools' results came from
 
 
 class ChatEngine:
     def __init__(
         self,
-        history: HistoryStore,
+        history: HistoryStore | Callable[[], HistoryStore],
         models,
         settings: Settings,
         plugins=None,
@@ -132,8 +145,13 @@ class ChatEngine:
         languages: lang.LanguageDetector | None = None,
         mcp=None,
         tool_selector=None,
+        assistants=None,
+        grammars: GrammarSandbox | None = None,
+        images: ChatImages | None = None,
     ) -> None:
-        self.history = history
+        # the history, or what opens it: a turn that writes nowhere (the API's) never
+        # opens it, so a damaged history does not stop the local API
+        self._history = history
         self.models = models  # model_manager.ModelManager: ``get(path) -> ChatBackend``
         self.settings = settings
         self.plugins = plugins  # plugins.manager.PluginManager, or None for no plugins
@@ -141,6 +159,22 @@ class ChatEngine:
         self.languages = languages or lang.LanguageDetector()
         self.mcp = mcp  # mcp.manager.McpManager, or None: no MCP servers
         self.tool_selector = tool_selector  # tool_selection.ToolSelector, or None: offer all
+        # pictures in chats: kept beside the history, read with OCR for models that cannot
+        # see (None: made from the history when first needed)
+        self._images = images
+        self.assistants = assistants  # assistant_store.AssistantStore, or None: no assistants
+        # grammars from requests' schemas are built in a helper process (started on use)
+        self.grammars = grammars if grammars is not None else GrammarSandbox()
+
+    @property
+    def history(self) -> HistoryStore:
+        return self._history() if callable(self._history) else self._history
+
+    @property
+    def images(self) -> ChatImages:
+        if self._images is None:
+            self._images = ChatImages(self.history.images, OcrEngine())
+        return self._images
 
     # -- the entry point ---------------------------------------------------------------------
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -151,6 +185,8 @@ class ChatEngine:
         except _USER_ERRORS as exc:
             yield TurnError(str(exc), request.conversation_id, error=exc)
             return
+        if turn.assistant_gone:
+            yield TurnNotice(turn.assistant_gone)
         for notice in turn.notices:
             yield TurnNotice(notice)
         cid = turn.conversation.id if turn.conversation else None
@@ -192,6 +228,7 @@ class ChatEngine:
 
     def _resolve(self, request: TurnRequest) -> ResolvedTurn:
         user = None
+        user_images: list[ChatImage] = []
         parent_id = request.parent_id
         conversation_id = request.conversation_id
         question = request.text
@@ -205,18 +242,31 @@ class ChatEngine:
         elif request.edit is not None:
             old = self.history.get_message(request.edit)
             conversation_id, parent_id = old.conversation_id, old.parent_id
+            user_images = [ChatImage.from_dict(d) for d in old.images]
         conv = self.history.get_conversation(conversation_id) if conversation_id else None
-        backend = self.models.get(request.model)
+        assistant, gone = self._assistant(request, conv)
+        model = request.model or (assistant.model if assistant is not None else None)
+        backend = self.models.get(model)
         caller = None
+        sees = backend.description.sees_images
+        image_data: dict[str, bytes] = {}
         if request.messages is not None:
             caller = to_model_messages(list(request.messages), backend.description.tool_format)
             question = caller.question
-        tools = self._tools(request.tools)
+            user_images = self._caller_images(caller, sees, request.save, image_data)
+        if request.images:  # checked and kept before anything is written
+            user_images = self.images.prepare(request.images, sees_images=sees, keep=True)
+        tools = self._tools(request.tools, assistant, question)
         slash = None
         if tools is not None and question.startswith("/") and request.functions is None:
             slash = parse_slash_command(question, tools.registry)
         params = request.params or self.settings.model_settings(backend.description.id).sampling
+        if assistant is not None:
+            base = self.settings.model_settings(backend.description.id).sampling
+            params = assistant.sampling_over(base, params)
         grammar, hint = response_grammar(request.response_format)
+        grammar, hint = response_grammar(request.response_format, self.grammars.schema_grammar)
+        call = None
         if request.functions is not None:
             offered = request.functions.offered()
             if grammar and offered and request.functions.choice == "auto":
@@ -227,6 +277,14 @@ class ChatEngine:
                 )
             if offered:
                 grammar = hint = None  # the reply is a call, written under the call grammar
+                # built now, so a schema that cannot be enforced is the request's error
+                call = self.grammars.build(
+                    GrammarRequest(
+                        functions=tuple((f.name, f.parameters) for f in offered),
+                        fmt=backend.description.tool_format,
+                        param="tools",
+                    )
+                )
         turn = ResolvedTurn(
             question,
             conv,
@@ -240,9 +298,49 @@ class ChatEngine:
             caller=caller,
             grammar=grammar,
             format_hint=hint,
+            assistant=assistant,
+            remember_assistant=request.assistant is not None or bool(gone),
+            assistant_gone=gone,
+            call_grammar=call,
+            images=user_images,
+            image_data=image_data,
         )
         self._choose_collections(turn, request)
         return turn
+
+    def _assistant(
+        self, request: TurnRequest, conv: Conversation | None
+    ) -> tuple[Assistant | None, str | None]:
+        """The request's assistant, else the chat's; one deleted since is forgotten (with a
+        notice), never an error that stops the chat."""
+        name = request.assistant
+        if name is None and conv is not None:
+            name = conv.assistant
+            if name and (self.assistants is None or not self.assistants.exists(name)):
+                language = self.languages.detect(request.text)
+                return None, lang.text("assistant_gone", language, name=repr(name))
+        if not name:
+            return None, None
+        if self.assistants is None:
+            raise FiresideError("assistants are not available here")
+        return self.assistants.get(name), None
+
+    def _caller_images(
+        self, caller, sees: bool, keep: bool, data: dict[str, bytes]
+    ) -> list[ChatImage]:
+        """Prepare the pictures of a caller's messages; returns the question's."""
+        last: list[ChatImage] = []
+        for message in caller.turns:
+            inputs = message.pop("images", None)
+            if not inputs:
+                continue
+            prepared = self.images.prepare(inputs, sees_images=sees, keep=keep)
+            data.update({p.sha256: i.data for p, i in zip(prepared, inputs, strict=True)})
+            message["images"] = [p.to_dict() for p in prepared]
+            last = prepared
+        if caller.turns and caller.turns[-1].get("role") != "user":
+            return []
+        return last
 
     def _choose_collections(self, turn: ResolvedTurn, request: TurnRequest) -> None:
         """The collections this turn answers from; ones deleted since are left out with a
@@ -251,6 +349,15 @@ class ChatEngine:
             names, turn.remember_collections = list(request.collections), True
         else:
             names = list(turn.conversation.collections) if turn.conversation else []
+        assistant = turn.assistant
+        if not names and assistant is not None:
+            names = list(assistant.collections)  # its own, not remembered by the chat
+            if not names and assistant.documents_only and self.documents is not None:
+                names = [c.name for c in self.documents.store.collections(counts=False)]
+            if not names and assistant.documents_only:
+                raise FiresideError(
+                    lang.text("no_collections_for", turn.language, name=repr(assistant.name))
+                )
         if not names:
             return
         if self.documents is None:
@@ -266,20 +373,32 @@ class ChatEngine:
             turn.remember_collections = True
         turn.collections = kept
 
-    def _tools(self, policy: ToolPolicy | None) -> TurnTools | None:
+    def _tools(
+        self, policy: ToolPolicy | None, assistant: Assistant | None, question: str = ""
+    ) -> TurnTools | None:
         if policy is None or self.plugins is None:
             return None
-        registry = combined_registry(self.plugins.tools(), self.mcp)
+        if assistant is not None and assistant.tools == []:
+            return None  # an assistant without tools: no slash commands, no routing either
+        web = self.settings.web.enabled if policy.web is None else policy.web
+        plugin_tools = [t for t in self.plugins.tools() if web or t.plugin != WEB_PLUGIN]
+        registry = combined_registry(plugin_tools, self.mcp)
         if policy.only is not None:
             registry = _only(registry, policy.only)
+        if assistant is not None and assistant.tools is not None:
+            # an assistant narrows what the front end allows, never widens it
+            registry = ToolRegistry(registry.get(n) for n in assistant.tools if n in registry)
         allowed = policy.always_allowed
+        chat = self.settings.chat
         return TurnTools(
             registry=registry,
             approve=policy.approve,
-            always_allowed=list(self.settings.always_allowed_tools if allowed is None else allowed),
-            enabled=self.settings.tools_enabled if policy.offer is None else policy.offer,
-            routing=self.settings.routing_enabled if policy.routing is None else policy.routing,
+            always_allowed=list(chat.always_allowed_tools if allowed is None else allowed),
+            enabled=chat.tools_enabled if policy.offer is None else policy.offer,
+            routing=chat.routing_enabled if policy.routing is None else policy.routing,
             refusal_hint=policy.refusal_hint,
+            user_text=question,
+            web=web,
         )
 
     def _offers_tools(self, turn: ResolvedTurn) -> bool:
@@ -292,10 +411,19 @@ class ChatEngine:
         )
 
     def _record(self, turn: ResolvedTurn, request: TurnRequest) -> Record:
-        default = self.settings.system_prompt
+        default = lang.system_prompt_in(
+            self.settings.chat.system_prompt, request.language or turn.language
+        )
+        system = request.system
+        if turn.assistant is not None and turn.assistant.system_prompt:
+            default = turn.assistant.system_prompt
+            if system is None:
+                system = default  # the chat's system prompt follows its assistant
+        elif system is None and turn.remember_assistant and _had_assistant(turn.conversation):
+            system = default  # the chat drops its assistant: back to the default prompt
         if turn.caller is not None and not request.save:
             return CallerRecord(turn.caller, default)
-        return HistoryRecord(self.history, turn, request.system, default)
+        return HistoryRecord(self.history, turn, system, default)
 
     # -- context -----------------------------------------------------------------------------
     def _document_context(self, turn: ResolvedTurn, request: TurnRequest):
@@ -389,6 +517,10 @@ class ChatEngine:
         outcome = yield from self._stream(record, turn, prompt, tools, use_tools, request)
         if outcome is None:
             return
+        found = cited_sources(outcome.sources)
+        if found:
+            citations = [*citations, *found]
+            yield Citations(list(citations))
         support = yield from self._check_support(turn, outcome, citations, documents)
         yield self._finish(record, turn, prompt, outcome, citations, offered, support)
 
@@ -427,28 +559,85 @@ class ChatEngine:
             context = f"{context}\n\n{done.context}" if context else done.context
         # Tool routing: an obvious request in the user's own words runs its tool first.
         routed = route_message(turn.question, tools) if turn.slash is None else None
+        sources: list = []
         if routed is not None:
-            yield from routed.events()
-            calls.append(routed.record())
+            for event in routed.events():
+                yield event
+                if isinstance(event, ToolResult):
+                    sources += event.sources
+                    if unreachable(event):
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
+            calls += routed.records()
             params = routed.sampling(params)
+        elif tools is not None and not tools.web and asks_for_web(turn.question):
+            yield TurnNotice(lang.text("web_off", turn.language))
         context = self._plugin_context(record, context)
         description = turn.backend.description
         try:
-            messages = self._messages(record, (context, turn.format_hint), turn.language)
-            if routed is not None:
-                messages += routed.messages()  # the tool's result, then what to do with it
+            follows = turn.assistant is None or turn.assistant.answer_in_user_language
+            language = turn.language if follows else ""
+            messages = self._messages(record, (context, turn.format_hint), language)
+            messages, notices = self._with_images(messages, turn)
+            for notice in notices:
+                yield TurnNotice(notice)
+            if routed is not None:  # the tool's result, then what to do with it
+                budget = prompt_budget(description.n_ctx, params.max_tokens)
+                room = budget - turn.backend.count_tokens(messages) - 32
+                messages += routed.messages(turn.language, room, turn.backend.count_text)
             fitted, dropped, tokens = fit_messages(
                 messages,
                 turn.backend.count_tokens,
                 prompt_budget(description.n_ctx, params.max_tokens),
             )
-        except ModelError as exc:
+        except (ModelError, ImageError) as exc:
             record.failed_prompt(description)
             yield TurnError(str(exc), record.conversation_id, error=exc)
             return None
         if dropped:
             yield ContextTrimmed(dropped, tokens, description.n_ctx)
-        return _Prompt(fitted, dropped, tokens, params, routed, calls, documents)
+        return _Prompt(fitted, dropped, tokens, params, routed, calls, documents, sources)
+
+    def _with_images(self, messages: list[dict], turn: ResolvedTurn) -> tuple[list[dict], list]:
+        """Pictures into the prompt: image parts for a model that sees them, else the text
+        OCR read on them, marked as such; and the notices that say so for the question's."""
+        description = turn.backend.description
+        last_user = max((i for i, m in enumerate(messages) if m["role"] == "user"), default=-1)
+        out, notices = [], []
+        for index, message in enumerate(messages):
+            raw = message.get("images")
+            message = {k: v for k, v in message.items() if k != "images"}
+            out.append(message)
+            if not raw:
+                continue
+            images = [ChatImage.from_dict(d) for d in raw]
+            try:
+                if description.sees_images:
+                    text = message["content"]
+                    parts = [{"type": "text", "text": text}] if text else []
+                    for image in images:
+                        url = self.images.data_url(image, turn.image_data.get(image.sha256))
+                        parts.append({"type": "image_url", "image_url": {"url": url}})
+                    message["content"] = parts
+                    continue
+                notes = []
+                for image in images:
+                    if image.text is None:  # seen by a vision model before: read it now
+                        data = turn.image_data.get(image.sha256) or self.images.store.read(image)
+                        image.text = self.images.read_text(data, image.name)
+                    notes += [read_note(image)] if image.text else []
+                    if index == last_user:
+                        notices.append(self._image_notice(image, description.name, turn.language))
+                message["content"] = "\n\n".join(p for p in (message["content"], *notes) if p)
+            except ImageError:
+                if index == last_user:
+                    raise
+                log.info("a picture of an earlier message is missing", exc_info=True)
+        return out, notices
+
+    @staticmethod
+    def _image_notice(image: ChatImage, model: str, language: str) -> str:
+        key = "image_as_text" if image.text else "image_no_ocr" if image.text is None else None
+        return lang.text(key or "image_no_text", language, model=model, name=image.name)
 
     def _offered_tools(self, turn: ResolvedTurn, prompt: _Prompt) -> Iterator[Event]:
         """``(tools, names offered when trimmed, whether the model sees tools)``."""
@@ -473,8 +662,9 @@ class ChatEngine:
         request: TurnRequest,
     ) -> Iterator[Event]:
         """Generate, forwarding events and checkpointing the text; None after an error."""
-        out = _Outcome("", calls=list(prompt.calls))
+        out = _Outcome("", calls=list(prompt.calls), sources=list(prompt.sources))
         parts: list[str] = []
+        told_offline = False
         last_save = time.monotonic()
         try:
             for item in self._generate(turn, prompt, tools, use_tools, request):
@@ -484,8 +674,14 @@ class ChatEngine:
                     if time.monotonic() - last_save > CHECKPOINT_EVERY_S:
                         record.checkpoint("".join(parts))
                         last_save = time.monotonic()
-                elif isinstance(item, (ToolCall, ToolResult)):
+                elif isinstance(item, ToolCall):
                     yield item
+                elif isinstance(item, ToolResult):
+                    yield item
+                    out.sources += item.sources
+                    if unreachable(item) and not told_offline:
+                        told_offline = True
+                        yield TurnNotice(lang.text("web_unreachable", turn.language))
                 elif isinstance(item, ClientCall):
                     out.client_calls += 1
                     yield item
@@ -528,7 +724,9 @@ class ChatEngine:
     ):
         backend, params, cancel = turn.backend, prompt.params, request.cancel
         if request.functions is not None and request.functions.offered():
-            yield from propose_calls(backend, prompt.messages, request.functions, params, cancel)
+            yield from propose_calls(
+                backend, prompt.messages, request.functions, params, cancel, turn.call_grammar
+            )
             return
         if not use_tools:
             yield from backend.stream(prompt.messages, params, cancel, grammar=turn.grammar)
@@ -542,6 +740,7 @@ class ChatEngine:
             tool_format=backend.description.tool_format,
             always_allowed=allowed,
             refusal_hint=tools.refusal_hint,
+            user_text=tools.user_text,
         )
         yield from run_tool_loop(
             backend_generate(backend, params, cancel, native),
@@ -606,6 +805,10 @@ class ChatEngine:
             timings=timings,
             dropped_messages=prompt.dropped,
         )
+
+
+def _had_assistant(conv: Conversation | None) -> bool:
+    return conv is not None and bool(conv.assistant)
 
 
 def _only(registry: ToolRegistry, names: Sequence[str]) -> ToolRegistry:

@@ -56,10 +56,15 @@ class ToolResult:
     output: str
     is_error: bool = False
     duration_s: float = 0.0
+    # plugins.tools.ToolSource: pages or files the result came from (the web tools)
+    sources: list = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass
 class Citation:
+    """Where part of an answer came from: a document (``document`` is its path), or a web
+    page (``url`` and ``title``; ``document`` is the page's saved text, when it was read)."""
+
     document: str
     page: int | None
     text: str
@@ -67,6 +72,8 @@ class Citation:
     line_start: int | None = None
     line_end: int | None = None
     heading: str | None = None
+    url: str | None = None
+    title: str | None = None
 
 
 @dataclass

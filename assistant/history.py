@@ -18,19 +18,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+from fireside.assistant.chat_images import ImageStore
 from fireside.assistant.conversation import Conversation, Message, SearchHit
 from fireside.assistant.migrations import apply_migrations
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 
-from fireside.errors import NotFoundError
+from fireside.errors import FiresideError, NotFoundError
+from fireside.private_files import private_database
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "support")
+_JSON_FIELDS = (
+    "settings",
+    "timings",
+    "tool_calls",
+    "citations",
+    "attachments",
+    "images",
+    "support",
+)
+RATINGS = ("up", "down")
 
 
 def _row_to_message(row: dict) -> Message:
@@ -39,6 +50,10 @@ def _row_to_message(row: dict) -> Message:
         raw = data.get(key)
         data[key] = json.loads(raw) if raw else ({} if key in ("settings", "timings") else [])
     return Message(**data)
+
+
+def _image_keys(raw: str | None) -> set[tuple[str, str]]:
+    return {(i["sha256"], i["mime"]) for i in json.loads(raw)} if raw else set()
 
 
 def _row_to_conversation(row: dict) -> Conversation:
@@ -52,6 +67,8 @@ class HistoryStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # pictures sent in chats, one file per content hash, beside the database
+        self.images = ImageStore(self.path.parent / "images")
         self._dbs = PerThreadDatabase(self._open)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self.db  # open + check + migrate on the creating thread
@@ -64,6 +81,7 @@ class HistoryStore:
 
     def _open(self) -> sqlite_utils.Database:
         existed = self.path.exists() and self.path.stat().st_size > 0
+        private_database(self.path)  # made 0600 before SQLite creates it with the umask
         try:
             conn = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
             use_wal(conn)
@@ -139,14 +157,40 @@ class HistoryStore:
             self.db["conversations"].update(conversation_id, {"title": title})
 
     def delete_conversation(self, conversation_id: int) -> None:
+        """Delete the chat, and the picture files no other chat uses."""
         self.get_conversation(conversation_id)
+        rows = self.db.execute(
+            "SELECT images FROM messages WHERE conversation_id = ? AND images IS NOT NULL",
+            [conversation_id],
+        ).fetchall()
+        pictures = set().union(*(_image_keys(r[0]) for r in rows)) if rows else set()
         with self.db.conn:
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", [conversation_id])
             self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+        for sha256, mime in pictures:
+            used = self.db.execute(
+                "SELECT 1 FROM messages WHERE images LIKE ? LIMIT 1", [f"%{sha256}%"]
+            ).fetchone()
+            if used is None:
+                self.images.delete(sha256, mime)
 
     def set_system_prompt(self, conversation_id: int, system_prompt: str | None) -> None:
         with self.db.conn:
             self.db["conversations"].update(conversation_id, {"system_prompt": system_prompt})
+
+    def set_assistant(self, conversation_id: int, name: str | None) -> None:
+        """The assistant this chat uses from now on (None: none)."""
+        self.get_conversation(conversation_id)
+        with self.db.conn:
+            self.db["conversations"].update(conversation_id, {"assistant": name or None})
+
+    def conversation_ids(self) -> list[int]:
+        """Every conversation, oldest first (exports keep this order)."""
+        return [r["id"] for r in self.db.query("SELECT id FROM conversations ORDER BY id")]
+
+    def id_for_uid(self, uid: str) -> int | None:
+        row = next(self.db.query("SELECT id FROM conversations WHERE uid = ?", [uid]), None)
+        return row["id"] if row else None
 
     def set_collections(self, conversation_id: int, names: list[str]) -> None:
         """The document collections this chat answers from (empty: a plain chat)."""
@@ -168,6 +212,7 @@ class HistoryStore:
         backend: str | None = None,
         settings: dict | None = None,
         make_current: bool = True,
+        images: list[dict] | None = None,
     ) -> Message:
         now = _now()
         with self.db.conn:
@@ -184,6 +229,7 @@ class HistoryStore:
                         "backend": backend,
                         "settings": json.dumps(settings or {}),
                         "created_at": now,
+                        **({"images": json.dumps(images, ensure_ascii=False)} if images else {}),
                     }
                 )
                 .last_pk
@@ -206,6 +252,28 @@ class HistoryStore:
             return _row_to_message(self.db["messages"].get(message_id))
         except sqlite_utils.db.NotFoundError:
             raise NotFoundError(f"no message {message_id}") from None
+
+    def messages(self, conversation_id: int) -> list[Message]:
+        """Every message of a conversation, every branch, in the order they were written."""
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id]
+        )
+        return [_row_to_message(r) for r in rows]
+
+    def rate(self, message_id: int, rating: str | None, reason: str | None = None) -> Message:
+        """The user's thumbs up or down on a reply (None clears it), with an optional reason."""
+        message = self.get_message(message_id)
+        if message.role != "assistant":
+            raise FiresideError(f"message {message_id} is not a reply: only replies are rated")
+        if rating is not None and rating not in RATINGS:
+            raise FiresideError(f"a rating is 'up' or 'down', not {rating!r}")
+        reason = (reason or "").strip() or None
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE messages SET rating = ?, rating_reason = ? WHERE id = ?",
+                [rating, reason if rating else None, message_id],
+            )
+        return self.get_message(message_id)
 
     def thread(self, conversation_id: int, leaf_id: int | None = None) -> list[Message]:
         """The visible messages: root to the current leaf (or ``leaf_id``)."""

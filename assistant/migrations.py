@@ -76,7 +76,40 @@ def _m004_message_backend(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "messages" ADD COLUMN "backend" TEXT')
 
 
-def _m005_message_support(conn: sqlite3.Connection) -> None:
+def _m005_uids_ratings_assistants(conn: sqlite3.Connection) -> None:
+    # A chat's lasting identity (exports carry it, imports skip one already there), the
+    # assistant it uses, a rating on each reply, the files a message came with, and the
+    # user's assistants (built-in ones live in the code).
+    run_script(
+        conn,
+        """
+        ALTER TABLE "conversations" ADD COLUMN "uid" TEXT;
+        ALTER TABLE "conversations" ADD COLUMN "assistant" TEXT;
+        UPDATE "conversations" SET "uid" = lower(hex(randomblob(16))) WHERE "uid" IS NULL;
+        CREATE UNIQUE INDEX "idx_conversations_uid" ON "conversations" ("uid");
+        CREATE TRIGGER "conversations_uid" AFTER INSERT ON "conversations"
+        WHEN new."uid" IS NULL BEGIN
+          UPDATE "conversations" SET "uid" = lower(hex(randomblob(16))) WHERE "id" = new."id";
+        END;
+        ALTER TABLE "messages" ADD COLUMN "rating" TEXT;
+        ALTER TABLE "messages" ADD COLUMN "rating_reason" TEXT;
+        ALTER TABLE "messages" ADD COLUMN "attachments" TEXT;
+        CREATE TABLE "assistants" (
+           "name" TEXT PRIMARY KEY COLLATE NOCASE,
+           "data" TEXT NOT NULL,
+           "updated_at" TEXT
+        );
+        """,
+    )
+
+
+def _m006_message_images(conn: sqlite3.Connection) -> None:
+    # JSON list of the pictures a message carries (chat_images.ChatImage: content hash, type,
+    # size, name, OCR text); the files live in the data folder's images/, named by hash
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "images" TEXT')
+
+
+def _m007_message_support(conn: sqlite3.Connection) -> None:
     # JSON list: each sentence of a reply from documents and whether the sources back it
     conn.execute('ALTER TABLE "messages" ADD COLUMN "support" TEXT')
 
@@ -86,7 +119,9 @@ MIGRATIONS: list[Migration] = [
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
     ("003_conversation_collections", _m003_conversation_collections),
     ("004_message_backend", _m004_message_backend),
-    ("005_message_support", _m005_message_support),
+    ("005_uids_ratings_assistants", _m005_uids_ratings_assistants),
+    ("006_message_images", _m006_message_images),
+    ("007_message_support", _m007_message_support),
 ]
 
 

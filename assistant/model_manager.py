@@ -40,7 +40,7 @@ class ModelManager:
 
     def resolve_path(self, path: str | None = None) -> str:
         """The explicit path, else the user's chosen model, else the bundled one."""
-        chosen = path or self.settings.model_path
+        chosen = path or self.settings.model.path
         if self.is_remote(chosen) or self.is_plugin(chosen):
             return chosen  # an id, not a path to normalise
         if chosen:
@@ -81,9 +81,12 @@ class ModelManager:
         ms = self.settings.model_settings(path)
         return LoadOptions(
             n_ctx=ms.n_ctx,
-            n_threads=self.settings.n_threads,
+            n_threads=self.settings.model.n_threads,
             n_gpu_layers=ms.n_gpu_layers,
             chat_template=ms.chat_template,
+            kv_cache=self.settings.model.kv_cache,
+            speculative=self.settings.model.speculative,
+            draft_model=ms.draft_model,
         )
 
     def get(self, path: str | None = None, options: LoadOptions | None = None) -> ChatBackend:
@@ -109,7 +112,10 @@ class ModelManager:
             opts.n_threads,
             str(opts.n_gpu_layers),
             opts.chat_template,
-            self.settings.idle_unload_minutes,
+            opts.kv_cache,
+            opts.speculative,
+            opts.draft_model,
+            self.settings.model.idle_unload_minutes,
         )
         with self._lock:
             if self._backend is not None and self._key == key:
@@ -124,7 +130,7 @@ class ModelManager:
 
     def _open(self, model_id: str, options: LoadOptions) -> ChatBackend:
         """A loaded local model in its own worker process (remote ids never get here)."""
-        minutes = self.settings.idle_unload_minutes
+        minutes = self.settings.model.idle_unload_minutes
         backend = WorkerBackend(model_id, options, idle_unload_s=minutes * 60 if minutes else None)
         try:
             backend.load()

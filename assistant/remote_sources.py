@@ -9,42 +9,30 @@ the history) uses that id, and ``backend_for`` turns it into a ``RemoteBackend``
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from fireside.assistant.settings import Settings
+from fireside.assistant.settings import RemoteConnection, Settings
 from fireside.models.remote.backend import RemoteBackend
-from fireside.models.remote.catalog import RemoteModel, list_models
+from fireside.models.remote.catalog import RemoteModel, chat_models
 from fireside.models.remote.client import Endpoint, RemoteClient, normalize_base_url
 from fireside.models.remote.errors import RemoteAuthError, RemoteError
 
 from fireside.errors import NotFoundError
 from fireside.secret_store import IN_KEYRING, SecretStore
 
+Update = Callable[[Callable[[Settings], None]], object]  # applies a settings change
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 TOOL_MODES = ("native", "prompt")
 
 
 class ConnectionSetupError(RemoteError):
     """A connection cannot be added or used as given (bad name, bad URL, missing key)."""
-
-
-@dataclass
-class RemoteConnection:
-    name: str
-    base_url: str
-    key_source: str = "none"  # "none", "env", or where it was stored: "keyring" or "file"
-    key_env: str | None = None  # the variable's name, never its value
-    tools: str = "native"  # "native": send OpenAI tools; "prompt": describe them in the prompt
-    timeout_s: float = 120.0
-
-    @classmethod
-    def from_dict(cls, data: dict) -> RemoteConnection:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 @dataclass
@@ -58,17 +46,22 @@ class ConnectionStatus:
 
 
 class RemoteSources:
-    """The connections in the settings, and the open backends of their models."""
+    """The connections in the settings, and the open backends of their models.
 
-    def __init__(self, settings: Settings, keys: SecretStore) -> None:
+    ``update`` is how a change reaches the settings (the settings store's ``update``);
+    ``add`` and ``remove`` take another for one call (the window's settings bridge).
+    """
+
+    def __init__(self, settings: Settings, keys: SecretStore, update: Update) -> None:
         self.settings = settings
         self.keys = keys
+        self.update = update
         self._open: dict[tuple, RemoteBackend] = {}
         self._lock = threading.Lock()
 
     # -- connections ------------------------------------------------------------------------
     def connections(self) -> list[RemoteConnection]:
-        return [RemoteConnection.from_dict(d) for d in self.settings.remote_connections]
+        return [dataclasses.replace(c) for c in self.settings.remote.connections]
 
     def get(self, name: str) -> RemoteConnection:
         for conn in self.connections():
@@ -86,10 +79,11 @@ class RemoteSources:
         api_key_env: str | None = None,
         tools: str = "native",
         timeout_s: float = 120.0,
+        update: Update | None = None,
     ) -> tuple[RemoteConnection, str | None]:
         """Add or replace a connection; return it and a warning for the user, if any.
 
-        The caller saves the settings. The key goes to the keyring, else the private file
+        The key goes to the keyring, else the private file
         (the warning says so); with ``api_key_env`` only the variable's name is kept.
         """
         base_url = _checked(name, url)
@@ -116,8 +110,7 @@ class RemoteSources:
                     f"no usable system keyring here: the key is stored in {where}, "
                     "readable only by you"
                 )
-        rows = [d for d in self.settings.remote_connections if d.get("name") != name]
-        self.settings.remote_connections = rows + [asdict(conn)]
+        (update or self.update)(connection_added(conn))
         self._drop_open(name)
         return conn, warning
 
@@ -128,23 +121,16 @@ class RemoteSources:
         key = os.environ.get(api_key_env) if api_key_env else api_key
         client = RemoteClient(Endpoint(name, _checked(name, url), key or None), retries=1)
         try:
-            return list_models(client)
+            return chat_models(client)
         finally:
             client.close()
 
-    def remove(self, name: str) -> RemoteConnection:
+    def remove(self, name: str, update: Update | None = None) -> RemoteConnection:
+        """Drop the connection, its key, its open backends, and the choices of its models."""
         conn = self.get(name)
-        self.settings.remote_connections = [
-            d for d in self.settings.remote_connections if d.get("name") != name
-        ]
+        (update or self.update)(connection_removed(name))
         self.keys.delete(secret_name(name))
         self._drop_open(name)
-        if self.settings.model_path and self.settings.model_path.startswith(f"{name}/"):
-            self.settings.model_path = None  # back to the bundled model
-        prefix = f"{name}/"
-        self.settings.recent_models = [
-            m for m in self.settings.recent_models if not m.startswith(prefix)
-        ]
         return conn
 
     def endpoint(self, conn: RemoteConnection) -> Endpoint:
@@ -201,7 +187,7 @@ class RemoteSources:
         conn = self.get(name)
         client = RemoteClient(self.endpoint(conn), retries=1)
         try:
-            return list_models(client)
+            return chat_models(client)
         finally:
             client.close()
 
@@ -251,6 +237,29 @@ class RemoteSources:
 def secret_name(connection: str) -> str:
     """The name a connection's key has in the secret store."""
     return f"remote/{connection}"
+
+
+def connection_added(conn: RemoteConnection) -> Callable[[Settings], None]:
+    """The settings change that adds ``conn`` (or replaces the one of its name)."""
+
+    def change(settings: Settings) -> None:
+        rows = [c for c in settings.remote.connections if c.name != conn.name]
+        settings.remote.connections = [*rows, dataclasses.replace(conn)]
+
+    return change
+
+
+def connection_removed(name: str) -> Callable[[Settings], None]:
+    """The settings change that drops connection ``name`` and the choices of its models."""
+    prefix = f"{name}/"
+
+    def change(settings: Settings) -> None:
+        settings.remote.connections = [c for c in settings.remote.connections if c.name != name]
+        if settings.model.path and settings.model.path.startswith(prefix):
+            settings.model.path = None  # back to the bundled model
+        settings.model.recent = [m for m in settings.model.recent if not m.startswith(prefix)]
+
+    return change
 
 
 def _checked(name: str, url: str) -> str:

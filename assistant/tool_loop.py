@@ -16,6 +16,8 @@ Safety rules, by construction:
   yes (or the tool is in ``always_allowed``); otherwise the result is "the user declined".
 * Once a network or file tool has returned text in a turn, ``always_allowed`` no longer
   applies for the rest of it: a page that says "now fetch this URL" gets the user asked.
+* A tool's ``check_call`` may refuse what the model proposed before anyone is asked (the
+  web tools refuse a URL on this computer or the local network the user never typed).
 * At most ``max_calls`` tools run per turn; then the model must answer in words.
 """
 
@@ -109,6 +111,7 @@ class LoopOptions:
     always_allowed: Collection[str] = ()
     use_grammar: bool = True
     refusal_hint: str | None = None
+    user_text: str = ""  # the user's own words, for the tools' ``check_call``
 
 
 def refusal_text(tool_name: str, asked: bool, hint: str | None = None) -> str:
@@ -129,6 +132,16 @@ def _approval_error(tool: Tool, args: dict, options: LoopOptions, allowed: Colle
     except Exception:  # noqa: BLE001 - a failing approval dialog is a "no"
         ok = False
     return None if ok else refusal_text(tool.name, True)
+
+
+def _checked(tool: Tool, args: dict, user_text: str) -> str | None:
+    """The tool's own refusal of a call the model proposed (None: it may go on)."""
+    if tool.check_call is None:
+        return None
+    try:
+        return tool.check_call(dict(args), user_text)
+    except Exception as exc:  # noqa: BLE001 - a failing check is a refusal, never a crash
+        return f"refused: {tool.name} could not check the call ({type(exc).__name__})"
 
 
 def _reads_outside(registry: ToolRegistry, name: str) -> bool:
@@ -217,7 +230,12 @@ class _ToolLoop:
                 # here on every such call is asked for, "always allow" or not.
                 self.allowed = ()
             result_event = ToolResult(
-                call_id, call.name, outcome.output, outcome.is_error, outcome.duration_s
+                call_id,
+                call.name,
+                outcome.output,
+                outcome.is_error,
+                outcome.duration_s,
+                outcome.sources,
             )
             yield result_event
             result.calls.append(ToolCallRecord.of(proposed, result_event))
@@ -231,6 +249,9 @@ class _ToolLoop:
             tool = self.registry.get(call.name)
         except UnknownToolError as exc:
             return ToolOutcome(str(exc), True, 0.0)
+        refusal = _checked(tool, call.arguments, self.options.user_text)
+        if refusal:
+            return ToolOutcome(refusal, True, 0.0)
         refusal = _approval_error(tool, call.arguments, self.options, self.allowed)
         if refusal:
             return ToolOutcome(refusal, True, 0.0)

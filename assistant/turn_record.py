@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from fireside.assistant import language as lang
 from fireside.assistant.client_functions import CallerConversation
 from fireside.assistant.conversation import Conversation, Message
 from fireside.assistant.events import TurnStarted
@@ -96,9 +97,17 @@ class HistoryRecord:
             conv = self.conversation = self._new_conversation()
         if turn.remember_collections:
             self.history.set_collections(conv.id, turn.collections)
+        if turn.remember_assistant:
+            name = turn.assistant.name if turn.assistant is not None else None
+            if name != conv.assistant:
+                self.history.set_assistant(conv.id, name)
+                conv.assistant = name
         if self.user is None:
             parent = conv.current_leaf_id if turn.parent_id == AFTER_CURRENT else turn.parent_id
-            self.user = self.history.add_message(conv.id, "user", turn.question, parent)
+            images = [image.to_dict() for image in turn.images] or None
+            self.user = self.history.add_message(
+                conv.id, "user", turn.question, parent, images=images
+            )
         return TurnStarted(conv.id, self.user.id, self.user.parent_id)
 
     def _new_conversation(self) -> Conversation:
@@ -114,19 +123,30 @@ class HistoryRecord:
             parent = None
             for message in caller.turns[:-1]:
                 parent = self.history.add_message(
-                    conv.id, message["role"], message["content"], parent
+                    conv.id,
+                    message["role"],
+                    message["content"],
+                    parent,
+                    images=message.get("images"),
                 ).id
             conv = self.history.get_conversation(conv.id)
         return conv
 
     def system_prompt(self) -> str:
-        conv = self.conversation
-        return conv.system_prompt if conv.system_prompt is not None else self.default_system
+        """The chat's own prompt; a default it was given (in whatever language) follows the
+        default of this turn, so an older chat speaks the user's language too."""
+        stored = self.conversation.system_prompt
+        if stored is None or (
+            lang.is_default_system_prompt(stored)
+            and lang.is_default_system_prompt(self.default_system)
+        ):
+            return self.default_system
+        return stored
 
     def turns(self) -> list[dict]:
         """The thread up to the question, as role/content messages."""
         return [
-            {"role": m.role, "content": m.content}
+            {"role": m.role, "content": m.content, **({"images": m.images} if m.images else {})}
             for m in self.history.thread(self.conversation.id, self.user.id)
             if m.role in ("user", "assistant") and (m.content or m.role == "user")
         ]

@@ -18,6 +18,7 @@ from fireside.models.generation import CancelToken
 from fireside.models.sampling import SamplingParams
 
 if TYPE_CHECKING:
+    from fireside.assistant.chat_images import ImageInput
     from fireside.assistant.client_functions import ClientFunctions
     from fireside.plugins.tools import Tool
 
@@ -36,6 +37,8 @@ class ToolPolicy:
     model answers; None takes the user's settings.
     ``only``: the names of the tools this turn may use (None: every enabled tool).
     ``refusal_hint``: said with a refused call when nobody could be asked (how to allow it).
+    ``web``: offer the web tools (search, read a page); None takes the user's settings
+    (``web.enabled``, off unless turned on). They still ask before each network call.
     """
 
     offer: bool | None = None
@@ -44,6 +47,7 @@ class ToolPolicy:
     routing: bool | None = None
     only: Sequence[str] | None = None
     refusal_hint: str | None = None
+    web: bool | None = None
 
 
 @dataclass
@@ -74,7 +78,15 @@ class TurnRequest:
     nothing to the history (with ``messages`` and True, they become a new conversation).
     ``functions``: functions the caller runs itself; calls to them end the turn as
     ``ClientCall`` events. ``response_format``: OpenAI's ``json_object``/``json_schema``,
-    enforced with a grammar.
+    enforced with a grammar. ``assistant``: an assistant's name; its system prompt, model,
+    sampling, tools and collections apply where the request gives none of its own. None
+    keeps the conversation's assistant, "" chats without one (and the chat forgets it).
+    ``images``: pictures sent with the message (``text``); a model that sees pictures gets
+    them, any other the text OCR reads on them.
+
+    ``language``: the language the front end speaks to the user (``language.ENGLISH``,
+    ``SIMPLIFIED``, ``TRADITIONAL``; the window's language). A system prompt the user has not
+    changed is used in it; None: in the language of the question.
     """
 
     text: str = ""
@@ -94,3 +106,6 @@ class TurnRequest:
     save: bool = True
     functions: ClientFunctions | None = None
     response_format: dict | None = None
+    assistant: str | None = None
+    language: str | None = None
+    images: Sequence[ImageInput] = ()

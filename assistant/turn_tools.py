@@ -27,6 +27,8 @@ class TurnTools:
     enabled: bool | None = None  # None: offer tools only to models able to use them
     routing: bool = True  # run obviously requested tools before the model answers
     refusal_hint: str | None = None  # how to allow a refused tool, when nobody could be asked
+    user_text: str = ""  # the user's own words this turn (a tool's ``check_call`` reads them)
+    web: bool = False  # the web tools are offered this turn
 
     def offered_to(self, native_format: bool, parameter_count: int) -> bool:
         """Whether the model sees the tools this turn.

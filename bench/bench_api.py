@@ -135,8 +135,8 @@ def main() -> int:
     from fireside.assistant.app import build_app
 
     app = build_app()
-    app.settings.n_threads = 1
-    app.settings.model_path = args.model
+    app.settings_store.override("model.n_threads", 1)  # this run only
+    app.settings_store.override("model.path", args.model)
     backend = app.models.get(None)
     services = ApiServices.from_app(app, key=lambda: KEY)
     server = ApiServer(services, ApiConfig(port=0, max_queue=64))

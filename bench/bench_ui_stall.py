@@ -10,9 +10,13 @@ Scenarios:
 - ``long-chat``: the same, into a chat that already holds 1,000 messages;
 - ``long-all``: the same again after scrolling all 1,000 earlier messages into the list;
 - ``torrent``: 20,000 tokens as fast as Python can yield them (a stress test: the whole
-  reply arrives in a fraction of a second and is then rendered).
+  reply arrives in a fraction of a second and is then rendered);
+- ``scan`` (``--scan PAGES``): an image-only PDF of PAGES A4 pages dropped on the window and
+  indexed with OCR (rendering, OCR and embedding on the indexing thread) while the window
+  shows the progress.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stall.py [--skip-real]
+        [--scan 4] [--only-scan]
 """
 
 from __future__ import annotations
@@ -52,6 +56,31 @@ def stream_once(window, text: str) -> dict:
     return stats
 
 
+def index_scan_once(window, pages: int) -> dict:
+    """Drop a scanned PDF on the window and measure until it is indexed."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.scans.scans import SIMPLIFIED, image_pdf, scanned, text_page
+
+    folder = Path(tempfile.mkdtemp())
+    lines = ["The warranty covers parts and labour for two years.", *SIMPLIFIED]
+    pdf = image_pdf(
+        [scanned(text_page([f"Page {n + 1}", *lines]), seed=n) for n in range(pages)],
+        folder / "scan.pdf",
+    )
+    recorder = GapRecorder()
+    recorder.start()
+    window.handle_dropped([pdf])
+    wait_until(lambda: not window.documents.busy, timeout_s=7200)
+    recorder.stop()
+    stats = recorder.summary()
+    stats["chars"] = 0
+    return stats
+
+
 def seed_long_chat(core, n: int = 1000) -> int:
     conv = core.history.create_conversation("Long chat")
     parent = None
@@ -76,8 +105,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--max-tokens", type=int, default=300)
+    parser.add_argument("--scan", type=int, default=0, metavar="PAGES")
+    parser.add_argument("--only-scan", action="store_true")
     args = parser.parse_args()
     print(f"load average: {load_average()}")
+
+    if args.scan:
+        core = scripted_core(essay_tokens(10))
+        window = make_window(core)
+        report("scan", index_scan_once(window, args.scan))
+        window.close()
+        core.close()
+        if args.only_scan:
+            return
 
     if not args.skip_real:
         from fireside.assistant.app import build_app
@@ -86,9 +126,9 @@ def main() -> None:
 
         core = build_app()
         path = core.models.resolve_path(None)
-        core.settings.set_model_settings(
-            path,
-            ModelSettings(sampling=SamplingParams(temperature=0.0, max_tokens=args.max_tokens)),
+        sampling = SamplingParams(temperature=0.0, max_tokens=args.max_tokens)
+        core.settings_store.update(
+            lambda s: s.set_model_settings(path, ModelSettings(sampling=sampling))
         )
         window = make_window(core)
         report("real", stream_once(window, "Write a long story about a lighthouse keeper."))

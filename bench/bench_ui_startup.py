@@ -29,9 +29,22 @@ CHINESE = "zh_CN.UTF-8"
 
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                             "1280x820x24", "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            "1280x820x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
         return xvfb, ":" + pipe.readline().strip()
@@ -44,12 +57,21 @@ def one_launch(display: str, lang: str | None = None) -> float:
         env = {k: v for k, v in env.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
         env["LANG"] = lang
     t0 = time.perf_counter()
-    app = subprocess.Popen([sys.executable, "-m", "fireside.launcher"], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [sys.executable, "-m", "fireside.launcher"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while time.perf_counter() - t0 < 30:
-            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "Fireside"],
-                                   env=env, capture_output=True, text=True)
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", "Fireside"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if found.stdout.strip():
                 return time.perf_counter() - t0
             if app.poll() is not None:
@@ -81,11 +103,15 @@ def main() -> None:
         xvfb.terminate()
         xvfb.wait(10)
     median = statistics.median(times)
-    print(f"window visible after: median {median:.2f} s, best {min(times):.2f} s, "
-          f"worst {max(times):.2f} s over {len(times)} launches "
-          f"({'OK' if median <= 1.5 else 'OVER TARGET'}, target <= 1.5 s)")
-    print(f"in Chinese ({CHINESE}): median {statistics.median(chinese):.2f} s, "
-          f"{statistics.median(chinese) / median:.2f}x the English launch")
+    print(
+        f"window visible after: median {median:.2f} s, best {min(times):.2f} s, "
+        f"worst {max(times):.2f} s over {len(times)} launches "
+        f"({'OK' if median <= 1.5 else 'OVER TARGET'}, target <= 1.5 s)"
+    )
+    print(
+        f"in Chinese ({CHINESE}): median {statistics.median(chinese):.2f} s, "
+        f"{statistics.median(chinese) / median:.2f}x the English launch"
+    )
 
 
 if __name__ == "__main__":

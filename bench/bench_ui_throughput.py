@@ -74,16 +74,16 @@ def main() -> None:
 
     qt_app()
     core = build_app()
-    if args.threads:
-        core.settings.n_threads = args.threads
     path = core.models.resolve_path(args.model)
-    core.settings.model_path = args.model
-    core.settings.set_model_settings(
-        path,
-        ModelSettings(
-            sampling=SamplingParams(temperature=0.0, max_tokens=args.tokens, seed=1, stop=[])
-        ),
-    )
+    sampling = SamplingParams(temperature=0.0, max_tokens=args.tokens, seed=1, stop=[])
+
+    def change(settings) -> None:
+        if args.threads:
+            settings.model.n_threads = args.threads
+        settings.model.path = args.model
+        settings.set_model_settings(path, ModelSettings(sampling=sampling))
+
+    core.settings_store.update(change)
     window = make_window(core)
     wait_until(lambda: not window.models.loader.busy)
     backend = core.models.get(path)

@@ -11,7 +11,8 @@ import argparse
 import sys
 
 from fireside.cli.common import fail, print_json, print_sources
-from fireside.cli.options import add_model_options, add_sampling_options
+from fireside.cli.images import add_image_option, question_images, read_images
+from fireside.cli.options import add_model_options, add_sampling_options, add_web_option
 
 
 def register(sub) -> None:
@@ -33,6 +34,11 @@ def register(sub) -> None:
         help="read whole documents (summaries); default: decided from the question",
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--allow-tools", action="store_true", help="let network and file tools run without asking"
+    )
+    add_web_option(p)
+    add_image_option(p)
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run_ask)
@@ -41,6 +47,7 @@ def register(sub) -> None:
 def run_ask(args) -> int:
     from fireside.assistant.app import build_app
     from fireside.assistant.turn_request import RetrievalOptions, ToolPolicy, TurnRequest
+    from fireside.cli.chat_cmd import _approver
     from fireside.cli.options import load_options_from, sampling_from
     from fireside.cli.turn_output import consume
     from fireside.models.errors import ModelError
@@ -51,6 +58,7 @@ def run_ask(args) -> int:
         # the model first, as in `fireside chat`: a bad --model is named whatever else is wrong
         path = app.models.resolve_path(args.model)
         app.models.get(path, load_options_from(args, app.models.load_options(path)))
+        images = read_images(args.image)  # a missing picture is named before anything else
         existing = [c.name for c in app.documents_store.collections(counts=False)]
         unknown = [n for n in args.collection or () if n not in existing]
         if unknown:
@@ -58,15 +66,16 @@ def run_ask(args) -> int:
                 f"no collection named {unknown[0]!r}"
                 + (f" (collections: {', '.join(existing)})" if existing else "")
             )
-        if not existing:
+        if not existing and not args.web:
             return fail("no document collections yet: fireside docs add PATH... -C NAME")
         cancel = CancelToken()
         request = TurnRequest(
             args.question,
+            images=images,
             conversation_id=args.conversation,
-            collections=args.collection or existing,
+            collections=args.collection or existing or None,
             retrieval=RetrievalOptions(k=args.k, whole_document=args.whole),
-            tools=ToolPolicy(),
+            tools=ToolPolicy(approve=_approver(args), web=args.web),
             params=sampling_from(args, app.settings.model_settings(path).sampling),
             model=path,
             cancel=cancel,
@@ -74,6 +83,7 @@ def run_ask(args) -> int:
         out = consume(
             app.engine.run(request), cancel, quiet=args.json, conversation_id=args.conversation
         )
+        shown = question_images(app, out.done.message_id) if out.done else {}
     except ModelError as exc:
         return fail(str(exc))
     finally:
@@ -88,6 +98,7 @@ def run_ask(args) -> int:
                 "support": out.support_json(),
                 "conversation_id": out.done.conversation_id,
                 "message_id": out.done.message_id,
+                **shown,
             }
         )
         return out.code

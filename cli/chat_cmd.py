@@ -13,9 +13,11 @@ import sys
 from fireside.assistant.app import build_app
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
 from fireside.cli.common import fail, print_json, print_sources
+from fireside.cli.images import add_image_option, question_images, read_images
 from fireside.cli.options import (
     add_model_options,
     add_sampling_options,
+    add_web_option,
     load_options_from,
     sampling_from,
 )
@@ -32,6 +34,7 @@ def register(sub) -> None:
         help="the message; '-' reads stdin; omit for a conversation in the terminal",
     )
     p.add_argument("--system", "-s", help="system prompt")
+    add_image_option(p)
     p.add_argument(
         "--conversation", "-c", type=int, metavar="ID", help="continue this conversation"
     )
@@ -75,6 +78,14 @@ def register(sub) -> None:
     p.add_argument(
         "--allow-tools", action="store_true", help="let network and file tools run without asking"
     )
+    p.add_argument(
+        "--assistant",
+        "-a",
+        metavar="NAME",
+        help="chat with this assistant (see 'fireside assistants list'); the conversation "
+        "remembers it; '' for none",
+    )
+    add_web_option(p)
     add_model_options(p)
     add_sampling_options(p)
     p.set_defaults(func=run)
@@ -100,8 +111,19 @@ def _approver(args):
     return ask
 
 
+def _assistant_model(app, args, conversation_id: int | None) -> str | None:
+    """The model of the chat's assistant, when no --model names one."""
+    if args.assistant:
+        return app.assistants.get(args.assistant).model  # an unknown name: one line, first
+    name = app.history.get_conversation(conversation_id).assistant if conversation_id else None
+    if not name or not app.assistants.exists(name):
+        return None  # a chat's deleted assistant: the turn says so and goes on
+    return app.assistants.get(name).model
+
+
 def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int, int | None]:
-    path = app.models.resolve_path(args.model)
+    app.history  # noqa: B018 - the turn is written there: a damaged history stops it first
+    path = app.models.resolve_path(args.model or _assistant_model(app, args, conversation_id))
     load = load_options_from(args, app.models.load_options(path))
     backend = app.models.get(path, load)  # load first: a bad model writes nothing to history
     if app.models.is_bundled(path) and not args.json and conversation_id is None:
@@ -112,18 +134,26 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
             flush=True,
         )
     if backend.description.leaves_machine and not args.json and conversation_id is None:
-        print(f"[{backend.description.id}: messages are sent to {backend.description.device}]",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{backend.description.id}: messages are sent to {backend.description.device}]",
+            file=sys.stderr,
+            flush=True,
+        )
     cancel = CancelToken()
+    images, args.image = read_images(args.image), None  # with the first message only
     request = TurnRequest(
         prompt,
+        images=images,
         conversation_id=conversation_id,
         collections=_collections(args),
-        tools=ToolPolicy(offer=args.tools, approve=_approver(args), routing=args.routing),
+        tools=ToolPolicy(
+            offer=args.tools, approve=_approver(args), routing=args.routing, web=args.web
+        ),
         params=sampling_from(args, app.settings.model_settings(path).sampling),
         model=path,
         system=args.system,
         cancel=cancel,
+        assistant=args.assistant,
     )
     out = consume(app.engine.run(request), cancel, quiet=args.json, conversation_id=conversation_id)
     if out.done is None:
@@ -155,6 +185,7 @@ def _one_turn(app, args, prompt: str, conversation_id: int | None) -> tuple[int,
                 "support": out.support_json(),
                 "conversation_id": done.conversation_id,
                 "message_id": done.message_id,
+                **question_images(app, done.message_id),
             }
         )
     else:

@@ -19,9 +19,12 @@ def print_json(data: Any) -> None:
 
 
 def print_sources(citations: list) -> None:
-    """The numbered sources under an answer from documents, on stderr."""
+    """The numbered sources under an answer (documents, web pages), on stderr."""
     from fireside.assistant.documents.prompting import source_label
 
     for n, c in enumerate(citations, 1):
+        if getattr(c, "url", None):
+            print(f"[{n}] {c.title or c.url} <{c.url}>", file=sys.stderr)
+            continue
         label = source_label(c.document, c.page, c.line_start, c.line_end)
         print(f"[{n}] {label}", file=sys.stderr)

@@ -27,8 +27,22 @@ def register(sub) -> None:
     _collection(p)
     _embedder_option(p, "embedder for a new collection (see `fireside docs embedders`)")
     p.add_argument("--force", action="store_true", help="re-index even unchanged files")
+    p.add_argument(
+        "--no-ocr",
+        dest="ocr",
+        action="store_false",
+        default=None,
+        help="do not read scanned pages and pictures with OCR in this collection (remembered)",
+    )
     p.add_argument("--json", action="store_true", help="print per-file results as JSON")
     p.set_defaults(func=run_add)
+
+    p = dsub.add_parser(
+        "ocr", help="show whether a collection reads scans and pictures with OCR, or turn it on/off"
+    )
+    p.add_argument("collection", metavar="COLLECTION")
+    p.add_argument("state", nargs="?", choices=("on", "off"))
+    p.set_defaults(func=run_ocr)
 
     p = dsub.add_parser("list", help="list collections, or the documents of one")
     p.add_argument("--collection", "-C", metavar="NAME")
@@ -107,7 +121,8 @@ def _duration(seconds: float) -> str:
 def _print_progress(p) -> None:
     eta = f" ETA {_duration(p.eta_s)}" if p.eta_s else ""
     name = Path(p.current).name if p.current else ""
-    line = f"[{p.files_done}/{p.files_total}] {p.chunks_done} chunks{eta} {name}"
+    pages = f" page {p.pages_done}/{p.pages_total}" if p.pages_total else ""
+    line = f"[{p.files_done}/{p.files_total}] {p.chunks_done} chunks{pages}{eta} {name}"
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K" + line[:120])
         sys.stderr.flush()
@@ -191,6 +206,9 @@ def run_add(app, args) -> int:
     col = _new_collection(store, args.collection, args.embedding_model)
     if isinstance(col, int):
         return col
+    if args.ocr is not None and bool(col.ocr) != args.ocr:
+        store.set_ocr(col.id, args.ocr)
+        col = store.collection(col.name, create=False)
     if args.embedding_model and col.model != store.embedders.canonical(args.embedding_model):
         return fail(
             f"collection {col.name!r} uses {col.model}; switch it with "
@@ -294,6 +312,23 @@ def run_embedders(app, args) -> int:
     return 0
 
 
+@with_app
+def run_ocr(app, args) -> int:
+    store = app.documents_store
+    col = store.collection(args.collection, create=False)  # NotFoundError: one line
+    if args.state is not None:
+        store.set_ocr(col.id, args.state == "on")
+        if args.state == "on":
+            print(
+                f"{col.name}: run `fireside docs reindex -C {col.name}` to read scans "
+                "indexed while OCR was off",
+                file=sys.stderr,
+            )
+    col = store.collection(args.collection, create=False)
+    print(f"{col.name}: OCR {'on' if col.ocr else 'off'}")
+    return 0
+
+
 # -- list / remove --------------------------------------------------------------------------
 @with_app
 def run_list(app, args) -> int:
@@ -307,9 +342,10 @@ def run_list(app, args) -> int:
             print("no collections yet: fireside docs add PATH... [--collection NAME]")
         for c in cols:
             pending = f" (switching to {c.pending_model})" if c.pending_model else ""
+            ocr = "" if c.ocr else ", OCR off"
             print(
                 f"{c.name}: {c.documents} documents, {c.chunks} chunks, {c.failed} not "
-                f"indexed, embedder {c.model}{pending}"
+                f"indexed, embedder {c.model}{pending}{ocr}"
             )
         return 0
     col = store.collection(args.collection, create=False)  # NotFoundError: one line

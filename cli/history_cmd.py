@@ -1,10 +1,12 @@
-"""``fireside history``: list, show, search, rename and delete conversations."""
+"""``fireside history``: list, show, search, rename and delete conversations (export,
+import and rate are in ``history_transfer_cmd``)."""
 
 from __future__ import annotations
 
 import argparse
 
 from fireside.assistant.history import HistoryStore
+from fireside.cli import history_transfer_cmd
 from fireside.cli.app_command import with_app
 from fireside.cli.common import fail, print_json
 
@@ -32,6 +34,7 @@ def register(sub) -> None:
     delete.add_argument("id", type=int)
     delete.add_argument("--json", action="store_true")
     delete.set_defaults(func=_delete)
+    history_transfer_cmd.register(hs)
 
 
 def _with_store(fn):
@@ -51,6 +54,8 @@ def _list(store: HistoryStore, args) -> int:
     if args.json:
         print_json([c.to_dict() for c in convs])
         return 0
+    if not convs:
+        print('no chats yet: start one with fireside chat "Hello" (or in the window)')
     for c in convs:
         print(f"{c.id:>5}  {c.updated_at[:16].replace('T', ' ')}  {c.title}")
     return 0

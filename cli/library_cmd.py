@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from fireside.assistant.app import open_secrets
-from fireside.assistant.library_config import HUB_TOKEN, LibraryConfig, hub_token, open_library
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.app import App, open_secrets
+from fireside.assistant.library_config import HUB_TOKEN, hub_token, open_library
+from fireside.assistant.settings import Paths, Settings, model_chosen
+from fireside.cli.app_command import with_app
 from fireside.cli.common import fail, print_json
 from fireside.models.library.download import DONE, Progress, StopFlag, part_path
-from fireside.models.library.library import ModelLibrary
 from fireside.models.memory_fit import DEFAULT_CTX
 
 from fireside.errors import FiresideError
@@ -26,9 +26,19 @@ from fireside.errors import FiresideError
 def register(ms) -> None:
     """Add the library's actions to the ``fireside models`` sub-parsers."""
     cat = ms.add_parser("catalog", help="curated models to download, with a memory fit")
-    cat.add_argument("--ctx-size", type=int, default=DEFAULT_CTX,
-                     help="context size for the memory estimate (default %(default)s)")
+    cat.add_argument(
+        "--ctx-size",
+        type=int,
+        default=DEFAULT_CTX,
+        help="context size for the memory estimate (default %(default)s)",
+    )
     cat.add_argument("--json", action="store_true")
+    cat.add_argument(
+        "--refresh",
+        action="store_true",
+        help="check every entry's size and SHA-256 on the hub now and keep them "
+        "(the shipped catalog stays the offline fallback)",
+    )
     cat.set_defaults(func=_catalog)
 
     se = ms.add_parser("search", help="search the hub for GGUF repositories")
@@ -65,19 +75,22 @@ def register(ms) -> None:
     tk.set_defaults(func=_token)
 
 
-def _context() -> tuple[Paths, Settings, ModelLibrary]:
-    paths = Paths.from_env().ensure()
-    settings = Settings.load(paths)
-    return paths, settings, open_library(paths, settings, open_secrets(paths))
-
-
 def _gb(n: int | None) -> str:
     return "?" if n is None else f"{n / 1e9:.2f} GB"
 
 
 # -- catalog -----------------------------------------------------------------------------
-def _catalog(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _catalog(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
+    if args.refresh:
+        checked, problems = library.refresh_catalog()  # LibraryError: one line, exit 2
+        for line in problems:
+            print(f"fireside: warning: {line}", file=sys.stderr)
+        print(
+            f"catalog refreshed from {library.hub.endpoint}: {checked} entries checked",
+            file=sys.stderr,
+        )
     rows = []
     for entry in library.catalog():
         fit = library.fit(entry, args.ctx_size)
@@ -87,6 +100,7 @@ def _catalog(args: argparse.Namespace) -> int:
             fit=fit.verdict,
             fit_summary=fit.summary(),
             downloaded=library.is_downloaded(entry),
+            sees_images=entry.vision,
             path=str(library.downloaded_path(entry.repo, entry.filename)),
         )
         rows.append(data)
@@ -96,19 +110,25 @@ def _catalog(args: argparse.Namespace) -> int:
     for r in rows:
         zh = " 中文" if r["strong_chinese"] else ""
         tools = " tools" if r["tool_calls"] else ""
+        tools += " sees-images" if r["sees_images"] else ""
         mark = "✓" if r["downloaded"] else " "
         check = "" if r["verified"] else " (size approx.)"
-        print(f"{mark} {r['id']:<30} {r['parameters_b']:>5.1f}B {r['quantization']:<7} "
-              f"{_gb(r['size_bytes']):>9}{check}  {r['fit'].replace('_', ' '):<9}"
-              f"{tools}{zh}")
-    print(f"\nfit at a {args.ctx_size}-token context; `fireside models download ID` fetches one",
-          file=sys.stderr)
+        print(
+            f"{mark} {r['id']:<30} {r['parameters_b']:>5.1f}B {r['quantization']:<7} "
+            f"{_gb(r['size_bytes']):>9}{check}  {r['fit'].replace('_', ' '):<9}"
+            f"{tools}{zh}"
+        )
+    print(
+        f"\nfit at a {args.ctx_size}-token context; `fireside models download ID` fetches one",
+        file=sys.stderr,
+    )
     return 0
 
 
 # -- hub ---------------------------------------------------------------------------------
-def _search(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _search(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         repos = library.search(args.query, args.limit)
     except FiresideError as exc:
@@ -123,8 +143,9 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _files(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _files(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         files = library.repo_files(args.repo)
     except FiresideError as exc:
@@ -157,8 +178,10 @@ class _ProgressLine:
             return
         self.last_write, self.last_step = now, int(pct // 10)
         eta = f"{int(p.eta_s // 60)}:{int(p.eta_s % 60):02d} left" if p.eta_s is not None else ""
-        line = (f"{pct:5.1f}%  {p.done / 1e6:,.1f} / {(p.total or 0) / 1e6:,.1f} MB  "
-                f"{p.speed_bps / 1e6:,.1f} MB/s  {eta}")
+        line = (
+            f"{pct:5.1f}%  {p.done / 1e6:,.1f} / {(p.total or 0) / 1e6:,.1f} MB  "
+            f"{p.speed_bps / 1e6:,.1f} MB/s  {eta}"
+        )
         sys.stderr.write(("\r" + line.ljust(60)) if self.tty else line + "\n")
         sys.stderr.flush()
 
@@ -167,8 +190,9 @@ class _ProgressLine:
             sys.stderr.write("\n")
 
 
-def _download(args: argparse.Namespace) -> int:
-    paths, settings, library = _context()
+@with_app
+def _download(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     progress = _ProgressLine()
     try:
         plan = library.plan(args.spec, args.file)
@@ -179,8 +203,11 @@ def _download(args: argparse.Namespace) -> int:
             progress.end()
             kept = sum(p.stat().st_size for p in plan.dests if p.exists())
             kept += sum(_part_size(p) for p in plan.dests)
-            print(f"fireside: paused; {kept / 1e6:,.0f} MB kept, run the same command again "
-                  "to resume", file=sys.stderr)
+            print(
+                f"fireside: paused; {kept / 1e6:,.0f} MB kept, run the same command again "
+                "to resume",
+                file=sys.stderr,
+            )
             return 130
     except FiresideError as exc:
         progress.end()
@@ -189,18 +216,26 @@ def _download(args: argparse.Namespace) -> int:
     if outcome.status != DONE:
         return fail(f"download {outcome.status}", 1)
     if args.use:
-        settings.model_path = str(plan.path)
-        settings.remember_model(str(plan.path))
-        settings.save(paths)
+        app.settings_store.update(model_chosen(str(plan.path)))
     if args.json:
-        print_json({"path": str(plan.path), "files": [str(p) for p in plan.dests],
-                    "fetched_bytes": outcome.fetched, "resumed_from_bytes": outcome.resumed_from,
-                    "sha256": plan.sha256})
+        print_json(
+            {
+                "path": str(plan.path),
+                "files": [str(p) for p in plan.dests],
+                "fetched_bytes": outcome.fetched,
+                "resumed_from_bytes": outcome.resumed_from,
+                "sha256": plan.sha256,
+            }
+        )
     else:
-        resumed = f" (resumed after {outcome.resumed_from / 1e6:,.0f} MB)" \
-            if outcome.resumed_from else ""
-        print(f"downloaded {plan.path}{resumed}; SHA-256 checked"
-              if all(plan.sha256) else f"downloaded {plan.path}{resumed}")
+        resumed = (
+            f" (resumed after {outcome.resumed_from / 1e6:,.0f} MB)" if outcome.resumed_from else ""
+        )
+        print(
+            f"downloaded {plan.path}{resumed}; SHA-256 checked"
+            if all(plan.sha256)
+            else f"downloaded {plan.path}{resumed}"
+        )
     return 0
 
 
@@ -209,8 +244,9 @@ def _part_size(dest: Path) -> int:
     return part.stat().st_size if part.exists() else 0
 
 
-def _remove(args: argparse.Namespace) -> int:
-    _paths, _settings, library = _context()
+@with_app
+def _remove(app: App, args: argparse.Namespace) -> int:
+    library = open_library(app.paths, app.settings, app.secrets)
     try:
         removed = library.remove(args.target)
     except FiresideError as exc:
@@ -221,9 +257,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 # -- folders and token -------------------------------------------------------------------
-def _folders(args: argparse.Namespace) -> int:
-    paths, settings, library = _context()
-    config = LibraryConfig.of(settings)
+@with_app
+def _folders(app: App, args: argparse.Namespace) -> int:
     if args.action in ("add", "remove"):
         if not args.path:
             return fail(f"`fireside models folders {args.action}` needs a folder")
@@ -231,23 +266,30 @@ def _folders(args: argparse.Namespace) -> int:
         if args.action == "add":
             if not Path(folder).is_dir():
                 return fail(f"{args.path}: not a folder")
-            if folder not in config.folders:
-                config.folders.append(folder)
-        else:
-            if folder not in config.folders:
-                return fail(f"{args.path} is not in the list of folders")
-            config.folders.remove(folder)
-        config.store(settings)
-        settings.save(paths)
-        library = open_library(paths, settings, open_secrets(paths))
-    rows = [{"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
-            for f in library.folders()]
+        elif folder not in app.settings.library.folders:
+            return fail(f"{args.path} is not in the list of folders")
+        app.settings_store.update(_folder_change(folder, args.action == "add"))
+    library = open_library(app.paths, app.settings, app.secrets)
+    rows = [
+        {"path": str(f.path), "where": f.source, "exists": f.path.is_dir()}
+        for f in library.folders()
+    ]
     if args.json:
         print_json(rows)
     else:
         for r in rows:
             print(f"{r['where']:<12} {r['path']}{'' if r['exists'] else '  (not found)'}")
     return 0
+
+
+def _folder_change(folder: str, add: bool):
+    """Add or remove ``folder`` in the settings as they are on disk when the change is made."""
+
+    def change(settings: Settings) -> None:
+        folders = [f for f in settings.library.folders if f != folder]
+        settings.library.folders = [*folders, folder] if add else folders
+
+    return change
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -261,8 +303,9 @@ def _token(args: argparse.Namespace) -> int:
         return 0
     value = args.value
     if not value:
-        value = getpass.getpass("Hub access token: ") if sys.stdin.isatty() \
-            else sys.stdin.readline()
+        value = (
+            getpass.getpass("Hub access token: ") if sys.stdin.isatty() else sys.stdin.readline()
+        )
     value = (value or "").strip()
     if not value:
         return fail("no token given")
@@ -272,9 +315,9 @@ def _token(args: argparse.Namespace) -> int:
 
 
 # -- ``fireside models list`` ------------------------------------------------------------
-def local_items(seen: set[str]) -> list[dict]:
+def local_items(app: App, seen: set[str]) -> list[dict]:
     """Models on disk for ``fireside models list``: downloads, other apps', user folders."""
-    _paths, _settings, library = _context()
+    library = open_library(app.paths, app.settings, app.secrets)
     items = []
     for model in library.local_models():
         if str(model.path) in seen:
@@ -284,7 +327,15 @@ def local_items(seen: set[str]) -> list[dict]:
         item.update(label=model.path.name, bundled=False, exists=True)
         items.append(item)
     for pending in library.pending():
-        items.append({"path": str(pending.dest), "label": pending.dest.name, "bundled": False,
-                      "where": "partial download", "exists": False,
-                      "downloaded_bytes": pending.done, "size_bytes": pending.total})
+        items.append(
+            {
+                "path": str(pending.dest),
+                "label": pending.dest.name,
+                "bundled": False,
+                "where": "partial download",
+                "exists": False,
+                "downloaded_bytes": pending.done,
+                "size_bytes": pending.total,
+            }
+        )
     return items

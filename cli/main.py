@@ -16,10 +16,12 @@ import importlib
 import logging
 import sys
 
+from fireside.assistant import settings_store
 from fireside.assistant.logs import setup_logging
 from fireside.assistant.settings import Paths
 from fireside.cli import plugin_commands
 
+from fireside import about
 from fireside.errors import FiresideError
 
 log = logging.getLogger(__name__)
@@ -27,12 +29,15 @@ log = logging.getLogger(__name__)
 SUBCOMMAND_MODULES = [
     "fireside.cli.chat_cmd",
     "fireside.cli.history_cmd",
+    "fireside.cli.assistants_cmd",
     "fireside.cli.models_cmd",
     "fireside.cli.tools_cmd",
     "fireside.cli.docs_cmd",
     "fireside.cli.ask_cmd",
     "fireside.cli.mcp_cmd",
     "fireside.cli.serve_cmd",
+    "fireside.cli.settings_cmd",
+    "fireside.cli.web_cmd",
 ]
 
 
@@ -44,6 +49,12 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "Run with no arguments to open the desktop app.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="also print the log on stderr")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"fireside {about.version()} ({about.licence()})",
+        help="print the version and licence, and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -61,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     log_file = setup_logging(Paths.from_env().log_dir, verbose=args.verbose)
+    if not args.verbose:  # verbose already prints every log line on stderr
+        show_settings_warnings()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -79,6 +92,21 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+class _WarningLine(logging.Handler):
+    """A settings file problem, as one ``fireside: warning:`` line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"fireside: warning: {record.getMessage()}", file=sys.stderr)
+
+
+def show_settings_warnings() -> None:
+    """Problems found in settings.json are logged by the store; a command also prints them."""
+    logger = logging.getLogger(settings_store.__name__)
+    for handler in [h for h in logger.handlers if isinstance(h, _WarningLine)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_WarningLine(logging.WARNING))
 
 
 if __name__ == "__main__":

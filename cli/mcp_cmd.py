@@ -1,4 +1,4 @@
-"""``fireside mcp add|import|list|tools|remove|enable|disable``: the MCP servers to use.
+"""``fireside mcp add|import|list|tools|restart|remove|enable|disable``: the MCP servers.
 
 The servers live in ``mcp.json`` in the config folder (the ``mcpServers`` format), so the
 file can also be edited by hand or copied from Claude Desktop, Cursor or LM Studio.
@@ -18,6 +18,7 @@ from fireside.assistant.mcp.config import (
     read_config_file,
 )
 from fireside.assistant.mcp.connection import ServerStatus
+from fireside.assistant.mcp.failures import FAILURES_NAME, FailureMemory
 from fireside.assistant.mcp.manager import McpManager
 from fireside.assistant.settings import Paths
 from fireside.cli.common import fail, print_json
@@ -27,6 +28,15 @@ from fireside.errors import FiresideError
 
 def _config() -> McpConfig:
     return McpConfig(Paths.from_env().ensure().config_dir / CONFIG_NAME)
+
+
+def _failures() -> FailureMemory:
+    return FailureMemory(Paths.from_env().ensure().cache_dir / FAILURES_NAME)
+
+
+def _manager(config: McpConfig | None = None) -> McpManager:
+    """A manager that skips servers that failed to start lately (see ``mcp/failures.py``)."""
+    return McpManager(config or _config(), failures=_failures())
 
 
 def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
@@ -47,7 +57,7 @@ def _status_line(s: ServerStatus) -> str:
 
 def _check(config: McpConfig, name: str) -> int:
     """Start the new server once and say how that went."""
-    manager = McpManager(config)
+    manager = _manager(config)
     try:
         status = manager.status(name, start=True)
     finally:
@@ -139,7 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    manager = McpManager(_config())
+    manager = _manager()
     try:
         statuses = manager.statuses(start=not args.no_start)
     finally:
@@ -159,7 +169,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_tools(args: argparse.Namespace) -> int:
-    manager = McpManager(_config())
+    manager = _manager()
     try:
         if args.name:
             manager.status(args.name)  # an unknown name is an error, not an empty list
@@ -193,8 +203,22 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_enable(args: argparse.Namespace, enabled: bool) -> int:
     _config().set_enabled(args.name, enabled)
+    _failures().forget(args.name)
     print(f"{args.name}: {'enabled' if enabled else 'disabled'}")
     return 0
+
+
+def cmd_restart(args: argparse.Namespace) -> int:
+    """Start one server now, even if it failed lately (after the user fixed it)."""
+    manager = _manager()
+    try:
+        status = manager.restart(args.name)
+    finally:
+        manager.close()
+    if status.state == "running":
+        print(f"{args.name}: running, {len(status.tools)} tools")
+        return 0
+    return fail(f"{args.name} did not start: {status.error or status.state}")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -204,6 +228,7 @@ def handle(args: argparse.Namespace) -> int:
         "list": cmd_list,
         "tools": cmd_tools,
         "remove": cmd_remove,
+        "restart": cmd_restart,
         "enable": lambda a: cmd_enable(a, True),
         "disable": lambda a: cmd_enable(a, False),
     }
@@ -242,6 +267,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p_tools.add_argument("name", nargs="?")
     p_tools.add_argument("--json", action="store_true", help="machine-readable output")
     for action, text in (
+        ("restart", "start a server now, even one that failed lately"),
         ("remove", "forget a server"),
         ("enable", "use a server again"),
         ("disable", "stop using a server"),

@@ -6,12 +6,14 @@ import argparse
 from pathlib import Path
 
 from fireside.assistant.app import build_app
+from fireside.assistant.settings import model_chosen
 from fireside.cli import library_cmd, remote_cmd
 from fireside.cli.common import fail, print_json
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
 from fireside.models.gguf_info import inspect_gguf
 from fireside.models.hardware import available_memory, gpu_offload_supported
+from fireside.models.projector import find_projector
 
 
 def register(sub) -> None:
@@ -46,10 +48,18 @@ def _inspect(args: argparse.Namespace) -> int:
         info = inspect_gguf(args.path)
     except ModelError as exc:
         return fail(str(exc))
-    data = info.to_dict(args.ctx_size)
+    app = build_app()  # the estimate follows the KV cache type the loader will use
+    try:
+        kv_cache = app.settings.model.kv_cache
+    finally:
+        app.close()
+    data = info.to_dict(args.ctx_size, kv_cache)
     data["available_memory_bytes"] = available_memory()
     data["fits_in_memory"] = data["memory_estimate_bytes"] <= data["available_memory_bytes"]
     data["gpu_offload_supported"] = gpu_offload_supported()
+    projector = find_projector(info.path, info.embedding_length)
+    data["projector"] = str(projector) if projector else None
+    data["sees_images"] = projector is not None
     if args.json:
         print_json(data)
         return 0
@@ -63,8 +73,14 @@ def _inspect(args: argparse.Namespace) -> int:
         ("context length", f"{info.context_length or '-'} tokens (trained)"),
         ("chat template", "in the file" if info.chat_template else "none (chosen by architecture)"),
         (
+            "images",
+            f"sees images (projector {projector.name})"
+            if projector
+            else "text only (pictures are read with OCR)",
+        ),
+        (
             "memory needed",
-            f"about {_gib(data['memory_estimate_bytes'])} "
+            f"about {_gib(data['memory_estimate_bytes'])} with a {kv_cache} KV cache "
             f"(available {_gib(data['available_memory_bytes'])})",
         ),
         (
@@ -96,7 +112,7 @@ def _list(args: argparse.Namespace) -> int:
             )
         plugin_models = app.models.plugin_models()
         offered = {m.id for m in plugin_models}
-        for p in app.settings.recent_models:
+        for p in app.settings.model.recent:
             if app.models.is_remote(p):  # no network here: 'models remote list' checks
                 items.append(
                     {"path": p, "label": f"{p} (remote)", "bundled": False, "remote": True}
@@ -113,7 +129,7 @@ def _list(args: argparse.Namespace) -> int:
                         "where": "recent",
                     }
                 )
-        items += library_cmd.local_items({item["path"] for item in items})
+        items += library_cmd.local_items(app, {item["path"] for item in items})
         items += [
             {
                 "path": m.id,
@@ -123,7 +139,7 @@ def _list(args: argparse.Namespace) -> int:
             }
             for m in plugin_models
         ]
-        current = app.settings.model_path or (str(bundled.path) if bundled else None)
+        current = app.settings.model.path or (str(bundled.path) if bundled else None)
         for item in items:
             item["default"] = item["path"] == current
         if args.json:
@@ -141,22 +157,19 @@ def _use(args: argparse.Namespace) -> int:
     app = build_app()
     try:
         if args.path == "bundled":
-            app.settings.model_path = None
+            chosen = None
         elif app.models.is_remote(args.path) or app.models.is_plugin(args.path):
             try:
                 app.models.get(args.path)  # the server answers, the plugin opens it
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = args.path
-            app.settings.remember_model(args.path)
+            chosen = args.path
         else:
             try:
-                info = inspect_gguf(args.path)
+                chosen = inspect_gguf(args.path).path
             except ModelError as exc:
                 return fail(str(exc))
-            app.settings.model_path = info.path
-            app.settings.remember_model(info.path)
-        app.save_settings()
+        app.settings_store.update(model_chosen(chosen))
         return 0
     finally:
         app.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from fireside.models.llama_backend import LoadOptions
 from fireside.models.sampling import SamplingParams
@@ -97,9 +98,23 @@ def sampling_from(args: argparse.Namespace, base: SamplingParams) -> SamplingPar
 
 
 def load_options_from(args: argparse.Namespace, base: LoadOptions) -> LoadOptions:
-    return LoadOptions(
+    """``base`` (the settings') with the command line's flags on top."""
+    return dataclasses.replace(
+        base,
         n_ctx=args.ctx_size or base.n_ctx,
         n_threads=args.threads or base.n_threads,
         n_gpu_layers=args.gpu_layers if args.gpu_layers is not None else base.n_gpu_layers,
         chat_template=args.chat_template or base.chat_template,
     )
+
+
+def add_web_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--web",
+        dest="web",
+        action="store_true",
+        default=None,
+        help="let the model search the web and read pages (each network call asks first "
+        "unless --allow-tools); default: the web.enabled setting, off",
+    )
+    p.add_argument("--no-web", dest="web", action="store_false", help="never use the web")

@@ -14,7 +14,8 @@ import logging
 import sys
 from collections.abc import Collection, Sequence
 
-from fireside.assistant.settings import Paths, Settings
+from fireside.assistant.settings import Paths
+from fireside.assistant.settings_store import SettingsStore
 from fireside.plugins.manager import PluginManager
 from fireside.plugins.offers import CommandOffer
 
@@ -40,7 +41,8 @@ def wanted(argv: Sequence[str] | None, builtin: Collection[str]) -> bool:
 def add_plugin_commands(sub: argparse._SubParsersAction, builtin: Collection[str]) -> None:
     """Add every enabled plugin's commands to ``sub``; a broken plugin never stops the CLI."""
     try:
-        manager = PluginManager(disabled=Settings.load(Paths.from_env()).disabled_plugins)
+        settings = SettingsStore(Paths.from_env().settings_file).settings
+        manager = PluginManager(disabled=settings.plugins.disabled)
         manager.load_entry_points()
         loaded = len(manager.failures)  # load failures: `fireside tools list` reports those
         offers = manager.commands(reserved=builtin)

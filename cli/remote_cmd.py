@@ -96,7 +96,6 @@ def _add(args: argparse.Namespace) -> int:
             )
         except FiresideError as exc:
             return fail(str(exc))
-        app.save_settings()
         if warning:
             print(f"fireside: warning: {warning}", file=sys.stderr)
         where = {
@@ -173,7 +172,6 @@ def _remove(args: argparse.Namespace) -> int:
             conn = app.models.remotes.remove(args.name)
         except FiresideError as exc:
             return fail(str(exc))
-        app.save_settings()
         print(f"removed {conn.name} ({conn.base_url})")
         return 0
     finally:

@@ -83,7 +83,7 @@ def _approved(tool, arguments: dict, args: argparse.Namespace, settings: Setting
     """MCP tools ask first (``--yes`` or "always allow" answers for the user)."""
     if not tool.source.startswith("mcp:") or args.yes:
         return True
-    if tool.name in settings.always_allowed_tools:
+    if tool.name in settings.chat.always_allowed_tools:
         return True
     if not sys.stdin.isatty():
         return False
@@ -92,6 +92,13 @@ def _approved(tool, arguments: dict, args: argparse.Namespace, settings: Setting
         f"from MCP server {tool.source.removeprefix('mcp:')}? [y/N] "
     )
     return answer.strip().lower() in ("y", "yes")
+
+
+def _exit_code(outcome) -> int:
+    """0 for a result; 2 when the tool refused (as for any bad input); 1 when it broke."""
+    if not outcome.is_error:
+        return 0
+    return 2 if outcome.refused else 1
 
 
 @with_app
@@ -126,9 +133,9 @@ def cmd_run(app, args: argparse.Namespace) -> int:
                 "duration_s": round(outcome.duration_s, 4),
             }
         )
-        return 1 if outcome.is_error else 0
+        return _exit_code(outcome)
     if outcome.is_error:
-        return fail(f"{tool.name}: {outcome.output}", code=1)
+        return fail(f"{tool.name}: {outcome.output}", code=_exit_code(outcome))
     print(outcome.output)
     return 0
 

@@ -2,15 +2,22 @@
 
 The server shares the window's ``App`` (its model manager, so API requests use the model
 the chat has loaded, one at a time with the chat's own turns). Binding, reading the key from
-the keyring and stopping uvicorn all happen on a worker; the UI only hears signals.
+the keyring and stopping uvicorn all happen on a worker; the UI only hears signals. Its
+settings (the ``api`` section) change through the settings bridge; a running server follows
+the tools allowed for the API wherever they were changed.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from fireside.api.api_key import ApiKeys
 from fireside.api.server import ApiServer
 from fireside.api.services import ApiConfig, ApiServices
 from fireside.assistant.app import App
+from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import affects
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.workers import Worker, wait_until_idle
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -23,9 +30,10 @@ class ApiServerControl(QObject):
     stats_changed = Signal(int, str)  # requests served, last error ("" if none)
     failed = Signal(str)
 
-    def __init__(self, app: App, parent=None) -> None:
+    def __init__(self, app: App, settings: SettingsBridge, parent=None) -> None:
         super().__init__(parent)
         self.app = app
+        self.settings = settings
         self.server: ApiServer | None = None
         self.key: str = ""
         self.key_where: str = ""
@@ -34,11 +42,12 @@ class ApiServerControl(QObject):
         self._workers: set[Worker] = set()
         self._timer = QTimer(self, interval=STATS_INTERVAL_MS)
         self._timer.timeout.connect(self._poll)
+        settings.changed.connect(self._on_settings_changed)
 
     # -- state ------------------------------------------------------------------------------
     @property
     def config(self) -> ApiConfig:
-        return ApiConfig.from_settings(self.app.settings)
+        return dataclasses.replace(self.app.settings.api)  # a copy: the server's own
 
     @property
     def running(self) -> bool:
@@ -50,26 +59,26 @@ class ApiServerControl(QObject):
 
     @property
     def saved_enabled(self) -> bool:
-        return bool((self.app.settings.api or {}).get("enabled"))
+        return self.app.settings.api.enabled
 
     def set_port(self, port: int) -> None:
-        config = self.config
-        config.port = port
-        config.save_to(self.app.settings)
-        self.app.save_settings()
+        self.settings.update(_api_change(port=port))
 
     def network_tools(self) -> list[str]:
         """Tools that reach outside the computer: API requests may run them only if allowed."""
         return [t.name for t in self.app.plugins.tool_registry() if t.needs_approval]
 
     def set_tool_allowed(self, name: str, allowed: bool) -> None:
-        config = self.config
-        names = [n for n in config.allowed_tools if n != name] + ([name] if allowed else [])
-        config.allowed_tools = names
-        config.save_to(self.app.settings)
-        self.app.save_settings()
-        if self.server is not None:  # the running server reads this list per request
-            self.server.config.allowed_tools = names
+        def change(settings: Settings) -> None:
+            names = [n for n in settings.api.allowed_tools if n != name]
+            settings.api.allowed_tools = names + ([name] if allowed else [])
+
+        self.settings.update(change)  # the running server follows: _on_settings_changed
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        if self.server is not None and affects(keys, "api.allowed_tools"):
+            # the running server reads this list per request
+            self.server.config.allowed_tools = list(self.app.settings.api.allowed_tools)
 
     # -- actions ----------------------------------------------------------------------------
     def load_key(self) -> None:
@@ -154,7 +163,13 @@ class ApiServerControl(QObject):
         self.stats_changed.emit(stats.served, error or "")
 
     def _remember(self, enabled: bool) -> None:
-        saved = dict(self.app.settings.api or {})
-        saved["enabled"] = enabled
-        self.app.settings.api = saved
-        self.app.save_settings()
+        self.settings.update(_api_change(enabled=enabled))
+
+
+def _api_change(**values):
+    """The settings change that sets these fields of the ``api`` section."""
+
+    def change(settings: Settings) -> None:
+        settings.api = dataclasses.replace(settings.api, **values)
+
+    return change

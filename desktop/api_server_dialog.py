@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fireside.desktop.api_server_control import ApiServerControl
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -38,7 +38,7 @@ class ApiServerDialog(QDialog):
         super().__init__(parent)
         self.control = control
         self.setWindowTitle(self.tr("Local API server"))
-        self.resize(640, 560)
+        self.resize(720, 780)
         intro = QLabel(
             self.tr(
                 "Other programs on this computer (editors, scripts, the openai Python "
@@ -61,8 +61,14 @@ class ApiServerDialog(QDialog):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.curl = QPlainTextEdit(readOnly=True)
         self.python = QPlainTextEdit(readOnly=True)
-        for box in (self.curl, self.python):
+        for box, template in ((self.curl, CURL), (self.python, PYTHON)):
             box.setFont(mono)
+            box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            # each example shows whole, without scrolling
+            lines = template.count("\n") + 1
+            box.setMinimumHeight(
+                lines * QFontMetrics(mono).lineSpacing() + 2 * box.frameWidth() + 12
+            )
         self.tool_boxes: dict[str, QCheckBox] = {}
         allowed = set(control.config.allowed_tools)
         for name in control.network_tools():
@@ -89,8 +95,8 @@ class ApiServerDialog(QDialog):
             for box in self.tool_boxes.values():
                 tools_row.addWidget(box)
             tools_row.addStretch(1)
-            label = QLabel(self.tr("Network tools API requests may run"), wordWrap=True)
-            form.addRow(label, tools_row)
+            form.addRow(QLabel(self.tr("Network tools that API requests may run:")))
+            form.addRow("", tools_row)
         copy_row = QHBoxLayout()
         copy_row.addWidget(self.copy_curl)
         copy_row.addWidget(self.copy_python)
@@ -101,8 +107,8 @@ class ApiServerDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Examples")))
-        layout.addWidget(self.curl, 1)
-        layout.addWidget(self.python, 1)
+        layout.addWidget(self.curl)
+        layout.addWidget(self.python)
         layout.addLayout(copy_row)
         layout.addWidget(buttons)
 

@@ -9,19 +9,24 @@ another chat meanwhile; coming back re-attaches the live row.
 
 from __future__ import annotations
 
+from fireside.assistant import language as lang
 from fireside.assistant.app import App
 from fireside.assistant.events import ToolCall, ToolResult, TurnDone, TurnNotice, TurnStarted
 from fireside.assistant.turn_request import ToolPolicy, TurnRequest
+from fireside.desktop.assistant_bar import AssistantBar
 from fireside.desktop.chat_controller import ChatController
 from fireside.desktop.collection_picker import CollectionPicker
+from fireside.desktop.i18n.translators import window_language
 from fireside.desktop.input_box import Composer
 from fireside.desktop.markdown_render import COPY_CODE_SCHEME, MarkdownRenderer
 from fireside.desktop.message_docs import DocumentCache
 from fireside.desktop.message_extras import (
+    IMAGE_SCHEME,
     SOURCE_SCHEME,
     TOGGLE_TOOLS_LINK,
     citation_for_link,
     display_text,
+    picture_for_link,
 )
 from fireside.desktop.model_names import model_label
 from fireside.desktop.notice import Notice
@@ -30,9 +35,10 @@ from fireside.desktop.tool_call_text import format_tool_call
 from fireside.desktop.transcript_delegate import MessageDelegate
 from fireside.desktop.transcript_model import TranscriptModel
 from fireside.desktop.transcript_view import TranscriptView
+from fireside.desktop.web_toggle import WebToggle
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
 
 class ChatPanel(QWidget):
@@ -49,8 +55,13 @@ class ChatPanel(QWidget):
         self.model_path: str | None = None
         self.approve = None  # asks the user before a network/file tool runs (the window sets it)
         self.collections: list[str] = []  # this chat answers from these document collections
+        self.assistant: str | None = None  # the chat's assistant (a setting of every turn)
+        # the window's language (set by the window): assistants' titles, and a default system
+        # prompt is used in it
+        self.language = window_language()
         self._calls: dict[str, ToolCall] = {}
         self._expanded_tools: set[int] = set()
+        self._sent_images: list = []  # pictures of the message being sent
         self.controller = ChatController(self)
         self.model = TranscriptModel(app.history, self)
         self.docs = DocumentCache(MarkdownRenderer(), QGuiApplication.font())
@@ -63,6 +74,9 @@ class ChatPanel(QWidget):
         self.composer = Composer(self)
         self.picker = CollectionPicker(lambda: collection_names(app), self)
         self.composer.add_accessory(self.picker)
+        self.web_toggle = WebToggle(self)  # off unless the user turns the web on
+        self.web_toggle.setChecked(app.settings.web.enabled)
+        self.composer.add_accessory(self.web_toggle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -71,6 +85,8 @@ class ChatPanel(QWidget):
             holder.setContentsMargins(16, 8, 16, 0)
             holder.addWidget(notice)
             layout.addLayout(holder)
+        self.assistant_bar = AssistantBar(self)
+        layout.addWidget(self.assistant_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.composer)
         self.set_colors(colors)
@@ -88,8 +104,13 @@ class ChatPanel(QWidget):
         self.composer.stop_requested.connect(self.stop)
         self.composer.edit_last_requested.connect(self.edit_last)
         self.composer.box.page_key.connect(lambda ev: self.view.keyPressEvent(ev))
+        self.composer.attachments.failed.connect(
+            lambda text: self.error_notice.show_message(text, "error")
+        )
         self.view.action_triggered.connect(self.on_action)
         self.view.link_activated.connect(self.on_link)
+        self.assistant_bar.cleared.connect(lambda: self.set_assistant(None))
+        self.assistant_bar.starter_chosen.connect(self._use_starter)
 
     # -- appearance -------------------------------------------------------------------------
     def set_colors(self, colors: ChatColors) -> None:
@@ -117,11 +138,12 @@ class ChatPanel(QWidget):
         ):
             messages = messages[:-1]
         self.model.load(conversation_id, messages)
-        self._show_collections(
-            self.app.history.get_conversation(conversation_id).collections
-            if conversation_id
-            else []
-        )
+        conv = self.app.history.get_conversation(conversation_id) if conversation_id else None
+        self._show_collections(conv.collections if conv else [])
+        name = conv.assistant if conv else None
+        # one deleted since is dropped by the next turn (it sends "": no assistant)
+        self.assistant = name if name and self.app.assistants.exists(name) else None
+        self._show_assistant()
         if self._showing_turn_for(conversation_id):
             self.model.begin_live("".join(self.controller.text_so_far), self.model_path)
         self.view.scroll_to_end()
@@ -145,6 +167,31 @@ class ChatPanel(QWidget):
 
     def new_chat(self) -> None:
         self.open_conversation(None)
+        self.web_toggle.setChecked(self.app.settings.web.enabled)  # the default, per chat
+
+    # -- assistants -------------------------------------------------------------------------
+    def set_assistant(self, name: str | None) -> None:
+        """This chat's assistant from the next turn on; a new chat takes its collections."""
+        self.assistant = name or None
+        if self.conversation_id is not None:
+            self.app.history.set_assistant(self.conversation_id, self.assistant)
+        elif self.assistant is not None:
+            found = self._assistant()
+            if found is not None and found.collections:
+                self._show_collections(found.collections)
+        self._show_assistant()
+
+    def _assistant(self):
+        if not self.assistant or not self.app.assistants.exists(self.assistant):
+            return None
+        return self.app.assistants.get(self.assistant).shown(self.language)
+
+    def _show_assistant(self) -> None:
+        self.assistant_bar.show_assistant(self._assistant(), self.model.rowCount() == 0)
+
+    def _use_starter(self, text: str) -> None:
+        self.composer.box.setPlainText(text)
+        self.composer.box.setFocus()
 
     # -- documents --------------------------------------------------------------------------
     def set_collections(self, names: list[str]) -> None:
@@ -175,16 +222,23 @@ class ChatPanel(QWidget):
         request = TurnRequest(
             collections=list(self.collections),
             model=self.model_path,
-            tools=ToolPolicy(approve=self.approve),
+            tools=ToolPolicy(approve=self.approve, web=self.web_toggle.isChecked()),
+            assistant=self.assistant or "",
+            language=lang.from_locale(self.language),
             **turn,
         )
+        if self.assistant_bar.isVisible():
+            self.assistant_bar.show_assistant(self.assistant_bar.shown, False)
         return self.controller.run_turn(self.app.engine, request)
 
     def send(self, text: str) -> bool:
-        if self.controller.busy or not text.strip():
+        images = self.composer.attachments.images
+        if self.controller.busy or not (text.strip() or images):
             return False
+        images = self.composer.attachments.take()
+        self._sent_images = images  # put back if the message cannot be sent
         self.model.add_pending_user(text)
-        return self._start(text=text, conversation_id=self.conversation_id)
+        return self._start(text=text, conversation_id=self.conversation_id, images=images)
 
     def regenerate(self, row: int) -> bool:
         if self.controller.busy:
@@ -250,6 +304,10 @@ class ChatPanel(QWidget):
             self.conversation_created.emit(event.conversation_id)
         if self.conversation_id == event.conversation_id:
             self.model.set_user_id(event.user_message_id)
+            if self._sent_images and event.user_message_id is not None:
+                # the stored question carries its pictures' thumbnails: show them now
+                self.model.replace_user(self.app.history.get_message(event.user_message_id))
+        self._sent_images = []
         self.history_changed.emit()
 
     def _on_text(self, text: str) -> None:
@@ -278,6 +336,9 @@ class ChatPanel(QWidget):
                 self.model.fail_live(message)
             elif not self.composer.box.toPlainText():
                 self.composer.box.setPlainText(restored)
+            if restored is not None and self._sent_images:
+                self.composer.attachments.restore(self._sent_images)
+        self._sent_images = []
         self.error_notice.show_message(message, "error")
         self.history_changed.emit()
 
@@ -293,6 +354,28 @@ class ChatPanel(QWidget):
             self.composer.begin_edit(item.message_id, item.text)
         elif key in ("prev", "next"):
             self.show_version(row, -1 if key == "prev" else 1)
+        elif key in ("rate_up", "rate_down"):
+            self.rate(row, key.removeprefix("rate_"))
+
+    def rate(self, row: int, rating: str, reason: str | None = None, ask: bool = True) -> bool:
+        """Thumbs up or down on a reply; the same again clears it. A thumbs down asks why
+        (the reason is optional) unless ``reason`` is given."""
+        item = self.model.item(row)
+        if item.message_id is None or item.role != "assistant" or item.live:
+            return False
+        new = None if item.rating == rating else rating
+        if new == "down" and reason is None and ask:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("Rate reply"), self.tr("What was wrong with it? (optional)")
+            )
+            if not ok:
+                return False
+        message = self.app.history.rate(item.message_id, new, reason)
+        item.rating, item.rating_reason = message.rating, message.rating_reason
+        self.model.refresh_row(row)
+        if new is not None:
+            self.status_message.emit(self.tr("Thanks: the rating is saved with the reply"))
+        return True
 
     def show_version(self, row: int, step: int) -> bool:
         """Page to another version of the message in ``row`` (and the thread below it)."""
@@ -316,6 +399,8 @@ class ChatPanel(QWidget):
                 self.status_message.emit(self.tr("Code copied"))
         elif href == TOGGLE_TOOLS_LINK:
             self.toggle_tool_details(row)
+        elif href.startswith(IMAGE_SCHEME):
+            self.open_picture(row, href)
         elif href.startswith(SOURCE_SCHEME):
             item = self.model.item(row)
             if item.message_id is None:
@@ -325,9 +410,21 @@ class ChatPanel(QWidget):
             if citation is not None:
                 from fireside.desktop.source_viewer import open_citation  # loaded on first use
 
-                open_citation(self, citation)
+                store = lambda: self.app.documents_store  # noqa: E731  (opened on the worker)
+                open_citation(self, citation, lambda path, page: store().ocr_result_at(path, page))
         elif href.startswith(("http://", "https://")):
             QDesktopServices.openUrl(QUrl(href))
+
+    def open_picture(self, row: int, href: str) -> None:
+        """A message's picture at full size, in the source viewer (read on its worker)."""
+        item = self.model.item(row)
+        image = picture_for_link(href, item.images)
+        if image is None:
+            return
+        from fireside.desktop.source_viewer import open_citation  # loaded on first use
+
+        path = self.app.history.images.path(image["sha256"], image["mime"])
+        open_citation(self, {"document": str(path), "page": 1, "title": image.get("name")})
 
 
 def collection_names(app) -> list[str]:

@@ -12,8 +12,10 @@ from collections.abc import Callable
 
 from fireside.desktop.workers import Worker
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import QMenu, QStyle, QToolButton
+
+MAX_TEXT_PX = 180
 
 
 def button_text(selected: list[str]) -> str:
@@ -73,7 +75,12 @@ class CollectionPicker(QToolButton):
 
     # -- menu -------------------------------------------------------------------------------
     def _show_label(self) -> None:
-        self.setText(button_text(self.selected))
+        # a long collection name is elided (the tooltip names it whole): the button shares
+        # its row with the message box
+        text = QFontMetrics(self.font()).elidedText(
+            button_text(self.selected), Qt.TextElideMode.ElideRight, MAX_TEXT_PX
+        )
+        self.setText(text)
         self.setToolTip(
             self.tr("Answering from: {names} (with sources)").format(names=", ".join(self.selected))
             if self.selected

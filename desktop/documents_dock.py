@@ -23,16 +23,21 @@ class DocumentsDock(QDockWidget):
         self.use_in_chat = QCheckBox(
             self.tr("Use this collection in the current chat (with sources)")
         )
+        self.setMinimumWidth(380)  # file names, statuses and counts need the room
         body = QWidget()
         self._layout = QVBoxLayout(body)
         self._layout.addWidget(self.use_in_chat)
         self.setWidget(body)
         self.use_in_chat.toggled.connect(self._apply)
         self.visibilityChanged.connect(self._on_visible)
-        chat.collections_changed.connect(lambda _names: self._sync())
+        self._chat_names: list[str] = list(chat.collections)
+        chat.collections_changed.connect(self._on_chat_collections)
         chat.picker.manage_requested.connect(self._show)
 
     def _on_visible(self, visible: bool) -> None:
+        if visible and self.panel is not None and not self.panel.busy:
+            self.panel.refresh_collections()  # collections made elsewhere while it was hidden
+            self._sync()
         if visible and self.panel is None:
             from fireside.desktop.documents_panel import DocumentsPanel
 
@@ -42,13 +47,28 @@ class DocumentsDock(QDockWidget):
             self._layout.addWidget(self.panel, 1)
             self._sync()
 
+    def _on_chat_collections(self, names: list[str]) -> None:
+        """A collection just chosen for the chat (beside the message box) is shown here, even
+        one made a moment ago by ``fireside docs add``."""
+        added = [n for n in names if n not in self._chat_names]
+        self._chat_names = list(names)
+        if self.panel is not None and self.isVisible() and not self.panel.busy:
+            if added:
+                self.panel.select_collection(added[-1])
+            else:
+                self.panel.refresh_collections()
+        self._sync()
+
     def _show(self) -> None:
         self.show()
         self.raise_()
 
     def _sync(self) -> None:
-        """The box shows whether the current chat uses the selected collection."""
-        on = self.panel is not None and self.panel.selected_collection() in self.chat.collections
+        """The box shows whether the current chat uses the selected collection (and is off
+        while there is no collection to use)."""
+        exists = self.panel is not None and self.panel.has_collections()
+        self.use_in_chat.setEnabled(exists)
+        on = exists and self.panel.selected_collection() in self.chat.collections
         self.use_in_chat.blockSignals(True)
         self.use_in_chat.setChecked(on)
         self.use_in_chat.blockSignals(False)

@@ -16,10 +16,12 @@ from pathlib import Path
 from fireside.assistant.documents.jobs import DEFAULT_COLLECTION, IndexJob, JobResult, Progress
 from fireside.assistant.documents.store import DocumentInfo, DocumentStore
 from fireside.assistant.documents.types import FileResult
+from fireside.desktop.eliding_combo import ElidingComboBox
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -65,6 +67,10 @@ def progress_text(progress: Progress) -> str:
         return text + QCoreApplication.translate("DocumentsPanel", " · done")
     if progress.state == "cancelled":
         return text + QCoreApplication.translate("DocumentsPanel", " · cancelled")
+    if progress.pages_total:
+        text += QCoreApplication.translate("DocumentsPanel", " · page {done} of {total}").format(
+            done=progress.pages_done, total=progress.pages_total
+        )
     if progress.eta_s is not None:
         text += QCoreApplication.translate("DocumentsPanel", " · ETA {seconds} s").format(
             seconds=f"{progress.eta_s:.0f}"
@@ -110,8 +116,20 @@ class DocumentsPanel(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.combo = QComboBox()
+        # takes the panel's width; a name longer than that is elided, whole in the tooltip
+        self.combo = ElidingComboBox(mode=Qt.TextElideMode.ElideRight)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
         self.new_button = QPushButton(self.tr("New collection…"))
+        self.ocr_box = QCheckBox(self.tr("Read scans and pictures (OCR)"))
+        self.ocr_box.setToolTip(
+            self.tr(
+                "Pages without text and picture files are read with OCR (offline, Chinese and "
+                "English); files added later follow this choice"
+            )
+        )
         self.add_files_button = QPushButton(self.tr("Add files…"))
         self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.remove_button = QPushButton(self.tr("Remove"))
@@ -125,16 +143,25 @@ class DocumentsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # long file names and failure reasons wrap onto more lines instead of being cut
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress_label = QLabel("")
+        self.progress_label.setWordWrap(True)
         self.pause_button = QPushButton(self.tr("Pause"))
         self.cancel_button = QPushButton(self.tr("Cancel"))
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Collection:")))
         top.addWidget(self.combo, 1)
-        top.addWidget(self.new_button)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.ocr_box)
+        new_row.addStretch(1)
+        new_row.addWidget(self.new_button)
         buttons = QHBoxLayout()
         for b in (self.add_files_button, self.add_folder_button, self.remove_button):
             buttons.addWidget(b)
@@ -145,6 +172,7 @@ class DocumentsPanel(QWidget):
         job_row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(new_row)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addLayout(job_row)
@@ -152,6 +180,7 @@ class DocumentsPanel(QWidget):
 
         self.combo.currentIndexChanged.connect(self._on_collection_index)
         self.new_button.clicked.connect(self._ask_new_collection)
+        self.ocr_box.toggled.connect(self._set_ocr)
         self.add_files_button.clicked.connect(self._ask_files)
         self.add_folder_button.clicked.connect(self._ask_folder)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -165,7 +194,9 @@ class DocumentsPanel(QWidget):
         return self.combo.currentData() or DEFAULT_COLLECTION
 
     def refresh_collections(self, select: str | None = None) -> None:
-        """Reload the combo (with counts); an empty store still offers the default name."""
+        """Reload the combo (with counts) from the store as it is now, whoever changed it
+        (this window, ``fireside docs add``). With no collection yet the combo is empty and
+        says so; adding files then makes the default collection."""
         before = self.combo.currentData() if self.combo.count() else None
         wanted = select or before
         cols = self.store.collections(counts=True)
@@ -178,15 +209,30 @@ class DocumentsPanel(QWidget):
                 else self.tr("{name} (%n documents)", "", c.documents)
             )
             self.combo.addItem(label.format(name=c.name, failed=c.failed), c.name)
-        if not cols:
-            self.combo.addItem(DEFAULT_COLLECTION, DEFAULT_COLLECTION)
-        index = max(0, self.combo.findData(wanted)) if wanted else 0
-        self.combo.setCurrentIndex(index)
+            self.combo.setItemData(
+                self.combo.count() - 1,
+                label.format(name=c.name, failed=c.failed),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.combo.setPlaceholderText(self.tr("No collections yet: add files"))
+        index = self.combo.findData(wanted) if wanted else -1
+        self.combo.setCurrentIndex(index if index >= 0 else (0 if cols else -1))
         self.combo.blockSignals(False)
-        changed = before != self.selected_collection()
+        changed = before != self.combo.currentData()
         self.refresh_documents()
         if changed:
             self.collection_changed.emit(self.selected_collection())
+
+    def has_collections(self) -> bool:
+        return self.combo.count() > 0
+
+    def select_collection(self, name: str) -> None:
+        """Show ``name`` (read again first: it may have been made elsewhere a moment ago)."""
+        if self.combo.findData(name) < 0:
+            self.refresh_collections(select=name)
+        index = self.combo.findData(name)
+        if index >= 0 and index != self.combo.currentIndex():
+            self.combo.setCurrentIndex(index)
 
     def new_collection(self, name: str) -> None:
         """Create (or just select) the collection ``name``."""
@@ -200,10 +246,20 @@ class DocumentsPanel(QWidget):
         self.refresh_documents()
         self.collection_changed.emit(self.selected_collection())
 
+    def _set_ocr(self, enabled: bool) -> None:
+        """OCR on or off for the selected collection (kept in the documents store)."""
+        col = self.store.collection(self.selected_collection())
+        self.store.set_ocr(col.id, enabled)
+
     def _ask_new_collection(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("New collection"), self.tr("Name of the new collection:")
-        )
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("New collection"))
+        dialog.setLabelText(self.tr("Name of the new collection:"))
+        dialog.setTextValue("")
+        dialog.resize(max(dialog.sizeHint().width(), 420), dialog.sizeHint().height())
+        ok = dialog.exec() == QInputDialog.DialogCode.Accepted
+        name = dialog.textValue()
+        dialog.deleteLater()
         if ok:
             self.new_collection(name)
 
@@ -213,6 +269,9 @@ class DocumentsPanel(QWidget):
         name = self.selected_collection()
         col = next((c for c in self.store.collections(counts=False) if c.name == name), None)
         docs = self.store.documents(col.id) if col else []
+        self.ocr_box.blockSignals(True)
+        self.ocr_box.setChecked(bool(col.ocr) if col else True)
+        self.ocr_box.blockSignals(False)
         self.table.setRowCount(0)
         seen = set()
         for doc in docs:

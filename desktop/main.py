@@ -63,11 +63,15 @@ def open_app(qt_app: QCoreApplication) -> tuple[App | None, Exception | None]:
     history database, an unwritable data folder) the system locale decides, so even that
     error box is in the user's language.
     """
+    app = failure = None
     try:
-        app, failure = build_app(), None
+        app = build_app()
+        app.history  # noqa: B018 - the window lists chats at once: open the history now
     except Exception as exc:  # reported by the caller, in words
+        if app is not None:
+            app.close()
         app, failure = None, exc
-    install_translators(qt_app, app.settings.ui_language if app is not None else SYSTEM)
+    install_translators(qt_app, app.settings.window.language if app is not None else SYSTEM)
     return app, failure
 
 

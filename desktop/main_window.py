@@ -2,6 +2,11 @@
 
 It only composes and wires: the sidebar, the chat panel, the model switcher, the status
 bar, menus and shortcuts, theme, drag and drop. Each piece owns its own behaviour.
+
+Settings reach the window through one ``SettingsBridge``: every widget changes them through
+it, and whatever changes them (this window or another Fireside process) the window follows:
+the theme, the model in use and the picker's list, the remote connections, the settings
+dialog if open; the plugins page and tool approvals listen to the bridge themselves.
 """
 
 from __future__ import annotations
@@ -10,30 +15,35 @@ from pathlib import Path
 
 from fireside.assistant.app import App
 from fireside.assistant.events import TurnDone
+from fireside.assistant.settings_store import affects
 from fireside.desktop.api_server_control import ApiServerControl
 from fireside.desktop.api_server_dialog import ApiServerDialog
 from fireside.desktop.chat_panel import ChatPanel
+from fireside.desktop.chat_transfer import ChatTransfer
 from fireside.desktop.documents_dock import DocumentsDock
 from fireside.desktop.documents_drop import DocumentDrop
-from fireside.desktop.library_dialog import LibraryDialog
+from fireside.desktop.image_attachments import is_picture_file
+from fireside.desktop.library.dialog import LibraryDialog
 from fireside.desktop.markdown_render import warm_up
 from fireside.desktop.model_names import model_label
 from fireside.desktop.model_picker import ModelPicker
 from fireside.desktop.model_switcher import ModelSwitcher
 from fireside.desktop.plugins_page import PluginsPage
 from fireside.desktop.remote_dialog import RemoteConnectionsDialog
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.settings_dialog import SettingsDialog
 from fireside.desktop.sidebar import Sidebar
 from fireside.desktop.status_bar import StatusBar
 from fireside.desktop.theme import apply_theme, resolve_theme
 from fireside.desktop.tool_approval import ApprovalBroker
-from fireside.desktop.workers import Worker
+from fireside.desktop.workers import Worker, wait_until_idle
 from fireside.models.hardware import gpu_offload_supported
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
@@ -43,6 +53,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fireside import about
+
+# The smallest window the layout is made for (in every language, with long names): below it
+# the transcript is too short to read and the bars cannot show their texts. The documents
+# panel beside the chat needs more width, and the window grows for it.
+MIN_SIZE = QSize(800, 560)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, app: App) -> None:
@@ -51,26 +68,34 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fireside")
         self.resize(1180, 780)
         self.setAcceptDrops(True)
-        self.colors = resolve_theme(app.settings.theme)
+        self.settings_bridge = SettingsBridge(app.settings_store, self)
+        self.settings_dialog: SettingsDialog | None = None  # while open
+        self.colors = resolve_theme(app.settings.window.theme)
         apply_theme(QApplication.instance(), self.colors)
 
         self.sidebar = Sidebar(app.history)
         self.panel = ChatPanel(app, self.colors)
+        self.transfer = ChatTransfer(app, self)
         self.picker = ModelPicker(
             lambda path: model_label(app.models, path), is_remote=app.models.is_remote
         )
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.models = ModelSwitcher(
-            app, self.picker, self.status, lambda: self.panel.controller.busy, self
+            app,
+            self.settings_bridge,
+            self.picker,
+            self.status,
+            lambda: self.panel.controller.busy,
+            self,
         )
         self.documents = DocumentDrop(app, self)
-        self.approvals = ApprovalBroker(app.settings, app.save_settings, self, window=self)
+        self.approvals = ApprovalBroker(self.settings_bridge, self, window=self)
         self.panel.approve = self.approvals.approve
         self.docs_dock = DocumentsDock(app, self.panel, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docs_dock)
         self.docs_dock.hide()
-        self.api_server = ApiServerControl(app, self)
+        self.api_server = ApiServerControl(app, self.settings_bridge, self)
         self.settings_button = QToolButton(
             text="⚙  " + self.tr("Settings"), autoRaise=True, toolTip=self.tr("Settings (Ctrl+,)")
         )
@@ -96,6 +121,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
         self._wire()
+        self.fit_minimum()
 
     # -- setup ------------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, *shortcuts) -> QAction:
@@ -109,9 +135,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         chat = bar.addMenu(self.tr("&Chat"))
         self._action(chat, self.tr("New chat"), self.new_chat, "Ctrl+N")
+        self.assistants_menu = chat.addMenu(self.tr("New chat with assistant"))
+        self.assistants_menu.aboutToShow.connect(self._fill_assistants_menu)
         self._action(chat, self.tr("Search chats"), self.focus_search, "Ctrl+K", "Ctrl+F")
         self.stop_action = self._action(chat, self.tr("Stop reply"), self.panel.stop, "Esc")
         self.stop_action.setEnabled(False)
+        chat.addSeparator()
+        self._action(chat, self.tr("Export…"), self.export_current)
+        self._action(chat, self.tr("Export all chats…"), lambda: self.transfer.ask_export(None))
+        self._action(chat, self.tr("Import…"), self.transfer.ask_import)
         chat.addSeparator()
         self._action(
             chat,
@@ -140,6 +172,9 @@ class MainWindow(QMainWindow):
         s.conversation_selected.connect(self.open_conversation)
         s.conversation_deleted.connect(self._on_deleted)
         s.refused.connect(lambda text: p.error_notice.show_message(text, "error"))
+        s.export_requested.connect(self.transfer.ask_export)
+        self.transfer.message.connect(self._on_transfer_message)
+        self.transfer.imported.connect(lambda _report: s.refresh())
         p.conversation_created.connect(self._on_created)
         p.history_changed.connect(s.refresh)
         p.turn_done.connect(self._on_turn_done)
@@ -155,6 +190,14 @@ class MainWindow(QMainWindow):
         self.documents.message.connect(lambda *_: self.docs_dock.refresh())
         self.documents.indexed.connect(self._use_dropped)
         self.settings_button.clicked.connect(self.open_settings)
+        self.settings_bridge.changed.connect(self._on_settings_changed)
+        self.settings_bridge.failed.connect(
+            lambda text: p.error_notice.show_message(
+                self.tr("A setting was not saved: {error}").format(error=text), "error"
+            )
+        )
+        for changed in (self.docs_dock.visibilityChanged, self.docs_dock.topLevelChanged):
+            changed.connect(lambda _on: QTimer.singleShot(0, self, self.fit_minimum))
         hints = QGuiApplication.styleHints()
         if hints is not None:
             hints.colorSchemeChanged.connect(lambda _scheme: self.apply_theme())
@@ -171,16 +214,51 @@ class MainWindow(QMainWindow):
         self._warm.start()
         self.panel.composer.box.setFocus()
 
+    def fit_minimum(self) -> None:
+        """At least ``MIN_SIZE``; wider while the documents panel is docked beside the chat."""
+        self.setMinimumSize(self.layout().minimumSize().expandedTo(MIN_SIZE))
+
     # -- conversations ----------------------------------------------------------------------
     def new_chat(self) -> None:
         self.sidebar.select(None)
         self.panel.new_chat()
+        self.status.set_speed(None)  # the speed shown is the last reply's, of another chat
         self.setWindowTitle("Fireside")
 
     def open_conversation(self, conversation_id: int) -> None:
         self.sidebar.select(conversation_id)
         self.panel.open_conversation(conversation_id)
+        self.status.set_speed(None)
         self._show_title(conversation_id)
+
+    def new_chat_with(self, name: str) -> None:
+        """A new chat with an assistant; its model loads if it names one."""
+        self.new_chat()
+        self.panel.set_assistant(name)
+        model = self.app.assistants.get(name).model
+        if model and model != self.models.path:
+            self.models.request(model)
+
+    def _fill_assistants_menu(self) -> None:
+        menu = self.assistants_menu
+        menu.clear()
+        for assistant in self.app.assistants.list():
+            shown = assistant.shown(self.panel.language)
+            icon = f"{shown.icon}  " if shown.icon else ""
+            action = menu.addAction(f"{icon}{shown.label}")
+            action.setToolTip(shown.description)
+            action.triggered.connect(lambda _=False, n=assistant.name: self.new_chat_with(n))
+
+    def export_current(self) -> None:
+        """The open chat (every chat when none is open)."""
+        cid = self.panel.conversation_id
+        self.transfer.ask_export([cid] if cid is not None else None)
+
+    def _on_transfer_message(self, text: str, kind: str) -> None:
+        if kind == "error":
+            self.panel.error_notice.show_message(text, "error")
+        else:
+            self.panel.info_notice.show_message(text, "info")
 
     def focus_search(self) -> None:
         self.sidebar.search.setFocus()
@@ -241,6 +319,7 @@ class MainWindow(QMainWindow):
         if kind == "error":
             self.panel.error_notice.show_message(text, "error")
         elif kind == "info":
+            self.panel.error_notice.hide()  # a model loaded: an earlier failure is over
             self.panel.info_notice.show_message(
                 text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self)
             )
@@ -258,26 +337,40 @@ class MainWindow(QMainWindow):
             gpu_offload_supported(),
             self,
         )
-        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
-        reload = dialog.apply_to(self.app.settings) if accepted else False
+        self.settings_dialog = dialog  # follows changes made elsewhere while it is open
+        try:
+            accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        finally:
+            self.settings_dialog = None
+        reload = accepted and dialog.needs_reload()
+        change = dialog.change() if accepted else None
         dialog.deleteLater()  # not left behind as a child of the window
-        if not accepted:
+        if change is None:
             return
-        self.app.save_settings()
-        self.apply_theme()
+        self.settings_bridge.update(change)  # the theme follows through _on_settings_changed
         if reload:
             self.models.request(path, reload=True)
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        """Show what changed, whoever changed it (this window or another process)."""
+        if affects(keys, "window.theme"):
+            self.apply_theme()
+        if self.settings_dialog is not None:
+            self.settings_dialog.follow(self.app.settings)
+        if affects(keys, "remote.connections"):
+            self.models.catalog.refresh()  # the picker lists the connections' models
+        if affects(keys, "model.path", "model.recent", "remote.connections"):
+            self.models.follow_settings(default_changed=affects(keys, "model.path"))
 
     def open_remote_connections(self) -> None:
         if self.app.models.remotes is None:
             return
-        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.app.save_settings, self)
-        dialog.changed.connect(self.models.catalog.refresh)
+        dialog = RemoteConnectionsDialog(self.app.models.remotes, self.settings_bridge, self)
         dialog.exec()
         dialog.deleteLater()
 
     def apply_theme(self) -> None:
-        self.colors = resolve_theme(self.app.settings.theme)
+        self.colors = resolve_theme(self.app.settings.window.theme)
         apply_theme(QApplication.instance(), self.colors)
         self.panel.set_colors(self.colors)
 
@@ -294,6 +387,10 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Fireside — an offline chat assistant for local GGUF models. Your conversations "
                 "never leave this computer."
+            )
+            + "\n\n"
+            + self.tr("Version {version} · Licence: {licence}").format(
+                version=about.version(), licence=about.licence()
             ),
         )
 
@@ -308,11 +405,15 @@ class MainWindow(QMainWindow):
         self.handle_dropped(paths)
 
     def handle_dropped(self, paths: list[Path]) -> None:
-        """GGUF files become the model; anything else goes to the document indexer."""
+        """GGUF files become the model, pictures go with the next message, anything else
+        goes to the document indexer (a scanned PDF is read with OCR there)."""
         models = [p for p in paths if p.suffix.lower() == ".gguf" and p.is_file()]
         if models:
             self.models.request(str(models[-1]))
-        others = [p for p in paths if p not in models]
+        pictures = [p for p in paths if is_picture_file(p)]
+        if pictures:
+            self.panel.composer.attachments.add_files([str(p) for p in pictures])
+        others = [p for p in paths if p not in models and p not in pictures]
         if others:
             self.documents.add(others, self.panel.conversation_id)
 
@@ -336,15 +437,19 @@ class MainWindow(QMainWindow):
     def open_plugins(self) -> None:
         dialog = QDialog(self, windowTitle=self.tr("Plugins and tools"))
         layout = QVBoxLayout(dialog)
-        layout.addWidget(PluginsPage(self.app.plugins, self.app.settings, self.app.save_settings))
-        dialog.resize(560, 420)
+        layout.addWidget(PluginsPage(self.app.plugins, self.settings_bridge))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(760, 480)
         dialog.exec()
+        dialog.deleteLater()
         self.models.catalog.refresh()  # a disabled plugin's models leave the picker
 
     def open_library(self) -> LibraryDialog:
         """One library window, kept while downloads run in it."""
         if getattr(self, "library", None) is None:
-            self.library = LibraryDialog(self.app, self)
+            self.library = LibraryDialog(self.app, self.settings_bridge, self)
             self.library.use_requested.connect(self.models.request)
             self.library.queue.finished.connect(
                 lambda job: self.status.showMessage(
@@ -370,9 +475,12 @@ class MainWindow(QMainWindow):
             self.library.shutdown()  # downloads pause; their partial files are kept
         self.approvals.shutdown()  # a worker waiting for an answer must not block the close
         self.panel.controller.wait(10000)
+        wait_until_idle(lambda: not self.transfer.busy, 60000)
         self.docs_dock.shutdown()
         self.documents.cancel_and_wait(10000)
         self.models.loader.wait(60000)
         self.models.catalog.wait(30000)
         self.api_server.shutdown()
+        self.settings_bridge.wait(10000)  # a change still being saved is kept
+        self.settings_bridge.close()
         super().closeEvent(event)

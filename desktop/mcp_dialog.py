@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -130,6 +131,10 @@ class McpServersDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels([self.tr("Server"), self.tr("State"), self.tr("Details")])
+        header = self.tree.header()  # sized to the header's words too, in any language
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.status = QLabel()
         self.add_button = QPushButton(self.tr("Add…"))
         self.import_button = QPushButton(self.tr("Import…"))
@@ -142,24 +147,26 @@ class McpServersDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "MCP servers give the assistant more tools. Their tools ask before they "
-                    "run. Servers are set in mcp.json, the format Claude Desktop, Cursor and "
-                    "LM Studio use."
-                )
+        intro = QLabel(
+            self.tr(
+                "MCP servers give the assistant more tools. Their tools ask before they "
+                "run. Servers are set in mcp.json, the format Claude Desktop, Cursor and "
+                "LM Studio use."
             )
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.add_button.clicked.connect(self.add_server)
-        self.import_button.clicked.connect(self.import_file)
+        # ``clicked`` passes its ``checked`` flag: it must not arrive as the server or path
+        self.add_button.clicked.connect(lambda: self.add_server())
+        self.import_button.clicked.connect(lambda: self.import_file())
         self.remove_button.clicked.connect(self.remove_selected)
         self.refresh_button.clicked.connect(self.restart_selected)
         close.clicked.connect(self.accept)
         self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(lambda *_: self._set_busy(self.busy))
         self._worker: Worker | None = None
         self._pending: list[Callable[[], object]] = []
         self.statuses: list[ServerStatus] = []
@@ -188,8 +195,12 @@ class McpServersDialog(QDialog):
         worker.start()
 
     def _set_busy(self, busy: bool) -> None:
-        for b in (self.add_button, self.import_button, self.remove_button, self.refresh_button):
+        """Remove and Restart act on the selected server: off while none is selected."""
+        chosen = getattr(self, "tree", None) is not None and self._selected() is not None
+        for b in (self.add_button, self.import_button):
             b.setEnabled(not busy)
+        for b in (self.remove_button, self.refresh_button):
+            b.setEnabled(not busy and chosen)
 
     def _failed(self, exc: object) -> None:
         self.status.setText(str(exc))
@@ -229,9 +240,8 @@ class McpServersDialog(QDialog):
                 child.setToolTip(2, tool.description)
                 row.addChild(child)
             row.setExpanded(True)
-        self.tree.resizeColumnToContents(0)
-        self.tree.resizeColumnToContents(1)  # "running, 2 tools" is wider in some languages
         self.tree.blockSignals(False)
+        self._set_busy(self.busy)
         if self.manager.config_error:
             self.status.setText(self.manager.config_error)
         elif not statuses:

@@ -9,14 +9,23 @@ by appending at its end: a new token re-lays out only the last paragraph.
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 from collections import OrderedDict
 
 from fireside.desktop.markdown_render import MarkdownRenderer, Rendered
+from fireside.desktop.message_extras import THUMB_SCHEME, pictures_html
 from fireside.desktop.transcript_model import TranscriptItem
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontMetricsF, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 
 
 class DocumentCache:
@@ -82,6 +91,9 @@ class DocumentCache:
             return doc
         doc = self._new_document()
         body = self.rendered(item).html if item.text else ""
+        if item.images:
+            self._add_thumbnails(doc, item.images)
+            body += pictures_html(item.images)
         if item.error:
             body += f'<p class="error">{html.escape(item.error)}</p>'
         doc.setHtml(body)
@@ -90,6 +102,15 @@ class DocumentCache:
         if len(self._docs) > self._max_docs:
             self._docs.popitem(last=False)
         return doc
+
+    @staticmethod
+    def _add_thumbnails(doc: QTextDocument, images: list[dict]) -> None:
+        """The thumbnails are kept with the message: no file is read to show them."""
+        for image in images:
+            if image.get("thumb"):
+                picture = QImage.fromData(base64.b64decode(image["thumb"]))
+                url = QUrl(f"{THUMB_SCHEME}{image['sha256']}")
+                doc.addResource(QTextDocument.ResourceType.ImageResource, url, picture)
 
     def _live_document(self, item: TranscriptItem) -> QTextDocument:
         if self._live is None or self._live_key != item.key:

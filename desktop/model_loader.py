@@ -74,8 +74,10 @@ class Inspection:
 def inspect_model(manager: ModelManager, path: str) -> Inspection:
     """Raises ``ModelError`` (not a GGUF, truncated, missing) with a one-line cause."""
     info = manager.inspect(path)
-    n_ctx = manager.load_options(path).n_ctx or min(info.context_length or DEFAULT_CTX, DEFAULT_CTX)
-    return Inspection(path, info, n_ctx, info.memory_estimate(n_ctx), available_memory())
+    options = manager.load_options(path)
+    n_ctx = options.n_ctx or min(info.context_length or DEFAULT_CTX, DEFAULT_CTX)
+    need = info.memory_estimate(n_ctx, options.kv_cache)
+    return Inspection(path, info, n_ctx, need, available_memory())
 
 
 def _load(manager: ModelManager, path: str) -> Iterator[Inspection]:

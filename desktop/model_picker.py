@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fireside.desktop.eliding_combo import ElidingComboBox
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
@@ -41,7 +42,7 @@ class RemoteGroup:
 GGUF_FILTER = QT_TRANSLATE_NOOP("ModelPicker", "GGUF models (*.gguf);;All files (*)")
 
 
-class ModelPicker(QComboBox):
+class ModelPicker(ElidingComboBox):
     model_chosen = Signal(str)  # a path
     open_requested = Signal()
 
@@ -57,7 +58,7 @@ class ModelPicker(QComboBox):
         self.setObjectName("ModelPicker")
         self.setMinimumContentsLength(28)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setToolTip(self.tr("The model that answers (Ctrl+O opens a GGUF file)"))
+        self.set_hint(self.tr("The model that answers (Ctrl+O opens a GGUF file)"))
         self._describe = describe
         self._current: str | None = None
         self.activated.connect(self._on_activated)
@@ -142,6 +143,16 @@ class ModelPicker(QComboBox):
 
     def current_path(self) -> str | None:
         return self._current
+
+    def mark_sees_images(self, path: str, sees: bool) -> None:
+        """Once a model is loaded the picker says whether it sees pictures."""
+        index = self.findData(path)
+        if index < 0:
+            return
+        label = self._describe(path)
+        if sees:
+            label = self.tr("{model} — sees images").format(model=label)
+        self.setItemText(index, label)
 
     def _on_activated(self, index: int) -> None:
         data = self.itemData(index)

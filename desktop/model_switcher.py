@@ -3,6 +3,8 @@
 A model is never swapped while a reply is streaming from the current one (that would free
 it mid-generation); such a request waits for the reply to end. A file that fails
 inspection or loading is reported with its cause, and the previous model stays in use.
+A model that loads becomes the default in the settings; when the default changes elsewhere
+(``fireside models use``, another window) the window switches to it (``follow_settings``).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fireside.assistant.app import App
+from fireside.assistant.settings import model_chosen
 from fireside.desktop.model_loader import Inspection, ModelLoader
 from fireside.desktop.model_names import model_label
 from fireside.desktop.model_picker import ModelPicker, ask_for_gguf
 from fireside.desktop.remote_catalog import RemoteCatalog
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.status_bar import StatusBar
 from fireside.models.bundled import default_model
 from fireside.models.errors import ModelError
@@ -31,19 +35,21 @@ class ModelSwitcher(QObject):
     def __init__(
         self,
         app: App,
+        settings: SettingsBridge,
         picker: ModelPicker,
         status: StatusBar,
         chat_busy: Callable[[], bool],
         parent=None,
     ) -> None:
         super().__init__(parent)
-        self.app, self.picker, self.status = app, picker, status
+        self.app, self.settings, self.picker, self.status = app, settings, picker, status
         self.loader = ModelLoader(app.models, self)
         self.catalog = RemoteCatalog(app.models.remotes, self, app.models.plugin_models)
         self.catalog.ready.connect(self._on_remote_models)
         self._chat_busy = chat_busy
         self._pending: str | None = None
         self.path: str | None = None  # what chats use (may still be loading)
+        self._own_default = app.settings.model.path  # the default as this window last saw it
         self.good_path: str | None = None  # the last model that loaded
         self.loader.inspected.connect(self._on_inspected)
         self.loader.loaded.connect(self._on_loaded)
@@ -55,15 +61,33 @@ class ModelSwitcher(QObject):
     def refresh_picker(self) -> None:
         bundled = default_model()
         self.picker.set_models(
-            str(bundled.path) if bundled else None, self.app.settings.recent_models, self.path
+            str(bundled.path) if bundled else None, self.app.settings.model.recent, self.path
         )
+
+    def follow_settings(self, default_changed: bool) -> None:
+        """The recent list or the default model changed: list them; use a new default."""
+        self.refresh_picker()
+        default = self.app.settings.model.path
+        if not default_changed or self.path is None or default == self._own_default:
+            return  # nothing new, not started yet (``start`` loads it), or this window's own
+        self._own_default = default
+        try:
+            wanted = self.app.models.resolve_path(None)
+        except ModelError:
+            return
+        if wanted not in (self.path, self._pending):
+            self.request(wanted)
 
     def _on_remote_models(self, groups: list) -> None:
         self.picker.set_remote(groups)
         self.refresh_picker()
 
     def _show_backend(self, path: str, info) -> None:
-        self.status.set_model(model_label(self.app.models, path), info.device, info.n_ctx)
+        device = info.device
+        if info.sees_images:
+            device = self.tr("{device} · sees images").format(device=device)
+        self.status.set_model(model_label(self.app.models, path), device, info.n_ctx)
+        self.picker.mark_sees_images(path, info.sees_images)
         # a plugin's model may send messages elsewhere too: the user must see that
         remote = info.backend == "remote" or info.leaves_machine
         self.status.set_remote(remote, info.leaves_machine, info.device)
@@ -95,7 +119,7 @@ class ModelSwitcher(QObject):
             self._pending = path
             self.status.showMessage(
                 self.tr("Switching to {model} when the reply finishes").format(
-                    model=model_label(self.app.models, path)
+                    model=self.status.short_name(model_label(self.app.models, path))
                 ),
                 5000,
             )
@@ -122,15 +146,16 @@ class ModelSwitcher(QObject):
             self.request(path)
 
     def _on_inspected(self, inspection: Inspection) -> None:
-        name = model_label(self.app.models, inspection.path)
+        name = self.status.short_name(model_label(self.app.models, inspection.path))
         self.status.showMessage(f"{name}: {inspection.summary()}", 15000)
         self.status.model_label.setToolTip(f"{inspection.path}\n{inspection.summary()}")
 
     def _on_loaded(self, path: str, backend) -> None:
-        settings = self.app.settings
         self.good_path = path
-        if self.app.models.is_bundled(path):
-            settings.model_path = None
+        bundled = self.app.models.is_bundled(path)
+        self._own_default = None if bundled else path
+        self.settings.update(model_chosen(self._own_default))
+        if bundled:
             self.message.emit(
                 self.tr(
                     "SmolLM2 135M is a tiny offline demo model: it chats, but it gets facts and "
@@ -141,10 +166,7 @@ class ModelSwitcher(QObject):
                 "info",
             )
         else:
-            settings.model_path = path
-            settings.remember_model(path)
             self.message.emit("", "")
-        self.app.save_settings()
         self.refresh_picker()
         info = backend.description
         self._show_backend(path, info)
@@ -153,7 +175,8 @@ class ModelSwitcher(QObject):
         )
         self.status.showMessage(
             loaded.format(
-                model=model_label(self.app.models, path), seconds=f"{info.load_s or 0:.1f}"
+                model=self.status.short_name(model_label(self.app.models, path)),
+                seconds=f"{info.load_s or 0:.1f}",
             ),
             5000,
         )

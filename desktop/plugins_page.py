@@ -1,16 +1,20 @@
 """The plugins page: which plugins are on, what tools they give, and why one failed.
 
 Toggling a plugin takes effect at once through the ``PluginManager`` (its tools appear or
-disappear for the next turn) and is saved to ``Settings.disabled_plugins`` so it lasts.
+disappear for the next turn) and is saved to the settings (``plugins.disabled``) so it
+lasts. The page follows the settings too: a plugin disabled elsewhere (another window, the
+settings command) is shown disabled.
 Load errors are shown in red rather than hidden: a plugin that silently vanishes is harder
 to fix than one that says what went wrong.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import textwrap
 
 from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import affects, setting
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.plugins.manager import PluginManager
 from fireside.plugins.tools import Tool
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -53,34 +57,37 @@ class PluginsPage(QWidget):
     def __init__(
         self,
         plugin_manager: PluginManager,
-        settings: Settings,
-        save_callback: Callable[[], None],
+        settings: SettingsBridge,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.manager = plugin_manager
         self.settings = settings
-        self.save_callback = save_callback
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        # a tool's description is what tells the user what it does: shown whole, wrapped
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Plugins add tools the assistant may use. Tools marked "
-                    "[network] or [files] ask before they run."
-                )
+        intro = QLabel(
+            self.tr(
+                "Plugins add tools the assistant may use. Tools marked "
+                "[network] or [files] ask before they run."
             )
         )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.tree, 1)
         self.routing = QCheckBox(
             self.tr("Run obvious tool requests first (sums, the weather, the date), for any model")
         )
-        self.routing.setChecked(settings.routing_enabled)
+        self.routing.setChecked(settings.settings.chat.routing_enabled)
         self.routing.toggled.connect(self._on_routing_toggled)
         layout.addWidget(self.routing)
         self.tree.itemChanged.connect(self._on_item_changed)
+        settings.changed.connect(self._on_settings_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -105,7 +112,7 @@ class PluginsPage(QWidget):
             )
             item.setToolTip(0, info.module)
             for tool in tools.get(info.name, []):
-                child = QTreeWidgetItem([tool_line(tool)])
+                child = QTreeWidgetItem([textwrap.fill(tool_line(tool), 96)])
                 child.setToolTip(0, tool.description)
                 item.addChild(child)
             if info.error:
@@ -147,22 +154,33 @@ class PluginsPage(QWidget):
         return [item.child(i).text(0) for i in range(item.childCount())] if item else []
 
     def set_enabled(self, name: str, enabled: bool) -> None:
-        """Enable or disable ``name`` now, remember it in the settings, and save them."""
+        """Enable or disable ``name`` now and remember it in the settings."""
         if enabled:
             self.manager.enable(name)
         else:
             self.manager.disable(name)
-        disabled = set(self.settings.disabled_plugins) | {name}
-        if enabled:
-            disabled.discard(name)
-        self.settings.disabled_plugins = sorted(disabled)
-        self.save_callback()
-        self.refresh()
-        self.plugins_changed.emit()
+        if not affects(self.settings.update(plugin_enabled(name, enabled)), "plugins.disabled"):
+            self.refresh()  # the settings said so already: nothing else will refresh
+            self.plugins_changed.emit()
 
     def _on_routing_toggled(self, checked: bool) -> None:
-        self.settings.routing_enabled = checked
-        self.save_callback()
+        self.settings.update(setting("chat.routing_enabled", checked))
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        """Follow changes made elsewhere: the manager first, then what is shown."""
+        if affects(keys, "chat.routing_enabled"):
+            self.routing.blockSignals(True)
+            self.routing.setChecked(self.settings.settings.chat.routing_enabled)
+            self.routing.blockSignals(False)
+        if affects(keys, "plugins.disabled"):
+            wanted = set(self.settings.settings.plugins.disabled)
+            for info in self.manager.plugins():
+                if info.enabled and info.name in wanted:
+                    self.manager.disable(info.name)
+                elif not info.enabled and info.name not in wanted:
+                    self.manager.enable(info.name)
+            self.refresh()
+            self.plugins_changed.emit()
 
     def _on_item_changed(self, item: QTreeWidgetItem, _column: int) -> None:
         name = item.data(0, ROLE_PLUGIN)
@@ -171,3 +189,13 @@ class PluginsPage(QWidget):
         enabled = item.checkState(0) == Qt.CheckState.Checked
         # rebuilding the tree inside its own itemChanged signal is unsafe: do it next
         QTimer.singleShot(0, self, lambda: self.set_enabled(name, enabled))
+
+
+def plugin_enabled(name: str, enabled: bool):
+    """The settings change that enables (or disables) plugin ``name``."""
+
+    def change(settings: Settings) -> None:
+        disabled = [n for n in settings.plugins.disabled if n != name]
+        settings.plugins.disabled = sorted(disabled if enabled else [*disabled, name])
+
+    return change

@@ -3,14 +3,15 @@
 Adding checks the server first (its model list, with the key) on the worker pool, so a
 wrong URL or key is reported before anything is saved and the window never waits on the
 network. The key goes to the system keyring (or a private file, with a warning); the
-settings file only records where it is.
+settings file only records where it is, through the settings bridge. The list follows the
+settings, so a connection added elsewhere (``fireside models remote add``) appears here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from fireside.assistant.remote_sources import RemoteSources
+from fireside.assistant.settings_store import affects
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.desktop.workers import Worker, wait_until_idle
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,12 +32,12 @@ from fireside.errors import FiresideError
 
 
 class RemoteConnectionsDialog(QDialog):
-    changed = Signal()  # a connection was added or removed (and the settings saved)
+    changed = Signal()  # a connection was added or removed here
 
-    def __init__(self, remotes: RemoteSources, save: Callable[[], None], parent=None) -> None:
+    def __init__(self, remotes: RemoteSources, settings: SettingsBridge, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Remote connections"))
-        self.remotes, self._save = remotes, save
+        self.remotes, self.settings = remotes, settings
         self._worker: Worker | None = None
 
         self.list = QListWidget()
@@ -50,6 +51,8 @@ class RemoteConnectionsDialog(QDialog):
                 "%1", "OPENAI_API_KEY"
             )
         )
+        self.empty = QLabel(self.tr("No connections yet: fill in the form below to add one."))
+        self.empty.setWordWrap(True)
         self.tools = QComboBox()
         self.tools.addItem(self.tr("Native (the server's tool calls)"), "native")
         self.tools.addItem(self.tr("In the prompt (servers without tool support)"), "prompt")
@@ -69,14 +72,15 @@ class RemoteConnectionsDialog(QDialog):
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("URL"), self.url)
         form.addRow(self.tr("API key"), self.key)
-        form.addRow("", self.key_env)
+        form.addRow(self.tr("Key variable"), self.key_env)
         form.addRow(self.tr("Tools"), self.tools)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.add_button)
         top = QHBoxLayout()
         top.addWidget(self.list, 1)
-        top.addWidget(self.remove_button)
+        top.addWidget(self.empty, 1)
+        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -92,16 +96,28 @@ class RemoteConnectionsDialog(QDialog):
         self.list.currentItemChanged.connect(
             lambda item, _old: self.remove_button.setEnabled(item is not None)
         )
-        self.resize(560, 460)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.resize(680, 480)
+        settings.changed.connect(self._on_settings_changed)
         self.refresh()
 
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        if affects(keys, "remote.connections"):
+            self.refresh()
+
     def refresh(self) -> None:
+        selected = self.list.currentItem()
+        keep = selected.data(Qt.ItemDataRole.UserRole) if selected is not None else None
         self.list.clear()
         for conn in self.remotes.connections():
             item = QListWidgetItem(f"{conn.name} — {conn.base_url}")
             item.setData(Qt.ItemDataRole.UserRole, conn.name)
             self.list.addItem(item)
+            if conn.name == keep:
+                self.list.setCurrentItem(item)
         self.remove_button.setEnabled(self.list.currentItem() is not None)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty.setVisible(self.list.count() == 0)
 
     @property
     def busy(self) -> bool:
@@ -131,18 +147,22 @@ class RemoteConnectionsDialog(QDialog):
     def _on_checked(self, name, url, key, env, models) -> None:
         try:
             conn, warning = self.remotes.add(
-                name, url, api_key=key, api_key_env=env, tools=self.tools.currentData()
+                name,
+                url,
+                api_key=key,
+                api_key_env=env,
+                tools=self.tools.currentData(),
+                update=self.settings.update,  # the list refreshes as the settings change
             )
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return
-        self._save()
-        self.key.clear()
+        for field in (self.name, self.url, self.key, self.key_env):
+            field.clear()  # ready for the next one
         text = self.tr("Added %1 with %n model(s).", "", len(models)).replace("%1", conn.name)
         if warning:
             text += " " + self.tr("Warning: %1").replace("%1", warning)
         self._say(text)
-        self.refresh()
         self.changed.emit()
 
     def _on_error(self, exc: BaseException) -> None:
@@ -157,13 +177,13 @@ class RemoteConnectionsDialog(QDialog):
         if item is None:
             return
         try:
-            conn = self.remotes.remove(item.data(Qt.ItemDataRole.UserRole))
+            conn = self.remotes.remove(
+                item.data(Qt.ItemDataRole.UserRole), update=self.settings.update
+            )
         except FiresideError as exc:
             self._say(str(exc), error=True)
             return
-        self._save()
         self._say(self.tr("Removed %1 and forgot its key.").replace("%1", conn.name))
-        self.refresh()
         self.changed.emit()
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -1,5 +1,9 @@
 """A window that shows where a citation comes from: the PDF page, or the lines of a file.
 
+A web page that was read is shown from its saved text with the cited passage marked, with
+"Open in browser" and "Add to documents" (one click indexes the saved page into the
+default collection, as a file dropped on the window is); a search result shows the snippet.
+
 The system's viewer often ignores "#page=N", so the app shows the place itself: the page
 rendered with the cited passage marked, or the lines around the cited span with line
 numbers. Anything it cannot show (a Word document, a file that was moved, an encrypted PDF)
@@ -13,6 +17,7 @@ one still running; only the latest result is shown.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +25,18 @@ from fireside.assistant.documents.source_preview import (
     PageImage,
     SourceError,
     TextWindow,
+    is_picture,
     read_text_window,
     render_pdf_page,
+    render_picture,
     require_file,
 )
 from fireside.desktop.notice import Notice
 from fireside.desktop.numbered_text import NumberedText
 from fireside.desktop.page_view import PageView
 from fireside.desktop.workers import Worker
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, QUrl
+from fireside.models.ocr import OcrPage
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
@@ -73,23 +81,52 @@ def is_pdf(citation: dict) -> bool:
     return str(citation.get("document", "")).lower().endswith(".pdf")
 
 
+def is_web(citation: dict) -> bool:
+    return bool(citation.get("url"))
+
+
+def is_paged(citation: dict) -> bool:
+    """Shown as page pictures: a PDF, or a picture file (a TIFF's pages)."""
+    return is_pdf(citation) or is_picture(str(citation.get("document", "")))
+
+
 def shows_lines(citation: dict) -> bool:
     """Text-like sources: numbered lines and no pages."""
     return bool(citation.get("line_start")) and not citation.get("page")
 
 
-def load_source(token: int, citation: dict, page: int | None, fit_width: int, dpr: float) -> Loaded:
+def load_source(
+    token: int,
+    citation: dict,
+    page: int | None,
+    fit_width: int,
+    dpr: float,
+    ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+) -> Loaded:
     """Worker side: read or render what the viewer will show. Errors are returned, not
-    raised, so the answer always carries the ``token`` of the request it belongs to."""
+    raised, so the answer always carries the ``token`` of the request it belongs to.
+    ``ocr_lookup(path, page)`` gives what OCR read on a page when it was indexed."""
     path = str(citation.get("document", ""))
     try:
-        if page and is_pdf(citation):
+        if page and is_paged(citation):
             cited = page == citation.get("page")
-            shown = render_pdf_page(
+            ocr = None
+            if cited and ocr_lookup is not None:
+                try:
+                    ocr = ocr_lookup(path, page)
+                except Exception:  # the marks are a help; the page is still shown
+                    log.info("OCR lines of %s could not be read", path, exc_info=True)
+            lines = None
+            if cited and citation.get("line_start"):
+                lines = (citation["line_start"], citation.get("line_end") or citation["line_start"])
+            render = render_pdf_page if is_pdf(citation) else render_picture
+            shown = render(
                 path,
                 page,
                 fit_width=int(fit_width * dpr),
                 highlight=str(citation.get("text") or "") if cited else None,
+                ocr=ocr,
+                lines=lines,
             )
             image = QImage(
                 shown.data, shown.width, shown.height, shown.stride, QImage.Format.Format_RGBX8888
@@ -99,6 +136,8 @@ def load_source(token: int, citation: dict, page: int | None, fit_width: int, dp
         if shows_lines(citation):
             window = read_text_window(path, citation["line_start"], citation.get("line_end"))
             return Loaded(token, window)
+        if is_web(citation):
+            return Loaded(token)  # a search result: only its snippet exists
         require_file(path)
         return Loaded(token)
     except Exception as exc:  # shown to the user in words, never lost in the thread
@@ -113,10 +152,19 @@ def load_source(token: int, citation: dict, page: int | None, fit_width: int, dp
 
 
 class SourceViewer(QDialog):
-    """Shows one citation at a time; non-modal, so the chat stays usable beside it."""
+    """Shows one citation at a time; non-modal, so the chat stays usable beside it.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``add_to_documents`` carries the saved text of a web page the user wants indexed."""
+
+    add_to_documents = Signal(object)  # Path
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ocr_lookup = ocr_lookup  # what OCR read on a scanned page (runs on the worker)
         self.setObjectName("SourceViewer")
         self.setModal(False)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -142,11 +190,22 @@ class SourceViewer(QDialog):
         self.next_button = QPushButton(self.tr("Next page"))
         self.folder_button = QPushButton(self.tr("Show in folder"))
         self.open_button = QPushButton(self.tr("Open in default app"))
+        self.collect_button = QPushButton(self.tr("Add to documents"))
+        self.collect_button.setToolTip(
+            self.tr("Index this page's text into your documents, to ask about it later")
+        )
+        self.collect_button.clicked.connect(self._collect)
         self.prev_button.clicked.connect(lambda: self.go_to_page(-1))
         self.next_button.clicked.connect(lambda: self.go_to_page(+1))
         self.open_button.clicked.connect(self.open_externally)
         self.folder_button.clicked.connect(self.show_in_folder)
-        for button in (self.prev_button, self.next_button, self.folder_button, self.open_button):
+        for button in (
+            self.prev_button,
+            self.next_button,
+            self.folder_button,
+            self.open_button,
+            self.collect_button,
+        ):
             button.setAutoDefault(False)  # Enter in the text view must not leave the app
         self.notice = Notice(self)  # why the place itself is not shown, styled like the chat's
 
@@ -177,6 +236,7 @@ class SourceViewer(QDialog):
         buttons.addWidget(self.next_button)
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
+        buttons.addWidget(self.collect_button)
         buttons.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.addLayout(title_row)
@@ -202,12 +262,16 @@ class SourceViewer(QDialog):
     def show_citation(self, citation: dict) -> None:
         """Show ``citation`` (a stored message's citation dict), replacing what was shown."""
         self.citation = dict(citation)
-        self.page = citation.get("page") if is_pdf(citation) else None
+        self.page = (citation.get("page") or 1) if is_paged(citation) else None
         self.page_count = None
-        self.setWindowTitle(
-            self.tr("{name} — Source").format(name=self.path.name or self.tr("Source"))
+        self.setWindowTitle(self.tr("{name} — Source").format(name=self._name()))
+        web = is_web(citation)
+        self.name_label.setToolTip(str(citation["url"]) if web else str(self.path))
+        self.open_button.setText(
+            self.tr("Open in browser") if web else self.tr("Open in default app")
         )
-        self.name_label.setToolTip(str(self.path))
+        self.folder_button.setVisible(not web)
+        self.collect_button.setVisible(web and shows_lines(citation))
         self._elide_name()
         self._load()
 
@@ -245,6 +309,7 @@ class SourceViewer(QDialog):
             self.page,
             self._fit_width(),
             self.devicePixelRatioF(),
+            self.ocr_lookup,
         )
         worker.returned.connect(self._on_loaded)
         worker.errored.connect(self._on_failed)
@@ -261,6 +326,14 @@ class SourceViewer(QDialog):
             self._show_page(loaded.result, loaded.image, refit=loaded.token == self._refit_token)
         elif isinstance(loaded.result, TextWindow):
             self._show_lines(loaded.result)
+        elif is_web(self.citation):
+            self._show_passage(
+                self.tr(
+                    "This is what the search engine showed of the page; “Open in browser” "
+                    "shows the whole page."
+                ),
+                None,
+            )
         else:
             kind = self.path.suffix.lstrip(".").upper()
             text = (
@@ -342,8 +415,10 @@ class SourceViewer(QDialog):
         self._update_header()
 
     def _set_file_buttons(self, exists: bool) -> None:
-        self.open_button.setEnabled(exists)
+        web = is_web(self.citation)
+        self.open_button.setEnabled(exists or web)
         self.folder_button.setEnabled(exists)
+        self.collect_button.setEnabled(exists and web)
 
     def _set_message(self, text: str) -> None:
         self.message = text
@@ -377,8 +452,25 @@ class SourceViewer(QDialog):
 
     # -- leaving the app --------------------------------------------------------------------
     def open_externally(self) -> None:
+        if is_web(self.citation):
+            if not QDesktopServices.openUrl(QUrl(str(self.citation["url"]))):
+                self._set_message(
+                    self.tr("No browser could open {url}.").format(url=self.citation["url"])
+                )
+            return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path))):
             self._set_message(self.tr("No app could open {name}.").format(name=self.path.name))
+
+    def _collect(self) -> None:
+        self.collect_button.setEnabled(False)  # once per page shown
+        self.add_to_documents.emit(self.path)
+
+    def _name(self) -> str:
+        """What the source is called: a web page's title or address, else the name a
+        picture was sent under, else the file's name."""
+        if is_web(self.citation):
+            return str(self.citation.get("title") or self.citation["url"])
+        return str(self.citation.get("title") or self.path.name or self.tr("Source"))
 
     def show_in_folder(self) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path.parent))):
@@ -400,7 +492,7 @@ class SourceViewer(QDialog):
             self._load(quiet=True)
 
     def _elide_name(self) -> None:
-        name = self.path.name or self.tr("Source")
+        name = self._name()
         width = max(40, self.name_label.width())
         metrics = self.name_label.fontMetrics()
         self.name_label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width))
@@ -420,15 +512,25 @@ def _describe(exc: Exception, path: Path) -> str:
     ).format(reason=reason)
 
 
-def open_citation(parent: QWidget | None, citation: dict) -> SourceViewer:
-    """Show ``citation`` in ``parent``'s source viewer, creating it the first time."""
+def open_citation(
+    parent: QWidget | None,
+    citation: dict,
+    ocr_lookup: Callable[[str, int], OcrPage | None] | None = None,
+) -> SourceViewer:
+    """Show ``citation`` in ``parent``'s source viewer, creating it the first time;
+    ``ocr_lookup(path, page)`` gives the OCR lines of scanned pages (on a worker thread)."""
     viewer = None
     if parent is not None:
         viewer = parent.findChild(
             SourceViewer, "SourceViewer", Qt.FindChildOption.FindDirectChildrenOnly
         )
     if viewer is None:
-        viewer = SourceViewer(parent)
+        viewer = SourceViewer(parent, ocr_lookup)
+        documents = getattr(parent.window(), "documents", None) if parent is not None else None
+        if documents is not None and hasattr(documents, "add"):  # the main window's indexer
+            viewer.add_to_documents.connect(lambda path: documents.add([path]))
+    elif ocr_lookup is not None:  # made first for a picture, which needs none
+        viewer.ocr_lookup = ocr_lookup
     viewer.show()
     viewer.raise_()
     viewer.activateWindow()

@@ -138,6 +138,8 @@ def _stylesheet(c: ChatColors) -> str:
     #Notice {{ background: {c.warning_bg}; border: 1px solid {c.border}; border-radius: 8px; }}
     #Notice[kind="error"] {{ background: {c.error_bg}; }}
     #EditBar {{ color: {c.muted}; }}
+    #AssistantBar {{ background: {c.alt_base}; border-bottom: 1px solid {c.border}; }}
+    #AssistantDescription {{ color: {c.muted}; }}
     QStatusBar QLabel {{ color: {c.muted}; padding: 0 6px; }}
     """
 
@@ -160,7 +162,8 @@ def document_css(c: ChatColors) -> str:
             f"body {{ color: {c.text}; }}",
             f"a {{ color: {c.accent}; text-decoration: none; }}",
             f"code {{ font-family: '{mono}'; background-color: {c.code_bg}; }}",
-            f"pre {{ font-family: '{mono}'; margin: 0; }}",
+            # a long code line wraps: cut at the view's edge it would hide the Copy link
+            f"pre {{ font-family: '{mono}'; margin: 0; white-space: pre-wrap; }}",
             f"table.code {{ background-color: {c.code_bg}; border-color: {c.border}; "
             "border-collapse: collapse; border-style: solid; }",
             f"td.codehead {{ background-color: {c.code_head}; color: {c.muted}; }}",

@@ -4,7 +4,9 @@ The engine calls ``approve(tool, arguments)`` on its generation thread, which mu
 widgets. ``ApprovalBroker.approve`` therefore posts the question to the UI thread, which
 shows a ``ToolApprovalDialog`` without blocking the event loop, and the worker waits on a
 ``threading.Event`` for the answer. Closing the dialog, or ``shutdown()``, counts as "no":
-a tool never runs because nobody answered.
+a tool never runs because nobody answered. "Always allow" is saved through the settings
+bridge; a tool allowed always elsewhere meanwhile (another window) answers its open
+question.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import affects
+from fireside.desktop.settings_bridge import SettingsBridge
 from fireside.plugins.tools import Tool
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import (
@@ -110,8 +114,7 @@ class ApprovalBroker(QObject):
 
     def __init__(
         self,
-        settings: Settings,
-        save_callback: Callable[[], None],
+        settings: SettingsBridge,
         parent: QObject | None = None,
         *,
         window: QWidget | None = None,
@@ -119,7 +122,6 @@ class ApprovalBroker(QObject):
     ) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.save_callback = save_callback
         self.window = window  # the dialogs' parent
         self.dialog_factory: DialogFactory = dialog_factory or ToolApprovalDialog
         self.current_dialog: QDialog | None = None
@@ -127,10 +129,14 @@ class ApprovalBroker(QObject):
         self._lock = threading.Lock()
         self._closed = False
         self._asked.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        settings.changed.connect(self._on_settings_changed)
+
+    def _allowed_always(self, tool: Tool) -> bool:
+        return tool.name in self.settings.settings.chat.always_allowed_tools
 
     def approve(self, tool: Tool, arguments: Mapping[str, Any]) -> bool:
         """Ask the user; blocks the calling worker until answered. Any thread."""
-        if tool.name in self.settings.always_allowed_tools:
+        if self._allowed_always(tool):
             return True
         request = _Request(tool, arguments)
         if self._closed:
@@ -174,11 +180,29 @@ class ApprovalBroker(QObject):
 
     def _answer(self, request: _Request, code: int) -> None:
         request.allowed = code in (ALLOW_ONCE, ALWAYS_ALLOW)
-        if code == ALWAYS_ALLOW and request.tool.name not in self.settings.always_allowed_tools:
-            self.settings.always_allowed_tools.append(request.tool.name)
-            self.save_callback()
+        if code == ALWAYS_ALLOW:
+            self.settings.update(always_allow(request.tool.name))
         self.current_dialog = None
         with self._lock:
             if request in self._pending:
                 self._pending.remove(request)
         request.answered.set()
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        dialog = self.current_dialog
+        if (
+            affects(keys, "chat.always_allowed_tools")
+            and isinstance(dialog, ToolApprovalDialog)
+            and self._allowed_always(dialog.tool)
+        ):
+            dialog.done(ALLOW_ONCE)  # allowed always elsewhere: the question is answered
+
+
+def always_allow(name: str) -> Callable[[Settings], None]:
+    """The settings change that lets tool ``name`` run without asking."""
+
+    def change(settings: Settings) -> None:
+        if name not in settings.chat.always_allowed_tools:
+            settings.chat.always_allowed_tools = [*settings.chat.always_allowed_tools, name]
+
+    return change

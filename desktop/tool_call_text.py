@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication
 MAX_INLINE_CHARS = 120
 MAX_ARGUMENT_CHARS = 80
 MAX_BLOCK_CHARS = 1500
+MAX_DETAIL_CHARS = 20_000  # "show tool details": the whole result unless it is huge
 TOOL_ICON = "⚙"  # in DejaVu Sans; emoji fonts are often missing on Linux
 ERROR_ICON = "⚠"
 
@@ -75,14 +76,44 @@ def format_tool_call(
         label = QCoreApplication.translate("ToolCallText", "error: ") if is_error else ""
         return f"{head} → {label}{shown}{tail}"
     body = truncate(output, MAX_BLOCK_CHARS)
-    longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=2)
-    fence = "`" * (longest + 1)
     word = (
         QCoreApplication.translate("ToolCallText", "error")
         if is_error
         else QCoreApplication.translate("ToolCallText", "output")
     )
-    return f"{head} → {word}{tail}\n{fence}text\n{body}\n{fence}"
+    return f"{head} → {word}{tail}\n{_fenced(body, 'text')}"
+
+
+def _fenced(text: str, info: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence}{info}\n{text}\n{fence}"
+
+
+def format_tool_details(
+    name: str,
+    arguments: Mapping[str, Any] | None,
+    output: str,
+    is_error: bool = False,
+    duration_s: float = 0.0,
+) -> str:
+    """Markdown for one call in full: every argument by name, then the whole result.
+
+    What "show tool details" shows: the one-line summary leaves out argument names, cuts
+    long arguments and shows only a result's first line.
+    """
+    head = f"{ERROR_ICON if is_error else TOOL_ICON} **{name}** · {format_duration(duration_s)}"
+    given = QCoreApplication.translate("ToolCallText", "Arguments")
+    args = json.dumps(dict(arguments or {}), ensure_ascii=False, indent=2)
+    word = (
+        QCoreApplication.translate("ToolCallText", "Error")
+        if is_error
+        else QCoreApplication.translate("ToolCallText", "Result")
+    )
+    body = truncate(output.strip(), MAX_DETAIL_CHARS) or QCoreApplication.translate(
+        "ToolCallText", "(no output)"
+    )
+    return f"{head}\n\n*{given}*\n{_fenced(args, 'json')}\n\n*{word}*\n{_fenced(body, 'text')}"
 
 
 def format_tool_event(call: ToolCall, result: ToolResult) -> str:

@@ -144,6 +144,10 @@ class MessageDelegate(QStyledItemDelegate):
                 )
             elif item.message_id is not None:
                 parts.append(("edit", self.tr("Edit")))
+            if item.role == "assistant" and item.message_id is not None:
+                good, bad = self.tr("Good"), self.tr("Bad")
+                parts.append(("rate_up", f"✓ {good}" if item.rating == "up" else good))
+                parts.append(("rate_down", f"✓ {bad}" if item.rating == "down" else bad))
             index, count = versions
             if count > 1:
                 parts += [("prev", "‹"), ("pager", f"{index}/{count}"), ("next", "›")]
@@ -151,6 +155,9 @@ class MessageDelegate(QStyledItemDelegate):
                 parts.append((None, self.tr("stopped")))
             elif item.status == "interrupted":
                 parts.append((None, self.tr("interrupted")))
+            if item.rating_reason:
+                reason = item.rating_reason
+                parts.append((None, f"“{reason[:40]}…”" if len(reason) > 40 else f"“{reason}”"))
             if item.role == "assistant" and item.tokens_per_s:
                 parts.append(
                     (None, self.tr("{speed} tok/s").format(speed=f"{item.tokens_per_s:.1f}"))
@@ -200,7 +207,8 @@ class MessageDelegate(QStyledItemDelegate):
         versions = index.model().versions(index.row()) if not item.live else (1, 1)
         for key, label, rect in self._footer_layout(item, versions, footer):
             hovered = self.hover == (index.row(), key) and key is not None
-            painter.setPen(QColor(c.accent if hovered else c.muted))
+            rated = key in ("rate_up", "rate_down") and label.startswith("✓")
+            painter.setPen(QColor(c.accent if hovered or rated else c.muted))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
 
     @staticmethod

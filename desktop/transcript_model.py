@@ -44,6 +44,9 @@ class TranscriptItem:
     revision: int = 0
     versions: tuple[int, int] | None = None  # (1-based index, count), filled lazily
     key: int = 0  # the message id; negative for rows not stored yet
+    rating: str | None = None  # the user's "up" or "down" on a reply
+    rating_reason: str | None = None
+    images: list[dict] = field(default_factory=list)  # a question's pictures (thumbnails)
     support: list = field(default_factory=list)  # sentence verdicts of a reply from documents
 
     @property
@@ -73,6 +76,9 @@ class TranscriptItem:
             tokens_per_s=tps,
             key=msg.id,
             error=error,
+            rating=msg.rating,
+            rating_reason=msg.rating_reason,
+            images=list(msg.images or []),
             support=list(msg.support or []) if msg.role == "assistant" else [],
         )
 
@@ -229,6 +235,14 @@ class TranscriptModel(QAbstractListModel):
             if item.role == "user" and item.message_id is None:
                 item.message_id = message_id
                 item.versions = None
+                self._changed(row)
+                return
+
+    def replace_user(self, message: Message) -> None:
+        """Show the stored question (with its pictures) in place of its pending row."""
+        for row, item in enumerate(self._items):
+            if item.role == "user" and item.message_id == message.id:
+                self._items[row] = TranscriptItem.from_message(message)
                 self._changed(row)
                 return
 

@@ -32,3 +32,8 @@ class StoreBusyError(FiresideError):
 
 class ToolError(FiresideError):
     """A tool, plugin or MCP server could not be used."""
+
+
+class BadFileError(FiresideError):
+    """A file given to Fireside (an export to import, an assistant to add) is not readable
+    as what it should be; nothing of it was stored unless the message says so."""

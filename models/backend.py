@@ -27,6 +27,8 @@ class ModelDescription:
     GGUF, ``CONNECTION/MODEL`` for a remote engine. ``tool_format`` is the trained tool-call
     syntax of its chat template (``"prompt"`` when it has none); ``native_tools`` says the
     backend takes OpenAI-style ``tools`` itself (a remote server that supports them).
+    ``sees_images``: a user message's content may be a list of ``text`` and ``image_url``
+    parts (data URLs); every other backend gets plain text content only.
     """
 
     id: str
@@ -40,6 +42,7 @@ class ModelDescription:
     native_tools: bool = False
     leaves_machine: bool = False  # messages are sent to another computer
     load_s: float = 0.0
+    sees_images: bool = False  # takes OpenAI ``image_url`` content parts (a vision model)
 
 
 @runtime_checkable

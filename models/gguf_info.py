@@ -41,18 +41,20 @@ class GGUFInfo:
     eos_token: str | None = None
     metadata: dict = field(default_factory=dict, repr=False)
 
-    def kv_cache_bytes(self, n_ctx: int) -> int:
-        """Bytes of an f16 K+V cache holding ``n_ctx`` tokens."""
-        return kv_cache_bytes(self.n_layers, self.n_head_kv, self.head_dim, n_ctx)
+    def kv_cache_bytes(self, n_ctx: int, kv_cache: str = "f16") -> int:
+        """Bytes of a K+V cache of type ``kv_cache`` holding ``n_ctx`` tokens."""
+        return kv_cache_bytes(self.n_layers, self.n_head_kv, self.head_dim, n_ctx, kv_cache)
 
-    def memory_breakdown(self, n_ctx: int | None = None) -> MemoryEstimate:
+    def memory_breakdown(self, n_ctx: int | None = None, kv_cache: str = "f16") -> MemoryEstimate:
         """Weights + KV cache + buffers at ``n_ctx`` (the shared estimate, see memory_fit)."""
         ctx = n_ctx or min(self.context_length or DEFAULT_CTX, DEFAULT_CTX)
-        return estimate_memory(self.file_size, ctx, self.n_layers, self.n_head_kv, self.head_dim)
+        return estimate_memory(
+            self.file_size, ctx, self.n_layers, self.n_head_kv, self.head_dim, kv_cache
+        )
 
-    def memory_estimate(self, n_ctx: int | None = None) -> int:
+    def memory_estimate(self, n_ctx: int | None = None, kv_cache: str = "f16") -> int:
         """Bytes needed to run the model with ``n_ctx`` context (weights + KV + buffers)."""
-        return self.memory_breakdown(n_ctx).total
+        return self.memory_breakdown(n_ctx, kv_cache).total
 
     @property
     def parameters_label(self) -> str:
@@ -61,11 +63,12 @@ class GGUFInfo:
             return f"{n / 1e9:.1f}B"
         return f"{n / 1e6:.0f}M"
 
-    def to_dict(self, n_ctx: int | None = None) -> dict:
+    def to_dict(self, n_ctx: int | None = None, kv_cache: str = "f16") -> dict:
         data = asdict(self)
         data.pop("metadata")
         data["parameters"] = self.parameters_label
-        data["memory_estimate_bytes"] = self.memory_estimate(n_ctx)
+        data["memory_estimate_bytes"] = self.memory_estimate(n_ctx, kv_cache)
+        data["kv_cache_type"] = kv_cache
         data["has_chat_template"] = self.chat_template is not None
         data.pop("chat_template")
         return data
@@ -111,8 +114,11 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     p = Path(path).expanduser()
     split = split_name(p.name)
     if split is not None and split.index != 1 and p.exists():
-        raise ModelError(p, f"part {split.index} of {split.count} of a split model; "
-                         f"open the first part, {split.part(1)}")
+        raise ModelError(
+            p,
+            f"part {split.index} of {split.count} of a split model; "
+            f"open the first part, {split.part(1)}",
+        )
     size = _check_file(p)
     total_size = _model_size(p, size)
     try:
@@ -136,8 +142,9 @@ def inspect_gguf(path: str | os.PathLike) -> GGUFInfo:
     arch = meta.get("general.architecture") or "unknown"
     if arch == "clip" or is_projector(p.name):
         raise NotGGUFError(
-            p, "a projector (mmproj) file: it adds image input to another model and cannot "
-            "chat on its own; open the model's own GGUF"
+            p,
+            "a projector (mmproj) file: it adds image input to another model and cannot "
+            "chat on its own; open the model's own GGUF",
         )
     n_embd = _scalar(meta.get(f"{arch}.embedding_length"))
     n_head = _scalar(meta.get(f"{arch}.attention.head_count"))
@@ -187,8 +194,9 @@ def _model_size(path: Path, first_size: int) -> int:
         try:
             total += part.stat().st_size
         except OSError:
-            raise ModelError(path, f"part {i} of this {split.count}-part model is missing "
-                             f"({part.name})") from None
+            raise ModelError(
+                path, f"part {i} of this {split.count}-part model is missing ({part.name})"
+            ) from None
     return total
 
 

@@ -5,11 +5,18 @@ Why not ``create_chat_completion``: it re-detokenizes the whole reply on every t
 between tokens. This loop decodes each token once, reuses the longest cached prompt prefix
 across turns (keeping Gemma's full sliding-window cache so that reuse is possible), and
 checks a cancel flag before every token.
+
+Threads are chosen per turn from the cores free when it starts (``hardware.choose_threads``,
+set on the context with ``llama_set_n_threads``), unless the user fixed a number: on a busy
+machine a thread on a taken core would stall all the others at every token. Turns with a
+long prompt (documents, earlier conversation) decode speculatively (``speculative.py``):
+guesses from the prompt, or from a draft model, checked in batches; the tokens are the same.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import random
 import threading
@@ -20,25 +27,47 @@ from pathlib import Path
 
 from fireside.models.backend import ModelDescription
 from fireside.models.chat_templates import ChatTemplate, choose_template, detect_tool_format
+from fireside.models.content import IMAGE_TOKENS, as_text_messages, has_images, image_urls
+from fireside.models.content_tokens import (
+    Vocabulary,
+    align,
+    defused,
+    mark,
+    markers,
+    split_marked,
+    tokenize_parts,
+)
 from fireside.models.errors import ContextOverflowError, ModelError, ModelTooLargeError
 from fireside.models.generation import CancelToken, GenerationStats, TextChunk
 from fireside.models.gguf_info import GGUFInfo, inspect_gguf
-from fireside.models.hardware import default_threads, resolve_gpu_layers
-from fireside.models.memory_fit import TOO_LARGE, machine_fit
+from fireside.models.grammar_check import grammar_error
+from fireside.models.hardware import ThreadChoice, choose_threads, resolve_gpu_layers
+from fireside.models.memory_fit import KV_CACHE_TYPES, TOO_LARGE, machine_fit
+from fireside.models.projector import find_projector
 from fireside.models.sampling import SamplingParams
 from fireside.models.stop_strings import StopMatcher
 
+log = logging.getLogger(__name__)
+
 DEFAULT_CTX = 4096
 CLOSE_WAIT_S = 60.0
+# Prompt lookup pays off when the prompt holds text a reply may copy (documents, earlier
+# turns); a bare question has nothing to look up, and guesses would only cost batches.
+LOOKUP_MIN_PROMPT = 192
+GGML_TYPES = {"f16": 1, "q8_0": 8}
 
 
 @dataclass
 class LoadOptions:
     n_ctx: int | None = None  # None: min(trained context, 4096)
-    n_threads: int | None = None
+    n_threads: int | None = None  # None: chosen per turn from the free cores
     n_gpu_layers: int | str = "auto"
     chat_template: str | None = None  # built-in name or Jinja text; None: from the GGUF
     check_memory: bool = True
+    kv_cache: str = "f16"  # "f16" or "q8_0" (with flash attention)
+    speculative: str = "auto"  # "auto": prompt lookup on long prompts (or the draft model); "off"
+    draft_model: str | None = None  # a small GGUF of the same family, to guess tokens
+    projector: str | None = None  # an mmproj GGUF; None: the one beside the model, if any
 
 
 @dataclass
@@ -52,6 +81,8 @@ class LoadReport:
     device: str  # "cpu" or "gpu"
     template_source: str
     load_s: float
+    kv_cache: str = "f16"
+    draft_model: str | None = None
 
     @property
     def device_label(self) -> str:
@@ -69,13 +100,28 @@ def _common_prefix(a, b) -> int:
     return i
 
 
-def _compile_grammar(text: str):
+def _sampler_args(params: SamplingParams) -> dict:
+    """The sampling values llama-cpp-python names alike in ``generate`` and in the chat
+    handlers (the temperature is ``temp`` in one, ``temperature`` in the other)."""
+    return dict(
+        top_k=params.top_k,
+        top_p=params.top_p,
+        min_p=params.min_p,
+        repeat_penalty=params.repeat_penalty,
+        presence_penalty=params.presence_penalty,
+        frequency_penalty=params.frequency_penalty,
+    )
+
+
+def _compile_grammar(text: str, vocab):
+    """The grammar for ``generate``, once llama.cpp has parsed it: llama-cpp-python would
+    add a grammar llama.cpp refuses as a null sampler, and the first token would crash."""
     from llama_cpp import LlamaGrammar
 
-    try:
-        return LlamaGrammar.from_string(text, verbose=False)
-    except ValueError as exc:
-        raise ModelError(None, f"invalid grammar: {exc}") from None
+    problem = grammar_error(text, vocab)
+    if problem is not None:
+        raise ModelError(None, f"invalid grammar: {problem}")
+    return LlamaGrammar.from_string(text, verbose=False)
 
 
 class _PieceDecoder:
@@ -119,13 +165,23 @@ class LlamaBackend:
             path=str(self.path),
         )
         self.n_ctx = self.options.n_ctx or min(self.info.context_length or DEFAULT_CTX, DEFAULT_CTX)
+        projector = self.options.projector
+        if projector is None:
+            projector = find_projector(self.path, self.info.embedding_length)
+        self.projector: Path | None = Path(projector) if projector else None
+        self._vision = None  # llama-cpp-python's multimodal chat handler, on the first picture
         self._llm = None
+        self._draft = None
+        # per decoding thread count, checked before the first speculation with that count
+        self._exact_batches: dict[int, bool] = {}
         self._last_prompt: tuple[str, list[int]] | None = None
         self.report: LoadReport | None = None
+        self.threads: ThreadChoice | None = None  # the last turn's
+        self.speculation = None  # the last turn's SpeculationStats, None when it had none
 
     # -- loading ---------------------------------------------------------------------------
     def check_memory(self) -> None:
-        fit = machine_fit(self.info.memory_estimate(self.n_ctx))
+        fit = machine_fit(self.info.memory_estimate(self.n_ctx, kv_cache=self.options.kv_cache))
         need, have = fit.need, fit.available
         if fit.verdict == TOO_LARGE:
             raise ModelTooLargeError(
@@ -147,35 +203,84 @@ class LlamaBackend:
         llama_runtime.ensure_backends()
         llama_log.install()
         llama_log.clear()
-        threads = self.options.n_threads or default_threads()
+        choice = choose_threads(self.options.n_threads)
         gpu_layers = resolve_gpu_layers(self.options.n_gpu_layers, self.info.n_layers)
+        kv_cache = self.options.kv_cache if self.options.kv_cache in KV_CACHE_TYPES else "f16"
         t0 = time.perf_counter()
-        try:
-            self._llm = Llama(
+
+        def create(kv: str, flash: bool = True):
+            # flash attention: less memory at long contexts, needed for a quantized V cache,
+            # and it computes each position of a batch as a one-token step would
+            extra = dict(flash_attn=flash)
+            if kv != "f16":
+                extra.update(type_k=GGML_TYPES[kv], type_v=GGML_TYPES[kv])
+            return Llama(
                 model_path=str(self.path),
                 n_ctx=self.n_ctx,
-                n_threads=threads,
+                n_threads=choice.decode,
                 # llama-cpp-python's default is every logical CPU, which makes prompt
-                # processing crawl when the machine is busy; follow the decode threads.
-                n_threads_batch=threads,
+                # processing crawl when the machine is busy; each turn sets both again.
+                n_threads_batch=choice.batch,
                 n_gpu_layers=gpu_layers,
                 use_mmap=True,
                 swa_full=bool(self.info.sliding_window),
                 verbose=False,
+                **extra,
             )
+
+        try:
+            try:
+                self._llm = create(kv_cache)
+            except (ValueError, RuntimeError) as exc:
+                # a build without flash attention for this model: the plain cache works
+                log.info("%s KV cache with flash attention refused (%s); using f16", kv_cache, exc)
+                kv_cache = "f16"
+                self._llm = create(kv_cache, flash=False)
         except (ValueError, RuntimeError, OSError) as exc:
             cause = llama_log.last_error() or str(exc).strip()
             raise ModelError(self.path, f"llama.cpp could not load the model ({cause})") from None
+        if self.options.draft_model:
+            self._draft = self._load_draft(self.options.draft_model, Llama)
         self.report = LoadReport(
             path=str(self.path),
             n_ctx=self.n_ctx,
-            n_threads=threads,
+            n_threads=choice.decode,
             n_gpu_layers=gpu_layers,
             device="gpu" if gpu_layers != 0 else "cpu",
             template_source=self.template.source,
             load_s=time.perf_counter() - t0,
+            kv_cache=kv_cache,
+            draft_model=self.options.draft_model,
         )
         return self.report
+
+    def _load_draft(self, path: str, llama_class):
+        """The draft model: same vocabulary as the main one, or one line saying why not."""
+        draft_path = Path(path).expanduser()
+        try:
+            draft = llama_class(
+                model_path=str(draft_path),
+                n_ctx=self.n_ctx,
+                n_threads=self._llm.n_threads,
+                n_gpu_layers=0,
+                use_mmap=True,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            self.close()
+            raise ModelError(draft_path, f"cannot load the draft model ({exc})") from None
+        if draft.n_vocab() != self._llm.n_vocab() or any(
+            draft.detokenize([t]) != self._llm.detokenize([t])
+            for t in range(0, draft.n_vocab(), max(1, draft.n_vocab() // 64))
+        ):
+            draft.close()
+            self.close()
+            raise ModelError(
+                draft_path,
+                f"the draft model's vocabulary differs from {self.path.name}'s; "
+                "choose a smaller model of the same family",
+            )
+        return draft
 
     @property
     def llama(self):
@@ -193,6 +298,9 @@ class LlamaBackend:
         """
         locked = self.lock.acquire(timeout=CLOSE_WAIT_S)
         try:
+            if self._draft is not None:
+                self._draft.close()
+                self._draft = None
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
@@ -213,6 +321,7 @@ class LlamaBackend:
             parameter_count=self.info.parameter_count,
             tool_format=detect_tool_format(self.template.text),
             load_s=report.load_s if report else 0.0,
+            sees_images=self.projector is not None,
         )
 
     # -- prompts ---------------------------------------------------------------------------
@@ -220,14 +329,55 @@ class LlamaBackend:
         return self.template.render(messages, add_generation_prompt=True)
 
     def tokenize_prompt(self, prompt: str) -> list[int]:
+        """``prompt`` as it is written, control tokens included (text completions: the
+        caller writes the whole prompt, there is no one else's turn to forge)."""
         llm = self.llama
-        tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        return self._with_bos(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+
+    def _with_bos(self, tokens: list[int]) -> list[int]:
+        """BOS first when the model wants it; an empty prompt is BOS alone (there must be
+        one token to evaluate), or refused when the model has none."""
+        llm = self.llama
         bos = llm.token_bos()
-        if llm._model.add_bos_token() and bos >= 0 and (not tokens or tokens[0] != bos):
+        if bos >= 0 and (not tokens or (llm._model.add_bos_token() and tokens[0] != bos)):
             tokens.insert(0, bos)
+        if not tokens:
+            raise ModelError(self.path, "the prompt is empty")
         return tokens
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        llm = self.llama
+        vocab = llm._model.vocab
+        import llama_cpp
+
+        def tokenize(text: str, special: bool) -> list[int]:
+            return llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+
+        def text(token: int) -> str:
+            raw = llama_cpp.llama_vocab_get_text(vocab, token)
+            return raw.decode("utf-8", errors="replace") if raw else ""
+
+        return Vocabulary(tokenize, lambda t: llama_cpp.llama_vocab_get_attr(vocab, t), text)
+
+    def chat_tokens(self, messages: list[dict]) -> list[int]:
+        """The rendered chat's tokens, where only the template writes control tokens: the
+        messages' content is tokenized as text (``content_tokens``)."""
+        vocab = self.vocabulary
+        plain = self.render(messages)
+        opening, closing = markers()
+        parts = split_marked(self.render(mark(messages, opening, closing)), opening, closing)
+        parts = align(parts, plain) if parts is not None else None
+        if parts is not None:
+            return self._with_bos(tokenize_parts(parts, vocab))
+        # a template that reshapes content: break up control-token text in it instead
+        text = self.render(defused(messages, vocab))
+        return self._with_bos(vocab.tokenize(text, True))
+
     def count_tokens(self, messages: list[dict]) -> int:
+        pictures = sum(len(image_urls(m.get("content"))) for m in messages)
+        if pictures:  # the projector decides a picture's tokens; budget a typical share
+            return len(self.prompt_tokens(as_text_messages(messages))) + IMAGE_TOKENS * pictures
         return len(self.prompt_tokens(messages))
 
     def count_text(self, text: str) -> int:
@@ -238,7 +388,7 @@ class LlamaBackend:
         key = repr(messages)
         if self._last_prompt is not None and self._last_prompt[0] == key:
             return self._last_prompt[1]
-        tokens = self.tokenize_prompt(self.render(messages))
+        tokens = self.chat_tokens(messages)
         self._last_prompt = (key, tokens)
         return tokens
 
@@ -262,8 +412,81 @@ class LlamaBackend:
         ``tools`` is ignored: local models get tools through the prompt.
         """
         with self.lock:
+            if has_images(messages):
+                if self.projector is None:
+                    raise ModelError(
+                        self.path, "this model has no projector: it cannot see pictures"
+                    )
+                yield from self._stream_vision(messages, params or SamplingParams(), cancel)
+                return
             tokens = self.prompt_tokens(messages)
             yield from self._stream_locked(tokens, params or SamplingParams(), cancel, grammar)
+
+    def _stream_vision(self, messages: list[dict], params: SamplingParams, cancel):
+        """A reply about pictures, through llama-cpp-python's multimodal (libmtmd) chat
+        handler: it renders the GGUF's own template with the pictures' places marked,
+        encodes each picture with the projector and evaluates the prompt; the reply then
+        streams as any other, stopped between tokens by ``cancel``."""
+        llm = self.llama
+        if self._vision is None:
+            from llama_cpp.llama_chat_format import MTMDChatHandler
+
+            try:
+                handler = MTMDChatHandler(clip_model_path=str(self.projector), verbose=False)
+                handler._init_mtmd_context(llm)  # a bad projector is named as such, at once
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    self.path, f"the projector {self.projector.name} cannot be used ({exc})"
+                ) from None
+            self._vision = handler
+        t0 = time.perf_counter()
+        self._last_prompt = None  # the handler fills the KV cache its own way
+        llm.reset()
+        self._set_threads(llm)
+        self.speculation = None
+        # the handler renders and tokenizes the template itself, control tokens read as such
+        # anywhere: control-token text in the messages is broken up first
+        messages = defused(messages, self.vocabulary)
+        n_out, ttft, finish = 0, 0.0, "length"
+        try:
+            chunks = self._vision(
+                llama=llm,
+                messages=messages,
+                stream=True,
+                temperature=params.temperature,
+                **_sampler_args(params),
+                max_tokens=params.max_tokens,
+                stop=list(params.stop) + self.template.stops,
+                seed=params.seed,
+            )
+            for chunk in chunks:
+                if cancel is not None and cancel.cancelled:
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]
+                text = (choice.get("delta") or {}).get("content") or ""
+                if text:
+                    ttft = ttft or time.perf_counter() - t0
+                    n_out += 1
+                    yield TextChunk(text)
+                if choice.get("finish_reason"):
+                    finish = "stop" if choice["finish_reason"] == "stop" else "length"
+            else:
+                chunks = None
+            if chunks is not None:
+                chunks.close()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(self.path, f"the picture could not be read ({exc})") from None
+        prompt = max(0, llm.n_tokens - n_out)
+        yield GenerationStats(
+            finish_reason=finish,
+            prompt_tokens=prompt,
+            prompt_eval_tokens=prompt,
+            cached_tokens=0,
+            completion_tokens=n_out,
+            ttft_s=ttft,
+            generate_s=time.perf_counter() - t0,
+        )
 
     def complete(
         self,
@@ -291,6 +514,47 @@ class LlamaBackend:
         llm._ctx.kv_cache_clear() if hasattr(llm._ctx, "kv_cache_clear") else None
         return 0
 
+    def _set_threads(self, llm, choice: ThreadChoice | None = None) -> None:
+        """Threads for this turn, from the cores free now (or the user's fixed number)."""
+        import llama_cpp
+
+        choice = choice or choose_threads(self.options.n_threads)
+        llama_cpp.llama_set_n_threads(llm._ctx.ctx, choice.decode, choice.batch)
+        self.threads = choice
+        if self._draft is not None:
+            llama_cpp.llama_set_n_threads(self._draft._ctx.ctx, choice.decode, choice.batch)
+
+    def _speculator(self, n_prompt: int, grammar: str | None):
+        """Speculation for this turn, or None: not under a grammar (short tool calls), and
+        prompt lookup only where the prompt has text to copy."""
+        if self.options.speculative == "off" or grammar:
+            return None
+        from fireside.models import speculative
+
+        if self._draft is None and n_prompt < LOOKUP_MIN_PROMPT:
+            return None
+        threads = self.threads.decode
+        if threads != 1:
+            # with two threads or more, answers parted from plain decoding (19 of 20 Debian FAQ
+            # answers, 2 threads, bench/bench_speculative.py) although the logits check below
+            # passed: attention over a cache that held rejected guesses is summed in another
+            # order once its work is split. One thread gave the same answers every time.
+            return None
+        if threads not in self._exact_batches:
+            self._exact_batches[threads] = exact = speculative.batches_are_exact(self._llm)
+            self._set_threads(self._llm, self.threads)  # the check evened them out
+            if not exact:
+                log.info(
+                    "%s: batches differ from one-token steps on %d threads; no speculation",
+                    self.path,
+                    threads,
+                )
+        if not self._exact_batches[threads]:
+            return None
+        if self._draft is not None:
+            return speculative.Speculator(speculative.DraftModel(self._draft), max_draft=6)
+        return speculative.Speculator(speculative.PromptLookup())
+
     def _stream_locked(self, tokens: list[int], params: SamplingParams, cancel, grammar=None):
         t0 = time.perf_counter()
         llm = self.llama
@@ -298,6 +562,8 @@ class LlamaBackend:
             raise ContextOverflowError(
                 self.path, f"prompt is {len(tokens)} tokens; the context holds {self.n_ctx}"
             )
+        self._set_threads(llm)
+        speculator = self._speculator(len(tokens), grammar)
         reused = self._prepare_cache(tokens)
         llm.set_seed(params.seed if params.seed is not None else random.randrange(2**31))
         stops = StopMatcher(list(params.stop) + self.template.stops)
@@ -308,18 +574,19 @@ class LlamaBackend:
         is_eog = llama_cpp.llama_vocab_is_eog
         piece = _PieceDecoder(vocab)
         n_out, ttft, finish = 0, 0.0, "length"
-        gen = llm.generate(
-            tokens[reused:],
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
+        sampling = dict(
             temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            presence_penalty=params.presence_penalty,
-            frequency_penalty=params.frequency_penalty,
-            reset=False,
-            grammar=_compile_grammar(grammar) if grammar else None,
+            **_sampler_args(params),
+            grammar=_compile_grammar(grammar, vocab) if grammar else None,
         )
+        self.speculation = speculator.stats if speculator is not None else None
+        if speculator is not None:
+            from fireside.models import speculative
+
+            sampler = llm._init_sampler(**sampling)
+            gen = speculative.generate(llm, tokens[reused:], sampler, speculator)
+        else:
+            gen = llm.generate(tokens[reused:], reset=False, **sampling)
         try:
             while True:
                 if cancel is not None and cancel.cancelled:
@@ -348,7 +615,10 @@ class LlamaBackend:
         finally:
             gen.close()
         if finish != "stop":
-            rest = stops.flush() + decoder.decode(b"", final=True)
+            # Bytes still held are the start of a character the reply never finished
+            # (stopped or cut between the tokens of one Chinese character): dropped, since
+            # decoding them would end the reply in U+FFFD.
+            rest = stops.flush()
             if rest:
                 yield TextChunk(rest)
         # Tokens sampled but never fed back (the last one) are not in the cache.

@@ -19,23 +19,38 @@ TIGHT_RATIO = 0.8
 
 FITS, TIGHT, TOO_LARGE = "fits", "tight", "too_large"
 
+# Bytes per cached K or V element: f16, or q8_0 (blocks of 32 int8 values + one f16 scale).
+KV_CACHE_TYPES = {"f16": 2.0, "q8_0": 34 / 32}
+
+
+def _kv_element_bytes(kv_cache: str) -> float:
+    try:
+        return KV_CACHE_TYPES[kv_cache]
+    except KeyError:
+        raise ValueError(f"unknown KV cache type {kv_cache!r}") from None
+
 
 def kv_cache_bytes(
-    n_layers: int | None, n_head_kv: int | None, head_dim: int | None, n_ctx: int
+    n_layers: int | None,
+    n_head_kv: int | None,
+    head_dim: int | None,
+    n_ctx: int,
+    kv_cache: str = "f16",
 ) -> int:
-    """Bytes of an f16 K+V cache holding ``n_ctx`` tokens (0 when the shape is unknown)."""
+    """Bytes of a K+V cache holding ``n_ctx`` tokens (0 when the shape is unknown)."""
     if not (n_layers and n_head_kv and head_dim):
         return 0
-    return 2 * n_layers * n_ctx * n_head_kv * head_dim * 2
+    return int(2 * n_layers * n_ctx * n_head_kv * head_dim * _kv_element_bytes(kv_cache))
 
 
-def kv_cache_guess(weights_bytes: int, n_ctx: int) -> int:
+def kv_cache_guess(weights_bytes: int, n_ctx: int, kv_cache: str = "f16") -> int:
     """For a model whose shape is unknown: a KV cache in proportion to its size.
 
-    Grouped-query models of 1-14B spend roughly 25-130 KiB per token per GB of Q4 weights;
-    take the upper side so that an unknown file is never called roomier than it is.
+    Grouped-query models of 1-14B spend roughly 25-130 KiB per token per GB of Q4 weights
+    (f16 cache); take the upper side so that an unknown file is never called roomier than
+    it is.
     """
-    per_token = 96 * 1024 * max(weights_bytes, 1) / 1e9
+    per_token = 96 * 1024 * max(weights_bytes, 1) / 1e9 * _kv_element_bytes(kv_cache) / 2
     return int(per_token * n_ctx)
 
 
@@ -57,11 +72,13 @@ def estimate_memory(
     n_layers: int | None = None,
     n_head_kv: int | None = None,
     head_dim: int | None = None,
+    kv_cache: str = "f16",
 ) -> MemoryEstimate:
+    """``kv_cache`` is the cache type the loader will use (``model.kv_cache``)."""
     if n_layers and n_head_kv and head_dim:
-        kv = kv_cache_bytes(n_layers, n_head_kv, head_dim, n_ctx)
+        kv = kv_cache_bytes(n_layers, n_head_kv, head_dim, n_ctx, kv_cache)
     else:
-        kv = kv_cache_guess(weights_bytes, n_ctx)
+        kv = kv_cache_guess(weights_bytes, n_ctx, kv_cache)
     return MemoryEstimate(weights_bytes, kv, RUNTIME_OVERHEAD_BYTES, n_ctx)
 
 

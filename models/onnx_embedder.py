@@ -58,9 +58,20 @@ def missing_minilm_message() -> str:
     )
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """An exception's message, short enough for the one line a user is shown."""
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:300]
+
+
+def load_tokenizer(path: Path):
+    """A ``tokenizers`` tokenizer from ``path``, or EmbedderError naming the file."""
+    from tokenizers import Tokenizer
+
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as exc:  # the Rust tokenizer raises plain Exception
+        raise EmbedderError(f"cannot load {path}: {first_line(exc)}") from None
 
 
 def read_config(folder: Path) -> dict[str, Any]:
@@ -73,7 +84,7 @@ def read_config(folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise EmbedderError(f"ONNX embedder folder {folder} has no {CONFIG_FILE}") from None
     except (OSError, ValueError) as exc:
-        raise EmbedderError(f"cannot read {path}: {_first_line(exc)}") from None
+        raise EmbedderError(f"cannot read {path}: {first_line(exc)}") from None
     problems = []
     if not isinstance(config, dict) or config.get("format") != CONFIG_FORMAT:
         problems.append(f"format is not {CONFIG_FORMAT}")
@@ -142,7 +153,7 @@ class OnnxEmbedder:
         config = self.config
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
+            import tokenizers  # noqa: F401 - named here when missing
         except ImportError as exc:
             raise EmbedderError(
                 f"the ONNX embedder needs the {exc.name} package, which is not installed"
@@ -153,12 +164,7 @@ class OnnxEmbedder:
         model = self.folder / MODEL_FILE
         if not model.is_file():
             raise EmbedderError(f"ONNX embedder folder {self.folder} has no {MODEL_FILE}")
-        try:
-            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
-        except Exception as exc:  # the Rust tokenizer raises plain Exception
-            raise EmbedderError(
-                f"cannot load {self.folder / TOKENIZER_FILE}: {_first_line(exc)}"
-            ) from None
+        tokenizer = load_tokenizer(self.folder / TOKENIZER_FILE)
         # sentence-transformers pads each batch to its longest text and cuts at max_seq_length
         tokenizer.enable_truncation(max_length=int(config["max_seq_length"]))
         tokenizer.enable_padding(
@@ -169,7 +175,7 @@ class OnnxEmbedder:
                 str(model), session_options(self.threads), providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime's errors are not one exception family
-            raise EmbedderError(f"cannot load ONNX model {model}: {_first_line(exc)}") from None
+            raise EmbedderError(f"cannot load ONNX model {model}: {first_line(exc)}") from None
         self._inputs = [i.name for i in session.get_inputs()]
         if "input_ids" not in self._inputs:
             raise EmbedderError(f"ONNX model {model} has no input_ids input")
@@ -195,7 +201,7 @@ class OnnxEmbedder:
         try:
             tokens = session.run(None, feeds)[0]
         except Exception as exc:  # onnxruntime's errors are not one exception family
-            raise EmbedderError(f"the ONNX embedder failed: {_first_line(exc)}") from None
+            raise EmbedderError(f"the ONNX embedder failed: {first_line(exc)}") from None
         return self._pool(tokens.astype(np.float32, copy=False), mask)
 
     def _pool(self, tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import pluggy
+from fireside.plugins.context import PluginContext
 
 PROJECT = "fireside"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -64,8 +65,10 @@ class FiresideSpecs:
     plugin that raises is recorded and skipped instead of breaking the others."""
 
     @hookspec
-    def register_tools(self, register: RegisterTool) -> None:
+    def register_tools(self, register: RegisterTool, context: PluginContext) -> None:
         """Offer tools: call ``register(function, network=..., ...)`` once per tool.
+
+        ``context`` (optional) lends the app's data folder, settings and secret store.
 
         The tool's name is the function name, its description the docstring (up to
         ``Args:``), its JSON schema the annotated signature. Declare ``network=True`` or
@@ -95,7 +98,7 @@ class FiresideSpecs:
         """
 
     @hookspec
-    def register_commands(self, register: RegisterCommand) -> None:
+    def register_commands(self, register: RegisterCommand, context: PluginContext) -> None:
         """Add ``fireside`` subcommands: ``register("name", handler, help=..., arguments=...)``.
 
         A built-in command's name cannot be taken. A handler's ``FiresideError`` is printed as

@@ -17,6 +17,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
+from fireside.plugins.context import PluginContext
 from fireside.plugins.hookspecs import PROJECT, FiresideSpecs
 from fireside.plugins.offers import BackendOffer, CommandOffer, collect_backends, collect_commands
 from fireside.plugins.registry import ToolRegistry
@@ -44,8 +45,15 @@ def _error_text(exc: BaseException) -> str:
 class PluginManager:
     """The plugins of one app instance, keyed by entry-point name."""
 
-    def __init__(self, disabled: Iterable[str] = (), *, group: str = ENTRY_POINT_GROUP) -> None:
+    def __init__(
+        self,
+        disabled: Iterable[str] = (),
+        *,
+        group: str = ENTRY_POINT_GROUP,
+        context: PluginContext | None = None,
+    ) -> None:
         self.group = group
+        self.context = context or PluginContext()
         self.disabled: set[str] = set(disabled)
         self.failures: list[tuple[str, str]] = []  # load and registration errors
         self.hook_failures: list[tuple[str, str]] = []  # errors raised by lifecycle hooks
@@ -97,7 +105,10 @@ class PluginManager:
             )
             hook = "register_commands"
             commands = collect_commands(
-                name, self._impls(hook, name), {o.name: o.plugin for o in self._all_commands()}
+                name,
+                self._impls(hook, name),
+                {o.name: o.plugin for o in self._all_commands()},
+                self.context,
             )
         except Exception as exc:  # noqa: BLE001
             log.warning("plugin %s: %s failed", name, hook, exc_info=True)
@@ -140,7 +151,8 @@ class PluginManager:
             return tool
 
         for impl in self._impls("register_tools", name):
-            impl.function(*[register for _ in impl.argnames])
+            args = {"register": register, "context": self.context}
+            impl.function(*[args[a] for a in impl.argnames])
         return found
 
     # -- enable / disable ------------------------------------------------------------------

@@ -78,7 +78,9 @@ def collect_backends(plugin: str, impls: list, owners: Mapping[str, str]) -> lis
     return found
 
 
-def collect_commands(plugin: str, impls: list, owners: Mapping[str, str]) -> list[CommandOffer]:
+def collect_commands(
+    plugin: str, impls: list, owners: Mapping[str, str], context: Any = None
+) -> list[CommandOffer]:
     """Call the plugin's ``register_commands``; ``owners`` maps names taken to their plugin."""
     found: list[CommandOffer] = []
 
@@ -106,5 +108,6 @@ def collect_commands(plugin: str, impls: list, owners: Mapping[str, str]) -> lis
         found.append(CommandOffer(plugin, name, handler, help, description, arguments))
 
     for impl in impls:
-        impl.function(*[register for _ in impl.argnames])
+        args = {"register": register, "context": context}
+        impl.function(*[args[a] for a in impl.argnames])
     return found

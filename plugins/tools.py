@@ -35,10 +35,40 @@ class ToolError(errors.ToolError):
 
 
 @dataclass
+class ToolSource:
+    """A page or file a tool's result came from: the turn lists it as a numbered source.
+
+    ``text`` is the passage the model was given; ``file`` a local copy the app can show,
+    where ``line_start``..``line_end`` (1-based) is that passage.
+    """
+
+    title: str
+    url: str = ""
+    text: str = ""
+    file: str = ""
+    line_start: int | None = None
+    line_end: int | None = None
+    date: str | None = None
+
+
+@dataclass
+class Sourced:
+    """What a tool returns when its result comes from somewhere the user may want to see:
+    the text for the model, and the sources it was taken from."""
+
+    text: str
+    sources: list[ToolSource] = field(default_factory=list)
+
+
+@dataclass
 class ToolOutcome:
     output: str
     is_error: bool
     duration_s: float
+    sources: list[ToolSource] = field(default_factory=list)
+    # The tool declined with a ToolError (input it refuses, a failure it knows about), as
+    # opposed to crashing or timing out: the command line exits 2 for it, as for bad input.
+    refused: bool = False
 
 
 @dataclass
@@ -54,6 +84,9 @@ class Tool:
     timeout_s: float = DEFAULT_TIMEOUT_S
     plugin: str = ""
     origin: str = ""  # where the tool comes from: "plugin:NAME" (the default) or "mcp:SERVER"
+    # check_call(arguments, user_text) -> a refusal, or None: asked before a call the *model*
+    # proposed runs (e.g. a URL on this computer that the user never typed)
+    check_call: Callable[[dict, str], str | None] | None = field(default=None, repr=False)
 
     @property
     def source(self) -> str:
@@ -71,6 +104,7 @@ class Tool:
         filesystem: bool = False,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         plugin: str = "",
+        check_call: Callable[[dict, str], str | None] | None = None,
     ) -> Tool:
         """Describe ``func`` from its signature and docstring; raise ``TypeError`` if it can't be."""
         tool_name = name or func.__name__
@@ -86,6 +120,7 @@ class Tool:
             filesystem=filesystem,
             timeout_s=float(timeout_s),
             plugin=plugin,
+            check_call=check_call,
         )
 
     @property
@@ -138,7 +173,7 @@ def run_tool(
         kwargs = validate_arguments(tool.parameters, arguments)
     except ToolArgumentError as exc:
         elapsed = time.perf_counter() - start
-        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed)
+        return ToolOutcome(f"invalid arguments for {tool.name}: {exc}", True, elapsed, True)
     limit = tool.timeout_s if timeout_s is None else timeout_s
     box: dict[str, Any] = {}
 
@@ -157,5 +192,9 @@ def run_tool(
     if thread.is_alive():
         return ToolOutcome(f"{tool.name} timed out after {limit:g} s", True, elapsed)
     if "error" in box:
-        return ToolOutcome(describe_error(box["error"]), True, elapsed)
-    return ToolOutcome(format_output(box.get("value")), False, elapsed)
+        refused = isinstance(box["error"], FiresideError)
+        return ToolOutcome(describe_error(box["error"]), True, elapsed, refused=refused)
+    value = box.get("value")
+    if isinstance(value, Sourced):
+        return ToolOutcome(format_output(value.text), False, elapsed, list(value.sources))
+    return ToolOutcome(format_output(value), False, elapsed)

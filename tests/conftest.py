@@ -24,11 +24,21 @@ def gemma3_270m(target_dir: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def e5_export_dir(request, tmp_path_factory) -> Path:
+    """Where the ONNX export of multilingual-e5-small is written once (it takes ~15 s) and
+    shared by every test, instead of once per test's own cache folder."""
+    if getattr(request.config, "cache", None) is not None:
+        return Path(request.config.cache.mkdir("onnx-e5")) / "multilingual-e5-small"
+    return tmp_path_factory.mktemp("onnx-e5") / "multilingual-e5-small"
+
+
 @pytest.fixture(autouse=True)
-def fireside_home(tmp_path, monkeypatch) -> Path:
+def fireside_home(tmp_path, monkeypatch, e5_export_dir) -> Path:
     """Every test gets its own data folder; nothing touches the user's real history."""
     home = tmp_path / "fireside-home"
     monkeypatch.setenv("FIRESIDE_HOME", str(home))
+    monkeypatch.setenv("FIRESIDE_ONNX_E5", str(e5_export_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return home
 

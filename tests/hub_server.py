@@ -112,8 +112,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _search(self, query: dict) -> None:
         words = (query.get("search") or [""])[0].lower()
         found = [
-            {"id": repo, "modelId": repo, "downloads": 1000 - i, "likes": 3, "tags": ["gguf"],
-             "gated": repo in self.state.gated}
+            {
+                "id": repo,
+                "modelId": repo,
+                "downloads": 1000 - i,
+                "likes": 3,
+                "tags": ["gguf"],
+                "gated": repo in self.state.gated,
+            }
             for i, repo in enumerate(sorted(self.state.repos))
             if words in repo.lower()
         ]
@@ -127,12 +133,25 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._allowed(repo):
             return self._error(401, "GatedRepo", "Access to this repository is restricted")
         siblings = [
-            {"rfilename": name, "size": f.size, "blobId": f.sha256[:40],
-             "lfs": {"sha256": f.sha256, "size": f.size, "pointerSize": 134}}
+            {
+                "rfilename": name,
+                "size": f.size,
+                "blobId": f.sha256[:40],
+                "lfs": {"sha256": f.sha256, "size": f.size, "pointerSize": 134},
+            }
             for name, f in sorted(files.items())
         ]
-        self._json(200, {"id": repo, "modelId": repo, "sha": COMMIT, "private": False,
-                         "tags": ["gguf"], "siblings": siblings})
+        self._json(
+            200,
+            {
+                "id": repo,
+                "modelId": repo,
+                "sha": COMMIT,
+                "private": False,
+                "tags": ["gguf"],
+                "siblings": siblings,
+            },
+        )
 
     # -- files -------------------------------------------------------------------------------
     def _file(self, repo: str, name: str, head: bool) -> None:

@@ -127,8 +127,11 @@ class FixedModel:
         self.backend = backend
         self.current = backend
 
-    def get(self, path: str | None = None):
+    def get(self, path: str | None = None, options=None):
         return self.backend
+
+    def plugin_models(self) -> list:
+        return []
 
     def close(self) -> None:
         pass

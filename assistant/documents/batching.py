@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fireside.assistant.documents.control import JobControl
+from fireside.assistant.documents.control import Cancelled, JobControl
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
 from fireside.models.embedder import Embedder
@@ -31,6 +31,7 @@ class Work:
     started: float
     doc_id: int = 0
     done: int = 0  # chunks already committed before this run
+    sha256: str = ""  # the file's content, which keys its OCR'd pages
     total: int = 0  # chunks produced so far
     committed: int = 0  # chunks committed (including ``done``)
     exhausted: bool = False
@@ -82,6 +83,8 @@ class EmbedBatch:
                 self._drop(work)
                 self.fail(work, exc)
                 return
+            except Cancelled:  # between two OCR'd pages: the job stops, resumable
+                raise
             except Exception as exc:  # a loader bug must not end the batch
                 log.warning("loading %s failed unexpectedly", work.path, exc_info=True)
                 self._drop(work)

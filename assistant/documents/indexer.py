@@ -26,6 +26,7 @@ from fireside.assistant.documents.batching import EmbedBatch, Work
 from fireside.assistant.documents.chunking import ChunkingOptions, chunk_blocks
 from fireside.assistant.documents.control import Cancelled, JobControl
 from fireside.assistant.documents.loaders import LoaderRegistry
+from fireside.assistant.documents.ocr_pages import PageOcr
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Chunk, FileResult, LoadError
 from fireside.models.embedder import Embedder
@@ -67,6 +68,7 @@ class Indexer:
         self.registry = registry or LoaderRegistry()
         self.options = options or IndexOptions()
         self.control = control or JobControl()
+        self._on_pages: Callable[[Path, int, int], None] = lambda _p, _d, _t: None
         if self.embedder.name not in (collection.model, collection.pending_model):
             raise ValueError(
                 f"embedder {self.embedder.name!r} does not match collection model {collection.model!r}"
@@ -77,12 +79,15 @@ class Indexer:
         paths: Iterable[str | Path],
         on_chunks: Callable[[Path, int], None] | None = None,
         on_file: Callable[[FileResult], None] | None = None,
+        on_pages: Callable[[Path, int, int], None] | None = None,
     ) -> list[FileResult]:
         """Index files in order, sharing embedding batches between small ones.
 
         ``on_chunks(path, n)`` after each committed batch; ``on_file(result)`` when a file is
-        finished (complete, unchanged or skipped). Raises ``Cancelled`` and ``EmbedderError``.
+        finished (complete, unchanged or skipped); ``on_pages(path, done, total)`` as the
+        pages of a PDF or picture are read. Raises ``Cancelled`` and ``EmbedderError``.
         """
+        self._on_pages = on_pages or (lambda _p, _d, _t: None)
         batch = EmbedBatch(
             self.store,
             self.collection,
@@ -131,6 +136,8 @@ class Indexer:
         def same_stat(r) -> bool:
             return r.size == st.st_size and r.mtime_ns == st.st_mtime_ns
 
+        if failed is not None and failed.error_kind == "scanned" and col.ocr:
+            failed = None  # read it again: OCR may have been off or missing then
         if not opts.force and partial is None:
             if complete and same_stat(complete) and complete.chunker == version:
                 result.status, result.chunks = "unchanged", complete.n_chunks
@@ -145,6 +152,7 @@ class Indexer:
                 return False
         spec = self.registry.check(path)
         sha = file_sha256(path, self.control)
+        work.sha256 = sha
         if not opts.force and complete and complete.sha256 == sha and complete.chunker == version:
             store.keep_unchanged(complete, st.st_size, st.st_mtime_ns)
             result.status, result.chunks, result.document_id = (
@@ -171,8 +179,20 @@ class Indexer:
         return True
 
     def chunks(self, work: Work) -> Iterator[Chunk]:
-        blocks = self.registry.load(work.path, work.result.warnings.append)
+        blocks = self.registry.load(work.path, work.result.warnings.append, self._ocr(work))
         return chunk_blocks(blocks, self.options.chunking)
+
+    def _ocr(self, work: Work) -> PageOcr:
+        """OCR for this file: the shared engine, the store's page cache, this job's cancel."""
+        path = work.path
+        return PageOcr(
+            self.registry.ocr if self.collection.ocr else None,
+            sha256=work.sha256,
+            store=self.store,
+            checkpoint=self.control.checkpoint,
+            on_pages=lambda done, total: self._on_pages(path, done, total),
+            off_reason=f"OCR is off for the collection '{self.collection.name}'",
+        )
 
     def record_failure(self, path: Path, exc: LoadError) -> None:
         """Remember why the file was skipped, so the panel can show it and re-adding the

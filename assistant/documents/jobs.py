@@ -41,6 +41,8 @@ class Progress:
     indexed: int = 0
     unchanged: int = 0
     skipped: int = 0
+    pages_done: int = 0  # pages of the current PDF or picture read so far
+    pages_total: int = 0  # and how many it has (0: not a paged file)
 
     @property
     def fraction(self) -> float:
@@ -171,6 +173,13 @@ class IndexJob:
             partial = sum(
                 min(sizes.get(f, 0) * 0.99, n * self._bytes_per_chunk) for f, n in in_flight.items()
             )
+            partial += sum(  # a scan's pages say more than its few chunks
+                max(
+                    0.0,
+                    sizes.get(f, 0) * 0.99 * share - in_flight.get(f, 0) * self._bytes_per_chunk,
+                )
+                for f, share in pages.items()
+            )
             p.bytes_done = finished_bytes + partial
 
         def on_chunks(path: Path, n: int) -> None:
@@ -180,11 +189,21 @@ class IndexJob:
             estimate()
             self._tick(t0)
 
+        pages: dict[Path, float] = {}  # share of each unfinished paged file read so far
+
+        def on_pages(path: Path, done: int, total: int) -> None:
+            p.pages_done, p.pages_total, p.current = done, total, str(path)
+            pages[path] = done / total if total else 0.0
+            estimate()
+            self._tick(t0)
+
         def on_file(res: FileResult) -> None:
             nonlocal finished_bytes
             path = Path(res.path)
             size = sizes.get(path, 0)
             in_flight.pop(path, None)
+            pages.pop(path, None)
+            p.pages_done = p.pages_total = 0
             if res.status == "indexed":
                 p.indexed += 1
                 finished_bytes += size
@@ -201,7 +220,7 @@ class IndexJob:
             self._tick(t0)
 
         try:
-            indexer.index_many(files, on_chunks, on_file)
+            indexer.index_many(files, on_chunks, on_file, on_pages)
         except Cancelled:
             self.result.cancelled = True
             p.state = "cancelled"
@@ -211,6 +230,8 @@ class IndexJob:
                     self.result.files.append(FileResult(str(path), "cancelled", "not finished"))
         else:
             p.state = "done"
+        if self.result.indexed:  # the first search after indexing must not wait for this
+            self.store.vectors.warm(self.store, self.collection.id, indexer.embedder.name)
         p.current, p.elapsed_s, p.eta_s = None, time.monotonic() - t0, 0.0
         self.on_progress(p)
         return self.result

@@ -149,9 +149,34 @@ def _m002_words(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m003_ocr(conn: sqlite3.Connection) -> None:
+    """Text read from scanned pages and pictures, and whether a collection reads them.
+
+    ``ocr_pages`` is keyed by the file's content (SHA-256), its page and the engine, not by
+    collection or path: re-indexing, moving the file or adding it to a second collection
+    reads nothing again. ``result`` is the page's lines with their boxes (JSON), which the
+    source viewer uses to mark a cited passage on the page picture.
+    """
+    run_script(
+        conn,
+        """
+        ALTER TABLE collections ADD COLUMN ocr INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE ocr_pages (
+            sha256 TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            engine TEXT NOT NULL,
+            result TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (sha256, page, engine)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_words", _m002_words),
+    ("003_ocr", _m003_ocr),
 ]
 
 

@@ -120,7 +120,8 @@ def search(
             store, query, cols, documents, keyword, opts, embedders, query_vectors
         )
     fused, keyword, fusion = _fused_scores(store, query, words, keyword, vectors, opts)
-    if opts.rerank is not None and opts.mode == "hybrid" and opts.fusion == "convex":
+    second_stage = opts.rerank is not None and opts.rerank.feedback
+    if second_stage and opts.mode == "hybrid" and opts.fusion == "convex":
         fused = _second_stage(store, query, words, fused, vectors, fusion, opts, documents)
     top = sorted(fused.items(), key=lambda item: -item[1])[:k]
     hits = _hits(store, top, keyword, vectors)

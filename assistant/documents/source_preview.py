@@ -8,12 +8,13 @@ the UI thread; failures the user can act on (the file was moved, it needs a pass
 
 PDF pages are rendered with PDFium, which also knows where each character sits on the page,
 so the cited chunk (extracted earlier by pypdf, with its own idea of spacing and
-hyphenation) is found again by comparing text with whitespace and hyphens left out.
+hyphenation) is found again by comparing text with whitespace and hyphens left out. A
+scanned page has no characters for PDFium to find: there the lines OCR read when the file
+was indexed (their boxes were kept) are marked instead, and so on a picture file.
 """
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from collections import deque
 from collections.abc import Iterator
@@ -21,8 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from fireside.assistant.documents.loaders.pdf_loader import PDFIUM_LOCK
 from fireside.assistant.documents.loaders.text_loader import iter_lines
 from fireside.assistant.documents.types import LoadError
+from fireside.models.image_files import IMAGE_EXTENSIONS, ImageFileError, iter_frames
+from fireside.models.ocr import OcrPage
 
 from fireside.errors import FiresideError
 
@@ -36,9 +40,9 @@ DEFAULT_CONTEXT_LINES = 2000
 MAX_LINE_CHARS = 2000  # a minified or binary-ish line is cut for display
 MAX_SIDE_CHARS = 1_000_000  # context kept on either side of the cited span, in characters
 
-# PDFium's lock: the library is not thread-safe, and two viewers (or a quick "next page")
-# may render at the same time on different worker threads.
-_PDFIUM = threading.Lock()
+# PDFium's lock: the library is not thread-safe, and two viewers (or a quick "next page"),
+# or a viewer and the indexer reading a scan, may use it at once on different threads.
+_PDFIUM = PDFIUM_LOCK
 
 # Left out when comparing text: spacing and line-break hyphens differ between extractors.
 # U+FFFE and U+0002 are what PDFium reports for a hyphen it decided was a line break.
@@ -128,12 +132,15 @@ def render_pdf_page(
     scale: float = DEFAULT_SCALE,
     fit_width: int | None = None,
     highlight: str | None = None,
+    ocr: OcrPage | None = None,
+    lines: tuple[int, int] | None = None,
 ) -> PageImage:
     """Render 1-based ``page`` of a PDF, with rectangles over ``highlight`` if found on it.
 
     ``fit_width`` (pixels) overrides ``scale`` so the page fills a view of that width.
-    Text that cannot be found (a scanned page, different extraction) gives no rectangles
-    rather than an error: the page itself is still the useful part.
+    ``ocr`` is what OCR read on the page when it was indexed: on a scanned page the cited
+    OCR lines (``lines``, or the ones holding ``highlight``) are marked. Text that cannot be
+    found gives no rectangles rather than an error: the page itself is still the useful part.
     """
     import pypdfium2 as pdfium
 
@@ -154,6 +161,8 @@ def render_pdf_page(
                 scale = _choose_scale(scale, fit_width, width_pt, height_pt)
                 bitmap = pdf_page.render(scale=scale, prefer_bgrx=True, rev_byteorder=True)
                 rects = _find_rects(pdf_page, bitmap, highlight) if highlight else []
+                if not rects and ocr is not None and (highlight or lines):
+                    rects = ocr_rects(ocr, highlight, lines, bitmap.width, bitmap.height)
                 image = PageImage(
                     width=bitmap.width,
                     height=bitmap.height,
@@ -174,6 +183,91 @@ def render_pdf_page(
                 pdf_page.close()
         finally:
             doc.close()
+
+
+def is_picture(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in IMAGE_EXTENSIONS
+
+
+def render_picture(
+    path: str | Path,
+    page: int = 1,
+    *,
+    fit_width: int | None = None,
+    highlight: str | None = None,
+    ocr: OcrPage | None = None,
+    lines: tuple[int, int] | None = None,
+) -> PageImage:
+    """A picture file's ``page`` (a TIFF's pages, 1 for others), scaled to ``fit_width``,
+    with the cited OCR lines marked."""
+    p = require_file(path)
+    try:
+        frames = iter_frames(p, p.name)
+        frame, count = None, 0
+        for count, current in enumerate(frames, 1):
+            if count == page:
+                frame = current
+            else:
+                current.close()
+    except ImageFileError as exc:
+        raise SourceError(exc.message, "corrupt") from None
+    if frame is None:
+        raise SourceError(
+            f"{p.name} has no page {page} (it has {count}); it changed since it was indexed",
+            "page",
+        )
+    scale = 1.0
+    if fit_width and frame.width > fit_width:
+        scale = fit_width / frame.width
+        frame = frame.resize(
+            (max(1, round(frame.width * scale)), max(1, round(frame.height * scale)))
+        )
+    rgbx = frame.convert("RGBX")
+    rects = ocr_rects(ocr, highlight, lines, rgbx.width, rgbx.height) if ocr else []
+    return PageImage(
+        width=rgbx.width,
+        height=rgbx.height,
+        stride=rgbx.width * 4,
+        data=rgbx.tobytes(),
+        page=page,
+        page_count=count,
+        scale=scale,
+        highlights=rects,
+    )
+
+
+def ocr_rects(
+    ocr: OcrPage,
+    highlight: str | None,
+    lines: tuple[int, int] | None,
+    width: int,
+    height: int,
+) -> list[HighlightRect]:
+    """Boxes, in a ``width`` x ``height`` rendering of the page, of the OCR lines that hold
+    ``highlight`` (found as in ``find_span``), else of lines ``lines`` (1-based, inclusive)."""
+    if not ocr.lines or ocr.width <= 0 or ocr.height <= 0:
+        return []
+    chosen: range | None = None
+    if highlight:
+        joined, starts = "", []
+        for line in ocr.lines:
+            starts.append(len(joined))
+            joined += line.text + "\n"
+        span = find_span(joined, highlight)
+        if span is not None:
+            first = max(i for i, start in enumerate(starts) if start <= span[0])
+            last = max(i for i, start in enumerate(starts) if start <= span[1])
+            chosen = range(first, last + 1)
+    if chosen is None and lines:
+        chosen = range(max(0, lines[0] - 1), min(len(ocr.lines), lines[1]))
+    if chosen is None:
+        return []
+    sx, sy = width / ocr.width, height / ocr.height
+    out = []
+    for index in chosen:
+        left, top, right, bottom = ocr.lines[index].box
+        out.append(HighlightRect(left * sx, top * sy, (right - left) * sx, (bottom - top) * sy))
+    return out
 
 
 def _open_pdf(pdfium, path: Path):

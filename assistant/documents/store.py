@@ -31,8 +31,10 @@ from fireside.assistant.language import main_language
 from fireside.assistant.per_thread_db import PerThreadDatabase, use_wal
 from fireside.assistant.store_errors import store_error
 from fireside.models.embedder_registry import EmbedderRegistry
+from fireside.models.ocr import OcrPage
 
 from fireside.errors import NotFoundError
+from fireside.private_files import private_database
 
 
 def now() -> str:
@@ -47,6 +49,7 @@ class Collection:
     pending_model: str | None = None
     generation: int = 0
     created_at: str = ""
+    ocr: bool = True  # scanned pages and pictures are read with OCR
     documents: int = 0
     chunks: int = 0
     failed: int = 0
@@ -100,7 +103,8 @@ class DocumentStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordText(cache_dir)
-        self.embedders = embedders or EmbedderRegistry()  # one loaded instance per model
+        # one loaded instance per model; the cache folder holds the e5 export
+        self.embedders = embedders or EmbedderRegistry(Path(cache_dir) if cache_dir else None)
         self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
         self.backgrounds = BackgroundVectors()  # "unrelated" per embedder, for relevance
         self._dbs = PerThreadDatabase(self._open)
@@ -117,6 +121,7 @@ class DocumentStore:
         return self.db.conn
 
     def _open(self) -> sqlite_utils.Database:
+        private_database(self.path)  # made 0600 before SQLite creates it with the umask
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=30, isolation_level=None, check_same_thread=False
@@ -198,6 +203,40 @@ class DocumentStore:
             conn.execute(
                 "UPDATE collections SET pending_model = ? WHERE id = ?", [model, collection_id]
             )
+
+    def set_ocr(self, collection_id: int, enabled: bool) -> None:
+        """Turn OCR on or off for the collection (files indexed later follow the choice)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE collections SET ocr = ? WHERE id = ?", [int(bool(enabled)), collection_id]
+            )
+
+    # -- text read from pictures -------------------------------------------------------------
+    def ocr_result(self, sha256: str, page: int, engine: str) -> OcrPage | None:
+        """A page read earlier (any collection, any path with the same content)."""
+        row = self.conn.execute(
+            "SELECT result FROM ocr_pages WHERE sha256 = ? AND page = ? AND engine = ?",
+            [sha256, page, engine],
+        ).fetchone()
+        return OcrPage.from_dict(json.loads(row[0])) if row else None
+
+    def put_ocr_result(self, sha256: str, page: int, engine: str, result: OcrPage) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO ocr_pages (sha256, page, engine, result, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [sha256, page, engine, json.dumps(result.to_dict(), ensure_ascii=False), now()],
+            )
+
+    def ocr_result_at(self, path: str, page: int) -> OcrPage | None:
+        """What OCR read on ``page`` of the indexed file at ``path`` (for the source viewer)."""
+        row = self.conn.execute(
+            "SELECT o.result FROM documents d JOIN ocr_pages o ON o.sha256 = d.sha256 "
+            "WHERE d.path = ? AND d.status = 'complete' AND o.page = ? "
+            "ORDER BY d.indexed_at DESC LIMIT 1",
+            [path, page],
+        ).fetchone()
+        return OcrPage.from_dict(json.loads(row[0])) if row else None
 
     # -- watched folders ---------------------------------------------------------------------
     def add_watched_folder(self, collection_id: int, path: str) -> None:

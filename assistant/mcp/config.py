@@ -10,17 +10,18 @@ Fireside adds two optional keys per server: ``disabled`` (as Cline and Roo write
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fireside.atomic_write import write_atomic
 from fireside.errors import FiresideError, NotFoundError
 
 CONFIG_NAME = "mcp.json"
 DEFAULT_CALL_TIMEOUT_S = 60.0
+LOCK_TIMEOUT_S = 30.0
 SERVER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _HTTP_TYPES = {"http", "streamable-http", "streamablehttp", "streamable_http"}
 
@@ -152,10 +153,17 @@ def read_config_file(path: Path) -> list[ServerConfig]:
 
 
 class McpConfig:
-    """The ``mcp.json`` file in the config folder; every change is written atomically."""
+    """The ``mcp.json`` file in the config folder, shared by the window and the command line.
+
+    Every change is made under a lock file on the file as it is at that moment (re-read,
+    changed, written whole with ``fireside.atomic_write``), so a server added by ``fireside
+    mcp add`` while the window enables another is kept; keys other programs put in the file
+    are kept too. A damaged file is reported and left as it is, never overwritten.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
 
     def load(self) -> list[ServerConfig]:
         """The configured servers; a missing file means none. A damaged one raises."""
@@ -163,22 +171,50 @@ class McpConfig:
             return []
         return read_config_file(self.path)
 
-    def save(self, servers: list[ServerConfig]) -> None:
-        data: dict[str, Any] = {}
-        if self.path.exists():
-            try:  # keep keys other programs put in the file
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {}
-        if not isinstance(data, dict):
-            data = {}
-        data["mcpServers"] = {s.name: s.to_json() for s in servers}
+    def edit(self, change: Callable[[list[ServerConfig]], list[ServerConfig]]) -> None:
+        """Replace the servers with ``change(servers now in the file)``, under the lock."""
+        from filelock import FileLock, Timeout
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, self.path)
+        try:
+            with FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S):
+                data = self._data()
+                servers = change(parse_servers(data, str(self.path)) if data else [])
+                data["mcpServers"] = {s.name: s.to_json() for s in servers}
+                text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+                write_atomic(self.path, text)
+        except Timeout:
+            raise McpConfigError(
+                f"{self.path}: another Fireside has held its lock ({self.lock_path}) for "
+                f"{LOCK_TIMEOUT_S:.0f} s"
+            ) from None
+        except OSError as exc:
+            raise McpConfigError(f"{self.path}: cannot write it ({exc})") from None
+
+    def _data(self) -> dict[str, Any]:
+        """The file's JSON object as it is now (``{}`` when there is no file yet)."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise McpConfigError(f"{self.path}: cannot read it ({exc})") from None
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise McpConfigError(f"{self.path}: not valid JSON ({exc}); fix or remove it") from None
+        if not isinstance(data, dict):
+            raise McpConfigError(f'{self.path}: expected a JSON object with "mcpServers"')
+        if "mcpServers" not in data:  # a file of another program's format: ours goes beside
+            data["mcpServers"] = {}
+        return data
+
+    def save(self, servers: list[ServerConfig]) -> None:
+        """Make ``servers`` the whole list."""
+        for server in servers:
+            if not isinstance(server, ServerConfig):
+                raise TypeError(f"not a ServerConfig: {server!r}")
+        self.edit(lambda _now: list(servers))
 
     def get(self, name: str) -> ServerConfig:
         for server in self.load():
@@ -188,23 +224,30 @@ class McpConfig:
 
     def put(self, server: ServerConfig, *, replace: bool = False) -> None:
         """Add a server, or replace one of the same name when ``replace``."""
-        servers = self.load()
-        if not replace and any(s.name == server.name for s in servers):
-            raise McpConfigError(f"an MCP server named '{server.name}' already exists")
-        servers = [s for s in servers if s.name != server.name] + [server]
-        self.save(servers)
+        if not isinstance(server, ServerConfig):
+            raise TypeError(f"not a ServerConfig: {server!r}")
+
+        def change(servers: list[ServerConfig]) -> list[ServerConfig]:
+            if not replace and any(s.name == server.name for s in servers):
+                raise McpConfigError(f"an MCP server named '{server.name}' already exists")
+            return [s for s in servers if s.name != server.name] + [server]
+
+        self.edit(change)
 
     def remove(self, name: str) -> None:
-        servers = self.load()
-        if not any(s.name == name for s in servers):
-            raise NotFoundError(f"no MCP server named '{name}' (see: fireside mcp list)")
-        self.save([s for s in servers if s.name != name])
+        def change(servers: list[ServerConfig]) -> list[ServerConfig]:
+            if not any(s.name == name for s in servers):
+                raise NotFoundError(f"no MCP server named '{name}' (see: fireside mcp list)")
+            return [s for s in servers if s.name != name]
+
+        self.edit(change)
 
     def set_enabled(self, name: str, enabled: bool) -> None:
-        servers = self.load()
-        for server in servers:
-            if server.name == name:
-                server.enabled = enabled
-                self.save(servers)
-                return
-        raise NotFoundError(f"no MCP server named '{name}' (see: fireside mcp list)")
+        def change(servers: list[ServerConfig]) -> list[ServerConfig]:
+            for server in servers:
+                if server.name == name:
+                    server.enabled = enabled
+                    return servers
+            raise NotFoundError(f"no MCP server named '{name}' (see: fireside mcp list)")
+
+        self.edit(change)

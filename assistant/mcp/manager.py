@@ -3,7 +3,9 @@
 The SDK is asynchronous while the tool registry, the CLI and the window's workers are not.
 ``McpManager`` owns one asyncio loop on a daemon thread; each server's session lives there
 (see ``connection``). Servers start lazily, on the first listing or call, and stop when the
-app closes. A server that fails is reported in its status and the others go on.
+app closes. A server that fails is reported in its status and the others go on; a failed
+start is remembered for a while (``failures``), across commands, so that listing tools does
+not wait for a broken server again and again.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import concurrent.futures
 import logging
 import re
 import threading
+import time
 from collections.abc import Coroutine
 from typing import Any
 
 from fireside.assistant.mcp.config import McpConfig, McpConfigError, ServerConfig
 from fireside.assistant.mcp.connection import ServerConnection, ServerStatus, describe_error
+from fireside.assistant.mcp.failures import FailureMemory
 from fireside.plugins.tools import NAME_RE, Tool
 from fireside.plugins.tools import ToolError as ToolFailure
 
@@ -40,9 +44,16 @@ def tool_name(name: str) -> str:
 class McpManager:
     """Connections to the configured servers; built once by the composition root."""
 
-    def __init__(self, config: McpConfig, *, startup_timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        config: McpConfig,
+        *,
+        startup_timeout_s: float = STARTUP_TIMEOUT_S,
+        failures: FailureMemory | None = None,
+    ) -> None:
         self.config = config
         self.startup_timeout_s = startup_timeout_s
+        self.failures = failures  # failed starts remembered across commands (None: not)
         self.config_error: str | None = None
         self._connections: dict[str, ServerConnection] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -103,10 +114,39 @@ class McpManager:
         async def work() -> list[ServerStatus]:
             conns = await self._sync()
             if start:
-                await asyncio.gather(*(c.ensure_started() for c in conns if c.config.enabled))
+                wanted = [c for c in conns if c.config.enabled and not self._held_back(c)]
+                await asyncio.gather(*(c.ensure_started() for c in wanted))
+                for conn in wanted:
+                    self._note(conn)
             return [c.status() for c in conns]
 
         return self._run(work())
+
+    def _held_back(self, conn: ServerConnection) -> bool:
+        """Whether ``conn`` failed to start lately (in another command too) and is left
+        alone; it is then reported as failed, with when it will be tried again."""
+        if self.failures is None or conn.state != "stopped":
+            return False
+        recent = self.failures.recent(conn.config)
+        if recent is None:
+            return False
+        error, when = recent
+        again = time.strftime("%H:%M", time.localtime(when + self.failures.hold_s))
+        conn.state = "failed"
+        conn.error = (
+            f"{error} (at {time.strftime('%H:%M', time.localtime(when))}; tried again after "
+            f"{again}, or now with: fireside mcp restart {conn.config.name})"
+        )
+        return True
+
+    def _note(self, conn: ServerConnection) -> None:
+        """Remember a start that failed; forget the failure once the server runs."""
+        if self.failures is None:
+            return
+        if conn.state == "running":
+            self.failures.forget(conn.config.name)
+        elif conn.state in ("failed", "starting", "restarting") and conn.restarts == 0:
+            self.failures.remember(conn.config, conn.error or "it did not start in time")
 
     def status(self, name: str, *, start: bool = False) -> ServerStatus:
         for status in self.statuses(start=False):
@@ -119,6 +159,7 @@ class McpManager:
     async def _start_one(self, name: str) -> ServerStatus:
         conn = self._connections[name]
         await conn.ensure_started()
+        self._note(conn)
         return conn.status()
 
     def tools(self) -> list[Tool]:
@@ -197,6 +238,7 @@ class McpManager:
             )
             if conn.config.enabled:
                 await self._connections[name].ensure_started()
+                self._note(self._connections[name])
             return self._connections[name].status()
 
         return self._run(work())

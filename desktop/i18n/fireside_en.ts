@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ChatTransfer</name>
+    <message numerus="yes">
+        <source>Exported %n chat(s) to {path}</source>
+        <translation>
+            <numerusform>Exported %n chat to {path}</numerusform>
+            <numerusform>Exported %n chats to {path}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing… %n conversation(s) read</source>
+        <translation>
+            <numerusform>Importing… %n conversation read</numerusform>
+            <numerusform>Importing… %n conversations read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DocumentDrop</name>
     <message numerus="yes">
         <source>Document chat is not available yet in this build: {names} were not added. You can still paste text into the message box.</source>

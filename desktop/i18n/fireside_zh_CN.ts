@@ -123,8 +123,8 @@
         <translation>最近一次错误</translation>
     </message>
     <message>
-        <source>Network tools API requests may run</source>
-        <translation>API 可用的联网工具</translation>
+        <source>Network tools that API requests may run:</source>
+        <translation>API 请求可以运行的联网工具：</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -149,6 +149,28 @@
     <message>
         <source>Kept in {where}</source>
         <translation>保存在：{where}</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantBar</name>
+    <message>
+        <source>Stop using this assistant in this chat</source>
+        <translation>此对话不再使用这个助手</translation>
+    </message>
+    <message>
+        <source>Put this in the message box</source>
+        <translation>放入输入框</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most {count} pictures go with one message.</source>
+        <translation>一条消息最多附带 {count} 张图片。</translation>
+    </message>
+    <message>
+        <source>{name} — click to remove</source>
+        <translation>{name} — 点击移除</translation>
     </message>
 </context>
 <context>
@@ -181,8 +203,91 @@
         <translation>消息已复制</translation>
     </message>
     <message>
+        <source>Rate reply</source>
+        <translation>评价回复</translation>
+    </message>
+    <message>
+        <source>What was wrong with it? (optional)</source>
+        <translation>哪里不好？（可不填）</translation>
+    </message>
+    <message>
+        <source>Thanks: the rating is saved with the reply</source>
+        <translation>谢谢：评价已随回复保存</translation>
+    </message>
+    <message>
         <source>Code copied</source>
         <translation>代码已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>Markdown (.md)</source>
+        <translation>Markdown（.md）</translation>
+    </message>
+    <message>
+        <source>Web page, one file (.html)</source>
+        <translation>网页，单个文件（.html）</translation>
+    </message>
+    <message>
+        <source>Fireside JSON, complete (.json)</source>
+        <translation>Fireside JSON，完整（.json）</translation>
+    </message>
+    <message>
+        <source>Export chats</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n chat(s) to {path}</source>
+        <translation>
+            <numerusform>已将 %n 个对话导出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>对话导出文件 (*.zip *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing… %n conversation(s) read</source>
+        <translation>
+            <numerusform>正在导入…已读取 %n 个对话</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported {chats} conversations ({messages} messages, {branches} branches) from the {source} export.</source>
+        <translation>已从 {source} 导出文件导入 {chats} 个对话（{messages} 条消息，{branches} 个分支）。</translation>
+    </message>
+    <message>
+        <source>{count} were imported before and were skipped.</source>
+        <translation>其中 {count} 个以前已导入，已跳过。</translation>
+    </message>
+    <message>
+        <source>{count} files they mention are not in the export.</source>
+        <translation>提到的文件中有 {count} 个不在导出文件里。</translation>
+    </message>
+    <message>
+        <source>…and {count} more</source>
+        <translation>……还有 {count} 项</translation>
+    </message>
+    <message>
+        <source>Could not be read:</source>
+        <translation>无法读取：</translation>
     </message>
 </context>
 <context>
@@ -229,6 +334,26 @@
     <message>
         <source>Send</source>
         <translation>发送</translation>
+    </message>
+    <message>
+        <source>Picture…</source>
+        <translation>图片…</translation>
+    </message>
+    <message>
+        <source>Send a picture with the message (or paste one, or drop it on the chat)</source>
+        <translation>随消息发送图片（也可以粘贴，或拖放到对话中）</translation>
+    </message>
+    <message>
+        <source>pasted picture</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
+        <source>Send pictures</source>
+        <translation>发送图片</translation>
+    </message>
+    <message>
+        <source>Pictures ({patterns})</source>
+        <translation>图片 ({patterns})</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -314,6 +439,10 @@
         <translation> · 已取消</translation>
     </message>
     <message>
+        <source> · page {done} of {total}</source>
+        <translation> · 第 {done} / {total} 页</translation>
+    </message>
+    <message>
         <source> · ETA {seconds} s</source>
         <translation> · 预计还需 {seconds} 秒</translation>
     </message>
@@ -336,6 +465,14 @@
     <message>
         <source>New collection…</source>
         <translation>新建文档集…</translation>
+    </message>
+    <message>
+        <source>Read scans and pictures (OCR)</source>
+        <translation>识别扫描件和图片中的文字 (OCR)</translation>
+    </message>
+    <message>
+        <source>Pages without text and picture files are read with OCR (offline, Chinese and English); files added later follow this choice</source>
+        <translation>没有文字层的页面和图片文件将用 OCR 识别（离线，支持中文和英文）；之后添加的文件遵循此设置</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -384,6 +521,10 @@
         <translation>
             <numerusform>{name}（%n 个文档）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No collections yet: add files</source>
+        <translation>还没有文档集：请添加文件</translation>
     </message>
     <message>
         <source>New collection</source>
@@ -440,55 +581,7 @@
     </message>
 </context>
 <context>
-    <name>LibraryDialog</name>
-    <message>
-        <source>Model library</source>
-        <translation>模型库</translation>
-    </message>
-    <message>
-        <source>Catalog</source>
-        <translation>目录</translation>
-    </message>
-    <message>
-        <source>Search the hub</source>
-        <translation>搜索模型中心</translation>
-    </message>
-    <message>
-        <source>Downloads</source>
-        <translation>下载</translation>
-    </message>
-    <message>
-        <source>On this computer</source>
-        <translation>本机</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>✓ fits</source>
-        <translation>✓ 可运行</translation>
-    </message>
-    <message>
-        <source>⚠ tight</source>
-        <translation>⚠ 勉强</translation>
-    </message>
-    <message>
-        <source>✗ too large</source>
-        <translation>✗ 太大</translation>
-    </message>
-    <message>
-        <source>{verdict} · {need:.1f} GiB</source>
-        <translation>{verdict} · {need:.1f} GiB</translation>
-    </message>
-    <message>
-        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
-        <translation>大约需要 {need:.1f} GiB（权重、上下文和缓冲区）；可用 {free:.1f} GiB</translation>
-    </message>
+    <name>LibraryCatalogTab</name>
     <message>
         <source> tokens</source>
         <translation> 个 token</translation>
@@ -549,33 +642,43 @@
         <source>Download</source>
         <translation>下载</translation>
     </message>
+</context>
+<context>
+    <name>LibraryDialog</name>
     <message>
-        <source>Search GGUF models, e.g. qwen 7b</source>
-        <translation>搜索 GGUF 模型，例如 qwen 7b</translation>
+        <source>Model library</source>
+        <translation>模型库</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>搜索</translation>
+        <source>Catalog</source>
+        <translation>目录</translation>
     </message>
     <message>
-        <source>File</source>
-        <translation>文件</translation>
+        <source>Search the hub</source>
+        <translation>搜索模型中心</translation>
     </message>
     <message>
-        <source>Searching for “{0}”…</source>
-        <translation>正在搜索“{0}”…</translation>
+        <source>Downloads</source>
+        <translation>下载</translation>
     </message>
     <message>
-        <source>{0} repositories found</source>
-        <translation>找到 {0} 个仓库</translation>
+        <source>On this computer</source>
+        <translation>本机</translation>
     </message>
     <message>
-        <source>No GGUF repositories match.</source>
-        <translation>没有匹配的 GGUF 仓库。</translation>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
     <message>
-        <source> ({0} parts)</source>
-        <translation>（{0} 个分卷）</translation>
+        <source>Switching the chat to {0}</source>
+        <translation>正在将对话切换到 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDownloadsTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -622,12 +725,101 @@
         <translation>暂停</translation>
     </message>
     <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryFitBadge</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可运行</translation>
+    </message>
+    <message>
+        <source>⚠ tight</source>
+        <translation>⚠ 勉强</translation>
+    </message>
+    <message>
+        <source>✗ too large</source>
+        <translation>✗ 太大</translation>
+    </message>
+    <message>
+        <source>{verdict} · {need:.1f} GiB</source>
+        <translation>{verdict} · {need:.1f} GiB</translation>
+    </message>
+    <message>
+        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
+        <translation>大约需要 {need:.1f} GiB（权重、上下文和缓冲区）；可用 {free:.1f} GiB</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryHubTab</name>
+    <message>
+        <source>Search GGUF models, e.g. qwen 7b</source>
+        <translation>搜索 GGUF 模型，例如 qwen 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fits?</source>
+        <translation>能否运行？</translation>
+    </message>
+    <message>
+        <source>Searching for “{0}”…</source>
+        <translation>正在搜索“{0}”…</translation>
+    </message>
+    <message>
+        <source>{0} repositories found</source>
+        <translation>找到 {0} 个仓库</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>没有匹配的 GGUF 仓库。</translation>
+    </message>
+    <message>
+        <source> ({0} parts)</source>
+        <translation>（{0} 个分卷）</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryLocalTab</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Where</source>
         <translation>位置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -642,13 +834,24 @@
         <translation>你的文件夹</translation>
     </message>
     <message>
+        <source>Bundled demo model</source>
+        <translation>内置演示模型</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
         <source> ({0} of {1} parts missing)</source>
         <translation>（缺少 {1} 个分卷中的 {0} 个）</translation>
     </message>
     <message>
-        <source>Switching the chat to {0}</source>
-        <translation>正在将对话切换到 {0}</translation>
+        <source>Use</source>
+        <translation>使用</translation>
     </message>
+</context>
+<context>
+    <name>LibrarySettingsTab</name>
     <message>
         <source>Choose…</source>
         <translation>选择…</translation>
@@ -729,12 +932,28 @@
         <translation>新建对话</translation>
     </message>
     <message>
+        <source>New chat with assistant</source>
+        <translation>用助手开始新对话</translation>
+    </message>
+    <message>
         <source>Search chats</source>
         <translation>搜索对话</translation>
     </message>
     <message>
         <source>Stop reply</source>
         <translation>停止回复</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export all chats…</source>
+        <translation>导出全部对话…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -793,6 +1012,10 @@
         <translation>打开日志文件夹</translation>
     </message>
     <message>
+        <source>A setting was not saved: {error}</source>
+        <translation>有一项设置未能保存：{error}</translation>
+    </message>
+    <message>
         <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
         <translation>尽管提问。回复来自另一台计算机上的 %1：你的消息会发送到那里。历史记录、文档和工具保留在本机。</translation>
     </message>
@@ -811,6 +1034,10 @@
     <message>
         <source>Fireside — an offline chat assistant for local GGUF models. Your conversations never leave this computer.</source>
         <translation>Fireside — 使用本地 GGUF 模型的离线聊天助手。你的对话永远不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Version {version} · Licence: {licence}</source>
+        <translation>版本 {version} · 许可证：{licence}</translation>
     </message>
     <message>
         <source>Plugins and tools</source>
@@ -954,6 +1181,14 @@
         <translation>编辑</translation>
     </message>
     <message>
+        <source>Good</source>
+        <translation>好</translation>
+    </message>
+    <message>
+        <source>Bad</source>
+        <translation>差</translation>
+    </message>
+    <message>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
@@ -1008,12 +1243,24 @@
         <translation>{name}，第 {page} 页</translation>
     </message>
     <message>
+        <source>{name}, lines {start}–{end}</source>
+        <translation>{name}，第 {start}–{end} 行</translation>
+    </message>
+    <message>
         <source>{name}, line {line}</source>
         <translation>{name}，第 {line} 行</translation>
     </message>
     <message>
         <source>Sources</source>
         <translation>来源</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures; it got the text read from it</source>
+        <translation>{name}：模型无法查看图片，已改为提供从中识别出的文字</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures and no text was found in it</source>
+        <translation>{name}：模型无法查看图片，且图中没有找到文字</translation>
     </message>
 </context>
 <context>
@@ -1101,12 +1348,20 @@
         <translation>%1 由插件 %2 提供</translation>
     </message>
     <message>
+        <source>{model} — sees images</source>
+        <translation>{model} — 可查看图片</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
 </context>
 <context>
     <name>ModelSwitcher</name>
+    <message>
+        <source>{device} · sees images</source>
+        <translation>{device} · 可查看图片</translation>
+    </message>
     <message>
         <source>{error}. Use Model &gt; Open GGUF… to choose one.</source>
         <translation>{error}。请通过“模型 &gt; 打开 GGUF…”选择一个模型。</translation>
@@ -1208,6 +1463,10 @@
         <translation>或环境变量名，例如 %1</translation>
     </message>
     <message>
+        <source>No connections yet: fill in the form below to add one.</source>
+        <translation>还没有连接：填写下面的表单来添加一个。</translation>
+    </message>
+    <message>
         <source>Native (the server&apos;s tool calls)</source>
         <translation>原生（服务器的工具调用）</translation>
     </message>
@@ -1234,6 +1493,10 @@
     <message>
         <source>API key</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>密钥变量</translation>
     </message>
     <message>
         <source>Tools</source>
@@ -1264,6 +1527,14 @@
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>8-bit (half the memory)</source>
+        <translation>8 位（内存减半）</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16 位</translation>
+    </message>
     <message>
         <source>Follow system</source>
         <translation>跟随系统</translation>
@@ -1301,6 +1572,18 @@
         <translation>模型闲置这么久后结束其进程，把内存归还给系统；下一条消息会重新加载模型。</translation>
     </message>
     <message>
+        <source>How the model&apos;s context is kept in memory; 8-bit needs half as much.</source>
+        <translation>模型上下文在内存中的存放方式；8 位只需一半内存。</translation>
+    </message>
+    <message>
+        <source>Guess ahead (same answer, sooner)</source>
+        <translation>提前预测（答案相同，更快）</translation>
+    </message>
+    <message>
+        <source>Words a reply may copy from the documents or earlier messages are checked several at a time; the answer is exactly the same.</source>
+        <translation>回复可能从文档或之前消息中照搬的词语一次检查多个；答案完全相同。</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -1321,6 +1604,14 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <source>Context memory</source>
+        <translation>上下文内存</translation>
+    </message>
+    <message>
+        <source>Faster answers</source>
+        <translation>更快回答</translation>
     </message>
     <message>
         <source>Unload the model after</source>
@@ -1371,8 +1662,64 @@
         <translation>GPU 层数</translation>
     </message>
     <message>
+        <source>none: a small GGUF of the same family</source>
+        <translation>无：同系列的小型 GGUF</translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation>草稿模型</translation>
+    </message>
+    <message>
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>
         <translation>此 llama.cpp 版本仅在 CPU 上运行，GPU 层数设置将被忽略。</translation>
+    </message>
+    <message>
+        <source>Use the web in new chats (the globe by the box)</source>
+        <translation>新对话使用网络（消息框旁的地球按钮）</translation>
+    </message>
+    <message>
+        <source>The address of your SearXNG instance, e.g. http://127.0.0.1:8888</source>
+        <translation>你的 SearXNG 实例地址，例如 http://127.0.0.1:8888</translation>
+    </message>
+    <message>
+        <source>e.g. us-en, cn-zh (empty: the engine&apos;s)</source>
+        <translation>例如 us-en、cn-zh（留空：使用搜索引擎的默认值）</translation>
+    </message>
+    <message>
+        <source>e.g. en, zh-CN (empty: the engine&apos;s)</source>
+        <translation>例如 en、zh-CN（留空：使用搜索引擎的默认值）</translation>
+    </message>
+    <message>
+        <source>domains, separated by commas</source>
+        <translation>域名，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Each search and page read asks first. Brave and Tavily need an API key: fireside web use brave --api-key-stdin</source>
+        <translation>每次搜索和读取网页前都会先询问。Brave 和 Tavily 需要 API 密钥：fireside web use brave --api-key-stdin</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Search engine</source>
+        <translation>搜索引擎</translation>
+    </message>
+    <message>
+        <source>SearXNG address</source>
+        <translation>SearXNG 地址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果数</translation>
+    </message>
+    <message>
+        <source>Never search or read</source>
+        <translation>从不搜索或读取</translation>
     </message>
 </context>
 <context>
@@ -1390,8 +1737,16 @@
         <translation>搜索对话  (Ctrl+K)</translation>
     </message>
     <message>
+        <source>No chats match “{query}”. Esc clears the search.</source>
+        <translation>没有与“{query}”匹配的对话。按 Esc 清除搜索。</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Delete…</source>
@@ -1445,6 +1800,22 @@
         <translation>{kind} 文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
     </message>
     <message>
+        <source>Add to documents</source>
+        <translation>添加到文档</translation>
+    </message>
+    <message>
+        <source>Index this page&apos;s text into your documents, to ask about it later</source>
+        <translation>将此网页的文字索引到你的文档中，以便日后提问</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在浏览器中打开</translation>
+    </message>
+    <message>
+        <source>This is what the search engine showed of the page; “Open in browser” shows the whole page.</source>
+        <translation>这是搜索引擎显示的网页摘要；“在浏览器中打开”可查看整个网页。</translation>
+    </message>
+    <message>
         <source>These files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
         <translation>此类文件无法在此显示；以下是引用的段落。“用默认应用打开”可查看整个文档。</translation>
     </message>
@@ -1467,6 +1838,10 @@
     <message>
         <source>line {start}</source>
         <translation>第 {start} 行</translation>
+    </message>
+    <message>
+        <source>No browser could open {url}.</source>
+        <translation>没有浏览器能打开 {url}。</translation>
     </message>
     <message>
         <source>No app could open {name}.</source>
@@ -1604,6 +1979,22 @@
         <source>output</source>
         <translation>输出</translation>
     </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>(no output)</source>
+        <translation>（无输出）</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptModel</name>
@@ -1629,6 +2020,25 @@
     <message>
         <source>Edit and resend</source>
         <translation>编辑并重新发送</translation>
+    </message>
+</context>
+<context>
+    <name>WebToggle</name>
+    <message>
+        <source>Web</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Use the web in this chat</source>
+        <translation>在此对话中使用网络</translation>
+    </message>
+    <message>
+        <source>The web is on for this chat: it may search and read pages, asking first</source>
+        <translation>此对话已开启网络：可以搜索和读取网页，每次都会先询问</translation>
+    </message>
+    <message>
+        <source>The web is off for this chat; click to let it search and read pages</source>
+        <translation>此对话未开启网络；点击以允许搜索和读取网页</translation>
     </message>
 </context>
 </TS>

@@ -123,8 +123,8 @@
         <translation>最近一次錯誤</translation>
     </message>
     <message>
-        <source>Network tools API requests may run</source>
-        <translation>API 可用的網路工具</translation>
+        <source>Network tools that API requests may run:</source>
+        <translation>API 請求可以執行的連網工具：</translation>
     </message>
     <message>
         <source>Examples</source>
@@ -149,6 +149,28 @@
     <message>
         <source>Kept in {where}</source>
         <translation>儲存於：{where}</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantBar</name>
+    <message>
+        <source>Stop using this assistant in this chat</source>
+        <translation>此對話不再使用這個助理</translation>
+    </message>
+    <message>
+        <source>Put this in the message box</source>
+        <translation>放入輸入框</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most {count} pictures go with one message.</source>
+        <translation>一則訊息最多附帶 {count} 張圖片。</translation>
+    </message>
+    <message>
+        <source>{name} — click to remove</source>
+        <translation>{name} — 點擊移除</translation>
     </message>
 </context>
 <context>
@@ -181,8 +203,91 @@
         <translation>訊息已複製</translation>
     </message>
     <message>
+        <source>Rate reply</source>
+        <translation>評價回覆</translation>
+    </message>
+    <message>
+        <source>What was wrong with it? (optional)</source>
+        <translation>哪裡不好？（可不填）</translation>
+    </message>
+    <message>
+        <source>Thanks: the rating is saved with the reply</source>
+        <translation>謝謝：評價已隨回覆儲存</translation>
+    </message>
+    <message>
         <source>Code copied</source>
         <translation>程式碼已複製</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTransfer</name>
+    <message>
+        <source>Markdown (.md)</source>
+        <translation>Markdown（.md）</translation>
+    </message>
+    <message>
+        <source>Web page, one file (.html)</source>
+        <translation>網頁，單一檔案（.html）</translation>
+    </message>
+    <message>
+        <source>Fireside JSON, complete (.json)</source>
+        <translation>Fireside JSON，完整（.json）</translation>
+    </message>
+    <message>
+        <source>Export chats</source>
+        <translation>匯出對話</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n chat(s) to {path}</source>
+        <translation>
+            <numerusform>已將 %n 個對話匯出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>匯入對話</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.zip *.json);;All files (*)</source>
+        <translation>對話匯出檔 (*.zip *.json);;所有檔案 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在匯入 {name}…</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隱藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing… %n conversation(s) read</source>
+        <translation>
+            <numerusform>正在匯入…已讀取 %n 個對話</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Imported {chats} conversations ({messages} messages, {branches} branches) from the {source} export.</source>
+        <translation>已從 {source} 匯出檔匯入 {chats} 個對話（{messages} 則訊息，{branches} 個分支）。</translation>
+    </message>
+    <message>
+        <source>{count} were imported before and were skipped.</source>
+        <translation>其中 {count} 個先前已匯入，已略過。</translation>
+    </message>
+    <message>
+        <source>{count} files they mention are not in the export.</source>
+        <translation>提到的檔案中有 {count} 個不在匯出檔裡。</translation>
+    </message>
+    <message>
+        <source>…and {count} more</source>
+        <translation>……還有 {count} 項</translation>
+    </message>
+    <message>
+        <source>Could not be read:</source>
+        <translation>無法讀取：</translation>
     </message>
 </context>
 <context>
@@ -229,6 +334,26 @@
     <message>
         <source>Send</source>
         <translation>傳送</translation>
+    </message>
+    <message>
+        <source>Picture…</source>
+        <translation>圖片…</translation>
+    </message>
+    <message>
+        <source>Send a picture with the message (or paste one, or drop it on the chat)</source>
+        <translation>隨訊息傳送圖片（也可以貼上，或拖放到對話中）</translation>
+    </message>
+    <message>
+        <source>pasted picture</source>
+        <translation>貼上的圖片</translation>
+    </message>
+    <message>
+        <source>Send pictures</source>
+        <translation>傳送圖片</translation>
+    </message>
+    <message>
+        <source>Pictures ({patterns})</source>
+        <translation>圖片 ({patterns})</translation>
     </message>
     <message>
         <source>Stop</source>
@@ -314,6 +439,10 @@
         <translation> · 已取消</translation>
     </message>
     <message>
+        <source> · page {done} of {total}</source>
+        <translation> · 第 {done} / {total} 頁</translation>
+    </message>
+    <message>
         <source> · ETA {seconds} s</source>
         <translation> · 預計還需 {seconds} 秒</translation>
     </message>
@@ -336,6 +465,14 @@
     <message>
         <source>New collection…</source>
         <translation>新增文件集…</translation>
+    </message>
+    <message>
+        <source>Read scans and pictures (OCR)</source>
+        <translation>辨識掃描檔和圖片中的文字 (OCR)</translation>
+    </message>
+    <message>
+        <source>Pages without text and picture files are read with OCR (offline, Chinese and English); files added later follow this choice</source>
+        <translation>沒有文字層的頁面和圖片檔將以 OCR 辨識（離線，支援中文和英文）；之後加入的檔案依循此設定</translation>
     </message>
     <message>
         <source>Add files…</source>
@@ -384,6 +521,10 @@
         <translation>
             <numerusform>{name}（%n 份文件）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No collections yet: add files</source>
+        <translation>還沒有文件集：請新增檔案</translation>
     </message>
     <message>
         <source>New collection</source>
@@ -440,55 +581,7 @@
     </message>
 </context>
 <context>
-    <name>LibraryDialog</name>
-    <message>
-        <source>Model library</source>
-        <translation>模型庫</translation>
-    </message>
-    <message>
-        <source>Catalog</source>
-        <translation>目錄</translation>
-    </message>
-    <message>
-        <source>Search the hub</source>
-        <translation>搜尋模型中心</translation>
-    </message>
-    <message>
-        <source>Downloads</source>
-        <translation>下載</translation>
-    </message>
-    <message>
-        <source>On this computer</source>
-        <translation>這台電腦</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>設定</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>✓ fits</source>
-        <translation>✓ 可執行</translation>
-    </message>
-    <message>
-        <source>⚠ tight</source>
-        <translation>⚠ 勉強</translation>
-    </message>
-    <message>
-        <source>✗ too large</source>
-        <translation>✗ 太大</translation>
-    </message>
-    <message>
-        <source>{verdict} · {need:.1f} GiB</source>
-        <translation>{verdict} · {need:.1f} GiB</translation>
-    </message>
-    <message>
-        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
-        <translation>大約需要 {need:.1f} GiB（權重、上下文與緩衝區）；可用 {free:.1f} GiB</translation>
-    </message>
+    <name>LibraryCatalogTab</name>
     <message>
         <source> tokens</source>
         <translation> 個 token</translation>
@@ -549,33 +642,43 @@
         <source>Download</source>
         <translation>下載</translation>
     </message>
+</context>
+<context>
+    <name>LibraryDialog</name>
     <message>
-        <source>Search GGUF models, e.g. qwen 7b</source>
-        <translation>搜尋 GGUF 模型，例如 qwen 7b</translation>
+        <source>Model library</source>
+        <translation>模型庫</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>搜尋</translation>
+        <source>Catalog</source>
+        <translation>目錄</translation>
     </message>
     <message>
-        <source>File</source>
-        <translation>檔案</translation>
+        <source>Search the hub</source>
+        <translation>搜尋模型中心</translation>
     </message>
     <message>
-        <source>Searching for “{0}”…</source>
-        <translation>正在搜尋「{0}」…</translation>
+        <source>Downloads</source>
+        <translation>下載</translation>
     </message>
     <message>
-        <source>{0} repositories found</source>
-        <translation>找到 {0} 個儲存庫</translation>
+        <source>On this computer</source>
+        <translation>這台電腦</translation>
     </message>
     <message>
-        <source>No GGUF repositories match.</source>
-        <translation>沒有符合的 GGUF 儲存庫。</translation>
+        <source>Settings</source>
+        <translation>設定</translation>
     </message>
     <message>
-        <source> ({0} parts)</source>
-        <translation>（{0} 個分割檔）</translation>
+        <source>Switching the chat to {0}</source>
+        <translation>正在將對話切換至 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDownloadsTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
     </message>
     <message>
         <source>Progress</source>
@@ -622,12 +725,101 @@
         <translation>暫停</translation>
     </message>
     <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
         <source>Resume</source>
         <translation>繼續</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryFitBadge</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>✓ fits</source>
+        <translation>✓ 可執行</translation>
+    </message>
+    <message>
+        <source>⚠ tight</source>
+        <translation>⚠ 勉強</translation>
+    </message>
+    <message>
+        <source>✗ too large</source>
+        <translation>✗ 太大</translation>
+    </message>
+    <message>
+        <source>{verdict} · {need:.1f} GiB</source>
+        <translation>{verdict} · {need:.1f} GiB</translation>
+    </message>
+    <message>
+        <source>Needs about {need:.1f} GiB (weights, context and buffers); {free:.1f} GiB available</source>
+        <translation>大約需要 {need:.1f} GiB（權重、上下文與緩衝區）；可用 {free:.1f} GiB</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryHubTab</name>
+    <message>
+        <source>Search GGUF models, e.g. qwen 7b</source>
+        <translation>搜尋 GGUF 模型，例如 qwen 7b</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜尋</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fits?</source>
+        <translation>能否執行？</translation>
+    </message>
+    <message>
+        <source>Searching for “{0}”…</source>
+        <translation>正在搜尋「{0}」…</translation>
+    </message>
+    <message>
+        <source>{0} repositories found</source>
+        <translation>找到 {0} 個儲存庫</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match.</source>
+        <translation>沒有符合的 GGUF 儲存庫。</translation>
+    </message>
+    <message>
+        <source> ({0} parts)</source>
+        <translation>（{0} 個分割檔）</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下載</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryLocalTab</name>
+    <message>
+        <source>File</source>
+        <translation>檔案</translation>
     </message>
     <message>
         <source>Where</source>
         <translation>位置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -642,13 +834,24 @@
         <translation>您的資料夾</translation>
     </message>
     <message>
+        <source>Bundled demo model</source>
+        <translation>內建示範模型</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
         <source> ({0} of {1} parts missing)</source>
         <translation>（{1} 個分割檔中缺少 {0} 個）</translation>
     </message>
     <message>
-        <source>Switching the chat to {0}</source>
-        <translation>正在將對話切換至 {0}</translation>
+        <source>Use</source>
+        <translation>使用</translation>
     </message>
+</context>
+<context>
+    <name>LibrarySettingsTab</name>
     <message>
         <source>Choose…</source>
         <translation>選擇…</translation>
@@ -729,12 +932,28 @@
         <translation>新增對話</translation>
     </message>
     <message>
+        <source>New chat with assistant</source>
+        <translation>用助理開始新對話</translation>
+    </message>
+    <message>
         <source>Search chats</source>
         <translation>搜尋對話</translation>
     </message>
     <message>
         <source>Stop reply</source>
         <translation>停止回覆</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
+    </message>
+    <message>
+        <source>Export all chats…</source>
+        <translation>匯出全部對話…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -793,6 +1012,10 @@
         <translation>開啟日誌資料夾</translation>
     </message>
     <message>
+        <source>A setting was not saved: {error}</source>
+        <translation>有一項設定未能儲存：{error}</translation>
+    </message>
+    <message>
         <source>Ask anything. Replies come from %1 on another computer: your messages are sent there. History, documents and tools stay here.</source>
         <translation>儘管提問。回覆來自另一台電腦上的 %1：您的訊息會傳送到那裡。歷史紀錄、文件與工具都留在這台電腦。</translation>
     </message>
@@ -811,6 +1034,10 @@
     <message>
         <source>Fireside — an offline chat assistant for local GGUF models. Your conversations never leave this computer.</source>
         <translation>Fireside — 使用本機 GGUF 模型的離線聊天助理。您的對話永遠不會離開這台電腦。</translation>
+    </message>
+    <message>
+        <source>Version {version} · Licence: {licence}</source>
+        <translation>版本 {version} · 授權：{licence}</translation>
     </message>
     <message>
         <source>Plugins and tools</source>
@@ -954,6 +1181,14 @@
         <translation>編輯</translation>
     </message>
     <message>
+        <source>Good</source>
+        <translation>好</translation>
+    </message>
+    <message>
+        <source>Bad</source>
+        <translation>差</translation>
+    </message>
+    <message>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
@@ -1008,12 +1243,24 @@
         <translation>{name}，第 {page} 頁</translation>
     </message>
     <message>
+        <source>{name}, lines {start}–{end}</source>
+        <translation>{name}，第 {start}–{end} 行</translation>
+    </message>
+    <message>
         <source>{name}, line {line}</source>
         <translation>{name}，第 {line} 行</translation>
     </message>
     <message>
         <source>Sources</source>
         <translation>來源</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures; it got the text read from it</source>
+        <translation>{name}：模型無法檢視圖片，已改為提供從中辨識出的文字</translation>
+    </message>
+    <message>
+        <source>{name}: the model cannot see pictures and no text was found in it</source>
+        <translation>{name}：模型無法檢視圖片，且圖中沒有找到文字</translation>
     </message>
 </context>
 <context>
@@ -1101,12 +1348,20 @@
         <translation>%1 由外掛程式 %2 提供</translation>
     </message>
     <message>
+        <source>{model} — sees images</source>
+        <translation>{model} — 可檢視圖片</translation>
+    </message>
+    <message>
         <source>Open a GGUF model</source>
         <translation>開啟 GGUF 模型</translation>
     </message>
 </context>
 <context>
     <name>ModelSwitcher</name>
+    <message>
+        <source>{device} · sees images</source>
+        <translation>{device} · 可檢視圖片</translation>
+    </message>
     <message>
         <source>{error}. Use Model &gt; Open GGUF… to choose one.</source>
         <translation>{error}。請透過「模型 &gt; 開啟 GGUF…」選擇一個模型。</translation>
@@ -1208,6 +1463,10 @@
         <translation>或環境變數名稱，例如 %1</translation>
     </message>
     <message>
+        <source>No connections yet: fill in the form below to add one.</source>
+        <translation>還沒有連線：填寫下面的表單來新增一個。</translation>
+    </message>
+    <message>
         <source>Native (the server&apos;s tool calls)</source>
         <translation>原生（伺服器的工具呼叫）</translation>
     </message>
@@ -1234,6 +1493,10 @@
     <message>
         <source>API key</source>
         <translation>API 金鑰</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>金鑰變數</translation>
     </message>
     <message>
         <source>Tools</source>
@@ -1264,6 +1527,14 @@
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>8-bit (half the memory)</source>
+        <translation>8 位元（記憶體減半）</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16 位元</translation>
+    </message>
     <message>
         <source>Follow system</source>
         <translation>跟隨系統</translation>
@@ -1301,6 +1572,18 @@
         <translation>模型閒置這麼久後結束其處理程序，將記憶體歸還給系統；下一則訊息會重新載入模型。</translation>
     </message>
     <message>
+        <source>How the model&apos;s context is kept in memory; 8-bit needs half as much.</source>
+        <translation>模型上下文在記憶體中的存放方式；8 位元只需一半記憶體。</translation>
+    </message>
+    <message>
+        <source>Guess ahead (same answer, sooner)</source>
+        <translation>提前預測（答案相同，更快）</translation>
+    </message>
+    <message>
+        <source>Words a reply may copy from the documents or earlier messages are checked several at a time; the answer is exactly the same.</source>
+        <translation>回覆可能從文件或先前訊息中照搬的詞語一次檢查多個；答案完全相同。</translation>
+    </message>
+    <message>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -1321,6 +1604,14 @@
     <message>
         <source>CPU threads</source>
         <translation>CPU 執行緒數</translation>
+    </message>
+    <message>
+        <source>Context memory</source>
+        <translation>上下文記憶體</translation>
+    </message>
+    <message>
+        <source>Faster answers</source>
+        <translation>更快回答</translation>
     </message>
     <message>
         <source>Unload the model after</source>
@@ -1371,8 +1662,64 @@
         <translation>GPU 層數</translation>
     </message>
     <message>
+        <source>none: a small GGUF of the same family</source>
+        <translation>無：同系列的小型 GGUF</translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation>草稿模型</translation>
+    </message>
+    <message>
         <source>This build of llama.cpp runs on the CPU only; GPU layers are ignored.</source>
         <translation>此 llama.cpp 版本僅在 CPU 上執行，GPU 層數設定將被忽略。</translation>
+    </message>
+    <message>
+        <source>Use the web in new chats (the globe by the box)</source>
+        <translation>新對話使用網路（訊息框旁的地球按鈕）</translation>
+    </message>
+    <message>
+        <source>The address of your SearXNG instance, e.g. http://127.0.0.1:8888</source>
+        <translation>你的 SearXNG 執行個體位址，例如 http://127.0.0.1:8888</translation>
+    </message>
+    <message>
+        <source>e.g. us-en, cn-zh (empty: the engine&apos;s)</source>
+        <translation>例如 us-en、tw-tzh（留空：使用搜尋引擎的預設值）</translation>
+    </message>
+    <message>
+        <source>e.g. en, zh-CN (empty: the engine&apos;s)</source>
+        <translation>例如 en、zh-TW（留空：使用搜尋引擎的預設值）</translation>
+    </message>
+    <message>
+        <source>domains, separated by commas</source>
+        <translation>網域，以逗號分隔</translation>
+    </message>
+    <message>
+        <source>Each search and page read asks first. Brave and Tavily need an API key: fireside web use brave --api-key-stdin</source>
+        <translation>每次搜尋和讀取網頁前都會先詢問。Brave 和 Tavily 需要 API 金鑰：fireside web use brave --api-key-stdin</translation>
+    </message>
+    <message>
+        <source>Web</source>
+        <translation>網路</translation>
+    </message>
+    <message>
+        <source>Search engine</source>
+        <translation>搜尋引擎</translation>
+    </message>
+    <message>
+        <source>SearXNG address</source>
+        <translation>SearXNG 位址</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地區</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>結果數</translation>
+    </message>
+    <message>
+        <source>Never search or read</source>
+        <translation>永不搜尋或讀取</translation>
     </message>
 </context>
 <context>
@@ -1390,8 +1737,16 @@
         <translation>搜尋對話  (Ctrl+K)</translation>
     </message>
     <message>
+        <source>No chats match “{query}”. Esc clears the search.</source>
+        <translation>沒有與「{query}」相符的對話。按 Esc 清除搜尋。</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>重新命名</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
     </message>
     <message>
         <source>Delete…</source>
@@ -1445,6 +1800,22 @@
         <translation>{kind} 檔案無法在此顯示；以下是引用的段落。「以預設應用程式開啟」可檢視整份文件。</translation>
     </message>
     <message>
+        <source>Add to documents</source>
+        <translation>加入文件</translation>
+    </message>
+    <message>
+        <source>Index this page&apos;s text into your documents, to ask about it later</source>
+        <translation>將此網頁的文字索引到你的文件中，以便日後提問</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>在瀏覽器中開啟</translation>
+    </message>
+    <message>
+        <source>This is what the search engine showed of the page; “Open in browser” shows the whole page.</source>
+        <translation>這是搜尋引擎顯示的網頁摘要；「在瀏覽器中開啟」可檢視整個網頁。</translation>
+    </message>
+    <message>
         <source>These files cannot be shown here; this is the cited passage. “Open in default app” shows the whole document.</source>
         <translation>此類檔案無法在此顯示；以下是引用的段落。「以預設應用程式開啟」可檢視整份文件。</translation>
     </message>
@@ -1467,6 +1838,10 @@
     <message>
         <source>line {start}</source>
         <translation>第 {start} 行</translation>
+    </message>
+    <message>
+        <source>No browser could open {url}.</source>
+        <translation>沒有瀏覽器能開啟 {url}。</translation>
     </message>
     <message>
         <source>No app could open {name}.</source>
@@ -1604,6 +1979,22 @@
         <source>output</source>
         <translation>輸出</translation>
     </message>
+    <message>
+        <source>Arguments</source>
+        <translation>參數</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>錯誤</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>(no output)</source>
+        <translation>（無輸出）</translation>
+    </message>
 </context>
 <context>
     <name>TranscriptModel</name>
@@ -1629,6 +2020,25 @@
     <message>
         <source>Edit and resend</source>
         <translation>編輯並重新傳送</translation>
+    </message>
+</context>
+<context>
+    <name>WebToggle</name>
+    <message>
+        <source>Web</source>
+        <translation>網路</translation>
+    </message>
+    <message>
+        <source>Use the web in this chat</source>
+        <translation>在此對話中使用網路</translation>
+    </message>
+    <message>
+        <source>The web is on for this chat: it may search and read pages, asking first</source>
+        <translation>此對話已開啟網路：可以搜尋和讀取網頁，每次都會先詢問</translation>
+    </message>
+    <message>
+        <source>The web is off for this chat; click to let it search and read pages</source>
+        <translation>此對話未開啟網路；點擊以允許搜尋和讀取網頁</translation>
     </message>
 </context>
 </TS>

@@ -26,6 +26,7 @@ LANGUAGES = (ENGLISH, SIMPLIFIED, TRADITIONAL)
 LANGUAGE_NAMES = {ENGLISH: "English", SIMPLIFIED: "简体中文", TRADITIONAL: "繁體中文"}
 CATALOGUE_DIR = Path(__file__).resolve().parent
 TRADITIONAL_REGIONS = ("hant", "tw", "hk", "mo")
+LANGUAGE_PROPERTY = "firesideLanguage"  # on the application: the language installed
 
 
 def language_for_tag(tag: str) -> str | None:
@@ -51,6 +52,14 @@ def resolve_language(choice: str, ui_languages: Iterable[str]) -> str:
     return ENGLISH
 
 
+def window_language() -> str:
+    """The language ``install_translators`` gave the window (English before it ran): what
+    the window speaks, whatever the setting or the system locale say since."""
+    app = QCoreApplication.instance()
+    language = app.property(LANGUAGE_PROPERTY) if app is not None else None
+    return language if language in LANGUAGES else ENGLISH
+
+
 @dataclass
 class Installed:
     """What ``install_translators`` did; ``remove`` undoes it (tests switch languages)."""
@@ -59,12 +68,16 @@ class Installed:
     translators: list[QTranslator] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     previous_locale: QLocale | None = None
+    previous_language: str | None = None
 
     def remove(self) -> None:
         for translator in self.translators:
             QCoreApplication.removeTranslator(translator)
             translator.deleteLater()
         self.translators.clear()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.setProperty(LANGUAGE_PROPERTY, self.previous_language)
         if self.previous_locale is not None:
             QLocale.setDefault(self.previous_locale)
             self.previous_locale = None
@@ -88,6 +101,8 @@ def install_translators(
     """
     system = system if system is not None else QLocale.system()
     installed = Installed(resolve_language(choice, system.uiLanguages()))
+    installed.previous_language = app.property(LANGUAGE_PROPERTY)
+    app.setProperty(LANGUAGE_PROPERTY, installed.language)
     _load(app, f"fireside_{installed.language}", str(CATALOGUE_DIR), installed)
     if installed.language != ENGLISH:
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -100,3 +115,9 @@ def install_translators(
             file=sys.stderr,
         )
     return installed
+
+
+def chosen_language(choice: str) -> str:
+    """The language the window speaks for the setting ``choice`` (as ``install_translators``
+    chooses it at start-up): what the window's exports and assistants' titles are written in."""
+    return resolve_language(choice, QLocale.system().uiLanguages())

@@ -7,11 +7,17 @@ fireside.launcher``), a question typed with ``xdotool``, the bundled model's rep
 In Chinese the program runs with ``LANG=zh_CN.UTF-8`` or ``zh_TW.UTF-8`` (the system locale
 chooses the language, as it does for a user): the main window after a reply, then each
 dialog the keyboard reaches (settings, documents, plugins, open a model, about, delete a
-chat), shot over the whole 1280x800 screen so clipped or overlapping text shows. Needs xvfb,
+chat, the library, MCP servers, the local API server, remote connections), shot over the whole
+1280x800 screen so clipped or overlapping text shows. Needs xvfb,
 xdotool, imagemagick and a CJK font (Debian: fonts-wqy-microhei).
 
     python docs/screenshots/make_screenshots.py                # everything
     python docs/screenshots/make_screenshots.py zh_CN zh_TW    # only these
+    python docs/screenshots/make_screenshots.py dialogs        # every dialog, en, zh_CN, zh_TW
+
+``dialogs`` runs the window walk (``tests/desktop/test_window_walk.py``) at 1280x800, which
+opens every menu action's dialog and every tab in English, Simplified and Traditional
+Chinese, and keeps a picture of each as it opens, in ``docs/screenshots/dialogs/``.
 """
 
 from __future__ import annotations
@@ -47,19 +53,26 @@ DIALOGS = [
     ("about", ["alt+h", "Return"], ["Escape"]),
     ("chat-menu", ["alt+c"], ["Escape"]),
     ("delete-chat", ["ctrl+k", "Tab", "Down", "Delete"], ["Escape"]),
+    ("library", ["ctrl+l"], ["Escape"]),
+    # menus opened from the keyboard start on their first item
+    ("mcp", ["alt+t", "Down", "Down", "Return"], ["Escape"]),
+    ("api", ["alt+t", "Down", "Down", "Down", "Return"], ["Escape"]),
+    ("remote", ["alt+m", "Down", "Down", "Return"], ["Escape"]),
 ]
 
 
 def _x(args: list[str], env: dict, timeout: float = 60) -> str:
-    return subprocess.run(args, env=env, capture_output=True, text=True,
-                          timeout=timeout).stdout.strip()
+    return subprocess.run(
+        args, env=env, capture_output=True, text=True, timeout=timeout
+    ).stdout.strip()
 
 
 def _replies(db: Path) -> int:
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT count(*) FROM messages WHERE role = 'assistant' AND "
-                                "status = 'complete'").fetchone()[0]
+            return conn.execute(
+                "SELECT count(*) FROM messages WHERE role = 'assistant' AND status = 'complete'"
+            ).fetchone()[0]
     except sqlite3.Error:
         return 0
 
@@ -68,20 +81,39 @@ def _replies(db: Path) -> int:
 def running_app(theme: str, language_env: dict | None = None):
     """The real program on a fresh virtual display; yields (env, window id, paths)."""
     from fireside.assistant.settings import ModelSettings, Paths, Settings
+    from fireside.assistant.settings_store import SettingsStore
     from fireside.models.bundled import default_model
     from fireside.models.sampling import SamplingParams
 
     home = Path(tempfile.mkdtemp(prefix=f"fireside-shot-{theme}-"))
     os.environ["FIRESIDE_HOME"] = str(home)
     paths = Paths.from_env().ensure()
-    settings = Settings(theme=theme, n_threads=1)
-    settings.set_model_settings(str(default_model().path), ModelSettings(
-        sampling=SamplingParams(temperature=0.0, max_tokens=320, seed=1)))
-    settings.save(paths)
+
+    def change(settings: Settings) -> None:
+        settings.window.theme = theme
+        settings.model.n_threads = 1
+        settings.set_model_settings(
+            str(default_model().path),
+            ModelSettings(sampling=SamplingParams(temperature=0.0, max_tokens=320, seed=1)),
+        )
+
+    SettingsStore(paths.settings_file).update(change)
 
     read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
-                             "1280x840x24", "-nolisten", "tcp", "-noreset"], pass_fds=(write_fd,))
+    xvfb = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            "1280x840x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=(write_fd,),
+    )
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
@@ -91,11 +123,11 @@ def running_app(theme: str, language_env: dict | None = None):
         for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
             app_env.pop(name, None)
         app_env.update(language_env)
-    app = subprocess.Popen([sys.executable, "-m", "fireside.launcher"], cwd=ROOT,
-                           env=app_env)
+    app = subprocess.Popen([sys.executable, "-m", "fireside.launcher"], cwd=ROOT, env=app_env)
     try:
-        window = _x(["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"],
-                    env).split()[0]
+        window = _x(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Fireside"], env
+        ).split()[0]
         _x(["xdotool", "windowmove", window, "0", "0"], env)
         _x(["xdotool", "windowfocus", "--sync", window], env)
         time.sleep(1.0)  # until the message box has the focus the window gives it
@@ -159,16 +191,44 @@ def shoot_chinese(language: str, dialogs: bool) -> None:
             time.sleep(0.5)
 
 
+def shoot_dialogs() -> None:
+    out = HERE / "dialogs"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    env = {**os.environ, "FIRESIDE_WALK_SHOTS": str(out)}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/desktop/test_window_walk.py",
+            "-k",
+            "1280x800",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    print(f"wrote {len(list(out.glob('*.png')))} pictures in {out}")
+
+
 def main(argv: list[str]) -> None:
-    wanted = argv or ["light", "dark", "zh_CN", "zh_TW"]
+    wanted = argv or ["light", "dark", "zh_CN", "zh_TW", "dialogs"]
     for name in wanted:
-        if name in ("light", "dark"):
+        if name == "dialogs":
+            shoot_dialogs()
+        elif name in ("light", "dark"):
             shoot(name, HERE / f"{name}.png")
         elif name in CHINESE_QUESTIONS:
             shoot_chinese(name, dialogs=name == "zh_CN")
         else:
-            raise SystemExit(f"make_screenshots.py: unknown shot {name!r} "
-                             "(light, dark, zh_CN, zh_TW)")
+            raise SystemExit(
+                f"make_screenshots.py: unknown shot {name!r} (light, dark, zh_CN, zh_TW, dialogs)"
+            )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from fireside.models.library.errors import HubAccessError, HubUnreachableError, LibraryError
-from fireside.models.library.gguf_names import group_gguf_files
+from fireside.models.library.gguf_names import group_gguf_files, is_gguf, is_projector
 
 from fireside.errors import NotFoundError
 
@@ -152,6 +152,13 @@ class HubClient:
                 )
             )
         return files
+
+    def projector_files(self, repo: str) -> list[str]:
+        """The vision projectors (``mmproj`` GGUFs) of ``repo``."""
+        with self._errors(repo):
+            info = self._api().model_info(repo)
+        names = [s.rfilename for s in (info.siblings or [])]
+        return [n for n in names if is_gguf(n) and is_projector(n)]
 
     def file_info(self, repo: str, filename: str, revision: str = "main") -> RemoteFile:
         """HEAD the file's resolve URL: size, SHA-256 (LFS), etag and commit."""

@@ -7,11 +7,20 @@ covers every part of a split model; the model loads from the first part.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from fireside.models.library.catalog import CatalogEntry, find_entry, load_catalog
+from fireside.models.library.catalog import (
+    REFRESHED_NAME,
+    CatalogEntry,
+    find_entry,
+    load_catalog,
+    shipped_digest,
+    shipped_text,
+)
 from fireside.models.library.discovery import (
     LocalModel,
     ModelFolder,
@@ -38,9 +47,11 @@ from fireside.models.library.gguf_names import is_gguf, is_projector, model_part
 from fireside.models.library.hub import HubClient, HubModelFile, HubRepo, RemoteFile
 from fireside.models.memory_fit import FitReport, machine_fit
 
-from fireside.errors import NotFoundError
+from fireside.atomic_write import write_atomic
+from fireside.errors import FiresideError, NotFoundError
 
 PREFERRED_QUANT = "Q4_K_M"
+AUTO = "auto"  # a catalog projector chosen from the repository's files
 DOWNLOADED = "downloaded"  # where Fireside's own downloads are, in lists
 
 
@@ -105,32 +116,54 @@ class ModelLibrary:
         user_folders: list[Path] | None = None,
         scan_other_apps: bool = True,
         free_space: Callable[[Path], int] = disk_free,
+        kv_cache: str = "f16",
     ) -> None:
         self.models_dir = Path(models_dir).expanduser()
         self.hub = hub
         self.user_folders = [Path(p).expanduser() for p in (user_folders or [])]
         self.scan_other_apps = scan_other_apps
         self.free_space = free_space
+        self.kv_cache = kv_cache  # the cache type models will load with: the fit follows it
         self._catalog: list[CatalogEntry] | None = None
 
     # -- catalog and fit --------------------------------------------------------------------
     def catalog(self) -> list[CatalogEntry]:
         if self._catalog is None:
-            self._catalog = load_catalog()
+            self._catalog = load_catalog(self.refreshed_catalog)
         return self._catalog
+
+    @property
+    def refreshed_catalog(self) -> Path:
+        """Where ``refresh_catalog`` keeps the catalog with the hub's current facts."""
+        return self.models_dir / REFRESHED_NAME
 
     def entry(self, entry_id: str) -> CatalogEntry:
         return find_entry(self.catalog(), entry_id)
 
     def fit(self, entry: CatalogEntry, n_ctx: int) -> FitReport:
-        return machine_fit(entry.memory(n_ctx).total)
+        return machine_fit(entry.memory(n_ctx, self.kv_cache).total)
 
     def downloaded_path(self, repo: str, filename: str) -> Path:
         owner, _, name = repo.partition("/")
         return self.models_dir / owner / (name or owner) / Path(filename).name
 
     def is_downloaded(self, entry: CatalogEntry) -> bool:
-        return all(self.downloaded_path(entry.repo, f).exists() for f in entry.files)
+        files = all(self.downloaded_path(entry.repo, f).exists() for f in entry.files)
+        if not files or entry.projector is None:
+            return files
+        folder = self.downloaded_path(entry.repo, entry.filename).parent
+        if entry.projector == AUTO:
+            return any(is_projector(p.name) for p in folder.glob("*.gguf"))
+        return (folder / Path(entry.projector).name).exists()
+
+    def projector_of(self, entry: CatalogEntry) -> str | None:
+        """The projector file a vision entry downloads (``"auto"`` resolved on the hub)."""
+        if entry.projector != AUTO:
+            return entry.projector
+        names = self.hub.projector_files(entry.repo)
+        if not names:
+            raise LibraryError(f"{entry.repo} has no projector (mmproj) file any more")
+        return min(names, key=_projector_preference)
 
     # -- hub -------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 30) -> list[HubRepo]:
@@ -153,20 +186,57 @@ class ModelLibrary:
         return self.plan_repo_file(spec, filename)
 
     def plan_entry(self, entry: CatalogEntry) -> DownloadPlan:
-        remotes = [self.hub.file_info(entry.repo, f) for f in entry.files]
+        """Every part of the model, then its projector (a vision model sees with it)."""
+        names = list(entry.files)
+        projector = self.projector_of(entry) if entry.projector else None
+        names += [projector] if projector else []
+        remotes = [self.hub.file_info(entry.repo, f) for f in names]
         shas: list[str | None] = []
         for i, remote in enumerate(remotes):
-            expected = entry.sha256 if entry.verified and len(entry.files) == 1 else None
+            single = len(entry.files) == 1 and i == 0
+            expected = entry.sha256 if entry.verified and single else None
             if expected and remote.sha256 and expected.lower() != remote.sha256:
                 raise LibraryError(
                     f"{entry.id}: the file on the hub changed since this catalog was made "
                     f"(SHA-256 {remote.sha256[:12]}…, catalog {expected[:12]}…); "
                     f"download it by name with `fireside models download {entry.repo} "
-                    f"{entry.files[i]}`"
+                    f"{names[i]}`"
                 )
             shas.append(expected or remote.sha256)
-        dests = [self.downloaded_path(entry.repo, f) for f in entry.files]
+        dests = [self.downloaded_path(entry.repo, f) for f in names]
         return DownloadPlan(entry.repo, entry.name, remotes, dests, shas, entry.id)
+
+    def refresh_catalog(self) -> tuple[int, list[str]]:
+        """Ask the hub for every catalog file's size and SHA-256 now and keep the result as
+        the catalog (``refreshed_catalog``); returns (entries checked, one line per entry
+        that could not be). Entries the hub no longer serves keep their shipped facts."""
+        doc = json.loads(shipped_text())
+        problems: list[str] = []
+        checked = 0
+        for raw in doc["models"]:
+            try:
+                entry = find_entry(load_catalog(), raw["id"])
+                remotes = [self.hub.file_info(entry.repo, f) for f in entry.files]
+                if any(r.size is None for r in remotes):
+                    raise LibraryError("the hub did not say the size")
+                raw["size_bytes"] = sum(r.size for r in remotes)
+                single = remotes[0].sha256 if len(remotes) == 1 else None
+                raw["sha256"], raw["verified"] = single, single is not None
+                if entry.projector:
+                    name = self.projector_of(entry)
+                    remote = self.hub.file_info(entry.repo, name)
+                    raw["projector"], raw["projector_size_bytes"] = name, remote.size or 0
+                checked += 1
+            except FiresideError as exc:
+                problems.append(f"{raw['id']}: {exc}")
+        if not checked:  # the hub did not answer at all: keep what there is
+            raise LibraryError(f"the catalog could not be refreshed ({problems[0]})")
+        doc["base"] = shipped_digest()
+        doc["refreshed"] = datetime.now(UTC).isoformat(timespec="seconds")
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.refreshed_catalog, json.dumps(doc, indent=1, ensure_ascii=False))
+        self._catalog = None
+        return checked, problems
 
     def plan_repo_file(self, repo: str, filename: str | None) -> DownloadPlan:
         if filename is None:
@@ -338,6 +408,15 @@ class ModelLibrary:
         if len(matches) > 1:
             raise LibraryError(f"{target} names {len(matches)} files; give the full path")
         raise NotFoundError(f"no downloaded model {target!r} in {self.models_dir}")
+
+
+def _projector_preference(name: str) -> tuple[int, str]:
+    """f16 first (what llama.cpp's own repositories publish), then Q8_0, then the rest."""
+    lower = name.lower()
+    for rank, marker in enumerate(("f16", "q8_0", "bf16", "f32")):
+        if marker in lower:
+            return rank, lower
+    return 9, lower
 
 
 def _eta(remaining: int, speed: float) -> float | None:

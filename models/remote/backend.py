@@ -98,6 +98,7 @@ class RemoteBackend:
             native_tools=self.native_tools,
             leaves_machine=not is_loopback(endpoint.base_url),
             load_s=self.load_s,
+            sees_images=True,  # pictures go as OpenAI image parts; the server decides
         )
 
     # -- counting ---------------------------------------------------------------------------

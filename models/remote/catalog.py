@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fireside.models.remote.client import RemoteClient
@@ -10,11 +11,32 @@ from fireside.models.remote.errors import RemoteModelNotFoundError, RemoteServer
 SHOWN_IN_ERRORS = 5
 
 
+# The list an OpenAI-compatible server gives has every model it serves, chat or not. Where
+# the entry says its type (Fireside's own API, LM Studio) that decides; otherwise the name
+# does: embedders and rerankers are named for what they do (text-embedding-3-small,
+# nomic-embed-text, bge-m3, multilingual-e5-small, all-MiniLM-L6-v2, bge-reranker).
+NOT_CHAT_TYPES = {"embedding", "embeddings", "embed", "rerank", "reranker", "audio", "image"}
+NOT_CHAT_NAME = re.compile(
+    r"embed|rerank|minilm|(^|[/_.-])(bge|gte|e5)([/_.-]|$)|whisper|(^|[/_.-])tts|dall-e",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class RemoteModel:
     id: str
     n_ctx: int | None = None  # None: the server does not say
     owned_by: str | None = None
+    chat: bool = True  # False: an embedder (or another model that cannot answer a chat)
+
+
+def _is_chat(entry: dict, model_id: str) -> bool:
+    kind = entry.get("type")
+    if isinstance(kind, str) and kind.strip().lower() in NOT_CHAT_TYPES:
+        return False
+    if isinstance(kind, str) and kind.strip().lower() in {"chat", "llm", "vlm"}:
+        return True
+    return NOT_CHAT_NAME.search(model_id) is None
 
 
 def _context_of(entry: dict) -> int | None:
@@ -33,6 +55,7 @@ def _context_of(entry: dict) -> int | None:
 
 
 def list_models(client: RemoteClient) -> list[RemoteModel]:
+    """Every model the server lists, each marked chat or not (``chat_models`` for a picker)."""
     body = client.get_json("models")
     data = body.get("data") if isinstance(body, dict) else None
     if data is None and isinstance(body, dict) and isinstance(body.get("models"), list):
@@ -44,18 +67,32 @@ def list_models(client: RemoteClient) -> list[RemoteModel]:
     models = []
     for entry in data:
         if isinstance(entry, dict) and isinstance(entry.get("id") or entry.get("name"), str):
+            model_id = entry.get("id") or entry["name"]
             models.append(
                 RemoteModel(
-                    entry.get("id") or entry["name"], _context_of(entry), entry.get("owned_by")
+                    model_id,
+                    _context_of(entry),
+                    entry.get("owned_by"),
+                    chat=_is_chat(entry, model_id),
                 )
             )
     return models
 
 
+def chat_models(client: RemoteClient) -> list[RemoteModel]:
+    """The models one can chat with: an embedding model in a chat picker only fails later."""
+    return [m for m in list_models(client) if m.chat]
+
+
 def find_model(client: RemoteClient, connection: str, model: str) -> RemoteModel:
     """The server's entry for ``model``; an error listing a few it does serve otherwise."""
-    models = list_models(client)
-    for entry in models:
+    every = list_models(client)
+    models = [m for m in every if m.chat]
+    for entry in every:
+        if entry.id == model and not entry.chat:
+            raise RemoteModelNotFoundError(
+                client.where, f"{connection}/{model} is an embedding model, not a chat model"
+            )
         if entry.id == model:
             return entry
     known = ", ".join(f"{connection}/{m.id}" for m in models[:SHOWN_IN_ERRORS])

@@ -8,6 +8,7 @@ towards more tokens so the prompt is trimmed before the server has to refuse it.
 
 from __future__ import annotations
 
+from fireside.models.content import IMAGE_TOKENS, image_urls, text_of
 from fireside.models.remote.client import RemoteClient
 
 PER_MESSAGE_TOKENS = 4  # role markers and separators a chat template adds
@@ -67,4 +68,12 @@ class TokenCounter:
         return n
 
     def count_messages(self, messages: list[dict]) -> int:
-        return sum(self.count(m.get("content") or "") + PER_MESSAGE_TOKENS for m in messages) + 2
+        return (
+            sum(
+                self.count(text_of(m.get("content")))
+                + IMAGE_TOKENS * len(image_urls(m.get("content")))
+                + PER_MESSAGE_TOKENS
+                for m in messages
+            )
+            + 2
+        )

@@ -25,7 +25,7 @@ def paths_in(root: Path) -> Paths:
 def real_app(root: Path, model_path: Path, max_tokens: int = 24) -> App:
     """The app over the bundled GGUF: one thread, greedy by default."""
     app = build_app(paths_in(root))
-    app.settings.n_threads = 1
+    app.settings_store.set("model.n_threads", 1)
     sampling = SamplingParams(temperature=0.0, max_tokens=max_tokens, seed=1)
     app.settings.set_model_settings(str(model_path), ModelSettings(n_ctx=2048, sampling=sampling))
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fireside.api.catalogue import Catalogue
 from fireside.api.guards import host_allowed
-from fireside.assistant.settings import Settings
+from fireside.assistant.settings import ModelChoices, Settings
 
 from tests.api.helpers import paths_in
 
@@ -15,7 +15,7 @@ def test_catalogue_names_default_recent_and_models_folder(tmp_path, smollm_path)
     paths.models_dir.mkdir(parents=True)
     (paths.models_dir / "tiny-chat.gguf").symlink_to(smollm_path)
     (paths.models_dir / "notes.txt").write_text("not a model")
-    settings = Settings(recent_models=[str(tmp_path / "deleted.gguf")])
+    settings = Settings(model=ModelChoices(recent=[str(tmp_path / "deleted.gguf")]))
     cat = Catalogue(settings, paths)
     ids = [e.id for e in cat.entries()]
     assert ids == ["SmolLM2-135M-Instruct.Q4_1", "tiny-chat"]  # missing files left out
@@ -24,7 +24,7 @@ def test_catalogue_names_default_recent_and_models_folder(tmp_path, smollm_path)
     assert cat.resolve("tiny-chat").path.endswith("tiny-chat.gguf")
     assert cat.resolve(str(paths.models_dir / "tiny-chat.gguf")).id == "tiny-chat"
     assert cat.resolve("gpt-4o") is None
-    settings.model_path = str(paths.models_dir / "tiny-chat.gguf")
+    settings.model.path = str(paths.models_dir / "tiny-chat.gguf")
     assert cat.resolve("default").id == "tiny-chat"
 
 
@@ -54,6 +54,12 @@ def test_window_catalogue_serves_only_the_loaded_model(tmp_path, smollm_path):
         ("", False),
         (None, False),
         ("mybox:8765", True),
+        ("localhost:8765@evil.com", False),
+        ("localhost:abc", False),
+        ("localhost:99999", False),
+        ("127.0.0.1:80:80", False),
+        ("[::1]x", False),
+        ("local host", False),
     ],
 )
 def test_host_allowlist(host, ok):

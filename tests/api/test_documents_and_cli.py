@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -66,8 +67,13 @@ def test_chat_from_a_collection_returns_citations(docs_server):
             extra_body={"fireside": {"collections": ["readme"]}},
         )
     )
-    last = chunks[-1]
-    assert last.choices == [] and last.model_extra["citations"] == citations
+    # after the text: the citations, then each sentence's support verdict, in chunks of
+    # their own with no choices
+    extras = {k: v for ch in chunks if not ch.choices for k, v in ch.model_extra.items()}
+    assert extras["citations"] == citations
+    kinds = {"supported", "partial", "unsupported"}
+    for verdicts in (reply.model_extra["support"]["sentences"], extras["support"]["sentences"]):
+        assert verdicts and {v["verdict"] for v in verdicts} <= kinds
 
 
 def test_unrelated_question_and_unknown_collection(docs_server):
@@ -137,6 +143,17 @@ def test_fireside_serve_prints_url_and_key_location(tmp_path, smollm_path):
             model="default", prompt="Hello", max_tokens=4
         )
         assert reply.choices[0].text
+        # --model and --threads hold for this run only: another process's write keeps them out
+        other = subprocess.run(
+            [sys.executable, "-m", "fireside.cli.main", "settings", "set", "api.max_queue", "4"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert other.returncode == 0, other.stderr
+        saved = json.loads((tmp_path / "home" / "config" / "settings.json").read_text())
+        assert saved["model"]["path"] is None and saved["model"]["n_threads"] is None
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0

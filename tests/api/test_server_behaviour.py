@@ -341,3 +341,21 @@ def test_the_listening_socket_is_tcp_so_replies_are_not_held_back(serve):
         probe.close()
     with httpx.Client(base_url=server.url, headers=HEADERS) as http:  # one kept-alive client
         assert all(http.get("/models").status_code == 200 for _ in range(5))
+
+
+def test_embeddings_stop_at_their_time_limit_and_lookups_queue(serve, monkeypatch):
+    import fireside.api.embeddings_route as embeddings
+
+    server = serve(ScriptedBackend(tokens=["x"]))
+    with httpx.Client(base_url=server.url, headers=HEADERS, timeout=120) as h:
+        assert h.post("/embeddings", json={"input": ["warm"]}).status_code == 200
+        monkeypatch.setattr(embeddings, "MAX_SECONDS", -1.0)  # every batch is too late
+        slow = h.post("/embeddings", json={"input": ["a text"] * 40})
+    assert slow.status_code == 503, slow.text
+    assert slow.json()["error"]["code"] == "timeout" and slow.json()["error"]["param"] == "input"
+    # the lookups queue is free again (its slot is given back as the answer goes out)
+    lookups = server.app.state.lookups
+    deadline = time.monotonic() + 30
+    while lookups.pending and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lookups.pending == 0

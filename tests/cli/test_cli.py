@@ -210,3 +210,18 @@ def test_kill_9_mid_reply_loses_nothing_sent(fireside_home):
     listed = json.loads(fireside("history", "show", "1", "--json").stdout)
     assert listed["messages"][1]["status"] == "interrupted"
     assert listed["messages"][1]["content"] == rows[1][1]
+
+
+def test_version_and_licence_come_from_the_package(fireside_home):
+    from importlib.metadata import version
+
+    r = fireside("--version")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"fireside {version('fireside')} (Apache-2.0)"
+
+
+def test_an_empty_history_says_how_to_start(fireside_home):
+    r = fireside("history", "list")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("no chats yet")
+    assert json.loads(fireside("history", "list", "--json").stdout) == []

@@ -53,7 +53,7 @@ def test_add_list_chat_remove(server, fireside_home):  # noqa: F811
     assert listed("lab") == []
     one_line_error(fireside("models", "remote", "remove", "lab"), "no remote connection", "lab")
     settings = json.loads((fireside_home / "config" / "settings.json").read_text())
-    assert settings["model_path"] is None  # back to the bundled model
+    assert settings["model"]["path"] is None  # back to the bundled model
 
 
 def test_a_wrong_key_is_refused_and_nothing_is_saved(server):  # noqa: F811

@@ -36,3 +36,31 @@ def test_single_message_too_long_is_an_error():
     msgs = [{"role": "system", "content": "s"}, {"role": "user", "content": "w " * 100}]
     with pytest.raises(ContextOverflowError, match="more than the 10"):
         fit_messages(msgs, count_words, 10)
+
+
+def linear_fit(messages, count, budget):
+    """The rule, one message at a time: the earliest start (first, a user message, or the
+    last) whose prompt fits."""
+    system, rest = messages[:1], messages[1:]
+    for start in range(len(rest)):
+        if start and rest[start]["role"] != "user" and start != len(rest) - 1:
+            continue
+        if count(system + rest[start:]) <= budget:
+            return start
+    return None
+
+
+@pytest.mark.parametrize("budget", [20, 50, 333, 5000, 20000])
+def test_thousands_of_messages_are_fitted_with_a_few_counts(budget):
+    msgs = conversation(1500)
+    msgs.insert(5, {"role": "assistant", "content": "two assistant turns in a row"})
+    calls = []
+
+    def counting(messages):
+        calls.append(len(messages))
+        return count_words(messages)
+
+    out, dropped, tokens = fit_messages(msgs, counting, budget)
+    assert dropped == linear_fit(msgs, count_words, budget)
+    assert out == msgs[:1] + msgs[1 + dropped :] and tokens == count_words(out) <= budget
+    assert len(calls) <= 16  # bisection, not one count per message

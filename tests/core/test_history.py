@@ -48,7 +48,9 @@ def test_round_trip_survives_reopen(tmp_path):
         "002_tool_calls_and_citations",
         "003_conversation_collections",
         "004_message_backend",
-        "005_message_support",
+        "005_uids_ratings_assistants",
+        "006_message_images",
+        "007_message_support",
     ]
     s2.close()
 

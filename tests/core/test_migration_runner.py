@@ -82,7 +82,7 @@ def test_history_schema_is_what_earlier_releases_wrote(tmp_path):
     apply_migrations(new, MIGRATIONS)
     cols = [r[1] for r in new.execute("PRAGMA table_info(conversations)")]
     old_cols = [r[1] for r in old.conn.execute("PRAGMA table_info(conversations)")]
-    assert cols == [*old_cols, "collections"]
+    assert cols == [*old_cols, "collections", "uid", "assistant"]
     new.execute("INSERT INTO messages (content) VALUES ('penguins on ice')")
     hit = new.execute("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'penguins'")
     assert hit.fetchone() == (1,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fireside.assistant.arithmetic_request import arithmetic_expression
 from fireside.assistant.events import TextDelta, ToolCall, ToolResult, TurnDone
@@ -222,11 +224,23 @@ def test_a_routed_turn_shows_and_stores_the_call_and_gives_the_model_the_result(
     assert stored.settings["repeat_penalty"] == 1.0 and stored.settings["temperature"] <= 0.2
 
 
+def test_a_chinese_question_gets_the_result_and_the_request_in_chinese(app):
+    """The model answers in the language it is spoken to: an English lead ("Using the
+    calculator, the answer is 391.") made the reply to a Chinese question English."""
+    list(send(app.engine, "十七乘以二十三是多少", tools=ToolPolicy()))
+    prompt = app.models._backend.calls[-1]
+    lead, ask = prompt[-2]["content"], prompt[-1]["content"]
+    assert "391" in lead and not re.search(r"[A-Za-z]", lead), lead
+    assert "中文" in ask and not re.search(r"[A-Za-z]", ask), ask
+    list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
+    assert app.models._backend.calls[-1][-2]["content"].startswith("Using the calculator")
+
+
 def test_no_routing_setting_and_plain_messages_leave_the_turn_alone(app):
-    app.settings.routing_enabled = False
+    app.settings_store.set("chat.routing_enabled", False)
     events = list(send(app.engine, "What is 17 times 23?", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
-    app.settings.routing_enabled = True
+    app.settings_store.set("chat.routing_enabled", True)
     events = list(send(app.engine, "Write a haiku about fire", tools=ToolPolicy()))
     assert not [e for e in events if isinstance(e, ToolCall)]
 

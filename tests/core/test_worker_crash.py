@@ -76,7 +76,7 @@ def test_switching_models_ends_the_old_worker(app, gemma_path):
 
 def test_the_idle_unload_setting_reaches_the_worker(app, smollm_path):
     assert app.models.current.idle_unload_s is None  # off by default
-    app.settings.idle_unload_minutes = 10
+    app.settings_store.set("model.idle_unload_minutes", 10)
     old = app.models.current
     # the same load options: only the changed setting makes it reload
     backend = app.models.get(str(smollm_path), LoadOptions(n_ctx=1024, n_threads=1))

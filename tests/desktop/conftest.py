@@ -75,4 +75,3 @@ def no_thread_left_behind():
     assert QThreadPool.globalInstance().waitForDone(5000), "a worker is still running"
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     assert not [t for t in threading.enumerate() if t.name == "fireside-index"]
-

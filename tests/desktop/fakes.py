@@ -25,9 +25,14 @@ class ScriptedModels(ModelManager):
 
     def get(self, path=None, options=None) -> ScriptedBackend:
         resolved = self.resolve_path(path)
-        self._backend = ScriptedBackend(resolved, list(self.tokens), delay_s=self.delay_s,
-                                        fail_after=self.fail_after)
-        return self._backend
+        backend = ScriptedBackend(
+            resolved, list(self.tokens), delay_s=self.delay_s, fail_after=self.fail_after
+        )
+        previous = getattr(self, "_backend", None)
+        if previous is not None:  # the window may load the model again: one record of prompts
+            backend.calls, backend.grammars = previous.calls, previous.grammars
+        self._backend = backend
+        return backend
 
 
 def scripted_app() -> App:

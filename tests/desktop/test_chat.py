@@ -43,8 +43,9 @@ def test_enter_sends_and_the_streamed_reply_is_shown_and_stored(qtbot, window):
     assert "tok/s" in window.status.speed_label.text()
     assert window.status.context_label.text().startswith("context ")
     assert "/ 1,024" in window.status.context_label.text()
-    assert window.status.device_label.text() in ("CPU",) or "GPU" in \
-        window.status.device_label.text()
+    assert (
+        window.status.device_label.text() in ("CPU",) or "GPU" in window.status.device_label.text()
+    )
 
 
 def test_stop_keeps_the_partial_reply_marked_stopped(qtbot, core, smollm_path, make_window):
@@ -52,8 +53,7 @@ def test_stop_keeps_the_partial_reply_marked_stopped(qtbot, core, smollm_path, m
     window = make_window(core)
     wait_loaded(qtbot, window)
     type_and_send(qtbot, window, "Count from 1 to 300, separated by commas.")
-    qtbot.waitUntil(lambda: len("".join(window.panel.controller.text_so_far)) > 5,
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: len("".join(window.panel.controller.text_so_far)) > 5, timeout=60_000)
     qtbot.keyClick(window.panel.composer.box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.panel.controller.busy, timeout=3000)
 

@@ -37,8 +37,13 @@ def test_collections_are_chosen_per_chat(qtbot, scripted, make_window):
     panel, picker = window.panel, window.panel.picker
     assert picker.text() == "Documents" and panel.collections == []
     picker.refresh()  # the names are read in a worker
-    qtbot.waitUntil(lambda: picker.available == ["releases", "faq"] or
-                    sorted(picker.available) == ["faq", "releases"], timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            picker.available == ["releases", "faq"]
+            or sorted(picker.available) == ["faq", "releases"]
+        ),
+        timeout=10_000,
+    )
     _check(picker, "releases")
     assert panel.collections == ["releases"] and "releases" in picker.text()
     type_and_send(qtbot, window, "Which version has the codename Buzz, series buzz?")
@@ -109,3 +114,33 @@ def test_regenerate_in_a_documents_chat_keeps_the_sources(qtbot, scripted, make_
     assert redo.id != first and redo.citations
     assert [m.id for m in scripted.history.siblings(first)] == [first, redo.id]
     assert "Sources" in panel.model.item(panel.model.rowCount() - 1).text
+
+
+def test_the_documents_panel_sees_collections_made_elsewhere(qtbot, scripted, make_window):
+    window = make_window(scripted)
+    wait_loaded(qtbot, window)
+    dock = window.docs_dock
+    window.toggle_documents()
+    qtbot.waitUntil(lambda: dock.panel is not None)
+    panel = dock.panel
+    # a fresh data folder: no collection, and none pretended
+    assert panel.combo.count() == 0 and panel.combo.currentIndex() == -1
+    assert panel.combo.placeholderText() and not dock.use_in_chat.isEnabled()
+    assert scripted.documents_store.collections() == []
+
+    # made by another process (``fireside docs add``) while the panel is open, then reopened
+    _index(scripted, "elsewhere", DATA / "csv" / "debian.csv")
+    window.toggle_documents()
+    window.toggle_documents()
+    qtbot.waitUntil(lambda: panel.combo.count() == 1)
+    assert [panel.combo.itemData(i) for i in range(panel.combo.count())] == ["elsewhere"]
+    assert panel.combo.currentText() == "elsewhere (1 documents)"
+
+    # made elsewhere and chosen beside the message box: the panel shows it, ticked
+    _index(scripted, "later", DATA / "text" / "debian-faq.en.txt")
+    picker = window.panel.picker
+    picker.refresh()
+    qtbot.waitUntil(lambda: "later" in picker.available, timeout=10_000)
+    _check(picker, "later")
+    assert panel.selected_collection() == "later"
+    assert dock.use_in_chat.isEnabled() and dock.use_in_chat.isChecked()

@@ -21,18 +21,27 @@ def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smollm_path,  # noqa: F811
-                                            split_parts, fireside_home):  # noqa: F811
+def test_library_downloads_and_uses_a_model(
+    qtbot,
+    make_window,
+    core,
+    hub,  # noqa: F811
+    smollm_path,
+    split_parts,  # noqa: F811
+    fireside_home,
+):
     window = make_window(core)
     wait_loaded(qtbot, window)
-    menu_action = next(a for m in window.menuBar().actions() for a in m.menu().actions()
-                       if a.text() == "Library…")
+    menu_action = next(
+        a for m in window.menuBar().actions() for a in m.menu().actions() if a.text() == "Library…"
+    )
     menu_action.trigger()
     dialog = window.library
-    qtbot.waitUntil(lambda: dialog.catalog_table.rowCount() == len(load_catalog()),
-                    timeout=TIMEOUT)
-    badges = {dialog.catalog_table.item(r, 4).text().split(" · ")[0]
-              for r in range(dialog.catalog_table.rowCount())}
+    qtbot.waitUntil(lambda: dialog.catalog_table.rowCount() == len(load_catalog()), timeout=TIMEOUT)
+    badges = {
+        dialog.catalog_table.item(r, 4).text().split(" · ")[0]
+        for r in range(dialog.catalog_table.rowCount())
+    }
     assert badges and badges <= {"✓ fits", "⚠ tight", "✗ too large"}
     assert dialog.catalog_table.item(0, 4).text().endswith("GiB")
     assert "GiB" in dialog.catalog_table.item(0, 4).toolTip()
@@ -42,8 +51,7 @@ def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smoll
     qtbot.keyClicks(dialog.search_box, "test-org")
     click(qtbot, dialog.search_button)
     qtbot.waitUntil(lambda: dialog.repo_list.count() == 2, timeout=TIMEOUT)
-    dialog.repo_list.setCurrentRow([dialog.repo_list.item(i).text()
-                                    for i in range(2)].index(REPO))
+    dialog.repo_list.setCurrentRow([dialog.repo_list.item(i).text() for i in range(2)].index(REPO))
     qtbot.waitUntil(lambda: dialog.files_table.rowCount() == 1, timeout=TIMEOUT)
     assert dialog.files_table.item(0, 0).text() == FILE  # the mmproj file is not offered
 
@@ -52,8 +60,9 @@ def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smoll
     click(qtbot, dialog.files_table.cellWidget(0, 4))
     [job] = dialog.queue.jobs
     assert dialog.tabs.currentIndex() == 2
-    qtbot.waitUntil(lambda: job.progress is not None and job.progress.done > 2_000_000,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: job.progress is not None and job.progress.done > 2_000_000, timeout=TIMEOUT
+    )
     status = dialog.downloads_table.item(0, 2).text()
     assert "MB/s" in status and "left" in status
 
@@ -84,12 +93,16 @@ def test_library_downloads_and_uses_a_model(qtbot, make_window, core, hub, smoll
     click(qtbot, toggle)
     qtbot.waitUntil(lambda: window.models.path == str(job.path), timeout=TIMEOUT)
     wait_loaded(qtbot, window)
-    assert window.app.settings.model_path == str(job.path)
+    assert window.app.settings.model.path == str(job.path)
 
     # the downloaded file is listed under "On this computer"
-    qtbot.waitUntil(lambda: any(
-        dialog.local_table.item(r, 0).text() == FILE
-        for r in range(dialog.local_table.rowCount())), timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: any(
+            dialog.local_table.item(r, 0).text() == FILE
+            for r in range(dialog.local_table.rowCount())
+        ),
+        timeout=TIMEOUT,
+    )
 
 
 def test_unfinished_download_is_offered_again(qtbot, make_window, core, hub, smollm_path):  # noqa: F811
@@ -137,9 +150,9 @@ def test_library_settings_tab(qtbot, make_window, core, tmp_path):
     dialog.token.setText("hf_secret")
     dialog.folders.addItem(str(tmp_path))
     dialog.save_settings()
-    assert core.settings.library["models_dir"] == str(elsewhere)
-    assert core.settings.library["endpoint"] == "http://127.0.0.1:9"
-    assert core.settings.library["folders"] == [str(tmp_path)]
+    assert core.settings.library.models_dir == str(elsewhere)
+    assert core.settings.library.endpoint == "http://127.0.0.1:9"
+    assert core.settings.library.folders == [str(tmp_path)]
     token_file = core.paths.config_dir / "secrets.json"
     qtbot.waitUntil(token_file.exists, timeout=TIMEOUT)
     assert json.loads(token_file.read_text()) == {"hub-token": "hf_secret"}
@@ -155,8 +168,9 @@ def test_closing_the_window_pauses_and_keeps_downloads(qtbot, make_window, core,
     window = make_window(core, start=False)
     dialog = window.open_library()
     job = dialog.download(REPO, FILE, "smol")
-    qtbot.waitUntil(lambda: job.progress is not None and job.progress.done > 1_000_000,
-                    timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: job.progress is not None and job.progress.done > 1_000_000, timeout=TIMEOUT
+    )
     window.close()
     assert job.state == "paused" and not dialog.queue.busy
     assert part_path(job.path).exists() and not job.path.exists()
@@ -165,8 +179,9 @@ def test_closing_the_window_pauses_and_keeps_downloads(qtbot, make_window, core,
 def test_catalog_download_turns_into_use(qtbot, make_window, core, hub, smollm_path):  # noqa: F811
     from PySide6.QtWidgets import QPushButton
 
-    hub.state.add("bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf",
-                  smollm_path)
+    hub.state.add(
+        "bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf", smollm_path
+    )
     window = make_window(core, start=False)
     dialog = window.open_library()
     qtbot.waitUntil(lambda: dialog.catalog_table.rowCount() > 0, timeout=TIMEOUT)

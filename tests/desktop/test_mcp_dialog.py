@@ -90,15 +90,50 @@ def test_the_menu_opens_it(qtbot, core, make_window, monkeypatch):
 
 def test_routing_can_be_turned_off_in_the_plugins_page(qtbot, fireside_home):
     from fireside.assistant.app import build_app
-    from fireside.assistant.settings import Settings
+    from fireside.assistant.settings_store import SettingsStore
     from fireside.desktop.plugins_page import PluginsPage
+    from fireside.desktop.settings_bridge import SettingsBridge
 
     app = build_app()
     try:
-        page = PluginsPage(app.plugins, app.settings, app.save_settings)
+        bridge = SettingsBridge(app.settings_store)
+        page = PluginsPage(app.plugins, bridge)
         qtbot.addWidget(page)
         assert page.routing.isChecked()
         page.routing.setChecked(False)
-        assert Settings.load(app.paths).routing_enabled is False
+        assert app.settings.chat.routing_enabled is False
+        qtbot.waitUntil(lambda: not bridge.busy)
+        assert SettingsStore(app.paths.settings_file).settings.chat.routing_enabled is False
     finally:
         app.close()
+
+
+def test_add_button_adds_a_server_through_the_form(qtbot, core, fireside_home):
+    """Tools > MCP servers > Add…: the button, the form, OK; the server is saved and runs."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    dialog = open_dialog(qtbot, core)
+    errors = []
+    tries = iter(range(500))  # about ten seconds
+
+    def fill_in() -> None:
+        form = QApplication.activeModalWidget()
+        if not isinstance(form, AddServerDialog):
+            if next(tries, None) is not None:
+                QTimer.singleShot(20, fill_in)
+            return
+        form.name.setText("clock")
+        form.command.setText(f'"{sys.executable}" -m mcp_server_time --local-timezone UTC')
+        ok = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        errors.append(form.error.text())
+
+    QTimer.singleShot(20, fill_in)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)  # modal until OK
+    assert errors == [""]
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60000)
+    assert "bool" not in dialog.status.text()
+    assert dialog.item("clock").text(1) == "running, 2 tools"
+    saved = json.loads((fireside_home / "config" / "mcp.json").read_text())
+    assert saved["mcpServers"]["clock"]["args"][-2:] == ["--local-timezone", "UTC"]

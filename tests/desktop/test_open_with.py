@@ -24,7 +24,7 @@ def test_a_window_started_with_a_model_loads_it_instead_of_the_last_one(
     window = make_window(scripted, start=False)
     window.start(str(chosen))
     qtbot.waitUntil(lambda: window.models.good_path == str(chosen), timeout=10_000)
-    assert window.app.settings.recent_models[0] == str(chosen)
+    assert window.app.settings.model.recent[0] == str(chosen)
 
 
 def test_a_file_open_event_loads_the_model_in_the_running_window(

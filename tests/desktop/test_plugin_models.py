@@ -54,7 +54,7 @@ def test_a_plugin_model_is_chosen_and_answers_in_the_window(qtbot, make_window, 
     try:
         app.plugins.add_plugin("echo", EchoPlugin())
         app.plugins.add_plugin("far", FarPlugin())
-        app.settings.model_path = "test/echo"  # the model chosen last time
+        app.settings_store.set("model.path", "test/echo")  # the model chosen last time
         window = make_window(app)
         qtbot.waitUntil(lambda: window.models.good_path == "test/echo", timeout=TURN_TIMEOUT_MS)
         qtbot.waitUntil(lambda: window.picker.findData("test/x-one") >= 0, timeout=TURN_TIMEOUT_MS)

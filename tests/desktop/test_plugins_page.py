@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from fireside.assistant.app import build_app
-from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import SettingsStore
 from fireside.desktop.plugins_page import ERROR_COLOR, PluginsPage
+from fireside.desktop.settings_bridge import SettingsBridge
 from PySide6.QtCore import Qt
 
 
 def make_page(qtbot, app):
+    """The page over a settings bridge; ``saved`` collects plugins.disabled as it changes."""
+    bridge = SettingsBridge(app.settings_store)
     saved = []
-
-    def save():
-        app.save_settings()
-        saved.append(list(app.settings.disabled_plugins))
-
-    page = PluginsPage(app.plugins, app.settings, save)
+    bridge.changed.connect(lambda _keys: saved.append(list(app.settings.plugins.disabled)))
+    page = PluginsPage(app.plugins, bridge)
+    page.bridge = bridge  # kept alive with the page
     qtbot.addWidget(page)
     return page, saved
+
+
+def on_disk(app):
+    """The settings as another process reads them, once the page's saves are done."""
+    return SettingsStore(app.paths.settings_file).settings
 
 
 def test_builtins_are_listed_with_their_tools(qtbot, fireside_home):
@@ -41,11 +46,14 @@ def test_unticking_weather_disables_it_and_saves(qtbot, fireside_home):
         assert "weather" not in {t.name for t in app.plugins.tools()}
         assert page.item("weather").checkState(0) == Qt.CheckState.Unchecked
         assert page.lines("weather") == []
-        assert Settings.load(app.paths).disabled_plugins == ["weather"]
+        qtbot.waitUntil(lambda: not page.bridge.busy)
+        assert on_disk(app).plugins.disabled == ["weather"]
 
         page.set_enabled("weather", True)
         assert "weather" in {t.name for t in app.plugins.tools()}
-        assert saved[-1] == [] and app.settings.disabled_plugins == []
+        assert saved[-1] == [] and app.settings.plugins.disabled == []
+        qtbot.waitUntil(lambda: not page.bridge.busy)
+        assert on_disk(app).plugins.disabled == []
     finally:
         app.close()
 

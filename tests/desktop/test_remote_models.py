@@ -34,8 +34,9 @@ def test_the_picker_lists_each_connections_models_under_its_name(
     down = f"http://127.0.0.1:{free_port()}/v1"
     core.models.remotes.add("down", down)
     sampling = SamplingParams(temperature=0.0, max_tokens=6, seed=1)
-    core.settings.set_model_settings(REMOTE_ID, ModelSettings(sampling=sampling))
-    core.save_settings()
+    core.settings_store.update(
+        lambda s: s.set_model_settings(REMOTE_ID, ModelSettings(sampling=sampling))
+    )
     window = make_window(core)
     wait_loaded(qtbot, window)
     picker = window.picker
@@ -61,7 +62,7 @@ def test_the_picker_lists_each_connections_models_under_its_name(
     assert "a server on this computer" in window.panel.view.empty_text
     assert window.status.model_label.text() == REMOTE_ID
     assert window.status.device_label.text().startswith("remote (127.0.0.1:")
-    assert window.app.settings.model_path == REMOTE_ID
+    assert window.app.settings.model.path == REMOTE_ID
     type_and_send(qtbot, window, "Say hello.")
     wait_idle(qtbot, window)
     reply = window.panel.model.item(1)
@@ -100,9 +101,8 @@ def test_the_connections_dialog_checks_then_adds_and_removes(
 ):
     window = make_window(core)
     wait_loaded(qtbot, window)
-    dialog = RemoteConnectionsDialog(core.models.remotes, core.save_settings, window)
+    dialog = RemoteConnectionsDialog(core.models.remotes, window.settings_bridge, window)
     qtbot.addWidget(dialog)
-    dialog.changed.connect(window.models.catalog.refresh)
     dialog.name.setText("lab")
     dialog.url.setText(server.url)
     dialog.key.setText("wrong")

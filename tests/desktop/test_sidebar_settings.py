@@ -14,9 +14,11 @@ from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 def _seed(history):
     ids = {}
-    for title, text in [("Pasta recipes", "How long to boil spaghetti?"),
-                        ("Trip to Lisbon", "Where to eat pastel de nata"),
-                        ("Python help", "How do I reverse a list?")]:
+    for title, text in [
+        ("Pasta recipes", "How long to boil spaghetti?"),
+        ("Trip to Lisbon", "Where to eat pastel de nata"),
+        ("Python help", "How do I reverse a list?"),
+    ]:
         conv = history.create_conversation(title)
         history.add_message(conv.id, "user", text)
         ids[title] = conv.id
@@ -43,8 +45,11 @@ def test_open_rename_and_delete_conversations(qtbot, scripted, make_window):
     window = make_window(scripted)
     sidebar = window.sidebar
     row = sidebar.model.row_of(ids["Trip to Lisbon"])
-    qtbot.mouseClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=sidebar.list.visualRect(sidebar.model.index(row)).center())
+    qtbot.mouseClick(
+        sidebar.list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=sidebar.list.visualRect(sidebar.model.index(row)).center(),
+    )
     assert window.panel.conversation_id == ids["Trip to Lisbon"]
     assert [i.text for i in window.panel.model.items()] == ["Where to eat pastel de nata"]
     assert window.windowTitle().startswith("Trip to Lisbon")
@@ -92,8 +97,7 @@ def _when_dialog_opens(action) -> None:
     QTimer.singleShot(20, poll)
 
 
-def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_window,
-                                                          smollm_path):
+def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_window, smollm_path):
     window = make_window(scripted)
     wait_loaded(qtbot, window)
     _when_dialog_opens(_edit_settings)
@@ -104,27 +108,38 @@ def test_settings_persist_across_a_restart_of_the_window(qtbot, scripted, make_w
 
     again = build_app()  # a fresh start reads settings.json
     try:
-        assert again.settings.system_prompt == "You answer like a pirate."
-        assert again.settings.theme == "dark" and again.settings.n_threads == 1
-        assert again.settings.idle_unload_minutes == 15
+        assert again.settings.chat.system_prompt == "You answer like a pirate."
+        assert again.settings.window.theme == "dark" and again.settings.model.n_threads == 1
+        assert again.settings.model.idle_unload_minutes == 15
         ms = again.settings.model_settings(str(smollm_path))
         assert (ms.n_ctx, ms.n_gpu_layers) == (2048, 0)
-        assert (ms.sampling.temperature, ms.sampling.top_p, ms.sampling.top_k,
-                ms.sampling.max_tokens) == (0.3, 0.8, 20, 300)
+        assert (
+            ms.sampling.temperature,
+            ms.sampling.top_p,
+            ms.sampling.top_k,
+            ms.sampling.max_tokens,
+        ) == (0.3, 0.8, 20, 300)
         second = make_window(again, start=False)
         assert second.colors.name == "dark"
         seen = {}
 
         def read(dialog: SettingsDialog) -> None:
-            seen.update(temperature=dialog.temperature.value(), n_ctx=dialog.n_ctx.value(),
-                        theme=dialog.theme.currentData(),
-                        prompt=dialog.system_prompt.toPlainText())
+            seen.update(
+                temperature=dialog.temperature.value(),
+                n_ctx=dialog.n_ctx.value(),
+                theme=dialog.theme.currentData(),
+                prompt=dialog.system_prompt.toPlainText(),
+            )
             dialog.reject()
 
         _when_dialog_opens(read)
         second.open_settings()
-        assert seen == {"temperature": 0.3, "n_ctx": 2048, "theme": "dark",
-                        "prompt": "You answer like a pirate."}
+        assert seen == {
+            "temperature": 0.3,
+            "n_ctx": 2048,
+            "theme": "dark",
+            "prompt": "You answer like a pirate.",
+        }
     finally:
         again.close()
 
@@ -135,3 +150,110 @@ def test_settings_shortcut_opens_the_dialog(qtbot, scripted, make_window):
     _when_dialog_opens(lambda dialog: (opened.append(True), dialog.reject()))
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert opened
+
+
+def test_a_search_with_no_match_says_so_and_esc_clears_it(qtbot, scripted, make_window):
+    from PySide6.QtCore import Qt
+
+    window = make_window(scripted, start=False)
+    sidebar = window.sidebar
+    scripted.history.create_conversation("Shopping list")
+    sidebar.refresh()
+    window.focus_search()
+    qtbot.keyClicks(sidebar.search, "zebra")
+    qtbot.waitUntil(lambda: sidebar.no_match.isVisible())
+    assert "zebra" in sidebar.no_match.text() and sidebar.model.rowCount() == 0
+    qtbot.keyClick(sidebar.search, Qt.Key.Key_Escape)
+    assert sidebar.search.text() == ""
+    qtbot.waitUntil(lambda: sidebar.model.rowCount() == 1)
+    assert not sidebar.no_match.isVisible()
+
+
+def _right_click(qtbot, sidebar, row: int, on_menu, drag_to_first: bool = False) -> None:
+    """A right-click as X11 delivers it: the press, then the context menu event; while a
+    menu is open the popup has the mouse, so the release (after a drag of ``drag_to_first``
+    onto its first item, as a shaky hand does) goes to the menu, else to the list. A menu
+    that opens is handed to ``on_menu``."""
+    from PySide6.QtGui import QContextMenuEvent
+
+    viewport = sidebar.list.viewport()
+    pos = sidebar.list.visualRect(sidebar.model.index(row)).center()
+    released = []
+
+    def look() -> None:
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(20, look)
+            return
+        if not released:  # opened by the press: the button is still down
+            released.append(True)
+            if drag_to_first:
+                first = menu.actionGeometry(menu.actions()[0]).center()
+                qtbot.mouseMove(menu, first)
+                qtbot.mouseRelease(menu, Qt.MouseButton.RightButton, pos=first)
+                return
+        on_menu(menu)
+
+    QTimer.singleShot(0, look)
+    qtbot.mousePress(viewport, Qt.MouseButton.RightButton, pos=pos)
+    QApplication.sendEvent(
+        viewport,
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos)),
+    )
+    if not released:
+        released.append(True)
+        qtbot.mouseRelease(viewport, Qt.MouseButton.RightButton, pos=pos)
+
+
+def test_right_click_opens_only_the_menu_and_esc_cancels_a_rename(qtbot, scripted, make_window):
+    from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+    ids = _seed(scripted.history)
+    window = make_window(scripted, start=False)
+    sidebar = window.sidebar
+    window.open_conversation(ids["Trip to Lisbon"])
+    row = sidebar.model.row_of(ids["Trip to Lisbon"])
+    assert sidebar.list.currentIndex().row() == row  # the selected chat
+    menus = []
+
+    def close_menu(menu) -> None:
+        menus.append(sidebar.list.state())
+        qtbot.keyClick(menu, Qt.Key.Key_Escape)
+
+    # a right-click whose release lands a little further down (on "Rename") only opens
+    # the menu: the menu opens on the release, so the release cannot choose from it
+    _right_click(qtbot, sidebar, row, close_menu, drag_to_first=True)
+    qtbot.wait(100)
+    assert sidebar.list.state() == QAbstractItemView.State.NoState  # no rename
+    assert menus == [QAbstractItemView.State.NoState]  # the menu opened, and only it
+    assert not sidebar.list.findChildren(QLineEdit)
+    assert window.panel.conversation_id == ids["Trip to Lisbon"]
+
+    # Rename from the menu: the editor has the focus, and Esc gives the old title back
+    def choose_rename(menu) -> None:
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+    _right_click(qtbot, sidebar, row, choose_rename)
+    qtbot.waitUntil(lambda: sidebar.list.state() == QAbstractItemView.State.EditingState)
+    window.activateWindow()  # a window manager does it when the menu closes; offscreen not
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    assert editor.text() == "Trip to Lisbon"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Lisbon, May")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: sidebar.list.state() == QAbstractItemView.State.NoState)
+    assert scripted.history.get_conversation(ids["Trip to Lisbon"]).title == "Trip to Lisbon"
+    assert sidebar.model.titles()[row] == "Trip to Lisbon"
+
+    # Enter keeps a new title
+    sidebar.rename(ids["Trip to Lisbon"])
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Lisbon, May")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: scripted.history.get_conversation(ids["Trip to Lisbon"]).title == "Lisbon, May"
+    )

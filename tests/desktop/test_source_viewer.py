@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from fireside.desktop.source_viewer import SourceViewer, open_citation
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
+
+from tests.desktop.helpers import link_point
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "documents"
 OUTLINE = DATA / "pdf" / "pdflatex-outline.pdf"  # 4 pages; "2 Bar" is a section on page 2
@@ -174,16 +176,55 @@ def test_clicking_a_citation_link_in_the_chat_opens_the_viewer(qtbot, scripted, 
     viewer.close()
 
 
-def link_point(qtbot, panel, row: int, href: str) -> QPoint:
-    """A point over the link ``href`` in the painted row, found by asking the delegate."""
-    view, delegate = panel.view, panel.delegate
-    index = panel.model.index(row)
-    view.scrollTo(index)
-    qtbot.wait(60)
-    rect = view.visualRect(index)
-    for y in range(rect.top(), rect.bottom(), 4):
-        for x in range(rect.left(), rect.right(), 6):
-            hit = delegate.hit_test(index, rect, QPoint(x, y))
-            if hit is not None and hit.value == href:
-                return QPoint(x, y)
-    raise AssertionError(f"no link {href} in row {row}")
+def test_a_cited_excerpt_is_labelled_with_the_lines_the_viewer_marks(
+    qtbot, scripted, make_window, tmp_path
+):
+    """The chunk the answer cites spans several lines: the link under the answer names them
+    all, and the viewer opens with the same span in its header and marked."""
+    from dataclasses import asdict
+
+    from fireside.assistant.events import Citation
+    from fireside.desktop.message_extras import citation_link
+
+    from tests.documents.helpers import index
+
+    notes = tmp_path / "warranty.txt"
+    notes.write_text(
+        "\n".join(
+            f"Clause {n}: the warranty covers part {n} of the machine for two years, "
+            "unless it was opened by someone other than an approved repairer."
+            for n in range(1, 40)
+        )
+        + "\n"
+    )
+    store = scripted.documents_store
+    index(store, [notes], collection="warranty")
+    document = store.documents(store.collection("warranty").id)[0]
+    chunk = next(store.chunks_of(document.id))
+    start, end = chunk["line_start"], chunk["line_end"]
+    assert start == 1 and end > start  # the excerpt is several lines long
+    cited = Citation(str(notes), None, chunk["text"], 0.5, start, end)
+
+    history = scripted.history
+    conv = history.create_conversation("Warranty")
+    question = history.add_message(conv.id, "user", "How long is the warranty?")
+    answer = history.add_message(conv.id, "assistant", "Two years [1].", question.id)
+    history.update_message(answer.id, citations=[asdict(cited)])
+    window = make_window(scripted, start=False)
+    window.open_conversation(conv.id)
+    panel = window.panel
+    row = panel.model.rowCount() - 1
+    shown = panel.docs.document(panel.model.item(row)).toPlainText()
+    assert f"warranty.txt, lines {start}–{end}" in shown
+    assert f"line {start} " not in shown and f"line {start}—" not in shown
+
+    point = link_point(qtbot, panel, row, citation_link(0))
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    viewer = panel.findChild(SourceViewer)
+    wait_shown(qtbot, viewer, viewer.text_view)
+    view = viewer.text_view
+    assert viewer.location() == f"lines {start}–{end}"
+    marked = [view.first_line + s.cursor.blockNumber() for s in view.extraSelections()]
+    assert marked == list(range(start, end + 1))
+    qtbot.waitUntil(lambda: not viewer.busy)
+    viewer.close()

@@ -7,7 +7,7 @@ import threading
 import pytest
 from fireside.assistant.app import build_app
 from fireside.assistant.events import ToolCall, ToolResult
-from fireside.assistant.settings import Settings
+from fireside.assistant.settings_store import SettingsStore
 from fireside.desktop.tool_approval import ALLOW_ONCE, ApprovalBroker, ToolApprovalDialog
 from fireside.desktop.tool_call_text import format_tool_call, format_tool_event
 from PySide6.QtCore import Qt
@@ -27,8 +27,18 @@ def weather(app):
 
 
 @pytest.fixture
-def broker(qtbot, app):
-    broker = ApprovalBroker(app.settings, app.save_settings)
+def bridge(qtbot, app):
+    from fireside.desktop.settings_bridge import SettingsBridge
+
+    bridge = SettingsBridge(app.settings_store)
+    yield bridge
+    bridge.wait()
+    bridge.close()
+
+
+@pytest.fixture
+def broker(qtbot, bridge):
+    broker = ApprovalBroker(bridge)
     yield broker
     broker.shutdown()
 
@@ -62,16 +72,18 @@ def test_worker_waits_for_the_users_answer(qtbot, broker, weather, app, button, 
     thread.join(5)
     assert not thread.is_alive()
     assert box["ok"] is expected
-    assert app.settings.always_allowed_tools == []
+    assert app.settings.chat.always_allowed_tools == []
 
 
-def test_always_allow_is_saved_and_not_asked_again(qtbot, broker, weather, app):
+def test_always_allow_is_saved_and_not_asked_again(qtbot, broker, bridge, weather, app):
     thread, box = ask_from_worker(broker, weather, {"place": "Oslo"})
     answer(qtbot, broker, "always_button")
     thread.join(5)
     assert box["ok"] is True
-    assert app.settings.always_allowed_tools == ["weather"]
-    assert Settings.load(app.paths).always_allowed_tools == ["weather"]
+    assert app.settings.chat.always_allowed_tools == ["weather"]
+    qtbot.waitUntil(lambda: not bridge.busy, timeout=5000)
+    on_disk = SettingsStore(app.paths.settings_file).settings
+    assert on_disk.chat.always_allowed_tools == ["weather"]
     assert broker.approve(weather, {"place": "Bergen"}) is True  # no dialog this time
     assert broker.current_dialog is None
 
@@ -91,7 +103,7 @@ def test_closing_the_dialog_or_shutting_down_denies(qtbot, broker, weather):
     assert broker.approve(weather, {"place": "Oslo"}) is False  # closed: no more questions
 
 
-def test_on_the_ui_thread_the_dialog_is_shown_directly(qtbot, app, weather):
+def test_on_the_ui_thread_the_dialog_is_shown_directly(qtbot, bridge, weather):
     shown = []
 
     class AutoAllow(ToolApprovalDialog):
@@ -99,7 +111,7 @@ def test_on_the_ui_thread_the_dialog_is_shown_directly(qtbot, app, weather):
             shown.append(self.text())
             return ALLOW_ONCE
 
-    broker = ApprovalBroker(app.settings, app.save_settings, dialog_factory=AutoAllow)
+    broker = ApprovalBroker(bridge, dialog_factory=AutoAllow)
     assert broker.approve(weather, {"place": "Oslo"}) is True
     assert "Oslo" in shown[0]
     broker.dialog_factory = lambda tool, args, parent: _Refuse()

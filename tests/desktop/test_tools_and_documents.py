@@ -9,7 +9,8 @@ from tests.desktop.helpers import type_and_send, wait_idle, wait_loaded
 
 
 def test_weather_call_waits_for_the_users_approval(qtbot, scripted, make_window):
-    scripted.settings.tools_enabled = True  # offer tools even to the small scripted model
+    # offer tools even to the small scripted model
+    scripted.settings_store.set("chat.tools_enabled", True)
     scripted.models.tokens = ['{"tool": "weather", ', '"arguments": {"place": "Oslo"}}']
     window = make_window(scripted)
     wait_loaded(qtbot, window)
@@ -101,3 +102,55 @@ def test_tool_calls_are_collapsed_and_expand_on_click(qtbot, scripted, make_wind
     assert "more detail more detail" in expanded and "hide tool details" in expanded
     window.panel.on_link("fireside-tools:toggle", row)
     assert window.panel.model.item(row).text == collapsed
+
+
+def test_show_tool_details_shows_each_arguments_name_and_the_whole_result(
+    qtbot, scripted, make_window
+):
+    """Clicked in the transcript, the link changes what is on screen, even for a call whose
+    one-line summary already showed its short result."""
+    from fireside.desktop.message_extras import TOGGLE_TOOLS_LINK
+
+    from tests.desktop.helpers import link_point
+
+    history = scripted.history
+    conv = history.create_conversation("Sums")
+    question = history.add_message(conv.id, "user", "What is 17*23?")
+    answer = history.add_message(conv.id, "assistant", "17 times 23 is 391.", question.id)
+    history.update_message(
+        answer.id,
+        tool_calls=[
+            {
+                "name": "calculator",
+                "arguments": {"expression": "17*23"},
+                "output": "391",
+                "is_error": False,
+                "duration_s": 0.01,
+            }
+        ],
+    )
+    window = make_window(scripted, start=False)
+    window.open_conversation(conv.id)
+    panel = window.panel
+    row = panel.model.rowCount() - 1
+    index = panel.model.index(row)
+
+    def shown() -> str:
+        return panel.docs.document(panel.model.item(row)).toPlainText()
+
+    collapsed = shown()
+    assert "calculator" in collapsed and "391" in collapsed and "expression" not in collapsed
+    collapsed_height = panel.view.visualRect(index).height()
+
+    point = link_point(qtbot, panel, row, TOGGLE_TOOLS_LINK)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    expanded = shown()
+    assert "hide tool details" in expanded
+    assert '"expression": "17*23"' in expanded  # the argument by name, in full
+    assert "Result" in expanded and "391" in expanded
+    qtbot.waitUntil(lambda: panel.view.visualRect(index).height() > collapsed_height + 40)
+
+    point = link_point(qtbot, panel, row, TOGGLE_TOOLS_LINK)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert shown() == collapsed
+    qtbot.waitUntil(lambda: panel.view.visualRect(index).height() == collapsed_height)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fireside.assistant.settings_store import setting
 from fireside.desktop import documents_drop
 from fireside.desktop.markdown_render import MarkdownRenderer
 from PySide6.QtCore import QPoint
@@ -49,8 +50,7 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
     parent = None
     for i in range(600):
         parent = history.add_message(conv.id, "user", f"Question {i}: why?", parent).id
-        parent = history.add_message(conv.id, "assistant", MARKDOWN + f"\nAnswer {i}.",
-                                     parent).id
+        parent = history.add_message(conv.id, "assistant", MARKDOWN + f"\nAnswer {i}.", parent).id
     window = make_window(scripted, start=False)
     window.open_conversation(conv.id)
     view, docs, model = window.panel.view, window.panel.docs, window.panel.model
@@ -69,9 +69,11 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
         key = model.item(view.indexAt(QPoint(10, 10)).row()).key  # loading is deferred
         qtbot.waitUntil(lambda before=before: model.offset < before, timeout=5000)
         qtbot.wait(30)
-        shown = [model.item(view.indexAt(QPoint(10, y)).row()).key
-                 for y in range(5, view.viewport().height(), 40)
-                 if view.indexAt(QPoint(10, y)).isValid()]
+        shown = [
+            model.item(view.indexAt(QPoint(10, y)).row()).key
+            for y in range(5, view.viewport().height(), 40)
+            if view.indexAt(QPoint(10, y)).isValid()
+        ]
         assert key in shown, "the row that was at the top is still on screen"
     assert model.rowCount() == 1200
     qtbot.waitUntil(lambda: not view.measuring, timeout=30_000)
@@ -82,8 +84,9 @@ def test_a_long_conversation_opens_with_few_documents(qtbot, scripted, make_wind
     view.viewport().repaint()
 
 
-def test_dropped_documents_without_an_indexer_say_so(qtbot, scripted, make_window, tmp_path,
-                                                      monkeypatch):
+def test_dropped_documents_without_an_indexer_say_so(
+    qtbot, scripted, make_window, tmp_path, monkeypatch
+):
     monkeypatch.setattr(documents_drop, "indexing_available", lambda: False)
     window = make_window(scripted, start=False)
     note = tmp_path / "notes.txt"
@@ -94,8 +97,7 @@ def test_dropped_documents_without_an_indexer_say_so(qtbot, scripted, make_windo
     assert "notes.txt" in window.panel.info_notice.text()
 
 
-def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_window,
-                                                          tmp_path):
+def test_dropped_documents_are_indexed_off_the_ui_thread(qtbot, scripted, make_window, tmp_path):
     if not documents_drop.indexing_available():
         return  # covered by the test above
     from fireside.assistant.documents.store import DocumentStore
@@ -125,8 +127,7 @@ def test_the_dark_theme_repaints_the_transcript(qtbot, scripted, make_window):
     window.panel.composer.box.setPlainText("code")
     window.panel.composer.submit()
     wait_idle(qtbot, window)
-    window.app.settings.theme = "dark"
-    window.apply_theme()
+    window.settings_bridge.update(setting("window.theme", "dark"))
     assert window.colors.name == "dark"
     assert window.palette().color(window.backgroundRole()).name() == window.colors.window
     image = window.grab().toImage()
@@ -135,3 +136,26 @@ def test_the_dark_theme_repaints_the_transcript(qtbot, scripted, make_window):
 
 def test_paths_are_kept_as_given(tmp_path):
     assert documents_drop._names([Path("/a/b.txt"), Path("/c/d.pdf")]) == "b.txt, d.pdf"
+
+
+def test_a_long_code_line_wraps_inside_the_view_and_keeps_its_copy_link(
+    qtbot, scripted, make_window
+):
+    from fireside.desktop.markdown_render import COPY_CODE_SCHEME
+
+    from tests.desktop.helpers import link_point
+
+    long_line = "# " + " ".join(["a long comment in a code block"] * 12)
+    history = scripted.history
+    conv = history.create_conversation("Code")
+    question = history.add_message(conv.id, "user", "Some code?")
+    history.add_message(conv.id, "assistant", f"```python\n{long_line}\nx = 1\n```", question.id)
+    window = make_window(scripted, start=False)
+    window.resize(900, 700)
+    window.open_conversation(conv.id)
+    panel = window.panel
+    row = panel.model.rowCount() - 1
+    doc = panel.docs.document(panel.model.item(row))
+    assert doc.idealWidth() <= panel.docs.width + 1  # wrapped, not wider than the view
+    assert long_line in doc.toPlainText().replace("\u2028", " ").replace("\n", " ")
+    link_point(qtbot, panel, row, f"{COPY_CODE_SCHEME}0")  # the Copy link is on screen

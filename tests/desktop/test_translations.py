@@ -42,12 +42,14 @@ def read_ts(path: Path) -> dict[tuple[str, str], dict]:
         for message in context.iter("message"):
             translation = message.find("translation")
             numerus = message.get("numerus") == "yes"
-            forms = ([f.text or "" for f in translation.iter("numerusform")] if numerus
-                     else [translation.text or ""])
+            forms = (
+                [f.text or "" for f in translation.iter("numerusform")]
+                if numerus
+                else [translation.text or ""]
+            )
             messages[(name, message.findtext("source"))] = {
                 "numerus": numerus,
-                "finished": translation.get("type") not in ("unfinished", "vanished",
-                                                            "obsolete"),
+                "finished": translation.get("type") not in ("unfinished", "vanished", "obsolete"),
                 "forms": forms,
             }
     return messages
@@ -58,8 +60,9 @@ def strings_in_sources() -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
 
     def text(node) -> str | None:
-        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-            else None
+        return (
+            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+        )
 
     def visit(node, cls: str | None, path: Path) -> None:
         for child in ast.iter_child_nodes(node):
@@ -70,8 +73,12 @@ def strings_in_sources() -> dict[tuple[str, str], str]:
                 args = child.args
                 if name == "tr" and args and text(args[0]) is not None:
                     found[(cls, text(args[0]))] = path.name
-                elif name in ("translate", "QT_TRANSLATE_NOOP") and len(args) >= 2 \
-                        and text(args[0]) is not None and text(args[1]) is not None:
+                elif (
+                    name in ("translate", "QT_TRANSLATE_NOOP")
+                    and len(args) >= 2
+                    and text(args[0]) is not None
+                    and text(args[1]) is not None
+                ):
                     found[(text(args[0]), text(args[1]))] = path.name
             visit(child, inner, path)
 
@@ -117,8 +124,7 @@ def test_placeholders_survive_translation(catalogues):
             for form in message["forms"]:
                 got = sorted(PLACEHOLDER.findall(form))
                 if message["numerus"]:  # a plural form may spell the number out
-                    got, want_here = [p for p in got if p != "%n"], [p for p in want
-                                                                     if p != "%n"]
+                    got, want_here = [p for p in got if p != "%n"], [p for p in want if p != "%n"]
                 else:
                     want_here = want
                 assert got == want_here, (language, context, source, form)
@@ -139,9 +145,10 @@ def test_chinese_translations_are_chinese_and_traditional_is_not_a_copy(catalogu
         ("DocumentsDock", "Documents"): ("文档", "文件"),
         ("MarkdownRenderer", "code"): ("代码", "程式碼"),
         ("SourceViewer", "Open in default app"): ("用默认应用打开", "以預設應用程式開啟"),
-        ("InputBox", "Message the assistant — Enter to send, Shift+Enter for a new line"):
-            ("给助手发消息 — Enter 发送，Shift+Enter 换行",
-             "傳訊息給助理 — Enter 傳送，Shift+Enter 換行"),
+        ("InputBox", "Message the assistant — Enter to send, Shift+Enter for a new line"): (
+            "给助手发消息 — Enter 发送，Shift+Enter 换行",
+            "傳訊息給助理 — Enter 傳送，Shift+Enter 換行",
+        ),
     }
     for key, (cn, tw) in expected.items():
         assert (simplified[key]["forms"], traditional[key]["forms"]) == ([cn], [tw]), key
@@ -164,28 +171,33 @@ def test_each_qm_is_built_from_its_current_ts(qapp, catalogues, language):
 def test_english_plurals(qapp):
     installed = install_translators(qapp, ENGLISH)
     try:
+
         def text(n: int) -> str:
-            return QCoreApplication.translate("DocumentsPanel", "Preparing to index %n item(s)…",
-                                              "", n)
+            return QCoreApplication.translate(
+                "DocumentsPanel", "Preparing to index %n item(s)…", "", n
+            )
 
         assert (text(1), text(3)) == ("Preparing to index 1 item…", "Preparing to index 3 items…")
     finally:
         installed.remove()
 
 
-@pytest.mark.parametrize(("tags", "expected"), [
-    (["zh-Hans-CN", "zh-CN", "zh"], SIMPLIFIED),
-    (["zh-Hant-TW", "zh-TW", "zh"], TRADITIONAL),
-    (["zh-Hant-HK", "zh-HK"], TRADITIONAL),
-    (["zh-MO"], TRADITIONAL),
-    (["zh-Hans-SG"], SIMPLIFIED),
-    (["zh"], SIMPLIFIED),
-    (["en-Latn-US", "en-US", "en"], ENGLISH),
-    (["fr-FR", "fr", "zh-Hant-TW"], TRADITIONAL),  # first language we have, in order
-    (["de-DE", "ja-JP"], ENGLISH),
-    (["C"], ENGLISH),
-    ([], ENGLISH),
-])
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        (["zh-Hans-CN", "zh-CN", "zh"], SIMPLIFIED),
+        (["zh-Hant-TW", "zh-TW", "zh"], TRADITIONAL),
+        (["zh-Hant-HK", "zh-HK"], TRADITIONAL),
+        (["zh-MO"], TRADITIONAL),
+        (["zh-Hans-SG"], SIMPLIFIED),
+        (["zh"], SIMPLIFIED),
+        (["en-Latn-US", "en-US", "en"], ENGLISH),
+        (["fr-FR", "fr", "zh-Hant-TW"], TRADITIONAL),  # first language we have, in order
+        (["de-DE", "ja-JP"], ENGLISH),
+        (["C"], ENGLISH),
+        ([], ENGLISH),
+    ],
+)
 def test_the_system_language_decides(tags, expected):
     assert resolve_language("system", tags) == expected
 
@@ -213,13 +225,44 @@ def test_qts_own_dialog_texts_are_translated_too(qapp):
 # -- nothing shown in the window bypasses tr() ---------------------------------------------
 
 SHOWS_TEXT = {
-    "setText", "setToolTip", "setPlaceholderText", "setWindowTitle", "addAction", "addMenu",
-    "addItem", "addRow", "setSpecialValueText", "showMessage", "show_message",
-    "setHorizontalHeaderLabels", "setStatusTip", "setWhatsThis", "critical", "warning",
-    "information", "question", "about", "getText", "getOpenFileName", "getOpenFileNames",
-    "getSaveFileName", "getExistingDirectory", "QLabel", "QPushButton", "QToolButton",
-    "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QDockWidget", "QTreeWidgetItem",
-    "QTableWidgetItem", "QMessageBox", "TurnError", "fail_live", "setPlainText",
+    "setText",
+    "setToolTip",
+    "setPlaceholderText",
+    "setWindowTitle",
+    "addAction",
+    "addMenu",
+    "addItem",
+    "addRow",
+    "setSpecialValueText",
+    "showMessage",
+    "show_message",
+    "setHorizontalHeaderLabels",
+    "setStatusTip",
+    "setWhatsThis",
+    "critical",
+    "warning",
+    "information",
+    "question",
+    "about",
+    "getText",
+    "getOpenFileName",
+    "getOpenFileNames",
+    "getSaveFileName",
+    "getExistingDirectory",
+    "QLabel",
+    "QPushButton",
+    "QToolButton",
+    "QCheckBox",
+    "QRadioButton",
+    "QGroupBox",
+    "QAction",
+    "QDockWidget",
+    "QTreeWidgetItem",
+    "QTableWidgetItem",
+    "QMessageBox",
+    "TurnError",
+    "fail_live",
+    "setPlainText",
 }
 TEXT_KEYWORDS = {"text", "toolTip", "placeholderText", "windowTitle", "title", "statusTip"}
 PRODUCT = re.compile(r"\bFireside\b")  # the name is not translated
@@ -254,14 +297,23 @@ def test_no_window_text_bypasses_translation():
                 if receiver in ("log", "logger", "logging"):
                     continue  # the log file is for bug reports, in English
                 if name in SHOWS_TEXT:
-                    raw += [f"{path.name}:{node.lineno}: {ast.unparse(a)}"
-                            for a in node.args if _words(a)]
+                    raw += [
+                        f"{path.name}:{node.lineno}: {ast.unparse(a)}"
+                        for a in node.args
+                        if _words(a)
+                    ]
                 if name == "emit" and node.args and _words(node.args[0]):
                     raw.append(f"{path.name}:{node.lineno}: {ast.unparse(node.args[0])}")
-                raw += [f"{path.name}:{node.lineno}: {k.arg}={ast.unparse(k.value)}"
-                        for k in node.keywords if k.arg in TEXT_KEYWORDS and _words(k.value)]
+                raw += [
+                    f"{path.name}:{node.lineno}: {k.arg}={ast.unparse(k.value)}"
+                    for k in node.keywords
+                    if k.arg in TEXT_KEYWORDS and _words(k.value)
+                ]
             elif isinstance(node, ast.Assign) and _words(node.value):
-                raw += [f"{path.name}:{node.lineno}: {t.attr} = {ast.unparse(node.value)}"
-                        for t in node.targets if isinstance(t, ast.Attribute)
-                        and re.search("text|placeholder|title|label", t.attr)]
+                raw += [
+                    f"{path.name}:{node.lineno}: {t.attr} = {ast.unparse(node.value)}"
+                    for t in node.targets
+                    if isinstance(t, ast.Attribute)
+                    and re.search("text|placeholder|title|label", t.attr)
+                ]
     assert not raw, "wrap these in self.tr() / QCoreApplication.translate():\n" + "\n".join(raw)

@@ -12,8 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from tests.desktop.helpers import action_point, click_action, type_and_send, wait_idle
 
 
-def test_five_thousand_tokens_stream_into_the_view_in_a_few_batches(qtbot, scripted,
-                                                                    make_window):
+def test_five_thousand_tokens_stream_into_the_view_in_a_few_batches(qtbot, scripted, make_window):
     tokens = [f"word{i} " if i % 40 else f"\n\nParagraph {i}: " for i in range(5000)]
     scripted.models.tokens = tokens
     window = make_window(scripted)
@@ -83,13 +82,13 @@ def test_stop_takes_effect_within_one_token(qtbot, scripted, make_window):
     wait_idle(qtbot, window)
     assert backend.emitted - emitted_at_stop <= 1  # the token under way, then nothing
     reply = window.panel.model.item(1)
-    assert reply.status == "stopped" and 0 < len(reply.text) < len("".join(
-        scripted.models.tokens))
+    assert reply.status == "stopped" and 0 < len(reply.text) < len("".join(scripted.models.tokens))
     assert window.app.history.get_message(reply.message_id).status == "stopped"
 
 
-def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(qtbot, scripted,
-                                                                           make_window):
+def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(
+    qtbot, scripted, make_window
+):
     window = make_window(scripted)
     type_and_send(qtbot, window, "Say hi.")
     wait_idle(qtbot, window)
@@ -104,8 +103,7 @@ def test_up_in_an_empty_box_edits_the_last_message_and_keeps_the_original(qtbot,
     wait_idle(qtbot, window)
 
     model = window.panel.model
-    assert [model.item(r).text for r in range(model.rowCount())] == ["Say hello.",
-                                                                     "Hello there!"]
+    assert [model.item(r).text for r in range(model.rowCount())] == ["Say hello.", "Hello there!"]
     assert model.versions(0) == (2, 2)
     versions = window.app.history.siblings(model.item(0).message_id)
     assert [m.content for m in versions] == ["Say hi.", "Say hello."]
@@ -125,16 +123,19 @@ def test_edit_action_and_escape_cancels_editing(qtbot, scripted, make_window):
     assert composer.editing_id is None and composer.box.toPlainText() == ""
 
 
-def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, scripted,
-                                                                    make_window):
+def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, scripted, make_window):
     other = scripted.history.create_conversation("Earlier chat")
     scripted.history.add_message(other.id, "user", "old question")
     scripted.models.tokens = [f"t{i} " for i in range(150)]
     scripted.models.delay_s = 0.01
     window = make_window(scripted)
     type_and_send(qtbot, window, "Write a long answer.")
-    qtbot.waitUntil(lambda: window.panel.conversation_id is not None
-                    and bool(window.panel.controller.text_so_far), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.panel.conversation_id is not None and bool(window.panel.controller.text_so_far)
+        ),
+        timeout=10_000,
+    )
     chat = window.panel.conversation_id
     window.open_conversation(other.id)
     assert [i.text for i in window.panel.model.items()] == ["old question"]
@@ -149,8 +150,7 @@ def test_switching_chats_while_streaming_reattaches_the_live_reply(qtbot, script
     assert window.sidebar.protected_id is None
 
 
-def test_a_reply_that_fails_midway_shows_the_cause_and_can_be_retried(qtbot, scripted,
-                                                                       make_window):
+def test_a_reply_that_fails_midway_shows_the_cause_and_can_be_retried(qtbot, scripted, make_window):
     scripted.models.tokens = ["partial ", "answer ", "more"]
     scripted.models.fail_after = 2
     window = make_window(scripted)
@@ -227,3 +227,29 @@ def test_double_click_makes_a_message_selectable_and_copyable(qtbot, scripted, m
     assert QGuiApplication.clipboard().text() == "Select some of this text."
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not view.viewport().findChildren(SelectableMessage))
+
+
+def test_the_message_box_shows_its_whole_hint_beside_the_documents_panel(
+    qtbot, scripted, make_window
+):
+    from PySide6.QtGui import QFontMetrics
+
+    window = make_window(scripted, start=False)
+    window.resize(1180, 780)
+    box = window.panel.composer.box
+    line = QFontMetrics(box.font()).lineSpacing()
+    margin = int(box.document().documentMargin())
+
+    def whole() -> bool:
+        return box.viewport().height() - margin >= box.placeholder_height()
+
+    qtbot.waitUntil(lambda: box.placeholder_height() < 1.5 * line)  # one line
+    qtbot.waitUntil(whole)
+    one_line = box.height()
+    window.toggle_documents()  # the panel takes the room the hint had on one line
+    qtbot.waitUntil(lambda: box.placeholder_height() >= 2 * line)
+    qtbot.waitUntil(whole)
+    assert box.height() > one_line
+    qtbot.keyClicks(box, "hi")  # text of one line: the box is one line high again
+    qtbot.waitUntil(lambda: box.height() == one_line)
+    window.docs_dock.shutdown()

@@ -55,8 +55,7 @@ def documents_texts(window) -> dict:
     if not dock.isVisible():
         window.toggle_documents()
     panel = dock.panel
-    headers = [panel.table.horizontalHeaderItem(i).text()
-               for i in range(panel.table.columnCount())]
+    headers = [panel.table.horizontalHeaderItem(i).text() for i in range(panel.table.columnCount())]
     return {
         "title": dock.windowTitle(),
         "use_in_chat": dock.use_in_chat.text(),

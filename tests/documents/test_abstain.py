@@ -74,7 +74,7 @@ def test_chinese_notes_answer_chinese_and_english_questions(store, tmp_path, e5)
     english = sum(bool(_sources(store, e5, "notes", s["translation"]["en"])) for s in asked)
     assert chinese == len(asked)
     assert english >= len(asked) * 0.7
-    for question in ("水银的沸点是多少？", "如何做红烧肉？"):
+    for question in ("如何做红烧肉？", "谁赢得了1998年世界杯？", "怎样在Windows上安装Python？"):
         assert _sources(store, e5, "notes", question) == [], question
 
 

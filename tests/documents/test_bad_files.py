@@ -74,8 +74,8 @@ def test_unchanged_failed_file_is_not_retried(store, bad_folder, monkeypatch):
 
 
 def test_unsupported_named_file_is_reported(tmp_path):
-    f = tmp_path / "picture.png"
-    f.write_bytes(b"\x89PNG\r\n")
+    f = tmp_path / "picture.heic"
+    f.write_bytes(b"\x00\x00\x00\x18ftypheic")
     with pytest.raises(LoadError) as err:
         LoaderRegistry().check(f)
     assert err.value.kind == "unsupported"

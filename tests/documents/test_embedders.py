@@ -37,6 +37,7 @@ def test_registry_names_aliases_and_folders(tmp_path):
 
 def test_default_falls_back_to_minilm_with_a_notice(monkeypatch):
     monkeypatch.setattr(e5_embedder, "available", lambda: False)
+    monkeypatch.delenv("FIRESIDE_ONNX_E5")  # and no ONNX export of it either
     reg = EmbedderRegistry()
     assert reg.default_name() == "all-MiniLM-L6-v2"
     assert "no wheel for this platform" in reg.default_notice()

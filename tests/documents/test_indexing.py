@@ -35,7 +35,7 @@ def chunk_count(store: DocumentStore) -> int:
 def test_schema_migrations_are_named_and_idempotent(tmp_path):
     s1 = DocumentStore(tmp_path / "d.db")
     names = [r[0] for r in s1.conn.execute("SELECT name FROM _migrations")]
-    assert names == ["001_initial", "002_words"]
+    assert names == ["001_initial", "002_words", "003_ocr"]
     assert s1.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     s1.close()
     s2 = DocumentStore(tmp_path / "d.db")

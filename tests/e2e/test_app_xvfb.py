@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from fireside.assistant.settings import ModelSettings, Paths, Settings
+from fireside.assistant.settings_store import SettingsStore
 from fireside.models.bundled import default_model
 from fireside.models.sampling import SamplingParams
 
@@ -48,12 +49,16 @@ def _prepare_home(home: Path) -> Paths:
     """Short greedy replies from the bundled model, so the test is quick and stable."""
     os.environ["FIRESIDE_HOME"] = str(home)
     paths = Paths.from_env().ensure()
-    settings = Settings(n_threads=1, theme="light")
-    settings.set_model_settings(
-        str(default_model().path),
-        ModelSettings(n_ctx=1024, sampling=SamplingParams(temperature=0.0, max_tokens=24, seed=1)),
-    )
-    settings.save(paths)
+    sampling = SamplingParams(temperature=0.0, max_tokens=24, seed=1)
+
+    def change(settings: Settings) -> None:
+        settings.model.n_threads = 1
+        settings.window.theme = "light"
+        settings.set_model_settings(
+            str(default_model().path), ModelSettings(n_ctx=1024, sampling=sampling)
+        )
+
+    SettingsStore(paths.settings_file).update(change)
     return paths
 
 

@@ -16,8 +16,9 @@ def write_split(src: Path, folder: Path, stem: str, max_tensors: int = 120) -> l
     arch = reader.fields[gguf.Keys.General.ARCHITECTURE].contents()
     writer = gguf.GGUFWriter(folder / f"{stem}.gguf", arch, split_max_tensors=max_tensors)
     for field in reader.fields.values():
-        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith(("GGUF.",
-                                                                                  "split.")):
+        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith(
+            ("GGUF.", "split.")
+        ):
             continue
         kind = field.types[0]
         sub = field.types[-1] if kind == gguf.GGUFValueType.ARRAY else None

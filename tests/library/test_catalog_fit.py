@@ -22,8 +22,16 @@ def test_catalog_covers_the_families_and_is_honest_about_checks():
     assert 18 <= len(entries) <= 30
     assert len({e.id for e in entries}) == len(entries)
     families = {e.family for e in entries}
-    assert {"qwen2.5", "qwen3", "llama3", "gemma3", "phi", "mistral", "smollm2",
-            "deepseek-r1"} <= families
+    assert {
+        "qwen2.5",
+        "qwen3",
+        "llama3",
+        "gemma3",
+        "phi",
+        "mistral",
+        "smollm2",
+        "deepseek-r1",
+    } <= families
     sizes = [e.parameters_b for e in entries]
     assert min(sizes) <= 0.6 and max(sizes) >= 14
     assert any(e.strong_chinese for e in entries) and not all(e.strong_chinese for e in entries)

@@ -17,9 +17,14 @@ from tests.library.conftest import FILE, REPO
 
 
 def run_cli(*args: str, env: dict | None = None, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "fireside.cli.main", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})}, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "fireside.cli.main", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
 
 
 def test_catalog_json_has_fit_and_figures(capsys):
@@ -29,8 +34,17 @@ def test_catalog_json_has_fit_and_figures(capsys):
     row = rows[0]
     assert row["fit"] in ("fits", "tight", "too_large")
     assert row["memory_estimate_bytes"] > row["size_bytes"]
-    assert {"repo", "files", "sha256", "verified", "licence", "context_length", "tool_calls",
-            "languages", "strong_chinese"} <= set(row)
+    assert {
+        "repo",
+        "files",
+        "sha256",
+        "verified",
+        "licence",
+        "context_length",
+        "tool_calls",
+        "languages",
+        "strong_chinese",
+    } <= set(row)
     assert main(["models", "catalog"]) == 0
     out = capsys.readouterr().out
     assert "qwen2.5-7b-instruct" in out and "中文" in out
@@ -69,8 +83,10 @@ def test_cli_errors_are_one_line(online, capsys, tmp_path):
     finally:
         del os.environ["HF_ENDPOINT"]
     err = capsys.readouterr().err.strip()
-    assert err == (f"fireside: error: cannot reach {endpoint} (connection refused): check the "
-                   "network connection or the mirror setting")
+    assert err == (
+        f"fireside: error: cannot reach {endpoint} (connection refused): check the "
+        "network connection or the mirror setting"
+    )
     assert main(["models", "download", "no-such-model"]) == 1
     assert "no catalog model 'no-such-model'" in capsys.readouterr().err
     other = tmp_path / "elsewhere.gguf"
@@ -158,24 +174,29 @@ def test_a_token_stored_by_an_earlier_release_is_still_used(capsys, fireside_hom
     assert json.loads((config / "secrets.json").read_text()) == {"hub-token": "hf_new"}
 
 
-def test_catalog_ids_download_with_the_hubs_hash(hub, smollm_path, split_parts, capsys,
-                                                 fireside_home):
+def test_catalog_ids_download_with_the_hubs_hash(
+    hub, smollm_path, split_parts, capsys, fireside_home
+):
     """Unverified catalog entries take size and SHA-256 from the hub's metadata; a split
     entry fetches every part; the catalog then marks them downloaded."""
-    hub.state.add("bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf",
-                  smollm_path)
+    hub.state.add(
+        "bartowski/SmolLM2-360M-Instruct-GGUF", "SmolLM2-360M-Instruct-Q8_0.gguf", smollm_path
+    )
     for i, p in enumerate(split_parts, 1):
-        hub.state.add("Qwen/Qwen2.5-7B-Instruct-GGUF",
-                      f"qwen2.5-7b-instruct-q4_k_m-0000{i}-of-00002.gguf", p)
+        hub.state.add(
+            "Qwen/Qwen2.5-7B-Instruct-GGUF", f"qwen2.5-7b-instruct-q4_k_m-0000{i}-of-00002.gguf", p
+        )
     assert main(["models", "download", "smollm2-360m-instruct", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["sha256"] == [hub.state.repos["bartowski/SmolLM2-360M-Instruct-GGUF"][
-        "SmolLM2-360M-Instruct-Q8_0.gguf"].sha256]
+    assert result["sha256"] == [
+        hub.state.repos["bartowski/SmolLM2-360M-Instruct-GGUF"][
+            "SmolLM2-360M-Instruct-Q8_0.gguf"
+        ].sha256
+    ]
     assert main(["models", "download", "qwen2.5-7b-instruct", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["path"].endswith("qwen2.5-7b-instruct-q4_k_m-00001-of-00002.gguf")
-    assert [Path(f).read_bytes() for f in result["files"]] == [p.read_bytes()
-                                                                for p in split_parts]
+    assert [Path(f).read_bytes() for f in result["files"]] == [p.read_bytes() for p in split_parts]
     assert main(["models", "catalog", "--json"]) == 0
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["smollm2-360m-instruct"]["downloaded"] is True

@@ -9,8 +9,7 @@ from fireside.models.library.hub import HubClient
 from fireside.models.library.library import ModelLibrary
 
 
-def test_finds_lm_studio_gpt4all_and_jan_models(tmp_path, monkeypatch, smollm_path,
-                                                split_parts):
+def test_finds_lm_studio_gpt4all_and_jan_models(tmp_path, monkeypatch, smollm_path, split_parts):
     home = tmp_path / "home"
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
@@ -46,8 +45,13 @@ def test_user_folders_and_duplicates(tmp_path, smollm_path):
     shutil.copyfile(smollm_path, mine / "deep" / "er" / "a.gguf")
     (mine / ".hidden").mkdir()
     shutil.copyfile(smollm_path, mine / ".hidden" / "b.gguf")
-    models = scan([ModelFolder(mine, "user folder"), ModelFolder(mine / "deep", "user folder"),
-                   ModelFolder(tmp_path / "missing", "user folder")])
+    models = scan(
+        [
+            ModelFolder(mine, "user folder"),
+            ModelFolder(mine / "deep", "user folder"),
+            ModelFolder(tmp_path / "missing", "user folder"),
+        ]
+    )
     assert [m.path.name for m in models] == ["a.gguf"]
 
 
@@ -56,8 +60,10 @@ def test_loader_names_split_parts_and_projectors(tmp_path, split_parts, smollm_p
     from fireside.models.errors import ModelError, NotGGUFError
     from fireside.models.gguf_info import inspect_gguf
 
-    with pytest.raises(ModelError, match="part 2 of 2 of a split model; open the first part, "
-                                         "tiny-Q4_1-00001-of-00002.gguf"):
+    with pytest.raises(
+        ModelError,
+        match="part 2 of 2 of a split model; open the first part, tiny-Q4_1-00001-of-00002.gguf",
+    ):
         inspect_gguf(split_parts[1])
     lone = tmp_path / split_parts[0].name
     shutil.copyfile(split_parts[0], lone)

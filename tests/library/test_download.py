@@ -113,8 +113,12 @@ def test_wrong_hash_deletes_the_file_and_says_so(library, smollm_path, hub):
 
 
 def test_not_enough_disk_space_is_refused_before_any_byte(hub, tmp_path):
-    library = ModelLibrary(tmp_path / "m", HubClient(hub.endpoint), scan_other_apps=False,
-                           free_space=lambda _folder: 50_000_000)
+    library = ModelLibrary(
+        tmp_path / "m",
+        HubClient(hub.endpoint),
+        scan_other_apps=False,
+        free_space=lambda _folder: 50_000_000,
+    )
     plan = library.plan(REPO, FILE)
     with pytest.raises(DiskSpaceError, match=r"needs 0\.10 GB more, 0\.05 GB is free"):
         library.download(plan)
@@ -128,8 +132,10 @@ def test_no_network_is_one_clear_line(online, tmp_path):
     library = ModelLibrary(tmp_path / "m", HubClient(endpoint), scan_other_apps=False)
     with pytest.raises(HubUnreachableError) as err:
         library.plan(REPO, FILE)
-    assert str(err.value) == (f"cannot reach {endpoint} (connection refused): check the "
-                              "network connection or the mirror setting")
+    assert str(err.value) == (
+        f"cannot reach {endpoint} (connection refused): check the "
+        "network connection or the mirror setting"
+    )
     with pytest.raises(HubUnreachableError, match="connection refused"):
         library.search("qwen")
 
@@ -212,8 +218,9 @@ def test_gated_repository_needs_the_token(hub, smollm_path, tmp_path):
     anonymous = ModelLibrary(tmp_path / "a", HubClient(hub.endpoint), scan_other_apps=False)
     with pytest.raises(HubAccessError, match="gated.*access token"):
         anonymous.plan(REPO, FILE)
-    with_token = ModelLibrary(tmp_path / "b", HubClient(hub.endpoint, "hf_secret"),
-                              scan_other_apps=False)
+    with_token = ModelLibrary(
+        tmp_path / "b", HubClient(hub.endpoint, "hf_secret"), scan_other_apps=False
+    )
     assert with_token.download(with_token.plan(REPO, FILE)).status == "done"
 
 

@@ -38,9 +38,13 @@ def test_split_model_downloads_and_chats(hub, real_split, tmp_path):
     backend = LlamaBackend(plan.path, LoadOptions(n_ctx=512, n_threads=1))
     try:
         backend.load()
-        text = "".join(getattr(c, "text", "") for c in backend.stream(
-            [{"role": "user", "content": "Say hello"}],
-            SamplingParams(temperature=0.0, max_tokens=8)))
+        text = "".join(
+            getattr(c, "text", "")
+            for c in backend.stream(
+                [{"role": "user", "content": "Say hello"}],
+                SamplingParams(temperature=0.0, max_tokens=8),
+            )
+        )
     finally:
         backend.close()
     assert text.strip()

@@ -63,7 +63,7 @@ def test_a_refusal_is_an_error_result_and_nothing_runs(app):
 
 
 def test_always_allowed_mcp_tools_run_without_asking(app):
-    app.settings.always_allowed_tools = ["get_current_time"]
+    app.settings_store.set("chat.always_allowed_tools", ["get_current_time"])
     scripted(app, CALL, "Morning.")
     events, _ = turn(app, lambda tool, args: pytest.fail("must not ask"))
     (call,) = [e for e in events if isinstance(e, ToolCall)]

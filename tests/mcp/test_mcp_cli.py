@@ -60,7 +60,7 @@ def test_add_list_tools_run_remove(fireside_home):
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout)["timezone"] == "Asia/Tokyo"
     failed = fireside("tools", "run", "get_current_time", '{"timezone": "Mars/Base"}', "--yes")
-    assert failed.returncode == 1 and "Invalid timezone" in failed.stderr
+    assert failed.returncode == 2 and "Invalid timezone" in failed.stderr
     no_traceback(failed)
 
     assert fireside("mcp", "disable", "time").returncode == 0

@@ -117,3 +117,17 @@ def test_model_too_large_for_memory_is_refused_before_loading(smollm_path):
     with pytest.raises(ModelTooLargeError, match="GiB of memory"):
         backend.load()
     assert backend._llm is None
+
+
+def test_a_reply_cut_mid_character_ends_on_a_whole_character(smollm_backend):
+    """Chinese characters are three UTF-8 bytes, often spread over two byte-level tokens:
+    a reply stopped (or cut by max_tokens) between them must not end in U+FFFD."""
+    msgs = [{"role": "user", "content": "请用中文写一首关于春天的短诗。"}]
+    cuts_inside_a_character, previous = 0, None
+    for n in range(1, 9):
+        text, stats = run(smollm_backend, msgs, SamplingParams(temperature=0, max_tokens=n))
+        assert stats.finish_reason == "length"
+        assert "\ufffd" not in text, (n, text)
+        cuts_inside_a_character += text == previous  # the last token ended no character
+        previous = text
+    assert cuts_inside_a_character  # the test really cut inside a character

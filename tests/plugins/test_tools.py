@@ -146,6 +146,7 @@ def test_a_raising_tool_becomes_an_error_result():
     outcome = run_tool(Tool.from_function(broken), {"x": 1})
     assert outcome.is_error
     assert outcome.output == "ZeroDivisionError: no dividing today"
+    assert not outcome.refused  # a bug, not a refusal: the command line exits 1
 
 
 def test_tool_error_messages_are_shown_as_written():
@@ -155,6 +156,7 @@ def test_tool_error_messages_are_shown_as_written():
 
     outcome = run_tool(Tool.from_function(polite), {})
     assert (outcome.output, outcome.is_error) == ("the service is closed on Sundays", True)
+    assert outcome.refused  # the command line exits 2, as for bad input
 
 
 def test_even_system_exit_inside_a_tool_does_not_escape():

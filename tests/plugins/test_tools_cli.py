@@ -94,7 +94,8 @@ def test_run_a_tool_from_an_installed_plugin(fireside_home, example_plugin_path)
         (["run", "calculator", "{not json"], 2, "fireside: error: invalid JSON arguments"),
         (["run", "calculator", "[1, 2]"], 2, "fireside: error: arguments must be a JSON object"),
         (["run", "calculator", "{}"], 2, "missing required argument 'expression'"),
-        (["run", "calculator", '{"expression": "1/0"}'], 1, "calculator: division by zero"),
+        (["run", "calculator", '{"expression": "1/0"}'], 2, "calculator: division by zero"),
+        (["run", "calculator", '{"expression": "9**9**9**9"}'], 2, "calculator: "),
     ],
 )
 def test_run_failures_are_one_line_with_a_nonzero_exit(fireside_home, args, code, message):
@@ -107,7 +108,7 @@ def test_run_failures_are_one_line_with_a_nonzero_exit(fireside_home, args, code
 
 def test_tool_errors_in_json_mode_exit_nonzero(fireside_home):
     proc = fireside("run", "calculator", '{"expression": "x"}', "--json", home=fireside_home)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # refused input, as the README says of user errors
     assert json.loads(proc.stdout)["is_error"] is True
 
 

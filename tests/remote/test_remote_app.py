@@ -8,6 +8,8 @@ import signal
 import pytest
 from fireside.assistant.app import build_app
 from fireside.assistant.events import TextDelta, TurnDone, TurnError
+from fireside.assistant.settings import model_chosen
+from fireside.assistant.settings_store import SettingsStore
 from fireside.models.generation import CancelToken
 from fireside.models.remote.errors import RemoteAuthError
 from fireside.models.sampling import SamplingParams
@@ -42,7 +44,6 @@ def memory_keyring():
 
 def test_a_reply_from_a_remote_model_is_recorded_with_its_backend(app, server, fireside_home):
     conn, _warning = app.models.remotes.add("lab", server.url, api_key=API_KEY)
-    app.save_settings()
     events = list(send(app.engine, "Say hello.", model=f"lab/{ALIAS}", params=SHORT))
     done = events[-1]
     assert isinstance(done, TurnDone), events[-1]
@@ -74,7 +75,6 @@ def test_without_a_keyring_the_key_goes_to_a_private_file_with_a_warning(
 def test_with_a_keyring_the_key_goes_there(app, server, fireside_home, memory_keyring):
     app.models.remotes.keys = SecretStore(app.paths.config_dir, keyring=memory_keyring)
     conn, warning = app.models.remotes.add("lab", server.url, api_key=API_KEY)
-    app.save_settings()
     assert conn.key_source == "keyring" and warning is None
     assert memory_keyring.items == {(SERVICE, "remote/lab"): API_KEY}
     assert API_KEY.encode() not in all_bytes(fireside_home)
@@ -94,7 +94,7 @@ def test_a_key_stored_by_an_earlier_release_is_still_found(server, fireside_home
     (config / "api-keys.json").write_text(json.dumps({"lab": API_KEY}))
     app = build_app()
     try:
-        events = list(app.engine.send("Hi", model_path=f"lab/{ALIAS}", params=SHORT))
+        events = list(send(app.engine, "Hi", model=f"lab/{ALIAS}", params=SHORT))
         assert isinstance(events[-1], TurnDone), events[-1]
         app.models.remotes.add("lab", server.url, api_key=API_KEY)
         assert not (config / "api-keys.json").exists()
@@ -108,7 +108,6 @@ def test_a_key_from_the_environment_stores_only_the_variables_name(
 ):
     monkeypatch.setenv("LAB_KEY", API_KEY)
     conn, warning = app.models.remotes.add("lab", server.url, api_key_env="LAB_KEY")
-    app.save_settings()
     assert (conn.key_source, conn.key_env, warning) == ("env", "LAB_KEY", None)
     assert b"LAB_KEY" in (fireside_home / "config" / "settings.json").read_bytes()
     assert API_KEY.encode() not in all_bytes(fireside_home)
@@ -128,10 +127,12 @@ def test_errors_before_the_reply_write_nothing(app, server):
 
 def test_removing_a_connection_forgets_it_and_its_models(app, server):
     app.models.remotes.add("lab", server.url, api_key=API_KEY)
-    app.settings.model_path = f"lab/{ALIAS}"
-    app.settings.remember_model(f"lab/{ALIAS}")
+    app.settings_store.update(model_chosen(f"lab/{ALIAS}"))
+    assert app.settings.model.recent == [f"lab/{ALIAS}"]
     app.models.remotes.remove("lab")
-    assert app.settings.model_path is None and app.settings.recent_models == []
+    assert app.settings.model.path is None and app.settings.model.recent == []
+    on_disk = SettingsStore(app.paths.settings_file).settings  # another process's view
+    assert on_disk.remote.connections == [] and on_disk.model.path is None
     assert not app.models.is_remote(f"lab/{ALIAS}")
     with pytest.raises(NotFoundError, match="no remote connection named 'lab'"):
         app.models.remotes.remove("lab")

@@ -20,10 +20,14 @@ from typing import Any
 from fireside.assistant.documents.loaders.csv_loader import load_csv
 from fireside.assistant.documents.loaders.docx_loader import load_docx
 from fireside.assistant.documents.loaders.html_loader import load_html
+from fireside.assistant.documents.loaders.image_loader import load_image
 from fireside.assistant.documents.loaders.pdf_loader import load_pdf
 from fireside.assistant.documents.loaders.sniff import read_head, sniff_kind
 from fireside.assistant.documents.loaders.text_loader import load_code, load_markdown, load_text
+from fireside.assistant.documents.ocr_pages import PageOcr
 from fireside.assistant.documents.types import Block, LoadError
+from fireside.models.image_files import IMAGE_EXTENSIONS
+from fireside.models.ocr import OcrEngine
 
 LoaderFn = Callable[[Path, Callable[[str], None]], Iterable[Block]]
 
@@ -41,12 +45,14 @@ TEXT_EXTENSIONS = [".txt", ".text", ".log", ".rst", ".org", ".adoc", ".asciidoc"
 
 @dataclass
 class LoaderSpec:
-    """``expect``: the sniffed content kind the extension promises ("text", "pdf", "zip")."""
+    """``expect``: the sniffed content kind the extension promises ("text", "pdf", "zip",
+    "image"); ``ocr``: the loader takes a ``PageOcr`` for pages that are pictures."""
 
     name: str
     load: LoaderFn
     expect: str
     max_bytes: int
+    ocr: bool = False
 
 
 def _builtin_specs() -> dict[str, LoaderSpec]:
@@ -60,7 +66,9 @@ def _builtin_specs() -> dict[str, LoaderSpec]:
     specs.update({".html": html, ".htm": html, ".xhtml": html})
     table = LoaderSpec("csv", load_csv, "text", 4 * GiB)
     specs.update({".csv": table, ".tsv": table})
-    specs[".pdf"] = LoaderSpec("pdf", load_pdf, "pdf", 512 * MiB)
+    specs[".pdf"] = LoaderSpec("pdf", load_pdf, "pdf", 512 * MiB, ocr=True)
+    image = LoaderSpec("image", load_image, "image", 512 * MiB, ocr=True)
+    specs.update({ext: image for ext in IMAGE_EXTENSIONS})
     specs[".docx"] = LoaderSpec("docx", load_docx, "zip", 256 * MiB)
     return specs
 
@@ -89,7 +97,14 @@ def _adapt_plugin(fn: Callable[..., Any]) -> LoaderFn:
 class LoaderRegistry:
     """Extension -> loader, built-ins first; ``extra`` (from plugins) may add or override."""
 
-    def __init__(self, extra: Iterable[tuple[Iterable[str], Callable[..., Any]]] = ()) -> None:
+    def __init__(
+        self,
+        extra: Iterable[tuple[Iterable[str], Callable[..., Any]]] = (),
+        ocr: OcrEngine | None = None,
+    ) -> None:
+        """``ocr``: the engine that reads scanned pages and pictures (the app shares one;
+        by default this registry makes its own, which loads nothing until a page needs it)."""
+        self.ocr = ocr or OcrEngine()
         self._specs = _builtin_specs()
         for extensions, fn in extra:
             self.register(extensions, fn)
@@ -137,20 +152,32 @@ class LoaderRegistry:
             )
         kind = sniff_kind(head)
         if spec.expect != "any" and kind != spec.expect:
-            shown = {"zip": "a ZIP archive", "pdf": "a PDF", "text": "plain text"}.get(
-                kind, f"{kind} data"
-            )
+            shown = {
+                "zip": "a ZIP archive",
+                "pdf": "a PDF",
+                "text": "plain text",
+                "image": "a picture",
+            }.get(kind, f"{kind} data")
             raise LoadError(
                 "misnamed",
                 f"content is {shown}, not what the {path.suffix or 'file'} name says",
             )
         return spec
 
-    def load(self, path: Path, warn: Callable[[str], None] | None = None) -> Iterator[Block]:
-        """Blocks of ``path`` in document order (a generator: nothing is read until iterated)."""
+    def load(
+        self,
+        path: Path,
+        warn: Callable[[str], None] | None = None,
+        ocr: PageOcr | None = None,
+    ) -> Iterator[Block]:
+        """Blocks of ``path`` in document order, read lazily. ``ocr`` reads the pages that
+        are pictures (scans, image files); None: such pages are reported, not read."""
         path = Path(path)
         spec = self.check(path)
-        return iter(spec.load(path, warn or (lambda _msg: None)))
+        warn = warn or (lambda _msg: None)
+        if spec.ocr:
+            return iter(spec.load(path, warn, ocr))
+        return iter(spec.load(path, warn))
 
 
 __all__ = ["LoaderRegistry", "LoaderSpec", "LoadError", "Block"]

@@ -19,6 +19,8 @@ _MAGIC = [
     (b"\x89PNG", "image"),
     (b"\xff\xd8\xff", "image"),
     (b"GIF8", "image"),
+    (b"II*\x00", "image"),  # TIFF, little-endian
+    (b"MM\x00*", "image"),  # TIFF, big-endian
     (b"\x1f\x8b", "gzip"),
     (b"\x7fELF", "binary"),
     (b"SQLite format 3\x00", "binary"),
@@ -46,9 +48,22 @@ def sniff_kind(head: bytes) -> str:
             return kind
     if stripped.startswith(b"%PDF-"):
         return "pdf"
+    if _is_webp(head) or _is_bmp(head):
+        return "image"
     if text_encoding(head) is None:
         return "binary"
     return "text"
+
+
+def _is_webp(head: bytes) -> bool:
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
+def _is_bmp(head: bytes) -> bool:
+    """ "BM" and a known header size: a text file starting with "BM" is not taken for one."""
+    if len(head) < 26 or not head.startswith(b"BM"):
+        return False
+    return int.from_bytes(head[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
 
 
 def text_encoding(head: bytes) -> str | None:
