@@ -22,6 +22,7 @@ from fireside.assistant.events import (
     Citations,
     ClientCall,
     ContextTrimmed,
+    SupportChecked,
     TextDelta,
     ToolCall,
     ToolResult,
@@ -199,6 +200,9 @@ class Routes:
         out = shapes.response(text, calls, _ending(done), cites)
         if opts.fireside_tools or opts.web:
             out["tool_runs"] = _tool_runs(items)
+        support = next((i for i in items if isinstance(i, SupportChecked)), None)
+        if support is not None:
+            out["support"] = shapes.support(support)
         if opts.save and done is not None:
             out["fireside"] = {"conversation_id": done.conversation_id}
         return JSONResponse(out)
@@ -211,7 +215,7 @@ class Routes:
             yield event
 
     def _chat_chunks(self, shapes: ChatShapes, opts: ChatOptions):
-        state = {"started": False, "calls": 0, "citations": None, "runs": []}
+        state = {"started": False, "calls": 0, "citations": None, "runs": [], "support": None}
 
         def chunks(item):
             if not state["started"]:
@@ -226,6 +230,8 @@ class Routes:
                 state["citations"] = item.items
             elif isinstance(item, (ToolCall, ToolResult)):
                 state["runs"].append(item)
+            elif isinstance(item, SupportChecked):
+                state["support"] = item
             elif isinstance(item, TurnDone):
                 ending = _ending(item)
                 yield shapes.chunk({}, finish_reason(ending))
@@ -233,6 +239,8 @@ class Routes:
                     yield shapes.usage_chunk(ending.usage)
                 if state["citations"] is not None:
                     yield shapes.citations_chunk(state["citations"])
+                if state["support"] is not None:
+                    yield shapes.extra_chunk("support", shapes.support(state["support"]))
                 if opts.fireside_tools or opts.web:
                     yield shapes.extra_chunk("tool_runs", _tool_runs(state["runs"]))
                 if opts.save:

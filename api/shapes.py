@@ -7,7 +7,7 @@ import secrets
 import time
 from dataclasses import asdict
 
-from fireside.assistant.events import Citation, ClientCall, Usage
+from fireside.assistant.events import Citation, ClientCall, SupportChecked, Usage
 from fireside.assistant.text_completion import CompletionDone
 
 
@@ -91,6 +91,14 @@ class ChatShapes:
         out["choices"] = []
         out["usage"] = usage_dict(usage)
         return out
+
+    @staticmethod
+    def support(checked: SupportChecked) -> dict:
+        """Fireside's addition after a reply from documents: each sentence's verdict."""
+        return {
+            "sentences": [asdict(s) for s in checked.sentences],
+            "mostly_unsupported": checked.mostly_unsupported,
+        }
 
     def citations_chunk(self, citations: list[Citation]) -> dict:
         return self.extra_chunk("citations", [citation_dict(c) for c in citations])

@@ -34,6 +34,7 @@ class Message:
     # attachments/, None when the export did not hold it), origin (the id it had there)
     attachments: list = field(default_factory=list)
     images: list = field(default_factory=list)  # pictures it carries (ChatImage dicts)
+    support: list = field(default_factory=list)  # SentenceCheck dicts (replies from documents)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -35,6 +35,7 @@ from fireside.assistant.events import (
     ClientCall,
     ContextTrimmed,
     Event,
+    SupportChecked,
     TextDelta,
     Timings,
     ToolCall,
@@ -215,7 +216,7 @@ class ChatEngine:
                     yield from self._no_answer(record, turn)
                     return
                 context = self._nothing_found_note(turn)
-        yield from self._reply(record, turn, context, documents is not None, request, citations)
+        yield from self._reply(record, turn, context, documents, request, citations)
 
     # -- resolving a request -----------------------------------------------------------------
     def _question_of(self, message_id: int) -> Message:
@@ -504,11 +505,11 @@ class ChatEngine:
         record: Record,
         turn: ResolvedTurn,
         context: str | None,
-        documents: bool,
+        documents,
         request: TurnRequest,
         citations: Sequence[Citation] = (),
     ) -> Iterator[Event]:
-        prompt = yield from self._prompt(record, turn, context, documents)
+        prompt = yield from self._prompt(record, turn, context, documents is not None)
         if prompt is None:
             return
         record.begin_reply(turn.backend.description, prompt.params)
@@ -520,7 +521,26 @@ class ChatEngine:
         if found:
             citations = [*citations, *found]
             yield Citations(list(citations))
-        yield self._finish(record, turn, prompt, outcome, citations, offered)
+        support = yield from self._check_support(turn, outcome, citations, documents)
+        yield self._finish(record, turn, prompt, outcome, citations, offered, support)
+
+    def _check_support(
+        self, turn: ResolvedTurn, out: _Outcome, citations: Sequence[Citation], documents
+    ) -> Iterator[Event]:
+        """After a reply from documents: each sentence against the passages it was given
+        (``documents/support.py``); a reply mostly not in them says so at its end. Returns
+        what is stored with the reply, or None when there was nothing to check (no sources,
+        a stopped reply, or one that also drew on tool results)."""
+        cancelled = out.stats is not None and out.stats.finish_reason == "cancelled"
+        if not citations or documents is None or cancelled or out.calls or not out.text.strip():
+            return None
+        report = self.documents.check_support(out.text, citations, documents.others)
+        yield SupportChecked(report.sentences, report.mostly_unsupported)
+        if report.mostly_unsupported:
+            note = "\n\n" + lang.text("mostly_unsupported", turn.language)
+            out.text += note
+            yield TextDelta(note)
+        return [asdict(s) for s in report.sentences]
 
     def _prompt(
         self, record: Record, turn: ResolvedTurn, context: str | None, documents: bool
@@ -738,6 +758,7 @@ class ChatEngine:
         out: _Outcome,
         citations: Sequence[Citation],
         offered: list[str] | None,
+        support: list[dict] | None = None,
     ) -> TurnDone:
         """Write the reply's final state, tell the plugins, and say how the turn ended."""
         description = turn.backend.description
@@ -754,6 +775,8 @@ class ChatEngine:
             stats.cached_tokens,
         )
         sources = {"citations": [asdict(c) for c in citations]} if citations else {}
+        if support is not None:
+            sources["support"] = support
         record.end(
             out.text,
             _STATUS_BY_FINISH.get(stats.finish_reason, "complete"),

@@ -1,8 +1,8 @@
 """The typed events a chat turn streams; the CLI, the window and the API consume the same.
 
 A turn yields ``TurnStarted``, then ``TextDelta``s (and, with tools or documents,
-``ToolCall``/``ToolResult``/``Citations``; with a caller's own functions, ``ClientCall``),
-and ends with exactly one ``TurnDone`` or ``TurnError``. A turn that is not written to the
+``ToolCall``/``ToolResult``/``Citations``; with a caller's own functions, ``ClientCall``;
+after a reply from documents, ``SupportChecked``), and ends with exactly one ``TurnDone`` or ``TurnError``. A turn that is not written to the
 history (``TurnRequest.save`` false: the local API) carries no conversation or message ids.
 """
 
@@ -82,6 +82,32 @@ class Citations:
 
 
 @dataclass
+class SentenceCheck:
+    """One sentence of a reply from documents, checked against the passages it was given:
+    ``start``/``end`` are offsets in the reply's text; ``source`` is the number of the
+    citation that supports it best (1-based), ``evidence`` that passage's closest sentence;
+    ``missing`` the numbers and names it states that the passage does not."""
+
+    text: str
+    start: int
+    end: int
+    verdict: str  # "supported", "partial" or "unsupported"
+    coverage: float = 0.0
+    source: int | None = None
+    evidence: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SupportChecked:
+    """After a reply from documents, before ``TurnDone``: how far its sentences are in the
+    sources (stored with the reply as ``support``)."""
+
+    sentences: list[SentenceCheck] = field(default_factory=list)
+    mostly_unsupported: bool = False
+
+
+@dataclass
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -132,6 +158,7 @@ Event = (
     | ToolResult
     | ClientCall
     | Citations
+    | SupportChecked
     | TurnNotice
     | TurnDone
     | TurnError

@@ -32,7 +32,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_JSON_FIELDS = ("settings", "timings", "tool_calls", "citations", "attachments", "images")
+_JSON_FIELDS = (
+    "settings",
+    "timings",
+    "tool_calls",
+    "citations",
+    "attachments",
+    "images",
+    "support",
+)
 RATINGS = ("up", "down")
 
 

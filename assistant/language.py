@@ -85,6 +85,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         SIMPLIFIED: "阅读文档时已取消",
         TRADITIONAL: "閱讀文件時已取消",
     },
+    "mostly_unsupported": {
+        ENGLISH: "(Most of this answer is not found in the cited documents: check it against "
+        "the sources.)",
+        SIMPLIFIED: "（这个回答的大部分内容在所引用的文档中找不到，请对照来源核实。）",
+        TRADITIONAL: "（這個回答的大部分內容在所引用的文件中找不到，請對照來源核實。）",
+    },
     # Tool routing: the tool's result as the assistant's own words, then the request to use
     # it, both in the user's language (an English lead makes even a Chinese question's
     # answer English).

@@ -109,6 +109,11 @@ def _m006_message_images(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "messages" ADD COLUMN "images" TEXT')
 
 
+def _m007_message_support(conn: sqlite3.Connection) -> None:
+    # JSON list: each sentence of a reply from documents and whether the sources back it
+    conn.execute('ALTER TABLE "messages" ADD COLUMN "support" TEXT')
+
+
 MIGRATIONS: list[Migration] = [
     ("001_initial", _m001_initial),
     ("002_tool_calls_and_citations", _m002_tool_calls_and_citations),
@@ -116,6 +121,7 @@ MIGRATIONS: list[Migration] = [
     ("004_message_backend", _m004_message_backend),
     ("005_uids_ratings_assistants", _m005_uids_ratings_assistants),
     ("006_message_images", _m006_message_images),
+    ("007_message_support", _m007_message_support),
 ]
 
 

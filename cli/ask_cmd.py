@@ -95,6 +95,7 @@ def run_ask(args) -> int:
             {
                 "text": out.done.text,
                 "citations": out.citations_json(),
+                "support": out.support_json(),
                 "conversation_id": out.done.conversation_id,
                 "message_id": out.done.message_id,
                 **shown,

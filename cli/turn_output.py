@@ -20,6 +20,7 @@ from fireside.assistant.events import (
     Citations,
     ContextTrimmed,
     Event,
+    SupportChecked,
     TextDelta,
     ToolCall,
     ToolResult,
@@ -40,12 +41,17 @@ class TurnOutcome:
     done: TurnDone | None = None
     citations: list[Citation] = field(default_factory=list)
     tool_events: list[ToolCall | ToolResult] = field(default_factory=list)
+    support: SupportChecked | None = None
 
     def tool_calls(self) -> list[dict]:
         return [r.to_dict() for r in records_from(self.tool_events)]
 
     def citations_json(self) -> list[dict]:
         return [{"n": n, **asdict(c)} for n, c in enumerate(self.citations, 1)]
+
+    def support_json(self) -> list[dict] | None:
+        """Each sentence's verdict against the sources (replies from documents only)."""
+        return None if self.support is None else [asdict(s) for s in self.support.sentences]
 
 
 @contextmanager
@@ -96,6 +102,8 @@ def consume(
                     print(f"[tool {label}] {event.output}", file=sys.stderr, flush=True)
             elif isinstance(event, Citations):
                 out.citations = event.items
+            elif isinstance(event, SupportChecked):
+                out.support = event
             elif isinstance(event, TurnNotice):
                 print(f"[{event.text}]", file=sys.stderr, flush=True)
             elif isinstance(event, TurnStarted):

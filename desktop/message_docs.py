@@ -17,8 +17,15 @@ from collections import OrderedDict
 from fireside.desktop.markdown_render import MarkdownRenderer, Rendered
 from fireside.desktop.message_extras import THUMB_SCHEME, pictures_html
 from fireside.desktop.transcript_model import TranscriptItem
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QFont, QFontMetricsF, QImage, QTextCursor, QTextDocument
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 
 
 class DocumentCache:
@@ -90,6 +97,7 @@ class DocumentCache:
         if item.error:
             body += f'<p class="error">{html.escape(item.error)}</p>'
         doc.setHtml(body)
+        mark_unsupported(doc, item.support)
         self._docs[key] = doc
         if len(self._docs) > self._max_docs:
             self._docs.popitem(last=False)
@@ -156,3 +164,40 @@ class DocumentCache:
         lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
         extra = text.count("```") // 2 * 3 * line_h  # code block header and padding
         return int(lines * line_h * 1.15 + extra)
+
+
+def mark_unsupported(doc: QTextDocument, support: list[dict]) -> None:
+    """A dotted underline under each sentence the sources do not back, with a tooltip
+    saying so (and what the source says instead, when one comes close). Quiet on purpose:
+    the reply stays readable; the mark is there for whoever checks."""
+    for verdict in support:
+        if verdict.get("verdict") != "unsupported":
+            continue
+        text = " ".join(str(verdict.get("text", "")).split())
+        if len(text) < 4:
+            continue
+        cursor = doc.find(text)
+        if cursor.isNull():  # Markdown changed the text (emphasis, list marks): its start
+            cursor = doc.find(text[: max(4, len(text) // 2)])
+        if cursor.isNull():
+            continue
+        fmt = QTextCharFormat()
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+        fmt.setToolTip(unsupported_tip(verdict))
+        cursor.mergeCharFormat(fmt)
+
+
+def unsupported_tip(verdict: dict) -> str:
+    tip = QCoreApplication.translate("MessageDocs", "Not found in the cited sources.")
+    missing = verdict.get("missing") or []
+    if missing:
+        names = ", ".join(str(m) for m in missing)
+        tip += " " + QCoreApplication.translate(
+            "MessageDocs", "The sources do not say: {names}"
+        ).format(names=names)
+    source, evidence = verdict.get("source"), verdict.get("evidence")
+    if source and evidence:
+        tip += "\n" + QCoreApplication.translate("MessageDocs", "Source [{n}]: {text}").format(
+            n=source, text=evidence
+        )
+    return tip

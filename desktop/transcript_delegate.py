@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPalette,
+    QTextCursor,
 )
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
@@ -284,6 +285,24 @@ class MessageDelegate(QStyledItemDelegate):
             if href:
                 return Hit("link", href)
         return None
+
+    def tooltip_at(self, index, rect: QRect, pos) -> str:
+        """The tooltip of the text under ``pos`` (an unsupported sentence's), or ""."""
+        item: TranscriptItem = index.data(ItemRole)
+        if item is None or item.live or not item.support:
+            return ""
+        body = self._rects(rect, item)[2]
+        if not body.contains(pos):
+            return ""
+        doc = self.docs.document(item)
+        where = doc.documentLayout().hitTest(
+            QPointF(pos - body.topLeft()), Qt.HitTestAccuracy.ExactHit
+        )
+        if where < 0:
+            return ""
+        cursor = QTextCursor(doc)
+        cursor.setPosition(min(where + 1, doc.characterCount() - 1))
+        return cursor.charFormat().toolTip()
 
     # -- selecting text: a double-click opens a selectable copy over the body ---------------
     def createEditor(self, parent, option, index):

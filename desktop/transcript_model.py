@@ -47,6 +47,7 @@ class TranscriptItem:
     rating: str | None = None  # the user's "up" or "down" on a reply
     rating_reason: str | None = None
     images: list[dict] = field(default_factory=list)  # a question's pictures (thumbnails)
+    support: list = field(default_factory=list)  # sentence verdicts of a reply from documents
 
     @property
     def text(self) -> str:
@@ -78,6 +79,7 @@ class TranscriptItem:
             rating=msg.rating,
             rating_reason=msg.rating_reason,
             images=list(msg.images or []),
+            support=list(msg.support or []) if msg.role == "assistant" else [],
         )
 
 

@@ -17,9 +17,9 @@ import time
 from fireside.desktop.message_docs import DocumentCache
 from fireside.desktop.transcript_delegate import MessageDelegate
 from fireside.desktop.transcript_model import TranscriptModel
-from PySide6.QtCore import QPersistentModelIndex, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPersistentModelIndex, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QToolTip
 
 MEASURE_SLICE_S = 0.005
 
@@ -183,6 +183,18 @@ class TranscriptView(QListView):
             self._delegate.hover = hover
             self.viewport().update()
         super().mouseMoveEvent(event)
+
+    def viewportEvent(self, event) -> bool:
+        """Tooltips inside a message: why a sentence is marked as not in the sources."""
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.indexAt(event.pos())
+            tip = self._delegate.tooltip_at(index, self.visualRect(index), event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def mouseDoubleClickEvent(self, event) -> None:
         """Double-clicking a message's text opens a selectable copy of it over the row."""

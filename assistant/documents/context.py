@@ -20,6 +20,7 @@ from fireside.assistant.documents.map_reduce import notes_context
 from fireside.assistant.documents.prompting import build_context
 from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
 from fireside.assistant.documents.store import DocumentStore
+from fireside.assistant.documents.support import SupportChecker, SupportReport
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.whole import (
     pick_documents,
@@ -59,6 +60,7 @@ class ContextQuery:
 class DocumentContext:
     text: str | None  # None: nothing in the collections is about the question
     citations: list[Citation] = field(default_factory=list)  # citations[i] is source [i + 1]
+    others: list[str] = field(default_factory=list)  # retrieved but not quoted (support check)
 
 
 class DocumentsProvider:
@@ -72,6 +74,7 @@ class DocumentsProvider:
     ) -> None:
         self._store = store
         self.embedders = embedders
+        self._checker: SupportChecker | None = None
 
     @property
     def store(self) -> DocumentStore:
@@ -113,17 +116,46 @@ class DocumentsProvider:
                 text = notes_context(query.question, parts, query.ask_model, query.cancel)
                 return DocumentContext(text, to_citations(sources))
         else:
-            threshold = opts.threshold
-            if threshold is None:
-                threshold = self._threshold(cols)
-            relevant = [h for h in hits if h.similarity is None or h.similarity >= threshold]
+            relevant = self._relevant(hits, cols, opts)
             parts = split_parts(
                 relevant[: opts.k], budget, query.count_text, EXCERPT_OVERHEAD_TOKENS
             )
             sources = parts[0] if parts else []
         if not sources:
             return DocumentContext(None)
-        return DocumentContext(build_context(sources), to_citations(sources))
+        quoted = {h.chunk_id for h in sources}
+        others = [h.text for h in hits if h.chunk_id not in quoted][: opts.k]
+        return DocumentContext(build_context(sources), to_citations(sources), others)
+
+    def check_support(
+        self, answer: str, citations: Sequence[Citation], others: Sequence[str] = ()
+    ) -> SupportReport:
+        """Each sentence of ``answer`` against the cited passages (then the other retrieved
+        ones): ``support.py``. No model runs; a few milliseconds."""
+        if self._checker is None:
+            self._checker = SupportChecker(self.store.keywords)
+        passages = [c.text for c in citations] + list(others)
+        return self._checker.check(answer, passages, cited=len(citations))
+
+    def _relevant(self, hits: list[Hit], cols, opts: RetrievalOptions) -> list[Hit]:
+        """The hits worth quoting; none when nothing is about the question.
+
+        With the second stage on, its judgement decides (``Hit.relevance``): nothing is
+        quoted unless the best hit reaches ``accept``; then every hit above half of that
+        joins it. A fixed cosine threshold (``opts.threshold``, or the embedder's own)
+        decides otherwise.
+        """
+        search = opts.search if isinstance(opts.search, SearchOptions) else SearchOptions()
+        judged = [h for h in hits if h.relevance is not None]
+        if search.rerank is not None and judged and opts.threshold is None:
+            accept = search.rerank.accept
+            if max(h.relevance for h in judged) < accept:
+                return []
+            return [h for h in hits if h.relevance is None or h.relevance >= accept / 2]
+        threshold = opts.threshold
+        if threshold is None:
+            threshold = self._threshold(cols)
+        return [h for h in hits if h.similarity is None or h.similarity >= threshold]
 
     def _threshold(self, cols) -> float:
         values = []

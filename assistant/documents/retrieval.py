@@ -22,8 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from fireside.assistant.documents import rerank as second
 from fireside.assistant.documents.fts import bm25_scores, bm25_search, query_idf
 from fireside.assistant.documents.fusion import convex, reciprocal_rank
+from fireside.assistant.documents.rerank import RerankOptions
 from fireside.assistant.documents.store import Collection, DocumentStore
 from fireside.assistant.documents.types import Hit
 from fireside.assistant.documents.vector_index import VectorMatrix
@@ -48,6 +50,8 @@ class SearchOptions:
     candidates: int = 100  # how deep each list goes before fusion
     # BM25 multiplier for a chunk whose main language is not the question's
     other_language_keyword_weight: float = 0.1
+    # the second stage (relevance feedback and a relevance judgement per hit); None: off
+    rerank: RerankOptions | None = field(default_factory=RerankOptions)
 
 
 def resolve_collections(
@@ -115,9 +119,15 @@ def search(
         vectors = _vector_candidates(
             store, query, cols, documents, keyword, opts, embedders, query_vectors
         )
-    fused, keyword = _fused_scores(store, query, words, keyword, vectors, opts)
+    fused, keyword, fusion = _fused_scores(store, query, words, keyword, vectors, opts)
+    second_stage = opts.rerank is not None and opts.rerank.feedback
+    if second_stage and opts.mode == "hybrid" and opts.fusion == "convex":
+        fused = _second_stage(store, query, words, fused, vectors, fusion, opts, documents)
     top = sorted(fused.items(), key=lambda item: -item[1])[:k]
-    return _hits(store, top, keyword, vectors)
+    hits = _hits(store, top, keyword, vectors)
+    if opts.rerank is not None and opts.mode != "bm25":
+        _judge(store, query, words, hits, vectors, opts)
+    return hits
 
 
 @dataclass
@@ -125,6 +135,19 @@ class _VectorCandidates:
     ids: list[int] = field(default_factory=list)  # best first, over every embedder
     sims: dict[int, float] = field(default_factory=dict)  # raw cosines (thresholds use these)
     floors: dict[int, float] = field(default_factory=dict)  # each one's embedder's floor
+    # per embedder: the question's vector, the embedder and the collections' matrices
+    queries: dict[str, np.ndarray] = field(default_factory=dict)
+    embedders: dict[str, Embedder] = field(default_factory=dict)
+    matrices: dict[str, list[VectorMatrix]] = field(default_factory=dict)
+    models: dict[int, str] = field(default_factory=dict)  # chunk id -> its embedder
+
+
+@dataclass
+class _Fusion:
+    """What the first fusion used, for the second stage to fuse again the same way."""
+
+    keyword_all: dict[int, float]  # keyword scores of every candidate, languages weighed
+    scale: float  # the keyword score that counts as 1
 
 
 def _vector_candidates(
@@ -148,8 +171,10 @@ def _vector_candidates(
         if qvec is None:
             qvec = embedder.encode_query(query)
         floor = float(getattr(embedder, "similarity_floor", 0.0) or 0.0)
+        out.queries[model], out.embedders[model] = qvec, embedder
         for col in (c for c in cols if c.model == model):
             matrix = store.vectors.get(store, col.id, model)
+            out.matrices.setdefault(model, []).append(matrix)
             ids, scores = matrix.search(qvec, opts.candidates, doc_filter)
             scored += [
                 (_above_floor(s, floor), c)
@@ -158,6 +183,7 @@ def _vector_candidates(
             found = _similarities(matrix, qvec, [*keyword, *ids.tolist()])
             out.sims.update(found)
             out.floors.update(dict.fromkeys(found, floor))
+            out.models.update(dict.fromkeys(found, model))
     scored.sort(reverse=True)
     out.ids = [cid for _, cid in scored[: opts.candidates]]
     return out
@@ -170,9 +196,10 @@ def _fused_scores(
     keyword: dict[int, float],
     vectors: _VectorCandidates,
     opts: SearchOptions,
-) -> tuple[dict[int, float], dict[int, float]]:
-    """One score per candidate from its keyword and vector scores (``opts.fusion``), and
-    the keyword scores as fusion weighed them (other-language matches count less)."""
+) -> tuple[dict[int, float], dict[int, float], _Fusion]:
+    """One score per candidate from its keyword and vector scores (``opts.fusion``), the
+    keyword scores as fusion weighed them (other-language matches count less), and what
+    the second stage needs to fuse again."""
     candidates = keyword
     convex = opts.mode == "hybrid" and opts.fusion == "convex"
     if convex:
@@ -188,7 +215,122 @@ def _fused_scores(
     if language is not None and opts.other_language_keyword_weight != 1.0 and candidates:
         keyword, candidates = _weigh_languages(store, language, keyword, candidates, opts)
     cosine = {cid: _above_floor(s, vectors.floors.get(cid, 0.0)) for cid, s in vectors.sims.items()}
-    return _fuse(opts, keyword, candidates, vectors.ids, cosine, scale), keyword
+    fused = _fuse(opts, keyword, candidates, vectors.ids, cosine, scale)
+    return fused, keyword, _Fusion(candidates, scale)
+
+
+def _second_stage(
+    store: DocumentStore,
+    query: str,
+    words: list[str],
+    fused: dict[int, float],
+    vectors: _VectorCandidates,
+    fusion: _Fusion,
+    opts: SearchOptions,
+    documents: Sequence[int] | None,
+) -> dict[int, float]:
+    """Relevance feedback (``rerank.py``): the question's vector moved toward its best hits,
+    every candidate scored again, and across languages the hits' own words as keywords."""
+    ro = opts.rerank
+    ranked = sorted(fused, key=lambda c: -fused[c])
+    top = ranked[: ro.feedback_hits]
+    if not top:
+        return fused
+    doc_filter = np.asarray(documents, np.int64) if documents else None
+    pool = dict.fromkeys(ranked[: ro.depth])
+    moved: dict[int, float] = {}
+    for model, qvec in vectors.queries.items():
+        mats = vectors.matrices.get(model, [])
+        rows = [_rows(m, top) for m in mats]
+        fb = np.concatenate([r for r in rows if len(r)]) if any(len(r) for r in rows) else []
+        q2 = second.feedback_vector(qvec, np.asarray(fb), ro.feedback_weight)
+        floor = float(getattr(vectors.embedders[model], "similarity_floor", 0.0) or 0.0)
+        for matrix in mats:
+            ids, _ = matrix.search(q2, ro.depth, doc_filter)
+            pool.update(dict.fromkeys(ids.tolist()))
+            found = _similarities(matrix, q2, list(pool))
+            moved.update({c: _above_floor(s, floor) for c, s in found.items()})
+    ids = list(pool)
+    keyword_all = {c: fusion.keyword_all[c] for c in ids if c in fusion.keyword_all}
+    missing = [c for c in ids if c not in fusion.keyword_all]
+    if missing and words:
+        extra = bm25_scores(store.conn, words, missing, opts.heading_weight)
+        language = main_language(query)
+        if language is not None and extra:
+            langs = store.chunk_languages(list(extra))
+            weight = opts.other_language_keyword_weight
+            extra = {
+                c: s if same_language(language, langs.get(c)) else s * weight
+                for c, s in extra.items()
+            }
+        keyword_all.update(extra)
+    out = convex(keyword_all, {c: moved.get(c, 0.0) for c in ids}, opts.vector_weight, fusion.scale)
+    translated = _across_languages(store, query, top, ids, opts)
+    if translated:
+        best = max(translated.values())
+        for c, s in translated.items():
+            out[c] = out.get(c, 0.0) + (1 - opts.vector_weight) * s / best
+    return out
+
+
+def _rows(matrix: VectorMatrix, chunk_ids: list[int]) -> np.ndarray:
+    """The vectors of those chunks that this matrix holds."""
+    if not len(matrix):
+        return np.zeros((0, 0), np.float32)
+    ids = np.asarray(chunk_ids, np.int64)
+    rows = np.clip(np.searchsorted(matrix.chunk_ids, ids), 0, len(matrix) - 1)
+    return matrix.matrix[rows[matrix.chunk_ids[rows] == ids]]
+
+
+def _across_languages(
+    store: DocumentStore, query: str, top: list[int], ids: list[int], opts: SearchOptions
+) -> dict[int, float]:
+    """A question in one language whose best hits are in another: BM25 of the candidates
+    for the hits' salient words (their language's words for what was asked)."""
+    language = main_language(query)
+    langs = [lang for lang in store.chunk_languages(top).values() if lang]
+    if language is None or not langs:
+        return {}
+    theirs = max(set(langs), key=langs.count)
+    if same_language(language, theirs):
+        return {}
+    found = second.salient_words(store, top, theirs, opts.rerank.feedback_words)
+    return second.translated_keywords(store, found, ids, opts.heading_weight)
+
+
+def _judge(
+    store: DocumentStore,
+    query: str,
+    words: list[str],
+    hits: list[Hit],
+    vectors: _VectorCandidates,
+    opts: SearchOptions,
+) -> None:
+    """``Hit.relevance``: the hit's cosine against the question's background cosines, and
+    the share of the question's words it holds (same-language words count in full)."""
+    if not hits:
+        return
+    weights = second.word_weights(store.conn, words) if words else {}
+    cover = second.coverage(store.conn, weights, [h.chunk_id for h in hits])
+    langs = store.chunk_languages([h.chunk_id for h in hits])
+    language = main_language(query)
+    z: dict[int, float] = {}
+    for model, qvec in vectors.queries.items():
+        mine = {
+            h.chunk_id: vectors.sims[h.chunk_id]
+            for h in hits
+            if vectors.models.get(h.chunk_id) == model and h.chunk_id in vectors.sims
+        }
+        if mine:
+            background = store.backgrounds.get(vectors.embedders[model])
+            z.update(second.calibrated(mine, qvec, background, langs))
+    for h in hits:
+        c = cover.get(h.chunk_id, 0.0)
+        if not same_language(language, langs.get(h.chunk_id)):
+            c *= opts.other_language_keyword_weight
+        into_chinese = language != "zh" and langs.get(h.chunk_id) == "zh"
+        score = second.judge(z.get(h.chunk_id, 0.0), c, opts.rerank, into_chinese)
+        h.relevance = round(score, 4)
 
 
 def _hits(

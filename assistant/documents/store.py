@@ -24,6 +24,7 @@ import numpy as np
 import sqlite_utils
 from fireside.assistant.documents.keywords import KeywordText
 from fireside.assistant.documents.migrations import apply_migrations
+from fireside.assistant.documents.rerank import BackgroundVectors
 from fireside.assistant.documents.types import Chunk
 from fireside.assistant.documents.vector_index import VectorCache
 from fireside.assistant.language import main_language
@@ -105,6 +106,7 @@ class DocumentStore:
         # one loaded instance per model; the cache folder holds the e5 export
         self.embedders = embedders or EmbedderRegistry(Path(cache_dir) if cache_dir else None)
         self.vectors = VectorCache()  # search matrices, reloaded when a collection changes
+        self.backgrounds = BackgroundVectors()  # "unrelated" per embedder, for relevance
         self._dbs = PerThreadDatabase(self._open)
         _ = self.db  # open and migrate on the creating thread
         self.key_pending()

@@ -111,6 +111,7 @@ class Hit:
     bm25_rank: int | None = None
     vector_rank: int | None = None
     collection: str | None = None
+    relevance: float | None = None  # the second stage's judgement, 0..1 (``rerank.py``)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1210,6 +1210,21 @@
     </message>
 </context>
 <context>
+    <name>MessageDocs</name>
+    <message>
+        <source>Not found in the cited sources.</source>
+        <translation>在所引用的來源中找不到。</translation>
+    </message>
+    <message>
+        <source>The sources do not say: {names}</source>
+        <translation>來源中沒有提到：{names}</translation>
+    </message>
+    <message>
+        <source>Source [{n}]: {text}</source>
+        <translation>來源 [{n}]：{text}</translation>
+    </message>
+</context>
+<context>
     <name>MessageExtras</name>
     <message>
         <source>hide tool details</source>

@@ -67,8 +67,13 @@ def test_chat_from_a_collection_returns_citations(docs_server):
             extra_body={"fireside": {"collections": ["readme"]}},
         )
     )
-    last = chunks[-1]
-    assert last.choices == [] and last.model_extra["citations"] == citations
+    # after the text: the citations, then each sentence's support verdict, in chunks of
+    # their own with no choices
+    extras = {k: v for ch in chunks if not ch.choices for k, v in ch.model_extra.items()}
+    assert extras["citations"] == citations
+    kinds = {"supported", "partial", "unsupported"}
+    for verdicts in (reply.model_extra["support"]["sentences"], extras["support"]["sentences"]):
+        assert verdicts and {v["verdict"] for v in verdicts} <= kinds
 
 
 def test_unrelated_question_and_unknown_collection(docs_server):

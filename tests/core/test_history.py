@@ -50,6 +50,7 @@ def test_round_trip_survives_reopen(tmp_path):
         "004_message_backend",
         "005_uids_ratings_assistants",
         "006_message_images",
+        "007_message_support",
     ]
     s2.close()
 
