@@ -121,7 +121,8 @@ class App:
         """The one registry: built-in embedders plus plugins', each loaded once."""
         from fireside.assistant.documents.service import add_plugin_embedders
 
-        return add_plugin_embedders(EmbedderRegistry(self.paths.cache_dir), self.plugins)
+        registry = EmbedderRegistry(self.paths.cache_dir, in_worker=True)
+        return add_plugin_embedders(registry, self.plugins)
 
     @cached_property
     def documents_store(self) -> DocumentStore:
@@ -187,6 +188,8 @@ class App:
         self.models.close()
         if "documents_store" in self.__dict__:
             self.documents_store.close()
+        if "embedders" in self.__dict__:
+            self.embedders.close()
         if "grammars" in self.__dict__:
             self.grammars.close()
         if "history" in self.__dict__:

@@ -31,6 +31,7 @@ from fireside.models.embedder import (
     HashEmbedder,
     SentenceTransformerEmbedder,
 )
+from fireside.models.embedder_worker import EmbedderWorker
 
 EmbedderFactory = Callable[[], Embedder]
 
@@ -94,9 +95,12 @@ def _hash_embedder(name: str) -> Embedder:
 class EmbedderRegistry:
     """Embedders by name (with aliases), each created on first use and then kept."""
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
-        """``cache_dir``: where an embedder may keep files it derives (the e5 export)."""
+    def __init__(self, cache_dir: Path | None = None, *, in_worker: bool = False) -> None:
+        """``cache_dir``: where an embedder may keep files it derives (the e5 export).
+        ``in_worker``: the multilingual embedder runs in a child process
+        (``embedder_worker.py``; the app's choice, so its loads never hold up the window)."""
         self.cache_dir = cache_dir
+        self.in_worker = in_worker
         self._specs: dict[str, EmbedderSpec] = {}
         self._aliases: dict[str, str] = {}
         self._instances: dict[str, Embedder] = {}
@@ -200,6 +204,14 @@ class EmbedderRegistry:
                 self._instances[key] = self._create(key)
             return self._instances[key]
 
+    def close(self) -> None:
+        """End the child processes of embedders that have one."""
+        with self._lock:
+            instances = list(self._instances.values())
+        for embedder in instances:
+            if isinstance(embedder, EmbedderWorker):
+                embedder.close()
+
     def _create(self, key: str) -> Embedder:
         spec = self._specs.get(key)
         if spec is not None:
@@ -207,6 +219,8 @@ class EmbedderRegistry:
                 raise EmbedderError(f"embedder {key!r} is not available on this platform")
             embedder = spec.factory()
             embedder.name = key  # vectors are recorded under the registered name
+            if self.in_worker and isinstance(embedder, onnx_e5_embedder.OnnxE5Embedder):
+                return EmbedderWorker(key, self.cache_dir, embedder)
             return embedder
         if key.startswith(HASH_MODEL_PREFIX):
             return _hash_embedder(key)
