@@ -128,7 +128,7 @@ class App:
     def documents_store(self) -> DocumentStore:
         from fireside.assistant.documents.service import open_store
 
-        return open_store(self.paths, self.embedders)
+        return open_store(self.paths, self.embedders, segment_in_worker=True)
 
     @cached_property
     def loaders(self) -> LoaderRegistry:
@@ -187,6 +187,7 @@ class App:
             self.ocr.shutdown()
         self.models.close()
         if "documents_store" in self.__dict__:
+            self.documents_store.keywords.close()
             self.documents_store.close()
         if "embedders" in self.__dict__:
             self.embedders.close()

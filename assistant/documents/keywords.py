@@ -43,6 +43,7 @@ _CHINESE_STOPWORDS = """
 可能 要 想 应该 需要 得 地 吗 个 种 些 中 上 下 里 及其 以及 关于 告诉 说说 介绍 一下
 """
 STOPWORDS = frozenset(_ENGLISH_STOPWORDS.split()) | frozenset(_CHINESE_STOPWORDS.split())
+_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's person, place, organisation, other proper
 
 
 class KeywordText:
@@ -53,6 +54,7 @@ class KeywordText:
         self._lock = threading.Lock()
         self._jieba = None
         self._opencc = None
+        self._pos = None
 
     def _tools(self):
         with self._lock:
@@ -70,13 +72,37 @@ class KeywordText:
                 self._jieba = tokenizer
             return self._jieba, self._opencc
 
+    def chinese_names(self, sentence: str) -> list[str]:
+        """Names of people, places and organisations in a Chinese sentence (jieba's
+        part-of-speech tags ``nr``, ``ns``, ``nt``, ``nz``), folded to Simplified."""
+        tokenizer, converter = self._tools()
+        with self._lock:
+            if self._pos is None:
+                import jieba.posseg
+
+                self._pos = jieba.posseg.POSTokenizer(tokenizer)
+            pos = self._pos
+        return [
+            w.word
+            for w in pos.cut(converter.convert(sentence))
+            if w.flag in _NAME_TAGS and len(w.word) > 1
+        ]
+
+    def close(self) -> None:
+        """Nothing to end here (a segmenter in a child process ends its child)."""
+
     def _words(self, run: str) -> list[str]:
         jieba_, opencc_ = self._tools()
         return [w for w in jieba_.cut_for_search(opencc_.convert(run)) if w.strip()]
 
+    @staticmethod
+    def needs_segmenting(text: str | None) -> bool:
+        """Whether ``text`` has Chinese (or other CJK) runs for jieba to cut."""
+        return bool(text) and _CJK_RUN.search(text) is not None
+
     def index_text(self, text: str | None) -> str | None:
         """What FTS5 indexes for ``text``: None when that is ``text`` itself (no CJK)."""
-        if not text or not _CJK_RUN.search(text):
+        if not self.needs_segmenting(text):
             return None
         return _CJK_RUN.sub(lambda m: " " + " ".join(self._words(m.group())) + " ", text)
 

@@ -9,6 +9,7 @@ serves scripts and tests.
 from __future__ import annotations
 
 from fireside.assistant.documents.jobs import DEFAULT_COLLECTION
+from fireside.assistant.documents.keyword_worker import KeywordWorker
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.settings import Paths
 from fireside.models.embedder_registry import EmbedderRegistry
@@ -18,11 +19,18 @@ __all__ = ["DEFAULT_COLLECTION", "add_plugin_embedders", "open_store"]
 
 
 def open_store(
-    paths: Paths | None = None, embedders: EmbedderRegistry | None = None
+    paths: Paths | None = None,
+    embedders: EmbedderRegistry | None = None,
+    *,
+    segment_in_worker: bool = False,
 ) -> DocumentStore:
-    """The documents store over ``embedders`` (default: the built-in ones)."""
+    """The documents store over ``embedders`` (default: the built-in ones);
+    ``segment_in_worker``: Chinese is segmented in a child process (the app's choice)."""
     paths = (paths or Paths.from_env()).ensure()
-    return DocumentStore(paths.documents_db, cache_dir=paths.cache_dir, embedders=embedders)
+    keywords = KeywordWorker(paths.cache_dir) if segment_in_worker else None
+    return DocumentStore(
+        paths.documents_db, cache_dir=paths.cache_dir, embedders=embedders, keywords=keywords
+    )
 
 
 def add_plugin_embedders(registry: EmbedderRegistry, plugins: PluginManager) -> EmbedderRegistry:

@@ -97,12 +97,14 @@ class DocumentStore:
         *,
         cache_dir: str | Path | None = None,
         embedders: EmbedderRegistry | None = None,
+        keywords: KeywordText | None = None,
     ) -> None:
         """``cache_dir``: where the Chinese word segmenter keeps its dictionary cache;
-        ``embedders``: the embedders collections may use (default: the built-in ones)."""
+        ``embedders``: the embedders collections may use (default: the built-in ones);
+        ``keywords``: the segmenter (default: one in this process)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.keywords = KeywordText(cache_dir)
+        self.keywords = keywords or KeywordText(cache_dir)
         # one loaded instance per model; the cache folder holds the e5 export
         self.embedders = embedders or EmbedderRegistry(Path(cache_dir) if cache_dir else None)
         self.vectors = VectorCache()  # search matrices, reloaded when a collection changes

@@ -56,7 +56,6 @@ passage source based here following mention say state note also however
 好的 当然 是的 以下 答案 根据 文档 资料 内容 提到
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
-_NAME_TAGS = ("nr", "ns", "nt", "nz")  # jieba's person, place, organisation, other proper
 
 
 @dataclass
@@ -114,7 +113,6 @@ class SupportChecker:
         self.keywords = words or KeywordText()
         # semantic(sentences, passages) -> similarity of each sentence to each passage, 0..1
         self.semantic = semantic
-        self._pos = None
 
     def terms(self, text: str) -> list[str]:
         """Content words of ``text``: stemmed English words and Chinese words, no stopwords."""
@@ -212,18 +210,7 @@ class SupportChecker:
         return names
 
     def _chinese_names(self, sentence: str) -> list[str]:
-        """Names of people, places and organisations in a Chinese sentence (jieba's tags)."""
-        if self._pos is None:
-            import jieba.posseg
-
-            tokenizer, converter = self.keywords._tools()
-            self._pos = (jieba.posseg.POSTokenizer(tokenizer), converter)
-        pos, converter = self._pos
-        return [
-            w.word
-            for w in pos.cut(converter.convert(sentence))
-            if w.flag in _NAME_TAGS and len(w.word) > 1
-        ]
+        return self.keywords.chinese_names(sentence)
 
     def _evidence(self, terms: set[str], passage: str) -> str | None:
         best, best_hits = None, 0
