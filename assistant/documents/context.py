@@ -16,8 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from fireside.assistant.documents.map_reduce import notes_context
-from fireside.assistant.documents.prompting import build_context
+from fireside.assistant.documents.map_reduce import MAP_MAX_TOKENS, notes_context
+from fireside.assistant.documents.prompting import (
+    build_context,
+    format_excerpt,
+    new_nonce,
+    source_label,
+)
 from fireside.assistant.documents.retrieval import SearchOptions, resolve_collections, search
 from fireside.assistant.documents.store import DocumentStore
 from fireside.assistant.documents.support import SupportChecker, SupportReport
@@ -38,6 +43,8 @@ from fireside.errors import FiresideError
 DOCUMENT_RESERVE_TOKENS = 700  # rules text, question, chat template, a little history
 MIN_DOCUMENT_TOKENS = 300
 EXCERPT_OVERHEAD_TOKENS = 40  # an excerpt's label and BEGIN/END markers
+MIN_NOTE_TOKENS = 64  # a part's notes get at least this much room, or the part is not read
+NOTE_OVERHEAD_TOKENS = 40  # a part's label and its notes' BEGIN/END markers
 
 AskModel = Callable[[list[dict], int], str]  # (messages, max_tokens) -> the model's reply
 
@@ -61,6 +68,30 @@ class DocumentContext:
     text: str | None  # None: nothing in the collections is about the question
     citations: list[Citation] = field(default_factory=list)  # citations[i] is source [i + 1]
     others: list[str] = field(default_factory=list)  # retrieved but not quoted (support check)
+
+
+def excerpt_overhead(hits: Sequence[Hit], count_text: Callable[[str], int]) -> int:
+    """Tokens an excerpt costs beyond its text: its number, its label (the file's path, its
+    lines or page) and the BEGIN/END markers, measured on the largest label among ``hits``
+    (a fixed guess of 40 was half of it for a file deep in a folder, and ten parts of the
+    Debian FAQ each overflowed a 4,096 context by up to 460 tokens)."""
+    if not hits:
+        return EXCERPT_OVERHEAD_TOKENS
+    nonce = "0" * len(new_nonce())
+    labels = {source_label(h.document, h.page, h.line_start, h.line_end, h.heading) for h in hits}
+    longest = max(labels, key=len)
+    return count_text(format_excerpt(len(hits) + 99, longest, "", nonce)) + 2
+
+
+def fit_notes(parts: list[list[Hit]], budget: int) -> tuple[list[list[Hit]], int]:
+    """The parts to read and the room of each one's notes, so that all the notes fit the
+    final prompt together (twelve parts of 320-token notes overflowed a 4,096 context): the
+    room is shared out, and parts that would get less than ``MIN_NOTE_TOKENS`` are left
+    unread, last first."""
+    most = max(1, budget // (MIN_NOTE_TOKENS + NOTE_OVERHEAD_TOKENS))
+    parts = parts[:most]
+    share = budget // len(parts) - NOTE_OVERHEAD_TOKENS
+    return parts, max(MIN_NOTE_TOKENS, min(MAP_MAX_TOKENS, share))
 
 
 class DocumentsProvider:
@@ -111,15 +142,19 @@ class DocumentsProvider:
         if whole:
             ids = pick_documents(store, query.question, [c.id for c in cols], hits, query.documents)
             sources = read_in_order(store, ids, max_chars=budget * 4 * opts.max_parts)
-            parts = split_parts(sources, budget, query.count_text, EXCERPT_OVERHEAD_TOKENS)
+            overhead = excerpt_overhead(sources, query.count_text)
+            parts = split_parts(sources, budget, query.count_text, overhead)
             if len(parts) > 1:
-                text = notes_context(query.question, parts, query.ask_model, query.cancel)
+                parts, note_tokens = fit_notes(parts, budget)
+                sources = [hit for part in parts for hit in part]
+                text = notes_context(
+                    query.question, parts, query.ask_model, query.cancel, note_tokens
+                )
                 return DocumentContext(text, to_citations(sources))
         else:
-            relevant = self._relevant(hits, cols, opts)
-            parts = split_parts(
-                relevant[: opts.k], budget, query.count_text, EXCERPT_OVERHEAD_TOKENS
-            )
+            relevant = self._relevant(hits, cols, opts)[: opts.k]
+            overhead = excerpt_overhead(relevant, query.count_text)
+            parts = split_parts(relevant, budget, query.count_text, overhead)
             sources = parts[0] if parts else []
         if not sources:
             return DocumentContext(None)

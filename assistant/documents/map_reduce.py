@@ -27,6 +27,7 @@ def notes_context(
     parts: Sequence[Sequence[Hit]],
     ask_model: Callable[[list[dict], int], str],
     cancel: CancelToken | None = None,
+    note_tokens: int = MAP_MAX_TOKENS,
 ) -> str:
     """The reduce step's context: notes per part, numbered globally so that ``[n]`` in the
     notes still points at a source."""
@@ -48,7 +49,7 @@ def notes_context(
             },
             {"role": "user", "content": question},
         ]
-        text = ask_model(messages, MAP_MAX_TOKENS)
+        text = ask_model(messages, note_tokens)
         if cancel is not None and cancel.cancelled:
             raise ReadingCancelled("cancelled while reading the documents")
         notes.append(f"Part {len(notes) + 1} ({label}):\n{text.strip()}")
