@@ -59,9 +59,10 @@ def _return_large_blocks() -> None:
     """Give ONNX Runtime's page-sized tensors back to the system when they are freed.
 
     glibc raises its mmap threshold each time a large block is freed, so after the first
-    page the detector's tensors (tens of MiB each) come from the heap and stay there: the
-    worker held 850 MiB after a 40-page scan. A fixed 1 MiB threshold keeps them mapped and
-    returned (``bench/bench_scan_indexing.py``: peak 872 -> 681 MiB, 578 -> 266 MiB after).
+    page the detector's tensors (tens of MiB each) come from the heap and stay there. A
+    fixed 1 MiB threshold keeps them mapped and returned (``bench/bench_scan_indexing.py``,
+    40 pages: app and worker peak 908 -> 782 MiB; in one process, peak 872 -> 681 MiB and
+    578 -> 266 MiB while re-indexing from the cache afterwards).
     """
     if not sys.platform.startswith("linux"):
         return
