@@ -316,16 +316,21 @@ class MainWindow(QMainWindow):
         )
 
     def _on_model_message(self, text: str, kind: str) -> None:
+        panel = self.panel
         if kind == "error":
-            self.panel.error_notice.show_message(text, "error")
-        elif kind == "info":
-            self.panel.error_notice.hide()  # a model loaded: an earlier failure is over
-            self.panel.info_notice.show_message(
-                text, "info", self.tr("Open GGUF…"), lambda: self.models.open_dialog(self)
+            panel.error_notice.show_message(text, "error", origin="model")
+            return
+        panel.error_notice.clear("model")  # a model loaded: its earlier failure is over
+        if kind == "info":
+            panel.info_notice.show_message(
+                text,
+                "info",
+                self.tr("Open GGUF…"),
+                lambda: self.models.open_dialog(self),
+                origin="model",
             )
         else:
-            self.panel.info_notice.hide()
-            self.panel.error_notice.hide()
+            panel.info_notice.clear("model")
 
     # -- settings and theme -----------------------------------------------------------------
     def open_settings(self) -> None:

@@ -33,6 +33,7 @@ class Notice(QFrame):
         self._callback: Callable[[], None] | None = None
         self.action.clicked.connect(self._on_action)
         self.kind = ""
+        self.origin = ""
         self.hide()
 
     def show_message(
@@ -41,9 +42,13 @@ class Notice(QFrame):
         kind: str = "info",
         action: str | None = None,
         callback: Callable[[], None] | None = None,
+        origin: str = "",
     ) -> None:
-        """``kind`` is "info" or "error"; an optional button runs ``callback``."""
+        """``kind`` is "info" or "error"; an optional button runs ``callback``. ``origin``
+        names who said it, so that news from one part (a model loaded) clears only what
+        that part said, never a failed reply shown meanwhile."""
         self.kind = kind
+        self.origin = origin
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
@@ -53,6 +58,11 @@ class Notice(QFrame):
         self.action.setText(action or "")
         self._callback = callback
         self.show()
+
+    def clear(self, origin: str) -> None:
+        """Hide the notice if what it shows came from ``origin``."""
+        if self.origin == origin:
+            self.hide()
 
     def text(self) -> str:
         return self.label.text()

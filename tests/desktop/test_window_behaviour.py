@@ -159,6 +159,10 @@ def test_a_reply_that_fails_midway_shows_the_cause_and_can_be_retried(qtbot, scr
     panel = window.panel
     assert panel.error_notice.isVisible()
     assert "broke down mid-reply" in panel.error_notice.text()
+    # the model finishing its load afterwards clears its own notes, not the failed reply
+    window.models.message.emit("", "")
+    window.models.message.emit("The bundled model is a small demo.", "info")
+    assert panel.error_notice.isVisible()
     row = panel.model.rowCount() - 1
     assert panel.model.item(row).status == "error"
 
