@@ -60,7 +60,7 @@ def run(name: str, path: Path, chat: bool, questions, tokens: int, threads: int)
         for mode in ("off", "auto")
     }
     totals = {m: [0, 0.0] for m in backends}
-    same = drafted = accepted = 0
+    same = drafted = accepted = stopped = 0
     try:
         for q, passage in questions:
             outs = {}
@@ -72,6 +72,7 @@ def run(name: str, path: Path, chat: bool, questions, tokens: int, threads: int)
                 if mode == "auto" and backend.speculation is not None:
                     drafted += backend.speculation.drafted
                     accepted += backend.speculation.accepted
+                    stopped += bool(backend.speculation.stopped)
             same += outs["off"] == outs["auto"]
         rate = {m: t[0] / t[1] for m, t in totals.items()}
         exact = backends["auto"]._exact_batches
@@ -82,6 +83,7 @@ def run(name: str, path: Path, chat: bool, questions, tokens: int, threads: int)
     print(f"  without: {rate['off']:7.1f} tok/s   with: {rate['auto']:7.1f} tok/s   "
           f"ratio {rate['auto'] / rate['off']:.2f} (target >= 1.3)")  # fmt: skip
     print(f"  batches exact on this build: {exact}; guesses accepted {accepted}/{drafted}")
+    print(f"  answers where guessing stopped early (failing, or slower than steps): {stopped}")
     print(f"  identical answers: {same}/{len(questions)}")
 
 

@@ -26,6 +26,7 @@ only the checked positions produce logits.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -111,15 +112,27 @@ class SpeculationStats:
     drafted: int = 0
     accepted: int = 0
     batches: int = 0
+    stopped: str = ""  # why guessing stopped before the reply ended ("" while it goes on)
 
     @property
     def acceptance(self) -> float:
         return self.accepted / self.drafted if self.drafted else 0.0
 
 
+# Guessing pays only when the tokens a checked batch yields come faster than one-token steps
+# would give them. On a small model on one thread a batch of 8 costs about what 2-3 steps do
+# (measured with SmolLM2 135M), so a reply that copies little is slower with guesses. The
+# speculator times both kinds of step as the reply goes and stops guessing when the batches
+# lose: never much slower than plain decoding, whatever the model, machine or reply.
+CALIBRATE_EVERY = 24  # steps between one-token steps taken to time plain decoding
+MIN_BATCHES = 6  # checked batches before judging them
+MIN_GAIN = 1.05  # below this the batches' tokens are not worth their cost
+
+
 class Speculator:
     """How many tokens to guess next: more after guesses that held, fewer after misses,
-    none for the rest of a reply where guesses keep failing (a reply that copies nothing)."""
+    none for the rest of a reply where guesses keep failing (a reply that copies nothing)
+    or where the checked batches give fewer tokens a second than one-token steps."""
 
     def __init__(self, drafter: Drafter, max_draft: int = MAX_DRAFT) -> None:
         self.drafter = drafter
@@ -127,24 +140,54 @@ class Speculator:
         self.n = max(MIN_DRAFT, max_draft // 2)
         self.stats = SpeculationStats()
         self._misses = 0
+        self._steps = 0
+        self._plain = [0, 0.0]  # one-token steps: count, seconds
+        self._checked = [0, 0.0]  # tokens yielded by checked batches, seconds
+        self._since_plain = 0
 
     def propose(self, history: np.ndarray) -> list[int]:
-        if self._misses >= 8 and self.stats.acceptance < 0.25:
+        if self.stats.stopped:
             return []
+        if self._misses >= 8 and self.stats.acceptance < 0.25:
+            self.stats.stopped = "guesses fail"
+            return []
+        if self._since_plain >= CALIBRATE_EVERY or (
+            self._plain[0] == 0 and self.stats.batches >= MIN_BATCHES // 2
+        ):
+            return []  # one plain step, timed
         return self.drafter.draft(history, self.n)
 
-    def record(self, drafted: int, accepted: int) -> None:
+    def record(self, drafted: int, accepted: int, seconds: float | None = None) -> None:
+        """One step: ``drafted`` guesses checked, ``accepted`` held; ``seconds`` its cost."""
         if not drafted:
+            if seconds is not None:
+                self._plain[0] += 1
+                self._plain[1] += seconds
+                self._since_plain = 0
             return
+        self._since_plain += 1
         self.stats.drafted += drafted
         self.stats.accepted += accepted
         self.stats.batches += 1
+        if seconds is not None:
+            self._checked[0] += accepted + 1
+            self._checked[1] += seconds
+            gain = self.gain()
+            if self.stats.batches >= MIN_BATCHES and gain is not None and gain < MIN_GAIN:
+                self.stats.stopped = f"batches slower than steps (gain {gain:.2f})"
         if accepted == drafted:
             self.n = min(self.max_draft, self.n + 2)
         else:
             self.n = max(MIN_DRAFT, accepted + 1)
             if accepted == 0:
                 self._misses += 1
+
+    def gain(self) -> float | None:
+        """Tokens a second from checked batches over tokens a second from plain steps."""
+        if not self._plain[0] or not self._checked[1]:
+            return None
+        per_step = self._plain[1] / self._plain[0]
+        return (self._checked[0] / self._checked[1]) * per_step
 
 
 # Varied text of ~150 tokens: a short probe can pass by luck (on Gemma a 14-token one did,
@@ -220,10 +263,12 @@ def generate(llm, tokens: list[int], sampler, speculator: Speculator) -> Iterato
         n_past = llm.n_tokens
         room = min(limit, llm._n_ctx - n_past) - 1
         history = np.append(llm._input_ids[:n_past], np.int32(token)).astype(np.int32)
+        started = time.perf_counter()  # guessing counts: a draft model's steps cost too
         draft = speculator.propose(history)[: max(0, room - 1)] if room > 1 else []
         step = [token, *draft]
         batch.set_batch(batch=step, n_past=n_past, logits_all=True)
         ctx.decode(batch)
+        seconds = time.perf_counter() - started
         llm.input_ids[n_past : n_past + len(step)] = step
         llm.n_tokens = n_past + len(step)
         accepted = 0
@@ -234,7 +279,7 @@ def generate(llm, tokens: list[int], sampler, speculator: Speculator) -> Iterato
                 yield token
                 continue
             break
-        speculator.record(len(draft), accepted)
+        speculator.record(len(draft), accepted, seconds)
         keep = n_past + 1 + accepted
         if keep < llm.n_tokens:  # guesses that failed leave the cache
             ctx.kv_cache_seq_rm(-1, keep, -1)

@@ -53,7 +53,10 @@ class ServiceProcess:
                 conn.send(message)
                 return conn.recv()
             except (EOFError, OSError, BrokenPipeError):
-                code = self.process.exitcode if self.process is not None else None
+                code = None
+                if self.process is not None:
+                    self.process.join(1.0)  # end-of-file comes a moment before the exit code
+                    code = self.process.exitcode
                 self._stop()
                 raise ServiceStopped(_why(code)) from None
 
@@ -89,12 +92,26 @@ class ServiceProcess:
             conn.close()
 
     def close(self) -> None:
-        """End the child (its memory returns to the system); a later call starts another."""
+        """End the child (its memory returns to the system) once the request in flight is
+        answered; a later call starts another."""
         with self._lock:
             self._stop()
 
     def shutdown(self) -> None:
-        self.close()
+        """The app is closing: a request in flight is not waited for. Its child is killed,
+        so the caller gets ``ServiceStopped`` at once instead of the app hanging on a
+        minute-long export or a page of OCR."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._stop()
+            finally:
+                self._lock.release()
+        else:
+            process = self.process
+            if process is not None and process.is_alive():
+                process.kill()
+            with self._lock:  # the caller sees end-of-file and lets go
+                self._stop()
         self._launcher.shutdown(wait=False)
 
 

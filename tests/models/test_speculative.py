@@ -15,7 +15,7 @@ import pytest
 from fireside.models.generation import TextChunk
 from fireside.models.llama_backend import LlamaBackend, LoadOptions
 from fireside.models.sampling import SamplingParams
-from fireside.models.speculative import PromptLookup, Speculator
+from fireside.models.speculative import CALIBRATE_EVERY, PromptLookup, Speculator
 
 FAQ = Path(__file__).resolve().parents[2] / "tests" / "data" / "documents" / "text"
 QUESTIONS = ["What is Debian?", "How do I install a package?", "Who maintains Debian?"]
@@ -111,3 +111,38 @@ def test_speculator_backs_off_when_guesses_fail():
     for _ in range(10):
         spec.record(spec.n, 0)
     assert spec.propose(np.zeros(4, np.int32)) == []
+
+
+class _Always:
+    def draft(self, history, n):
+        return [1] * n
+
+
+def _step(spec: Speculator, accepted: int, batch_s: float, plain_s: float) -> None:
+    """One step as ``generate`` takes it: a plain step when the speculator proposes none."""
+    draft = spec.propose(np.zeros(4, np.int32))
+    if draft:
+        spec.record(len(draft), min(accepted, len(draft)), batch_s)
+    else:
+        spec.record(0, 0, plain_s)
+
+
+def test_speculator_stops_where_batches_are_slower_than_steps():
+    spec = Speculator(_Always(), max_draft=8)
+    for _ in range(40):  # half the guesses hold, but a batch costs six plain steps
+        _step(spec, accepted=2, batch_s=0.060, plain_s=0.010)
+    assert spec.stats.stopped.startswith("batches slower than steps")
+    assert spec.gain() < 1.0
+    assert spec.propose(np.zeros(4, np.int32)) == []
+
+
+def test_speculator_keeps_guessing_where_batches_pay():
+    spec = Speculator(_Always(), max_draft=8)
+    plain_steps = 0
+    for _ in range(100):
+        before = spec._plain[0]
+        _step(spec, accepted=6, batch_s=0.020, plain_s=0.010)
+        plain_steps += spec._plain[0] - before
+    assert spec.stats.stopped == ""
+    assert spec.gain() > 2.0
+    assert 1 <= plain_steps <= 100 // CALIBRATE_EVERY + 2  # a few timed plain steps only
