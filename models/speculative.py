@@ -120,8 +120,10 @@ class SpeculationStats:
 
 
 # Guessing pays only when the tokens a checked batch yields come faster than one-token steps
-# would give them. On a small model on one thread a batch of 8 costs about what 2-3 steps do
-# (measured with SmolLM2 135M), so a reply that copies little is slower with guesses. The
+# would give them. On a small model on one thread a batch of 8 costs about 5 steps (SmolLM2
+# 135M Q4_1: batches of 2, 4, 8 cost 1.6, 2.7, 4.9 steps; its weights fit the caches), so a
+# reply that copies little is slower with guesses; a model that must be read from memory
+# for every step (billions of weights) gains more. The
 # speculator times both kinds of step as the reply goes and stops guessing when the batches
 # lose: never much slower than plain decoding, whatever the model, machine or reply.
 CALIBRATE_EVERY = 24  # steps between one-token steps taken to time plain decoding
