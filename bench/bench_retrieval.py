@@ -47,6 +47,8 @@ class CachedEmbedder:
         self.inner = get_embedder(name)
         self.name = self.inner.name
         self.relevance_threshold = self.inner.relevance_threshold
+        # where "unrelated" lies on its cosine scale: fusion maps it to 0 (e5: 0.8)
+        self.similarity_floor = getattr(self.inner, "similarity_floor", 0.0)
         self.file = cache_file
         self.cache: dict[str, np.ndarray] = {}
         if cache_file.exists():
