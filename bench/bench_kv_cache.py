@@ -4,9 +4,10 @@ Gemma 3 270M at an 8,192-token context, each cache type in its own model worker 
 (the app's ``WorkerBackend``): the worker's RSS after loading and after answering a long
 document question (the cache is allocated whole at load; its pages count once written).
 Then the same 20 Debian FAQ questions (with their passages), greedy, both ways: how many
-answers are identical, and for the others the first token where they part.
+answers are identical, for the others the first character where they part, and how many
+sentences of each side's answers their passage supports (``documents/support.py``).
 
-    python bench/bench_kv_cache.py [--ctx 8192] [--questions 20] [--tokens 64] [--model PATH]
+    python bench/bench_kv_cache.py [--ctx 8192] [--questions 20] [--tokens 64] [--model PATH] [--threads 1]
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_speculative import gemma_path  # noqa: E402
 from doc_questions import completion_prompt, faq_questions  # noqa: E402
+from fireside.assistant.documents.keywords import KeywordText  # noqa: E402
+from fireside.assistant.documents.support import SUPPORTED, SupportChecker  # noqa: E402
 from fireside.models.generation import TextChunk  # noqa: E402
 from fireside.models.gguf_info import inspect_gguf  # noqa: E402
 from fireside.models.llama_backend import LoadOptions  # noqa: E402
@@ -44,6 +47,9 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=20)
     ap.add_argument("--tokens", type=int, default=64)
     ap.add_argument("--model", type=Path, default=None)
+    # a fixed thread count on both sides: the count chosen per turn follows the machine's
+    # load, and another count alone sums in another order (see models/speculative.py)
+    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     path = args.model or gemma_path()
     info = inspect_gguf(path)
@@ -52,7 +58,10 @@ def main() -> None:
     print(f"{path.name}, context {args.ctx}; load average {os.getloadavg()}")
     answers: dict[str, list[str]] = {}
     for kv in ("f16", "q8_0"):
-        backend = WorkerBackend(path, LoadOptions(n_ctx=args.ctx, kv_cache=kv, speculative="off"))
+        backend = WorkerBackend(
+            path,
+            LoadOptions(n_ctx=args.ctx, kv_cache=kv, speculative="off", n_threads=args.threads),
+        )
         try:
             backend.load()
             loaded = rss(backend)
@@ -73,6 +82,17 @@ def main() -> None:
             backend.close()
     same = sum(a == b for a, b in zip(answers["f16"], answers["q8_0"], strict=True))
     print(f"  identical greedy answers f16 vs q8_0: {same}/{len(questions)}")
+    # answers that differ are not worse by that alone: how much of each one its passage
+    # supports (the support checker of document answers), both ways
+    checker = SupportChecker(KeywordText())
+    for kv, texts in answers.items():
+        verdicts = [
+            s.verdict
+            for (_, passage), text in zip(questions, texts, strict=True)
+            for s in checker.check(text, [passage]).sentences
+        ]
+        found = sum(v == SUPPORTED for v in verdicts)
+        print(f"  {kv:5s} sentences supported by their passage: {found}/{len(verdicts)}")
     for (q, _), a, b in zip(questions, answers["f16"], answers["q8_0"], strict=True):
         if a != b:
             at = next(
