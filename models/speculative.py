@@ -123,9 +123,9 @@ class SpeculationStats:
 # would give them. On a small model on one thread a batch of 8 costs about 5 steps (SmolLM2
 # 135M Q4_1: batches of 2, 4, 8 cost 1.6, 2.7, 4.9 steps; its weights fit the caches), so a
 # reply that copies little is slower with guesses; a model that must be read from memory
-# for every step (billions of weights) gains more. The
-# speculator times both kinds of step as the reply goes and stops guessing when the batches
-# lose: never much slower than plain decoding, whatever the model, machine or reply.
+# for every step (billions of weights) gains more. The speculator times both kinds of step
+# as the reply goes and stops guessing when the batches lose: never much slower than plain
+# decoding, whatever the model, machine or reply.
 CALIBRATE_EVERY = 24  # steps between one-token steps taken to time plain decoding
 MIN_BATCHES = 6  # checked batches before judging them
 MIN_GAIN = 1.05  # below this the batches' tokens are not worth their cost
@@ -142,7 +142,6 @@ class Speculator:
         self.n = max(MIN_DRAFT, max_draft // 2)
         self.stats = SpeculationStats()
         self._misses = 0
-        self._steps = 0
         self._plain = [0, 0.0]  # one-token steps: count, seconds
         self._checked = [0, 0.0]  # tokens yielded by checked batches, seconds
         self._since_plain = 0

@@ -101,17 +101,15 @@ class ServiceProcess:
         """The app is closing: a request in flight is not waited for. Its child is killed,
         so the caller gets ``ServiceStopped`` at once instead of the app hanging on a
         minute-long export or a page of OCR."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self._stop()
-            finally:
-                self._lock.release()
-        else:
+        if not self._lock.acquire(blocking=False):  # busy: end the request with its child
             process = self.process
             if process is not None and process.is_alive():
                 process.kill()
-            with self._lock:  # the caller sees end-of-file and lets go
-                self._stop()
+            self._lock.acquire()  # the caller sees end-of-file and lets go
+        try:
+            self._stop()
+        finally:
+            self._lock.release()
         self._launcher.shutdown(wait=False)
 
 
