@@ -328,8 +328,7 @@ def _judge(
         c = cover.get(h.chunk_id, 0.0)
         if not same_language(language, langs.get(h.chunk_id)):
             c *= opts.other_language_keyword_weight
-        into_chinese = language != "zh" and langs.get(h.chunk_id) == "zh"
-        score = second.judge(z.get(h.chunk_id, 0.0), c, opts.rerank, into_chinese)
+        score = second.judge(z.get(h.chunk_id, 0.0), c, opts.rerank)
         h.relevance = round(score, 4)
 
 

@@ -78,11 +78,6 @@ def test_chinese_notes_answer_chinese_and_english_questions(store, tmp_path, e5)
         assert _sources(store, e5, "notes", question) == [], question
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: an English question over a few hundred Chinese notes is judged against "
-    "a low cross-language midpoint, and some note clears it",
-)
 def test_english_questions_over_many_chinese_notes_abstain(store, tmp_path, e5):
     hsk = pytest.importorskip("hsk_sentences_audio")
     folder = tmp_path / "notes"
