@@ -79,7 +79,7 @@ def scifact(args) -> None:
                     "SELECT c.id, d.path FROM chunks c JOIN documents d ON d.id = c.document_id"
                 )
             }
-            qvecs = embedder.encode([q["text"] for q in queries])
+            qvecs = embedder.encode_queries([q["text"] for q in queries])
             embedder.save()
             for label, opts in (
                 ("shipped (judged, not moved)", WITHOUT),

@@ -77,7 +77,15 @@ class CachedEmbedder:
         return np.stack([self.cache[k] for k in keys]).astype(np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """The embedder's own query form (e5 prefixes "query: ", not "passage: "), cached
+        apart from the passages."""
+        key = "query:" + self.key(text)
+        if key not in self.cache:
+            self.cache[key] = np.asarray(self.inner.encode_query(text), dtype=np.float32)
+        return self.cache[key]
+
+    def encode_queries(self, texts) -> np.ndarray:
+        return np.stack([self.encode_query(t) for t in texts]).astype(np.float32)
 
     def save(self) -> None:
         keys = np.array(list(self.cache.keys()))
@@ -191,7 +199,7 @@ def main() -> None:
             "WHERE d.status = 'complete'"
         )
     }
-    qvecs = embedder.encode([q["text"] for q in queries])
+    qvecs = embedder.encode_queries([q["text"] for q in queries])
     embedder.save()
     matrix = store.vectors.get(store, col.id, col.model)
 

@@ -47,9 +47,10 @@ from fireside.models.embedder import Embedder
 class RerankOptions:
     """Defaults measured on SciFact and the Chinese sets (``bench/bench_rerank.py``)."""
 
-    # Relevance feedback re-ranks the candidates. Off: it lowered every figure measured
-    # (bench/bench_rerank.py, 400 SciFact abstracts, 100 claims: nDCG@10 e5 0.866 -> 0.857,
-    # MiniLM 0.876 -> 0.875; 1023 HSK notes, English questions: MRR@10 0.930 -> 0.819).
+    # Relevance feedback re-ranks the candidates. Off: what it gains is small and what it
+    # loses is large (bench/bench_rerank.py, 400 SciFact abstracts, 100 claims: nDCG@10 e5
+    # 0.861 -> 0.865, MiniLM 0.876 -> 0.875; 1023 HSK notes, English questions: MRR@10
+    # 0.930 -> 0.819).
     # The relevance judgement below does not move a hit and is always on.
     feedback: bool = False
     depth: int = 30  # fused candidates read again
