@@ -58,7 +58,7 @@ def main() -> None:
     checker.check("预热。Warm up.", ["预热", "warm up"])  # the segmenter's dictionary
     groups: dict[str, list] = defaultdict(list)
     lenient: list[tuple[bool, bool]] = []
-    times, unmatched, unlabelled = [], 0, 0
+    times, unmatched, unlabelled, empty = [], 0, 0, 0
     for answer in answers:
         t0 = time.perf_counter()
         report = checker.check(answer["answer"], answer["passages"])
@@ -67,7 +67,8 @@ def main() -> None:
         for sentence in answer["sentences"]:
             label = sentence.get("label")
             if label not in ("supported", "unsupported"):
-                unlabelled += 1
+                empty += label == "none"
+                unlabelled += label is None
                 continue
             verdict = verdicts.get(sentence["text"])
             if verdict is None:
@@ -78,7 +79,10 @@ def main() -> None:
             for key in ("all", answer["language"], answer["model"]):
                 groups[key].append(pair)
             lenient.append((verdict != "supported", truth))
-    print(f"{len(answers)} answers; {unlabelled} sentences unlabelled, {unmatched} not matched")
+    print(
+        f"{len(answers)} answers; {empty} sentences state nothing, {unlabelled} unlabelled, "
+        f"{unmatched} not matched"
+    )
     for key in ("all", "en", "zh", *sorted({a["model"] for a in answers})):
         if groups[key]:
             print(f"  {key:14s} {scores(groups[key])}")
