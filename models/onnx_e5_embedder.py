@@ -12,7 +12,7 @@ when the export is written) and collections keep the name ``multilingual-e5-smal
 - vectors are L2-normalised.
 
 Speed comes from batching: windows are sorted by length and cut into batches of similar
-length (little padding), and ONNX Runtime runs each batch on the cores that are free when
+length (little padding) within a token and an attention budget (``length_batches``), and ONNX Runtime runs each batch on the cores that are free when
 the model loads (``hardware.free_cores``), without spin-waiting.
 
 Where the export is looked for (``export_folder``): ``FIRESIDE_ONNX_E5``, else
@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from fireside.models.e5_export import CONFIG_FILE, FORMAT, INT8_FILE, MODEL_FILE, TOKENIZER_FILE
 from fireside.models.embedder import EmbedderError
+from fireside.models.length_batches import batches
 from fireside.models.onnx_embedder import first_line, load_tokenizer
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,6 @@ ONNX_E5_ENV = "FIRESIDE_ONNX_E5"
 E5_FOLDER_NAME = "multilingual-e5-small"
 INT8_NAME = "multilingual-e5-small-int8"
 BUNDLED_E5 = Path(__file__).resolve().parent / "onnx" / E5_FOLDER_NAME
-# A batch is cut where either budget runs out: tokens (enough rows to keep the cores'
-# kernels busy) and rows x length² (attention's score matrices, which grow with the square
-# of the length and run far slower once they leave the caches). Measured on a 2-core laptop
-# CPU (2 MiB L2 per core), int8 export, tokens/s by rows per batch: length 128 best at 16
-# rows, 256 at 4, 512 at 1-2; SciFact chunks (~200 tokens) in batches of 32 went from 26 to
-# 42 chunks/s against the 4,096-token budget alone. ``bench/bench_e5_onnx.py`` measures it.
-BATCH_TOKENS = 2048
-ATTENTION_CELLS = 1 << 18
 _SPACES = re.compile(" {2,}")
 _export_lock = threading.Lock()
 
@@ -122,25 +115,6 @@ def session_options(threads: int):
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     options.log_severity_level = 3
     return options
-
-
-def batches(
-    lengths: list[int], tokens: int = BATCH_TOKENS, cells: int = ATTENTION_CELLS
-) -> list[range]:
-    """``lengths`` (ascending) cut into runs of neighbours within both budgets; each run is
-    padded to its last, longest row, and holds at least one row."""
-    out: list[range] = []
-    start = 0
-    while start < len(lengths):
-        end = start + 1
-        while end < len(lengths):
-            rows, width = end - start + 1, lengths[end]
-            if rows * width > tokens or rows * width * width > cells:
-                break
-            end += 1
-        out.append(range(start, end))
-        start = end
-    return out
 
 
 class OnnxE5Embedder:

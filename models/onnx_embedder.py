@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, EmbedderError
+from fireside.models.length_batches import batches
 
 ONNX_MINILM_ENV = "FIRESIDE_ONNX_MINILM"
 BUNDLED_MINILM = Path(__file__).resolve().parent / "onnx" / DEFAULT_EMBEDDING_MODEL
@@ -187,16 +188,21 @@ class OnnxEmbedder:
                 self._load()
             return self._tokenizer, self._session
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        tokenizer, session = self._ready()
+    def _tokens(self, texts: list[str]) -> list:
+        tokenizer, _ = self._ready()
         if self.config.get("do_lower_case"):
             texts = [t.lower() for t in texts]
-        encodings = tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return tokenizer.encode_batch(texts)
+
+    def _run(self, encodings: list) -> np.ndarray:
+        """Pooled vectors of ``encodings``, padded to the longest of them only."""
+        _, session = self._ready()
+        width = max(1, max(sum(e.attention_mask) for e in encodings))
+        ids = np.array([e.ids[:width] for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask[:width] for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            feeds["token_type_ids"] = np.array([e.type_ids[:width] for e in encodings], np.int64)
         feeds = {k: v for k, v in feeds.items() if k in self._inputs}
         try:
             tokens = session.run(None, feeds)[0]
@@ -218,18 +224,19 @@ class OnnxEmbedder:
         return pooled / np.maximum(norms, 1e-12)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Vectors of ``texts``; they are tokenized together, sorted by length and run in
+        batches cut by tokens and attention size (``length_batches``), not by
+        ``batch_size``, which is kept for the embedder interface."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        texts = [str(t) for t in texts]
-        # longest first, as sentence-transformers batches: less padding, and a text too long
-        # for memory fails on the first batch rather than the last
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        encodings = self._tokens([str(t) for t in texts])
+        lengths = [sum(e.attention_mask) for e in encodings]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        step = max(1, int(batch_size))
-        for start in range(0, len(order), step):
-            rows = order[start : start + step]
-            out[rows] = self._embed([texts[i] for i in rows])
+        for run in batches([lengths[i] for i in order]):
+            rows = [order[i] for i in run]
+            out[rows] = self._run([encodings[i] for i in rows])
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._embed([str(text)])[0].astype(np.float32)
+        return self._run(self._tokens([str(text)]))[0].astype(np.float32)

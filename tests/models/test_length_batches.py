@@ -1,10 +1,10 @@
-"""How the e5 embedder cuts sorted windows into batches (no model needed)."""
+"""How the ONNX embedders cut sorted rows into batches (no model needed)."""
 
 from __future__ import annotations
 
 import random
 
-from fireside.models.onnx_e5_embedder import ATTENTION_CELLS, BATCH_TOKENS, batches
+from fireside.models.length_batches import ATTENTION_CELLS, BATCH_TOKENS, batches
 
 
 def check_cover(lengths: list[int], runs: list[range]) -> None:
