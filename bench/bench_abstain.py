@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("FIRESIDE_ONNX_E5", str(ROOT / "bench" / "out" / "onnx-e5"))
 
-from fireside.assistant.documents.context import ContextQuery, DocumentsProvider  # noqa: E402
 from fireside.assistant.documents.jobs import IndexJob  # noqa: E402
 from fireside.assistant.documents.store import DocumentStore  # noqa: E402
 from fireside.models.embedder_registry import EmbedderRegistry  # noqa: E402
+
+from tests.documents.helpers import cited_sources  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "datasets" / "scifact"
 UNANSWERABLE_EN = [
@@ -64,17 +65,7 @@ UNANSWERABLE_ZH = [
 
 
 def has_sources(store: DocumentStore, embedder, collection: str, question: str) -> bool:
-    provider = DocumentsProvider(store, embedders={embedder.name: embedder})
-    context = provider.context(
-        ContextQuery(
-            question=question,
-            collections=[collection],
-            prompt_budget=1500,
-            count_text=lambda text: len(text) // 4,
-            ask_model=lambda messages, n: "",
-        )
-    )
-    return context.text is not None and bool(context.citations)
+    return bool(cited_sources(store, embedder, collection, question))
 
 
 def build(store: DocumentStore, embedder, name: str, folder: Path, texts: dict[str, str]) -> None:

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+from fireside.assistant.documents.context import ContextQuery, DocumentsProvider
 from fireside.assistant.documents.jobs import IndexJob
 from fireside.assistant.documents.store import DocumentStore
 from fireside.models.embedder import HashEmbedder
@@ -53,3 +54,19 @@ def cli_add(tmp_path: Path, *names: str, collection: str = "deb") -> Path:
         shutil.copy(DATA / name, folder)
     assert main(["docs", "add", str(folder), "-C", collection, "--embedding-model", HASH]) == 0
     return folder
+
+
+def cited_sources(store: DocumentStore, embedder, collection: str, question: str) -> list:
+    """The sources a document answer to ``question`` would cite (none: "not in your
+    documents"), through the app's own document path."""
+    provider = DocumentsProvider(store, embedders={embedder.name: embedder})
+    context = provider.context(
+        ContextQuery(
+            question=question,
+            collections=[collection],
+            prompt_budget=1500,
+            count_text=lambda text: len(text) // 4,
+            ask_model=lambda messages, n: "",
+        )
+    )
+    return context.citations if context.text is not None else []

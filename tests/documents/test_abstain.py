@@ -6,11 +6,10 @@ to a few hundred notes."""
 from __future__ import annotations
 
 import pytest
-from fireside.assistant.documents.context import ContextQuery, DocumentsProvider
 from fireside.models import e5_embedder
 from fireside.models.embedder_registry import EmbedderRegistry
 
-from tests.documents.helpers import index
+from tests.documents.helpers import cited_sources, index
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,35 +29,21 @@ def e5():
     return EmbedderRegistry().get(e5_embedder.E5_NAME)
 
 
-def _sources(store, e5, collection: str, question: str) -> list:
-    provider = DocumentsProvider(store, embedders={e5.name: e5})
-    context = provider.context(
-        ContextQuery(
-            question=question,
-            collections=[collection],
-            prompt_budget=1500,
-            count_text=lambda text: len(text) // 4,
-            ask_model=lambda messages, n: "",
-        )
-    )
-    return context.citations if context.text is not None else []
-
-
 def test_a_scanned_book_answers_its_questions_and_no_others(store, data, e5):
     index(
         store, [data / "pdf" / "Seige_of_Vicksburg_Sample_OCR.pdf"], collection="scan", embedder=e5
     )
     for question in ("What is canister shot?", "Who commanded the siege of Vicksburg?"):
-        assert _sources(store, e5, "scan", question), question
+        assert cited_sources(store, e5, "scan", question), question
     for question in [*UNANSWERABLE, "How do I install Python on Windows?"]:
-        assert _sources(store, e5, "scan", question) == [], question
+        assert cited_sources(store, e5, "scan", question) == [], question
 
 
 def test_a_one_file_table_abstains_on_unrelated_questions(store, data, e5):
     index(store, [data / "csv" / "debian.csv"], collection="releases", embedder=e5)
-    assert _sources(store, e5, "releases", "Which Debian release is called bookworm?")
+    assert cited_sources(store, e5, "releases", "Which Debian release is called bookworm?")
     for question in [*UNANSWERABLE, "How do I bake sourdough bread?"]:
-        assert _sources(store, e5, "releases", question) == [], question
+        assert cited_sources(store, e5, "releases", question) == [], question
 
 
 def test_chinese_notes_answer_chinese_and_english_questions(store, tmp_path, e5):
@@ -70,12 +55,12 @@ def test_chinese_notes_answer_chinese_and_english_questions(store, tmp_path, e5)
         (folder / f"{s['id']}.txt").write_text(s["chinese"] + "\n", encoding="utf-8")
     index(store, [folder], collection="notes", embedder=e5)
     asked = notes[:: len(notes) // 10][:10]
-    chinese = sum(bool(_sources(store, e5, "notes", s["chinese"])) for s in asked)
-    english = sum(bool(_sources(store, e5, "notes", s["translation"]["en"])) for s in asked)
+    chinese = sum(bool(cited_sources(store, e5, "notes", s["chinese"])) for s in asked)
+    english = sum(bool(cited_sources(store, e5, "notes", s["translation"]["en"])) for s in asked)
     assert chinese == len(asked)
     assert english >= len(asked) * 0.7
     for question in ("如何做红烧肉？", "谁赢得了1998年世界杯？", "怎样在Windows上安装Python？"):
-        assert _sources(store, e5, "notes", question) == [], question
+        assert cited_sources(store, e5, "notes", question) == [], question
 
 
 def test_english_questions_over_many_chinese_notes_abstain(store, tmp_path, e5):
@@ -86,4 +71,4 @@ def test_english_questions_over_many_chinese_notes_abstain(store, tmp_path, e5):
         (folder / f"{s['id']}.txt").write_text(s["chinese"] + "\n", encoding="utf-8")
     index(store, [folder], collection="notes", embedder=e5)
     for question in ("What is the boiling point of mercury?", "Who won the 1998 World Cup?"):
-        assert _sources(store, e5, "notes", question) == [], question
+        assert cited_sources(store, e5, "notes", question) == [], question
