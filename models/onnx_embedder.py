@@ -29,6 +29,9 @@ from fireside.models.embedder import DEFAULT_EMBEDDING_MODEL, EmbedderError
 from fireside.models.length_batches import batches
 
 ONNX_MINILM_ENV = "FIRESIDE_ONNX_MINILM"
+# texts tokenized at once: enough to sort into well-filled batches, few enough that their
+# token lists (padded to the longest) stay small whatever a caller hands in
+TOKENIZE_SLICE = 1024
 BUNDLED_MINILM = Path(__file__).resolve().parent / "onnx" / DEFAULT_EMBEDDING_MODEL
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -224,18 +227,18 @@ class OnnxEmbedder:
         return pooled / np.maximum(norms, 1e-12)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """Vectors of ``texts``; they are tokenized together, sorted by length and run in
-        batches cut by tokens and attention size (``length_batches``), not by
+        """Vectors of ``texts``; they are tokenized a slice at a time, sorted by length and
+        run in batches cut by tokens and attention size (``length_batches``), not by
         ``batch_size``, which is kept for the embedder interface."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self._tokens([str(t) for t in texts])
-        lengths = [sum(e.attention_mask) for e in encodings]
-        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        texts = [str(t) for t in texts]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for run in batches([lengths[i] for i in order]):
-            rows = [order[i] for i in run]
-            out[rows] = self._run([encodings[i] for i in rows])
+        for start in range(0, len(texts), TOKENIZE_SLICE):
+            encodings = self._tokens(texts[start : start + TOKENIZE_SLICE])
+            lengths = [sum(e.attention_mask) for e in encodings]
+            order = sorted(range(len(encodings)), key=lambda i: lengths[i])
+            for run in batches([lengths[i] for i in order]):
+                rows = [order[i] for i in run]
+                out[[start + i for i in rows]] = self._run([encodings[i] for i in rows])
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
